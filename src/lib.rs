@@ -1,0 +1,1 @@
+//! xivo-manage-db library.
