@@ -1,0 +1,29 @@
+-- asterisk-193: give queue_log a primary key.
+-- Run in its own transaction after SET ROLE asterisk.
+--
+-- The 14.08 upgrade notes let the administrator do this beforehand, as
+-- superuser, while XiVO runs:
+--   ALTER TABLE queue_log ADD COLUMN id SERIAL PRIMARY KEY;
+--   GRANT ALL ON SEQUENCE queue_log_id_seq TO asterisk;
+-- in which case the column, its sequence (owned by the table owner, asterisk)
+-- and queue_log_pkey already exist and their ids are kept. Otherwise this is
+-- exactly that statement: one rewrite of queue_log, one index build, nothing
+-- more (queue_log may hold millions of rows). Rows pruned beforehand
+-- (DELETE ... WHERE "time" < ...) change nothing here.
+
+DO $$
+BEGIN
+    IF NOT EXISTS (
+        SELECT 1
+          FROM pg_catalog.pg_attribute
+         WHERE attrelid = 'queue_log'::regclass
+           AND attname = 'id'
+           AND attnum > 0
+           AND NOT attisdropped
+    ) THEN
+        ALTER TABLE queue_log ADD COLUMN id SERIAL PRIMARY KEY;
+    END IF;
+END
+$$;
+
+GRANT ALL ON SEQUENCE queue_log_id_seq TO asterisk;

@@ -1,0 +1,9 @@
+-- xivo-122: reject impossible LDAP ports; provisioning REST API listens on
+-- the loopback by default.
+-- Run in its own transaction after SET ROLE xivo.
+
+UPDATE ldapserver SET port = 389 WHERE port <= 0 OR port >= 65536;
+
+ALTER TABLE ldapserver ADD CONSTRAINT ldapserver_port_check CHECK (port > 0 AND port < 65536);
+
+UPDATE provisioning SET net4_ip_rest = '127.0.0.1' WHERE net4_ip_rest = '';
