@@ -1,1 +1,16 @@
-//! xivo-manage-db library.
+//! xivo-manage-db: provisioning and in-place upgrade of the XiVO database.
+//! Every binary and hook is a thin shim over this library (see DESIGN.md).
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod legacy;
+pub mod lock;
+pub mod logging;
+pub mod migrations;
+pub mod pg;
+pub mod provision;
+pub mod upgrade;
+
+pub use error::Error;

@@ -1,0 +1,146 @@
+//! What the command-line entry points share: the runtime, the logger, and
+//! turning a result into one line on stderr and an exit code (see `error.rs`
+//! for the contract). Each command is one function here, called by a
+//! three-line `main`.
+
+use std::future::Future;
+use std::io::Write;
+use std::process::ExitCode;
+
+use log::LevelFilter;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::migrations::{self, MigrationSet};
+use crate::pg::Admin;
+use crate::{check, provision, upgrade};
+
+/// Run `f` on a current-thread runtime: every command is one sequential
+/// conversation with PostgreSQL, threads would only cost start-up time.
+pub fn block_on<F: Future>(f: F) -> Result<F::Output, Error> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))?;
+    Ok(rt.block_on(f))
+}
+
+/// Print the error as one line and map to the exit code.
+pub fn finish(program: &str, result: Result<u8, Error>) -> ExitCode {
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            let _ = std::io::stdout().flush();
+            let _ = writeln!(
+                std::io::stderr(),
+                "{program}: error: {}",
+                crate::logging::mask(&e.to_string())
+            );
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Configuration, connection settings and the validated migration set:
+/// everything is checked before anything is touched.
+fn prepare() -> Result<(Config, Admin, MigrationSet), Error> {
+    let config = Config::load()?;
+    let admin = Admin::from_config(&config)?;
+    let set = migrations::load(&config)?;
+    Ok((config, admin, set))
+}
+
+fn say(text: &str) {
+    let mut out = std::io::stdout();
+    let _ = write!(out, "{text}");
+    let _ = out.flush();
+}
+
+/// `xivo-check-db`.
+pub fn check_db(program: &str) -> ExitCode {
+    crate::logging::init(program, LevelFilter::Warn);
+    let result = (|| {
+        let (config, admin, set) = prepare()?;
+        say("Checking database...");
+        let status = block_on(check::check(&config, &admin, &set))??;
+        let (verdict, code) = status.verdict(&config);
+        say(&format!("\t{verdict}\n"));
+        if let check::Status::UpToDate { edited } = &status {
+            for e in edited {
+                log::warn!(
+                    "migration {} ({}) was edited after it was applied (applied checksum {}, file checksum {}): \
+                     the schema may differ from what the files describe",
+                    e.revision,
+                    e.file,
+                    &e.applied_checksum[..12.min(e.applied_checksum.len())],
+                    &e.file_checksum[..12]
+                );
+            }
+        }
+        Ok(code)
+    })();
+    if result.is_err() {
+        say("\n");
+    }
+    finish(program, result)
+}
+
+/// `xivo-update-db`.
+pub fn update_db(program: &str) -> ExitCode {
+    crate::logging::init(program, LevelFilter::Info);
+    let result = (|| {
+        let (config, admin, set) = prepare()?;
+        say("Updating database...\n");
+        match block_on(upgrade::update(&config, &admin, &set))?? {
+            upgrade::Outcome::AlreadyAtHead => {
+                log::info!("nothing to do: already at {}", set.head())
+            }
+            upgrade::Outcome::Provisioned(r) | upgrade::Outcome::Upgraded(r) => {
+                log::info!(
+                    "applied {} migration(s), now at {}",
+                    r.applied.len(),
+                    set.head()
+                )
+            }
+        }
+        say("Updating database done.\n");
+        Ok(0)
+    })();
+    finish(program, result)
+}
+
+/// `xivo-init-db [--drop] [--init]`.
+pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode {
+    crate::logging::init(
+        program,
+        if verbose {
+            LevelFilter::Debug
+        } else {
+            LevelFilter::Warn
+        },
+    );
+    let result = (|| {
+        if !drop && !init {
+            return Err(Error::Usage(
+                "nothing to do: give --init, --drop, or both (see --help)".into(),
+            ));
+        }
+        let (config, admin, set) = prepare()?;
+        block_on(async {
+            let _lock = crate::lock::RunLock::acquire(&config, &admin).await?;
+            if drop {
+                provision::drop_database(&config, &admin).await?;
+            }
+            if init {
+                provision::init(&config, &admin, &set).await?;
+                println!(
+                    "database '{}' provisioned at revision {}",
+                    config.db_name,
+                    set.head()
+                );
+            }
+            Ok::<u8, Error>(0)
+        })?
+    })();
+    finish(program, result)
+}

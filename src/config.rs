@@ -1,0 +1,438 @@
+//! Paths and connection settings: the configuration file, its environment
+//! override, and the fixed paths of the package. Nothing else reads the
+//! environment or names a path.
+//!
+//! The file is shell-style `KEY=VALUE` lines so that administrators (and the
+//! 14.07 habit of sourcing config files) keep working; it is parsed here, never
+//! sourced, so nothing in it is executed.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Where the configuration lives unless `XIVO_MANAGE_DB_CONFIG` says otherwise.
+pub const DEFAULT_CONFIG_PATH: &str = "/etc/xivo-manage-db/config";
+/// Environment variable naming another configuration file.
+pub const CONFIG_ENV: &str = "XIVO_MANAGE_DB_CONFIG";
+/// Test-only: load migrations from this directory instead of the embedded set.
+/// Named so that nobody sets it by accident on a production host.
+pub const MIGRATIONS_DIR_ENV: &str = "XIVO_MANAGE_DB_DANGEROUS_MIGRATIONS_DIR";
+/// Where the package installs a readable copy of the migrations.
+pub const SHARE_DIR: &str = "/usr/share/xivo-manage-db";
+/// The directories older releases kept the numbered-script state files in.
+pub const LEGACY_STATE_DIRS: [&str; 2] =
+    ["/var/lib/xivo-update-db", "/var/lib/xivo-upgrade/update-db"];
+
+/// The 14.07 configuration database (and its owner role) merged into `DB_NAME`.
+pub const LEGACY_DB_NAME: &str = "xivo";
+
+/// The daemons that keep connections to the database open (XiVO 14.08).
+pub const DEFAULT_SERVICES: &str = "asterisk xivo-agid xivo-ctid xivo-confd xivo-dird \
+     xivo-call-logd xivo-agentd xivo-amid xivo-sysconfd xivo-provd";
+
+const KEYS: [&str; 8] = [
+    "ADMIN_URI",
+    "DB_NAME",
+    "DB_OWNER",
+    "DB_PASSWORD",
+    "STATE_DIR",
+    "LOCK_TIMEOUT",
+    "SERVICES",
+    "SERVICE_COMMAND",
+];
+
+/// The settings every command and hook works from.
+#[derive(Clone)]
+pub struct Config {
+    /// Where the settings came from (for messages).
+    pub source: PathBuf,
+    /// Superuser connection (libpq key/value or URI); empty = local socket as `postgres`.
+    pub admin_uri: String,
+    pub db_name: String,
+    pub db_owner: String,
+    /// Never printed: see `Debug` below.
+    pub db_password: String,
+    pub state_dir: PathBuf,
+    pub lock_timeout: Duration,
+    pub services: Vec<String>,
+    pub service_command: String,
+    /// Test-only override of the embedded migrations.
+    pub migrations_dir: Option<PathBuf>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("source", &self.source)
+            .field("admin_uri", &crate::logging::mask(&self.admin_uri))
+            .field("db_name", &self.db_name)
+            .field("db_owner", &self.db_owner)
+            .field("db_password", &"********")
+            .field("state_dir", &self.state_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A configuration file that cannot be used. Nothing has been done when this
+/// is returned.
+#[derive(Debug)]
+pub enum ConfigError {
+    /// The file exists (or was named explicitly) but cannot be read.
+    Unreadable { path: PathBuf, reason: String },
+    /// A line is not `KEY=VALUE`, a comment or blank.
+    Malformed {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+    /// A key this version does not know (a typo would otherwise be ignored).
+    UnknownKey {
+        path: PathBuf,
+        line: usize,
+        key: String,
+    },
+    /// A known key with a value that cannot be used.
+    BadValue {
+        path: PathBuf,
+        line: usize,
+        key: String,
+        reason: String,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Unreadable { path, reason } => {
+                write!(f, "cannot read config file {}: {reason}", path.display())
+            }
+            ConfigError::Malformed { path, line, reason } => write!(
+                f,
+                "config file {} line {line}: {reason} (expected KEY=VALUE, a # comment or a blank line)",
+                path.display()
+            ),
+            ConfigError::UnknownKey { path, line, key } => write!(
+                f,
+                "config file {} line {line}: unknown key '{key}' (known keys: {})",
+                path.display(),
+                KEYS.join(", ")
+            ),
+            ConfigError::BadValue { path, line, key, reason } => {
+                write!(f, "config file {} line {line}: bad value for {key}: {reason}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// The built-in defaults, as shipped in the commented conffile.
+    pub fn defaults(source: PathBuf) -> Config {
+        Config {
+            source,
+            admin_uri: String::new(),
+            db_name: "asterisk".into(),
+            db_owner: "asterisk".into(),
+            db_password: "proformatique".into(),
+            state_dir: PathBuf::from("/var/lib/xivo-manage-db"),
+            lock_timeout: Duration::from_secs(600),
+            services: DEFAULT_SERVICES
+                .split_whitespace()
+                .map(String::from)
+                .collect(),
+            service_command: "invoke-rc.d".into(),
+            migrations_dir: None,
+        }
+    }
+
+    /// Load from `$XIVO_MANAGE_DB_CONFIG`, else the default path. A missing
+    /// default file means "all defaults" (a fresh host); a missing file named
+    /// by the environment is an error, since somebody asked for it.
+    pub fn load() -> Result<Config, ConfigError> {
+        let (path, explicit) = match std::env::var_os(CONFIG_ENV) {
+            Some(p) if !p.is_empty() => (PathBuf::from(p), true),
+            _ => (PathBuf::from(DEFAULT_CONFIG_PATH), false),
+        };
+        let mut config = match std::fs::read(&path) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|_| ConfigError::Unreadable {
+                    path: path.clone(),
+                    reason: "not valid UTF-8".into(),
+                })?;
+                Config::parse(&path, &text)?
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+                Config::defaults(path)
+            }
+            Err(e) => {
+                return Err(ConfigError::Unreadable {
+                    path,
+                    reason: e.to_string(),
+                })
+            }
+        };
+        config.migrations_dir = std::env::var_os(MIGRATIONS_DIR_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        Ok(config)
+    }
+
+    /// Parse the text of a configuration file named `path`.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let mut c = Config::defaults(path.to_path_buf());
+        for (index, raw) in text.lines().enumerate() {
+            let line = index + 1;
+            let malformed = |reason: &str| ConfigError::Malformed {
+                path: path.to_path_buf(),
+                line,
+                reason: reason.to_string(),
+            };
+            let trimmed = raw.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let trimmed = trimmed
+                .strip_prefix("export ")
+                .unwrap_or(trimmed)
+                .trim_start();
+            let (key, rest) = trimmed
+                .split_once('=')
+                .ok_or_else(|| malformed("no '=' on this line"))?;
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+            {
+                return Err(malformed(
+                    "the key must be letters, digits and '_' directly before '='",
+                ));
+            }
+            if !KEYS.contains(&key) {
+                return Err(ConfigError::UnknownKey {
+                    path: path.to_path_buf(),
+                    line,
+                    key: key.to_string(),
+                });
+            }
+            let value = parse_value(rest).map_err(|r| malformed(&r))?;
+            let bad = |reason: &str| ConfigError::BadValue {
+                path: path.to_path_buf(),
+                line,
+                key: key.to_string(),
+                reason: reason.to_string(),
+            };
+            match key {
+                "ADMIN_URI" => c.admin_uri = value,
+                "DB_NAME" => c.db_name = identifier(&value).map_err(|r| bad(&r))?,
+                "DB_OWNER" => c.db_owner = identifier(&value).map_err(|r| bad(&r))?,
+                "DB_PASSWORD" => {
+                    if value.is_empty() {
+                        return Err(bad("empty: every XiVO service logs in with a password"));
+                    }
+                    c.db_password = value
+                }
+                "STATE_DIR" => {
+                    if !value.starts_with('/') {
+                        return Err(bad("must be an absolute path"));
+                    }
+                    c.state_dir = PathBuf::from(value)
+                }
+                "LOCK_TIMEOUT" => {
+                    let secs: u64 = value
+                        .parse()
+                        .map_err(|_| bad("must be a whole number of seconds"))?;
+                    c.lock_timeout = Duration::from_secs(secs)
+                }
+                "SERVICES" => c.services = value.split_whitespace().map(String::from).collect(),
+                "SERVICE_COMMAND" => {
+                    if value.trim().is_empty() {
+                        return Err(bad("empty"));
+                    }
+                    c.service_command = value
+                }
+                _ => unreachable!("key checked against KEYS"),
+            }
+        }
+        if c.db_name == LEGACY_DB_NAME {
+            return Err(ConfigError::BadValue {
+                path: path.to_path_buf(),
+                line: 0,
+                key: "DB_NAME".into(),
+                reason: format!("'{LEGACY_DB_NAME}' is the 14.07 database that gets merged away"),
+            });
+        }
+        Ok(c)
+    }
+
+    /// `$STATE_DIR/update-db`, where the 14.07 state files live.
+    pub fn legacy_state_dir(&self) -> PathBuf {
+        self.state_dir.join("update-db")
+    }
+
+    /// The host-wide lock file.
+    pub fn lock_path(&self) -> PathBuf {
+        self.state_dir.join("lock")
+    }
+}
+
+/// A value: bare word, 'single-quoted' or "double-quoted" (with \" and \\),
+/// optionally followed by a `# comment`.
+fn parse_value(rest: &str) -> Result<String, String> {
+    let mut chars = rest.chars().peekable();
+    let mut out = String::new();
+    match chars.peek() {
+        Some('\'') => {
+            chars.next();
+            loop {
+                match chars.next() {
+                    Some('\'') => break,
+                    Some(ch) => out.push(ch),
+                    None => return Err("unterminated single quote".into()),
+                }
+            }
+        }
+        Some('"') => {
+            chars.next();
+            loop {
+                match chars.next() {
+                    Some('"') => break,
+                    Some('\\') => match chars.next() {
+                        Some(ch @ ('"' | '\\' | '$' | '`')) => out.push(ch),
+                        Some(ch) => {
+                            out.push('\\');
+                            out.push(ch)
+                        }
+                        None => return Err("unterminated double quote".into()),
+                    },
+                    Some(ch) => out.push(ch),
+                    None => return Err("unterminated double quote".into()),
+                }
+            }
+        }
+        _ => {
+            while let Some(&ch) = chars.peek() {
+                if ch.is_whitespace() {
+                    break;
+                }
+                if matches!(
+                    ch,
+                    '\'' | '"' | '$' | '`' | ';' | '&' | '|' | '<' | '>' | '(' | ')'
+                ) {
+                    return Err(format!("unquoted '{ch}' in the value: quote the value"));
+                }
+                out.push(ch);
+                chars.next();
+            }
+        }
+    }
+    let tail: String = chars.collect();
+    let tail = tail.trim_start();
+    if !tail.is_empty() && !tail.starts_with('#') {
+        return Err("text after the value: quote a value that contains spaces".into());
+    }
+    Ok(out)
+}
+
+/// Database and role names are used in SQL (quoted), but a name with odd
+/// characters is almost always a typo, so refuse it here.
+fn identifier(value: &str) -> Result<String, String> {
+    let ok = !value.is_empty()
+        && value.len() <= 63
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !value.starts_with(|c: char| c.is_ascii_digit());
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(format!(
+            "'{value}' is not a plain name (letters, digits, '_' or '-', at most 63)"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("/etc/x/config"), text)
+    }
+
+    #[test]
+    fn defaults_when_empty() {
+        let c = parse("").expect("empty config");
+        assert_eq!(c.db_name, "asterisk");
+        assert_eq!(c.db_owner, "asterisk");
+        assert_eq!(c.db_password, "proformatique");
+        assert_eq!(c.state_dir, PathBuf::from("/var/lib/xivo-manage-db"));
+        assert_eq!(c.lock_timeout, Duration::from_secs(600));
+        assert_eq!(c.services.len(), 10);
+    }
+
+    #[test]
+    fn values_quotes_and_comments() {
+        let c = parse(
+            "# comment\n\nDB_NAME=pbx # trailing\nADMIN_URI='host=/tmp/x user=postgres'\n\
+             SERVICES=\"a b  c\"\nexport LOCK_TIMEOUT=5\nDB_PASSWORD=\"s\\\"e#cret\"\n",
+        )
+        .expect("valid config");
+        assert_eq!(c.db_name, "pbx");
+        assert_eq!(c.admin_uri, "host=/tmp/x user=postgres");
+        assert_eq!(c.services, vec!["a", "b", "c"]);
+        assert_eq!(c.lock_timeout, Duration::from_secs(5));
+        assert_eq!(c.db_password, "s\"e#cret");
+    }
+
+    #[test]
+    fn unknown_key_names_file_and_line() {
+        let e = parse("DB_NAME=x\nDB_NAEM=y\n").expect_err("unknown key refused");
+        let msg = e.to_string();
+        assert!(msg.contains("/etc/x/config line 2"), "{msg}");
+        assert!(msg.contains("unknown key 'DB_NAEM'"), "{msg}");
+    }
+
+    #[test]
+    fn malformed_lines_refused() {
+        for bad in [
+            "just words",
+            "DB_NAME = x",
+            "DB_NAME=a b",
+            "DB_NAME='open",
+            "=x",
+            "SERVICES=$(rm -rf /)",
+        ] {
+            let e = parse(bad)
+                .err()
+                .unwrap_or_else(|| panic!("accepted {bad:?}"));
+            assert!(e.to_string().contains("line 1"), "{bad:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn bad_values_refused() {
+        for bad in [
+            "LOCK_TIMEOUT=soon",
+            "STATE_DIR=relative",
+            "DB_NAME='a;b'",
+            "DB_PASSWORD=",
+            "DB_NAME=xivo",
+        ] {
+            assert!(parse(bad).is_err(), "accepted {bad:?}");
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_password() {
+        let c = parse(
+            "DB_PASSWORD=hunter2\nADMIN_URI='postgresql://postgres:topsecret@localhost/postgres'",
+        )
+        .expect("valid");
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("topsecret"),
+            "{shown}"
+        );
+    }
+}

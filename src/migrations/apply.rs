@@ -1,0 +1,331 @@
+//! Applying migrations to a database: the `alembic_version` table (what
+//! alembic itself uses, so the revision is readable by the tools admins know),
+//! the history table (checksums and timings), and the runner.
+//!
+//! All transactional migrations of a run share one transaction with the
+//! `alembic_version` update, alembic's own default on PostgreSQL: a failure
+//! leaves the database exactly as it was.
+
+use std::time::{Duration, Instant};
+
+use tokio_postgres::{Client, Transaction};
+
+use super::{Migration, MigrationError, MigrationSet};
+use crate::pg::{self, describe, quote_ident, PgError};
+
+/// alembic's table: one row per current head.
+pub const VERSION_TABLE: &str = "alembic_version";
+/// Ours: one row per revision ever applied or stamped.
+pub const HISTORY_TABLE: &str = "xivo_manage_db_history";
+
+/// One migration applied (or stamped) by this run.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub revision: String,
+    pub file: String,
+    pub duration: Duration,
+}
+
+/// What a run did, also carried by its error so that a failure still says
+/// what had been committed.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub applied: Vec<Applied>,
+}
+
+impl Report {
+    pub fn revisions(&self) -> Vec<String> {
+        self.applied.iter().map(|a| a.revision.clone()).collect()
+    }
+}
+
+/// A migration whose file changed after it was applied.
+#[derive(Debug, Clone)]
+pub struct Edited {
+    pub revision: String,
+    pub file: String,
+    pub applied_checksum: String,
+    pub file_checksum: String,
+}
+
+/// Create the version and history tables if absent. Runs inside the caller's
+/// transaction, after `SET LOCAL ROLE <owner>`, so the owner owns them.
+pub async fn ensure_version_tables(tx: &Transaction<'_>) -> Result<(), PgError> {
+    tx.batch_execute(&format!(
+        "CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (\n\
+             version_num VARCHAR(32) NOT NULL,\n\
+             CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));\n\
+         CREATE TABLE IF NOT EXISTS {HISTORY_TABLE} (\n\
+             revision VARCHAR(32) NOT NULL PRIMARY KEY,\n\
+             checksum CHAR(64) NOT NULL,\n\
+             applied_at TIMESTAMP WITH TIME ZONE NOT NULL,\n\
+             duration_ms BIGINT NOT NULL,\n\
+             stamped BOOLEAN NOT NULL DEFAULT false);"
+    ))
+    .await
+    .map_err(|e| pg::query_error(format!("creating {VERSION_TABLE} and {HISTORY_TABLE}"), &e))
+}
+
+/// The rows of `alembic_version`, or `None` when the table does not exist
+/// (a database of the old system, or one not provisioned yet).
+pub async fn current_revisions(client: &Client) -> Result<Option<Vec<String>>, PgError> {
+    // One round trip: a missing table is the undefined_table error itself.
+    let messages = match client
+        .simple_query(&format!("SELECT version_num FROM public.{VERSION_TABLE}"))
+        .await
+    {
+        Ok(m) => m,
+        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE) => {
+            return Ok(None)
+        }
+        Err(e) => return Err(pg::query_error(format!("reading {VERSION_TABLE}"), &e)),
+    };
+    let mut revisions: Vec<String> = messages
+        .into_iter()
+        .filter_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(row) => row.get(0).map(String::from),
+            _ => None,
+        })
+        .collect();
+    revisions.sort();
+    Ok(Some(revisions))
+}
+
+/// (revision, checksum) of every row of the history table.
+pub async fn applied_history(client: &Client) -> Result<Vec<(String, String)>, PgError> {
+    let rows = client
+        .simple_query(&format!(
+            "SELECT revision, checksum FROM {HISTORY_TABLE} ORDER BY applied_at, revision"
+        ))
+        .await
+        .map_err(|e| pg::query_error(format!("reading {HISTORY_TABLE}"), &e))?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(r) => Some((
+                r.get(0).unwrap_or_default().to_string(),
+                r.get(1).unwrap_or_default().to_string(),
+            )),
+            _ => None,
+        })
+        .collect())
+}
+
+/// Migrations whose file no longer matches what was applied.
+pub fn edited_migrations(set: &MigrationSet, history: &[(String, String)]) -> Vec<Edited> {
+    history
+        .iter()
+        .filter_map(|(rev, sum)| {
+            let m = set.get(rev)?;
+            (m.checksum() != sum.trim()).then(|| Edited {
+                revision: rev.clone(),
+                file: m.file().to_string(),
+                applied_checksum: sum.trim().to_string(),
+                file_checksum: m.checksum().to_string(),
+            })
+        })
+        .collect()
+}
+
+async fn record(
+    tx: &Transaction<'_>,
+    m: &Migration,
+    duration: Duration,
+    stamped: bool,
+) -> Result<(), PgError> {
+    let ms = i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
+    tx.execute(
+        &format!(
+            "INSERT INTO {HISTORY_TABLE} (revision, checksum, applied_at, duration_ms, stamped) \
+             VALUES ($1, $2, clock_timestamp(), $3, $4) \
+             ON CONFLICT (revision) DO UPDATE SET checksum = EXCLUDED.checksum, \
+               applied_at = EXCLUDED.applied_at, duration_ms = EXCLUDED.duration_ms, stamped = EXCLUDED.stamped"
+        ),
+        &[&m.revision(), &m.checksum(), &ms, &stamped],
+    )
+    .await
+    .map_err(|e| pg::query_error(format!("recording revision {} in {HISTORY_TABLE}", m.revision()), &e))?;
+    Ok(())
+}
+
+async fn set_heads(tx: &Transaction<'_>, heads: &[String]) -> Result<(), PgError> {
+    tx.execute(&format!("DELETE FROM {VERSION_TABLE}"), &[])
+        .await
+        .map_err(|e| pg::query_error(format!("updating {VERSION_TABLE}"), &e))?;
+    for h in heads {
+        tx.execute(
+            &format!("INSERT INTO {VERSION_TABLE} (version_num) VALUES ($1)"),
+            &[h],
+        )
+        .await
+        .map_err(|e| pg::query_error(format!("updating {VERSION_TABLE}"), &e))?;
+    }
+    Ok(())
+}
+
+fn failure(m: &Migration, e: &tokio_postgres::Error, report: &Report) -> MigrationError {
+    let mut reason = describe(e);
+    if let Some(pos) = e.as_db_error().and_then(|d| match d.position() {
+        Some(tokio_postgres::error::ErrorPosition::Original(p)) => Some(*p as usize),
+        _ => None,
+    }) {
+        reason = format!("line {}: {reason}", pg::line_of_position(m.sql(), pos));
+    }
+    MigrationError::Failed {
+        file: m.file().to_string(),
+        revision: m.revision().to_string(),
+        reason,
+        report: report.clone(),
+    }
+}
+
+/// Record `m` as applied without running it (the baseline on a merged 14.07
+/// host, whose schema came from the legacy scripts and the merge).
+pub async fn stamp(tx: &Transaction<'_>, set: &MigrationSet, m: &Migration) -> Result<(), PgError> {
+    ensure_version_tables(tx).await?;
+    record(tx, m, Duration::ZERO, true).await?;
+    let applied = set
+        .applied_set(&[m.revision().to_string()])
+        .map_err(|e| PgError::Query {
+            what: "stamping".into(),
+            reason: e.to_string(),
+        })?;
+    set_heads(
+        tx,
+        &set.heads_of_applied(applied.iter().map(String::as_str)),
+    )
+    .await
+}
+
+/// Apply `pending` (all transactional) inside `tx`, which the caller commits.
+/// `current` is what `alembic_version` held before. The caller has set the
+/// role that must own the new objects.
+pub async fn run_in_transaction(
+    tx: &Transaction<'_>,
+    set: &MigrationSet,
+    current: &[String],
+    pending: &[&Migration],
+    report: &mut Report,
+) -> Result<(), MigrationError> {
+    ensure_version_tables(tx).await?;
+    let mut applied = set.applied_set(current)?;
+    for m in pending {
+        log::info!("applying {} ({}): {}", m.revision(), m.file(), m.message());
+        let started = Instant::now();
+        tx.batch_execute(m.sql())
+            .await
+            .map_err(|e| failure(m, &e, report))?;
+        let duration = started.elapsed();
+        record(tx, m, duration, false).await?;
+        log::info!(
+            "applied {} in {:.3} s",
+            m.revision(),
+            duration.as_secs_f64()
+        );
+        report.applied.push(Applied {
+            revision: m.revision().into(),
+            file: m.file().into(),
+            duration,
+        });
+        applied.insert(m.revision().to_string());
+    }
+    set_heads(
+        tx,
+        &set.heads_of_applied(applied.iter().map(String::as_str)),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Start a transaction in which new objects belong to `owner`.
+pub async fn begin_as<'a>(client: &'a mut Client, owner: &str) -> Result<Transaction<'a>, PgError> {
+    let tx = client
+        .transaction()
+        .await
+        .map_err(|e| pg::query_error("starting a transaction", &e))?;
+    tx.batch_execute(&format!("SET LOCAL ROLE {}", quote_ident(owner)))
+        .await
+        .map_err(|e| pg::query_error(format!("switching to role {owner}"), &e))?;
+    Ok(tx)
+}
+
+/// Apply everything from `current` to head on `client` (connected to the
+/// target database as a superuser), objects owned by `owner`. Consecutive
+/// transactional migrations share one transaction; a non-transactional one
+/// runs alone, its version update right after (it must be idempotent, since a
+/// crash between the two re-runs it).
+pub async fn run(
+    client: &mut Client,
+    set: &MigrationSet,
+    owner: &str,
+    current: &[String],
+) -> Result<Report, MigrationError> {
+    let pending = set.plan(current)?;
+    let mut report = Report::default();
+    let mut current = current.to_vec();
+    let mut rest = pending.as_slice();
+    while let Some(first) = rest.first() {
+        let group_len = if first.transactional() {
+            rest.iter()
+                .position(|m| !m.transactional())
+                .unwrap_or(rest.len())
+        } else {
+            1
+        };
+        let (group, tail) = rest.split_at(group_len);
+        if first.transactional() {
+            let tx = begin_as(client, owner).await?;
+            run_in_transaction(&tx, set, &current, group, &mut report).await?;
+            tx.commit()
+                .await
+                .map_err(|e| failure(group[group.len() - 1], &e, &report))?;
+        } else {
+            log::info!(
+                "applying {} ({}) outside a transaction: {}",
+                first.revision(),
+                first.file(),
+                first.message()
+            );
+            let started = Instant::now();
+            // Three round trips: several statements in one query string form an
+            // implicit transaction block, which is what this migration avoids.
+            client
+                .batch_execute(&format!("SET ROLE {}", quote_ident(owner)))
+                .await
+                .map_err(|e| pg::query_error(format!("switching to role {owner}"), &e))?;
+            let outcome = client.batch_execute(first.sql()).await;
+            client
+                .batch_execute("RESET ROLE")
+                .await
+                .map_err(|e| pg::query_error("resetting the role", &e))?;
+            outcome.map_err(|e| failure(first, &e, &report))?;
+            let duration = started.elapsed();
+            let tx = begin_as(client, owner).await?;
+            ensure_version_tables(&tx).await?;
+            record(&tx, first, duration, false).await?;
+            let mut applied = set.applied_set(&current)?;
+            applied.insert(first.revision().to_string());
+            set_heads(
+                &tx,
+                &set.heads_of_applied(applied.iter().map(String::as_str)),
+            )
+            .await?;
+            tx.commit().await.map_err(|e| failure(first, &e, &report))?;
+            log::info!(
+                "applied {} in {:.3} s",
+                first.revision(),
+                duration.as_secs_f64()
+            );
+            report.applied.push(Applied {
+                revision: first.revision().into(),
+                file: first.file().into(),
+                duration,
+            });
+        }
+        let mut applied = set.applied_set(&current)?;
+        applied.extend(group.iter().map(|m| m.revision().to_string()));
+        current = set.heads_of_applied(applied.iter().map(String::as_str));
+        rest = tail;
+    }
+    Ok(report)
+}

@@ -1,0 +1,116 @@
+//! The new (alembic-style) versioning system: migration files with a small
+//! header, a validated revision graph, a planner, and the runner that applies
+//! pending migrations in one transaction with the `alembic_version` update.
+//!
+//! This module never decides *whether* to upgrade (that is `upgrade.rs`) and
+//! never takes host locks (that is `lock.rs`).
+
+mod apply;
+mod migration;
+mod set;
+pub mod source;
+
+use std::fmt;
+
+pub use apply::{
+    applied_history, begin_as, current_revisions, edited_migrations, ensure_version_tables, run,
+    run_in_transaction, stamp, Applied, Edited, Report, HISTORY_TABLE, VERSION_TABLE,
+};
+pub use migration::{checksum, Migration};
+pub use set::{MigrationSet, BASELINE_FILE, VERSIONS_DIR};
+
+use crate::config::Config;
+use crate::pg::PgError;
+
+/// Load the migration set this binary carries (or, for tests, the directory
+/// named by the dangerous override), validated.
+pub fn load(config: &Config) -> Result<MigrationSet, MigrationError> {
+    let files = match &config.migrations_dir {
+        Some(dir) => source::from_dir(dir)?,
+        None => source::embedded(),
+    };
+    MigrationSet::from_files(&files)
+}
+
+/// Everything that can go wrong with migrations. The validation variants are
+/// returned before any database is touched.
+#[derive(Debug)]
+pub enum MigrationError {
+    /// A file or directory of the set cannot be read.
+    Unreadable { file: String, reason: String },
+    /// A file's header or name is wrong.
+    BadFile { file: String, reason: String },
+    /// Two files claim the same revision.
+    DuplicateRevision {
+        revision: String,
+        files: [String; 2],
+    },
+    /// A `down_revision` names a revision no file has.
+    UnknownParent { file: String, parent: String },
+    /// The graph has a cycle through these files.
+    Cycle { files: Vec<String> },
+    /// The graph does not end in exactly one head.
+    SeveralHeads { heads: Vec<String> },
+    /// The database is at a revision this set does not know: it was
+    /// upgraded by a newer package (a downgrade is being attempted).
+    UnknownRevision { revision: String, head: String },
+    /// A migration failed; everything of its transaction was rolled back.
+    /// `report` says what had been committed before it (non-transactional
+    /// migrations run alone, so earlier groups may have committed).
+    Failed {
+        file: String,
+        revision: String,
+        reason: String,
+        report: Report,
+    },
+    /// Talking to PostgreSQL failed outside a migration.
+    Db(PgError),
+}
+
+impl fmt::Display for MigrationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MigrationError::Unreadable { file, reason } => write!(f, "cannot read migration file {file}: {reason}"),
+            MigrationError::BadFile { file, reason } => write!(f, "invalid migration file {file}: {reason}"),
+            MigrationError::DuplicateRevision { revision, files } => write!(
+                f,
+                "invalid migration set: revision {revision} is claimed by both {} and {}; give one of them a new revision",
+                files[0], files[1]
+            ),
+            MigrationError::UnknownParent { file, parent } => write!(
+                f,
+                "invalid migration file {file}: down_revision {parent} is not the revision of any migration"
+            ),
+            MigrationError::Cycle { files } => {
+                write!(f, "invalid migration set: the down_revision links form a cycle through {}", files.join(", "))
+            }
+            MigrationError::SeveralHeads { heads } => write!(
+                f,
+                "invalid migration set: it must end in exactly one head, found {}: {}; add a merge revision",
+                heads.len(),
+                heads.join(", ")
+            ),
+            MigrationError::UnknownRevision { revision, head } => write!(
+                f,
+                "the database is at revision {revision}, which this xivo-manage-db (head {head}) does not know: \
+                 it was upgraded by a newer package; downgrading is not supported, reinstall the newer package"
+            ),
+            MigrationError::Failed { file, revision, reason, report } => {
+                write!(f, "migration {revision} ({file}) failed: {reason}; its changes were rolled back")?;
+                if !report.applied.is_empty() {
+                    write!(f, " (already committed before it: {})", report.revisions().join(", "))?;
+                }
+                Ok(())
+            }
+            MigrationError::Db(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for MigrationError {}
+
+impl From<PgError> for MigrationError {
+    fn from(e: PgError) -> Self {
+        MigrationError::Db(e)
+    }
+}

@@ -1,0 +1,301 @@
+//! Connecting to PostgreSQL and talking about it: the admin connection (peer
+//! authentication as `postgres`, or `ADMIN_URI`), error text with the server's
+//! message, detail and hint, and identifier/literal quoting.
+//!
+//! Never prints a password: connection targets are described by host, port,
+//! user and database only.
+
+use std::fmt;
+
+use nix::unistd::{Uid, User};
+use tokio_postgres::config::Host;
+use tokio_postgres::{Client, NoTls};
+
+use crate::config::Config;
+
+/// The Debian cluster's socket directory, used when `ADMIN_URI` is empty.
+const DEFAULT_SOCKET_DIR: &str = "/var/run/postgresql";
+
+/// A PostgreSQL error, with what we were doing and on which object.
+#[derive(Debug)]
+pub enum PgError {
+    /// `ADMIN_URI` does not parse.
+    BadUri { reason: String },
+    /// The connection could not be made (cluster down, auth refused...).
+    Connect {
+        target: String,
+        reason: String,
+        sqlstate: Option<String>,
+    },
+    /// A statement failed.
+    Query { what: String, reason: String },
+    /// Switching to the peer-authentication identity failed.
+    Identity { user: String, reason: String },
+}
+
+impl fmt::Display for PgError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PgError::BadUri { reason } => {
+                write!(f, "ADMIN_URI in the config file does not parse: {reason}")
+            }
+            PgError::Connect { target, reason, .. } => {
+                write!(f, "cannot connect to {target}: {reason} (is the cluster running? check ADMIN_URI)")
+            }
+            PgError::Query { what, reason } => write!(f, "{what}: {reason}"),
+            PgError::Identity { user, reason } => {
+                write!(
+                    f,
+                    "cannot act as OS user '{user}' for peer authentication: {reason}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for PgError {}
+
+impl PgError {
+    /// True when the database named in the connection does not exist.
+    pub fn is_missing_database(&self) -> bool {
+        matches!(self, PgError::Connect { sqlstate: Some(s), .. } if s == "3D000")
+    }
+
+    /// True when the cluster is not reachable at all (socket missing, refused).
+    pub fn is_cluster_down(&self) -> bool {
+        matches!(self, PgError::Connect { sqlstate: None, .. })
+    }
+}
+
+/// The server's message, detail and hint, on one line. tokio-postgres's
+/// `Display` says only "db error", which helps nobody.
+pub fn describe(e: &tokio_postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        let mut s = format!("{}: {}", db.severity(), db.message());
+        if let Some(d) = db.detail() {
+            s.push_str(&format!(" (detail: {d})"));
+        }
+        if let Some(h) = db.hint() {
+            s.push_str(&format!(" (hint: {h})"));
+        }
+        return crate::logging::mask(&s);
+    }
+    let mut s = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        s.push_str(&format!(": {inner}"));
+        source = inner.source();
+    }
+    crate::logging::mask(&s)
+}
+
+/// Shorthand for a failed statement.
+pub fn query_error(what: impl Into<String>, e: &tokio_postgres::Error) -> PgError {
+    PgError::Query {
+        what: what.into(),
+        reason: describe(e),
+    }
+}
+
+/// How to reach the cluster as a superuser.
+#[derive(Clone)]
+pub struct Admin {
+    config: tokio_postgres::Config,
+    /// OS user to become while connecting (peer auth), when running as root.
+    peer_user: Option<User>,
+}
+
+impl Admin {
+    pub fn from_config(c: &Config) -> Result<Admin, PgError> {
+        let mut config: tokio_postgres::Config = if c.admin_uri.trim().is_empty() {
+            let mut d = tokio_postgres::Config::new();
+            d.host(DEFAULT_SOCKET_DIR).port(5432).user("postgres");
+            d
+        } else {
+            c.admin_uri
+                .parse()
+                .map_err(|e: tokio_postgres::Error| PgError::BadUri {
+                    reason: crate::logging::mask(&e.to_string()),
+                })?
+        };
+        if config.get_hosts().is_empty() {
+            config.host(DEFAULT_SOCKET_DIR);
+        }
+        if config.get_user().is_none() {
+            config.user("postgres");
+        }
+        config.application_name("xivo-manage-db");
+        config.connect_timeout(std::time::Duration::from_secs(10));
+        let all_unix = config
+            .get_hosts()
+            .iter()
+            .all(|h| matches!(h, Host::Unix(_)));
+        // Peer authentication checks the client's effective uid at connect
+        // time; root takes the identity of the database user for that moment.
+        let peer_user = if all_unix && Uid::effective().is_root() {
+            let name = config.get_user().unwrap_or("postgres");
+            User::from_name(name)
+                .ok()
+                .flatten()
+                .filter(|u| !u.uid.is_root())
+        } else {
+            None
+        };
+        Ok(Admin { config, peer_user })
+    }
+
+    /// Human description of the target, without any secret.
+    pub fn target(&self, dbname: &str) -> String {
+        let host = match self.config.get_hosts().first() {
+            Some(Host::Unix(p)) => p.display().to_string(),
+            Some(Host::Tcp(h)) => h.clone(),
+            None => DEFAULT_SOCKET_DIR.to_string(),
+        };
+        let port = self.config.get_ports().first().copied().unwrap_or(5432);
+        format!(
+            "database '{dbname}' as '{}' on {host} port {port}",
+            self.config.get_user().unwrap_or("postgres")
+        )
+    }
+
+    /// Connect to `dbname`. The connection task is spawned on the current
+    /// (single-threaded) runtime.
+    pub async fn connect(&self, dbname: &str) -> Result<Client, PgError> {
+        let mut config = self.config.clone();
+        config.dbname(dbname);
+        let guard = match &self.peer_user {
+            Some(u) => Some(EuidGuard::become_user(u)?),
+            None => None,
+        };
+        let result = config.connect(NoTls).await;
+        drop(guard);
+        let (client, connection) = result.map_err(|e| PgError::Connect {
+            target: self.target(dbname),
+            reason: describe(&e),
+            sqlstate: e.code().map(|c| c.code().to_string()),
+        })?;
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                log::debug!("connection closed: {}", describe(&e));
+            }
+        });
+        Ok(client)
+    }
+
+    /// The user name we connect as.
+    pub fn user(&self) -> &str {
+        self.config.get_user().unwrap_or("postgres")
+    }
+}
+
+/// Switches the effective uid for the duration of a connect, and back.
+struct EuidGuard;
+
+impl EuidGuard {
+    fn become_user(u: &User) -> Result<EuidGuard, PgError> {
+        nix::unistd::seteuid(u.uid).map_err(|e| PgError::Identity {
+            user: u.name.clone(),
+            reason: e.to_string(),
+        })?;
+        Ok(EuidGuard)
+    }
+}
+
+impl Drop for EuidGuard {
+    fn drop(&mut self) {
+        // Back to root (the saved uid); failing here would leave us
+        // unprivileged, which every later step reports on its own.
+        if let Err(e) = nix::unistd::seteuid(Uid::from_raw(0)) {
+            log::error!("cannot switch back to root after connecting: {e}");
+        }
+    }
+}
+
+/// `"name"` with embedded quotes doubled.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `'text'` with embedded quotes doubled, as a standard-conforming literal.
+pub fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Does database `name` exist?
+pub async fn database_exists(client: &Client, name: &str) -> Result<bool, PgError> {
+    let rows = client
+        .query("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+        .await
+        .map_err(|e| query_error(format!("looking up database '{name}'"), &e))?;
+    Ok(!rows.is_empty())
+}
+
+/// Does role `name` exist?
+pub async fn role_exists(client: &Client, name: &str) -> Result<bool, PgError> {
+    let rows = client
+        .query("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&name])
+        .await
+        .map_err(|e| query_error(format!("looking up role '{name}'"), &e))?;
+    Ok(!rows.is_empty())
+}
+
+/// Other sessions connected to `dbname`: (pid, user, application, client).
+pub async fn other_sessions(client: &Client, dbname: &str) -> Result<Vec<String>, PgError> {
+    let rows = client
+        .query(
+            "SELECT pid, coalesce(usename, ''), coalesce(application_name, ''), \
+                    coalesce(client_addr::text, 'local') \
+               FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() ORDER BY pid",
+            &[&dbname],
+        )
+        .await
+        .map_err(|e| query_error(format!("listing sessions on '{dbname}'"), &e))?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let pid: i32 = r.get(0);
+            let user: String = r.get(1);
+            let app: String = r.get(2);
+            let from: String = r.get(3);
+            format!("pid {pid} (user {user}, application '{app}', from {from})")
+        })
+        .collect())
+}
+
+/// Find 1-based line of a 1-based character position in `sql`.
+pub fn line_of_position(sql: &str, position: usize) -> usize {
+    sql.chars()
+        .take(position.saturating_sub(1))
+        .filter(|&c| c == '\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(quote_ident("user"), "\"user\"");
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(quote_literal("it's"), "'it''s'");
+    }
+
+    #[test]
+    fn positions_to_lines() {
+        let sql = "SELECT 1;\nSELECT x;\n";
+        assert_eq!(line_of_position(sql, 1), 1);
+        assert_eq!(line_of_position(sql, 12), 2);
+    }
+
+    #[test]
+    fn target_never_shows_password() {
+        let mut c = Config::defaults("/x".into());
+        c.admin_uri = "host=/tmp port=5433 user=postgres password=sekrit".into();
+        let a = Admin::from_config(&c).expect("parses");
+        let t = a.target("asterisk");
+        assert!(!t.contains("sekrit"), "{t}");
+        assert!(t.contains("5433") && t.contains("asterisk"), "{t}");
+    }
+}

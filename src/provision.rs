@@ -1,0 +1,185 @@
+//! Provisioning (`xivo-init-db`): the owner role, the database, the baseline,
+//! every later version, the grants; and `--drop`.
+//!
+//! Resumable: a database that exists but is empty (a run interrupted between
+//! CREATE DATABASE and the commit of the schema) is provisioned in place. A
+//! database with anything in it is never touched here.
+
+use tokio_postgres::Client;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::migrations::{self, MigrationSet, Report};
+use crate::pg::{self, quote_ident, quote_literal, Admin};
+
+/// What is in a database that already exists.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Contents {
+    /// No relation in any user schema: provisioning never committed.
+    Empty,
+    /// The new system, at these revisions.
+    Versioned(Vec<String>),
+    /// Tables but no `alembic_version`: the 14.07 system.
+    Legacy,
+}
+
+/// Look inside database `db` (connected as a superuser).
+pub async fn contents(client: &Client) -> Result<Contents, Error> {
+    if let Some(revs) = migrations::current_revisions(client).await? {
+        return Ok(Contents::Versioned(revs));
+    }
+    let row = client
+        .query_one(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' \
+               AND n.nspname NOT LIKE 'pg_temp%'",
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error("listing relations", &e))?;
+    Ok(if row.get::<_, i64>(0) == 0 {
+        Contents::Empty
+    } else {
+        Contents::Legacy
+    })
+}
+
+/// `xivo-init-db --init`, the caller holding the run lock. Refuses (changing
+/// nothing) when the database exists and is not empty.
+pub async fn init(config: &Config, admin: &Admin, set: &MigrationSet) -> Result<Report, Error> {
+    let db = &config.db_name;
+    let owner = &config.db_owner;
+    let postgres = admin.connect("postgres").await?;
+    if pg::database_exists(&postgres, db).await? {
+        let client = admin.connect(db).await?;
+        match contents(&client).await? {
+            Contents::Empty => log::info!("database '{db}' exists but is empty (interrupted provisioning): continuing"),
+            Contents::Versioned(revs) => {
+                return Err(Error::Refused(format!(
+                    "database '{db}' already exists (revision {}): nothing changed; \
+                     run xivo-update-db to upgrade it, or xivo-init-db --drop --init to recreate it (its data is lost)",
+                    revs.join(", ")
+                )))
+            }
+            Contents::Legacy => {
+                return Err(Error::Refused(format!(
+                    "database '{db}' already exists and holds the 14.07 schema: nothing changed; run xivo-update-db to upgrade it"
+                )))
+            }
+        }
+    } else {
+        create_role_and_database(config, &postgres).await?;
+    }
+    drop(postgres);
+    let mut client = admin.connect(db).await?;
+    let pending = set.plan(&[])?;
+    let first_group = pending.iter().take_while(|m| m.transactional()).count();
+    let mut report = Report::default();
+    {
+        let tx = migrations::begin_as(&mut client, owner).await?;
+        migrations::run_in_transaction(&tx, set, &[], &pending[..first_group], &mut report).await?;
+        let q = quote_ident(owner);
+        tx.batch_execute(&format!(
+            "GRANT ALL ON ALL TABLES IN SCHEMA public TO {q};\n\
+             GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {q};\n\
+             GRANT ALL ON ALL FUNCTIONS IN SCHEMA public TO {q};"
+        ))
+        .await
+        .map_err(|e| pg::query_error(format!("granting rights to role '{owner}'"), &e))?;
+        tx.commit()
+            .await
+            .map_err(|e| pg::query_error(format!("committing the schema of '{db}'"), &e))?;
+    }
+    if first_group < pending.len() {
+        let current = migrations::current_revisions(&client)
+            .await?
+            .unwrap_or_default();
+        let rest = migrations::run(&mut client, set, owner, &current).await?;
+        report.applied.extend(rest.applied);
+    }
+    log::info!("database '{db}' provisioned at revision {}", set.head());
+    Ok(report)
+}
+
+async fn create_role_and_database(config: &Config, postgres: &Client) -> Result<(), Error> {
+    let db = &config.db_name;
+    let owner = &config.db_owner;
+    if pg::role_exists(postgres, owner).await? {
+        log::info!("role '{owner}' exists: kept as it is");
+    } else {
+        // Send a SCRAM verifier, never the password itself, so that not even
+        // the server's statement log can show it.
+        let verifier = postgres_protocol::password::scram_sha_256(config.db_password.as_bytes());
+        postgres
+            .batch_execute(&format!(
+                "CREATE ROLE {} WITH LOGIN PASSWORD {}",
+                quote_ident(owner),
+                quote_literal(&verifier)
+            ))
+            .await
+            .map_err(|e| pg::query_error(format!("creating role '{owner}'"), &e))?;
+        log::info!("created role '{owner}'");
+    }
+    // UTF8 needs a compatible locale: keep the cluster's when it is UTF-8
+    // (or C), otherwise use C.UTF-8, which every Debian system has.
+    let row = postgres
+        .query_one(
+            "SELECT datctype FROM pg_database WHERE datname = 'template0'",
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error("reading the cluster's locale", &e))?;
+    let ctype: String = row.get(0);
+    let lower = ctype.to_ascii_lowercase();
+    let locale =
+        if lower == "c" || lower == "posix" || lower.contains("utf8") || lower.contains("utf-8") {
+            String::new()
+        } else {
+            " LOCALE 'C.UTF-8'".to_string()
+        };
+    postgres
+        .batch_execute(&format!(
+            "CREATE DATABASE {} WITH OWNER {} ENCODING 'UTF8' TEMPLATE template0{locale}",
+            quote_ident(db),
+            quote_ident(owner)
+        ))
+        .await
+        .map_err(|e| pg::query_error(format!("creating database '{db}'"), &e))?;
+    log::info!("created database '{db}' owned by '{owner}'");
+    Ok(())
+}
+
+/// `xivo-init-db --drop`: drop the database and its owner role. Refuses,
+/// naming them, while other sessions are connected.
+pub async fn drop_database(config: &Config, admin: &Admin) -> Result<(), Error> {
+    let db = &config.db_name;
+    let owner = &config.db_owner;
+    let postgres = admin.connect("postgres").await?;
+    if pg::database_exists(&postgres, db).await? {
+        let sessions = pg::other_sessions(&postgres, db).await?;
+        if !sessions.is_empty() {
+            return Err(Error::Refused(format!(
+                "database '{db}' has {} other session(s): {}; stop the services using it, then retry; nothing dropped",
+                sessions.len(),
+                sessions.join("; ")
+            )));
+        }
+        postgres
+            .batch_execute(&format!("DROP DATABASE {}", quote_ident(db)))
+            .await
+            .map_err(|e| pg::query_error(format!("dropping database '{db}'"), &e))?;
+        log::info!("dropped database '{db}'");
+    } else {
+        log::info!("database '{db}' does not exist: nothing to drop");
+    }
+    if pg::role_exists(&postgres, owner).await? {
+        postgres.batch_execute(&format!("DROP ROLE {}", quote_ident(owner))).await.map_err(|e| {
+            pg::query_error(
+                format!("dropping role '{owner}' (it may still own objects in other databases: reassign or drop them first)"),
+                &e,
+            )
+        })?;
+        log::info!("dropped role '{owner}'");
+    }
+    Ok(())
+}

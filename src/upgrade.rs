@@ -1,0 +1,75 @@
+//! The upgrade state machine behind `xivo-update-db` (and, later, postinst).
+//! Decides from the database, not from files:
+//! 1. database missing, or empty -> provision;
+//! 2. `alembic_version` present -> apply pending versions;
+//! 3. otherwise the 14.07 system -> legacy scripts, merge, stamp, then 2.
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::lock::RunLock;
+use crate::migrations::{self, MigrationSet, Report};
+use crate::pg::{self, Admin};
+use crate::provision::{self, Contents};
+
+/// What an update did.
+#[derive(Debug)]
+pub enum Outcome {
+    Provisioned(Report),
+    Upgraded(Report),
+    AlreadyAtHead,
+}
+
+/// Take the run lock, then bring the database to head.
+pub async fn update(config: &Config, admin: &Admin, set: &MigrationSet) -> Result<Outcome, Error> {
+    let _lock = RunLock::acquire(config, admin).await?;
+    update_locked(config, admin, set).await
+}
+
+/// Same, the caller holding the run lock.
+pub async fn update_locked(
+    config: &Config,
+    admin: &Admin,
+    set: &MigrationSet,
+) -> Result<Outcome, Error> {
+    let db = &config.db_name;
+    let postgres = admin.connect("postgres").await?;
+    if !pg::database_exists(&postgres, db).await? {
+        log::info!("database '{db}' does not exist: provisioning it");
+        return Ok(Outcome::Provisioned(
+            provision::init(config, admin, set).await?,
+        ));
+    }
+    drop(postgres);
+    let mut client = admin.connect(db).await?;
+    match provision::contents(&client).await? {
+        Contents::Empty => Ok(Outcome::Provisioned(
+            provision::init(config, admin, set).await?,
+        )),
+        Contents::Versioned(current) => {
+            if current.is_empty() {
+                return Err(Error::Other(format!(
+                    "table {} of database '{db}' is empty: the revision of the schema is unknown; \
+                     restore it from the backup, or insert the revision the schema is at",
+                    migrations::VERSION_TABLE
+                )));
+            }
+            let pending = set.plan(&current)?;
+            if pending.is_empty() {
+                log::info!("database '{db}' is at head {}", set.head());
+                return Ok(Outcome::AlreadyAtHead);
+            }
+            log::info!(
+                "database '{db}' at {}: {} migration(s) to apply up to {}",
+                current.join(", "),
+                pending.len(),
+                set.head()
+            );
+            Ok(Outcome::Upgraded(
+                migrations::run(&mut client, set, &config.db_owner, &current).await?,
+            ))
+        }
+        Contents::Legacy => Err(Error::Refused(format!(
+            "database '{db}' is on the 14.07 system; this build cannot merge it yet"
+        ))),
+    }
+}
