@@ -125,6 +125,8 @@ impl Admin {
             config.user("postgres");
         }
         config.application_name("xivo-manage-db");
+        // NOTICEs ("already exists, skipping") are noise on an admin's terminal.
+        config.options("-c client_min_messages=warning");
         config.connect_timeout(std::time::Duration::from_secs(10));
         let all_unix = config
             .get_hosts()

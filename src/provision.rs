@@ -72,12 +72,12 @@ pub async fn init(config: &Config, admin: &Admin, set: &MigrationSet) -> Result<
     }
     drop(postgres);
     let mut client = admin.connect(db).await?;
-    let pending = set.plan(&[])?;
-    let first_group = pending.iter().take_while(|m| m.transactional()).count();
+    let recorded = Default::default();
+    let (transactional, _) = set.plan_split(&[], &recorded)?;
     let mut report = Report::default();
     {
         let tx = migrations::begin_as(&mut client, owner).await?;
-        migrations::run_in_transaction(&tx, set, &[], &pending[..first_group], &mut report).await?;
+        let staged = migrations::run_in_transaction(&tx, set, &transactional, &report).await?;
         let q = quote_ident(owner);
         tx.batch_execute(&format!(
             "GRANT ALL ON ALL TABLES IN SCHEMA public TO {q};\n\
@@ -89,14 +89,11 @@ pub async fn init(config: &Config, admin: &Admin, set: &MigrationSet) -> Result<
         tx.commit()
             .await
             .map_err(|e| pg::query_error(format!("committing the schema of '{db}'"), &e))?;
+        report.applied.extend(staged);
     }
-    if first_group < pending.len() {
-        let current = migrations::current_revisions(&client)
-            .await?
-            .unwrap_or_default();
-        let rest = migrations::run(&mut client, set, owner, &current).await?;
-        report.applied.extend(rest.applied);
-    }
+    // The non-transactional migrations, each alone after the commit.
+    let rest = migrations::run(&mut client, set, owner, &[set.head().to_string()]).await?;
+    report.applied.extend(rest.applied);
     log::info!("database '{db}' provisioned at revision {}", set.head());
     Ok(report)
 }

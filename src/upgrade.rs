@@ -53,15 +53,17 @@ pub async fn update_locked(
                     migrations::VERSION_TABLE
                 )));
             }
-            let pending = set.plan(&current)?;
-            if pending.is_empty() {
+            let recorded = migrations::recorded_revisions(&client).await?;
+            let (transactional, alone) = set.plan_split(&current, &recorded)?;
+            let pending = transactional.len() + alone.len();
+            if pending == 0 {
                 log::info!("database '{db}' is at head {}", set.head());
                 return Ok(Outcome::AlreadyAtHead);
             }
             log::info!(
                 "database '{db}' at {}: {} migration(s) to apply up to {}",
                 current.join(", "),
-                pending.len(),
+                pending,
                 set.head()
             );
             Ok(Outcome::Upgraded(

@@ -6,6 +6,7 @@
 //! `alembic_version` update, alembic's own default on PostgreSQL: a failure
 //! leaves the database exactly as it was.
 
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use tokio_postgres::{Client, Transaction};
@@ -197,24 +198,25 @@ pub async fn stamp(tx: &Transaction<'_>, set: &MigrationSet, m: &Migration) -> R
     .await
 }
 
-/// Apply `pending` (all transactional) inside `tx`, which the caller commits.
-/// `current` is what `alembic_version` held before. The caller has set the
-/// role that must own the new objects.
+/// Apply `pending` (all transactional) inside `tx`, which the caller commits,
+/// and set `alembic_version` to head. The caller has set the role that must
+/// own the new objects. Returns what it applied, to be added to the report
+/// once the commit succeeds; a failure carries `committed`, what earlier
+/// transactions of the run had committed.
 pub async fn run_in_transaction(
     tx: &Transaction<'_>,
     set: &MigrationSet,
-    current: &[String],
     pending: &[&Migration],
-    report: &mut Report,
-) -> Result<(), MigrationError> {
+    committed: &Report,
+) -> Result<Vec<Applied>, MigrationError> {
     ensure_version_tables(tx).await?;
-    let mut applied = set.applied_set(current)?;
+    let mut staged = Vec::with_capacity(pending.len());
     for m in pending {
         log::info!("applying {} ({}): {}", m.revision(), m.file(), m.message());
         let started = Instant::now();
         tx.batch_execute(m.sql())
             .await
-            .map_err(|e| failure(m, &e, report))?;
+            .map_err(|e| failure(m, &e, committed))?;
         let duration = started.elapsed();
         record(tx, m, duration, false).await?;
         log::info!(
@@ -222,18 +224,44 @@ pub async fn run_in_transaction(
             m.revision(),
             duration.as_secs_f64()
         );
-        report.applied.push(Applied {
+        staged.push(Applied {
             revision: m.revision().into(),
             file: m.file().into(),
             duration,
         });
-        applied.insert(m.revision().to_string());
     }
-    set_heads(
-        tx,
-        &set.heads_of_applied(applied.iter().map(String::as_str)),
-    )
-    .await?;
+    set_heads(tx, &[set.head().to_string()]).await?;
+    Ok(staged)
+}
+
+/// An interrupted `CREATE INDEX CONCURRENTLY` leaves an invalid index that
+/// `IF NOT EXISTS` would then keep forever: drop the invalid indexes this
+/// migration names before (re-)running it.
+async fn drop_invalid_indexes_of(client: &Client, m: &Migration) -> Result<(), PgError> {
+    let rows = client
+        .query(
+            "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT i.indisvalid AND n.nspname = 'public'",
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error("listing invalid indexes", &e))?;
+    for row in rows {
+        let name: String = row.get(0);
+        if m.sql().contains(&name) {
+            log::warn!(
+                "dropping invalid index {name} left by an interrupted run of {}",
+                m.revision()
+            );
+            client
+                .batch_execute(&format!(
+                    "DROP INDEX IF EXISTS public.{}",
+                    quote_ident(&name)
+                ))
+                .await
+                .map_err(|e| pg::query_error(format!("dropping invalid index {name}"), &e))?;
+        }
+    }
     Ok(())
 }
 
@@ -249,83 +277,85 @@ pub async fn begin_as<'a>(client: &'a mut Client, owner: &str) -> Result<Transac
     Ok(tx)
 }
 
+/// The revisions recorded in the history table (empty when it does not exist).
+pub async fn recorded_revisions(client: &Client) -> Result<BTreeSet<String>, PgError> {
+    match client
+        .simple_query(&format!("SELECT revision FROM public.{HISTORY_TABLE}"))
+        .await
+    {
+        Ok(messages) => Ok(messages
+            .into_iter()
+            .filter_map(|m| match m {
+                tokio_postgres::SimpleQueryMessage::Row(r) => r.get(0).map(String::from),
+                _ => None,
+            })
+            .collect()),
+        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE) => {
+            Ok(BTreeSet::new())
+        }
+        Err(e) => Err(pg::query_error(format!("reading {HISTORY_TABLE}"), &e)),
+    }
+}
+
 /// Apply everything from `current` to head on `client` (connected to the
-/// target database as a superuser), objects owned by `owner`. Consecutive
-/// transactional migrations share one transaction; a non-transactional one
-/// runs alone, its version update right after (it must be idempotent, since a
-/// crash between the two re-runs it).
+/// target database as a superuser), objects owned by `owner`: every pending
+/// transactional migration in one transaction with the `alembic_version`
+/// update (a failure changes nothing), then each non-transactional one alone,
+/// recorded in the history table as it completes. Those must be idempotent
+/// (`IF NOT EXISTS`): a run interrupted between one and its record re-runs it.
 pub async fn run(
     client: &mut Client,
     set: &MigrationSet,
     owner: &str,
     current: &[String],
 ) -> Result<Report, MigrationError> {
-    let pending = set.plan(current)?;
+    let recorded = recorded_revisions(client).await?;
+    let (transactional, alone) = set.plan_split(current, &recorded)?;
     let mut report = Report::default();
-    let mut current = current.to_vec();
-    let mut rest = pending.as_slice();
-    while let Some(first) = rest.first() {
-        let group_len = if first.transactional() {
-            rest.iter()
-                .position(|m| !m.transactional())
-                .unwrap_or(rest.len())
-        } else {
-            1
-        };
-        let (group, tail) = rest.split_at(group_len);
-        if first.transactional() {
-            let tx = begin_as(client, owner).await?;
-            run_in_transaction(&tx, set, &current, group, &mut report).await?;
-            tx.commit()
-                .await
-                .map_err(|e| failure(group[group.len() - 1], &e, &report))?;
-        } else {
-            log::info!(
-                "applying {} ({}) outside a transaction: {}",
-                first.revision(),
-                first.file(),
-                first.message()
-            );
-            let started = Instant::now();
-            // Three round trips: several statements in one query string form an
-            // implicit transaction block, which is what this migration avoids.
-            client
-                .batch_execute(&format!("SET ROLE {}", quote_ident(owner)))
-                .await
-                .map_err(|e| pg::query_error(format!("switching to role {owner}"), &e))?;
-            let outcome = client.batch_execute(first.sql()).await;
-            client
-                .batch_execute("RESET ROLE")
-                .await
-                .map_err(|e| pg::query_error("resetting the role", &e))?;
-            outcome.map_err(|e| failure(first, &e, &report))?;
-            let duration = started.elapsed();
-            let tx = begin_as(client, owner).await?;
-            ensure_version_tables(&tx).await?;
-            record(&tx, first, duration, false).await?;
-            let mut applied = set.applied_set(&current)?;
-            applied.insert(first.revision().to_string());
-            set_heads(
-                &tx,
-                &set.heads_of_applied(applied.iter().map(String::as_str)),
-            )
-            .await?;
-            tx.commit().await.map_err(|e| failure(first, &e, &report))?;
-            log::info!(
-                "applied {} in {:.3} s",
-                first.revision(),
-                duration.as_secs_f64()
-            );
-            report.applied.push(Applied {
-                revision: first.revision().into(),
-                file: first.file().into(),
-                duration,
-            });
-        }
-        let mut applied = set.applied_set(&current)?;
-        applied.extend(group.iter().map(|m| m.revision().to_string()));
-        current = set.heads_of_applied(applied.iter().map(String::as_str));
-        rest = tail;
+    if !transactional.is_empty() {
+        let tx = begin_as(client, owner).await?;
+        let staged = run_in_transaction(&tx, set, &transactional, &report).await?;
+        let last = transactional[transactional.len() - 1];
+        tx.commit().await.map_err(|e| failure(last, &e, &report))?;
+        report.applied.extend(staged);
+    }
+    for m in alone {
+        drop_invalid_indexes_of(client, m).await?;
+        log::info!(
+            "applying {} ({}) outside a transaction: {}",
+            m.revision(),
+            m.file(),
+            m.message()
+        );
+        let started = Instant::now();
+        // Separate round trips: several statements in one query string form
+        // an implicit transaction block, which is what this migration avoids.
+        client
+            .batch_execute(&format!("SET ROLE {}", quote_ident(owner)))
+            .await
+            .map_err(|e| pg::query_error(format!("switching to role {owner}"), &e))?;
+        let outcome = client.batch_execute(m.sql()).await;
+        client
+            .batch_execute("RESET ROLE")
+            .await
+            .map_err(|e| pg::query_error("resetting the role", &e))?;
+        outcome.map_err(|e| failure(m, &e, &report))?;
+        let duration = started.elapsed();
+        let tx = begin_as(client, owner).await?;
+        ensure_version_tables(&tx).await?;
+        record(&tx, m, duration, false).await?;
+        set_heads(&tx, &[set.head().to_string()]).await?;
+        tx.commit().await.map_err(|e| failure(m, &e, &report))?;
+        log::info!(
+            "applied {} in {:.3} s",
+            m.revision(),
+            duration.as_secs_f64()
+        );
+        report.applied.push(Applied {
+            revision: m.revision().into(),
+            file: m.file().into(),
+            duration,
+        });
     }
     Ok(report)
 }

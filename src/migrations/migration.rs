@@ -82,9 +82,11 @@ impl Migration {
                     transactional = match value {
                         "true" => true,
                         "false" => false,
-                        other => return Err(bad(format!(
+                        other => {
+                            return Err(bad(format!(
                             "line {line_no}: transactional must be true or false, not '{other}'"
-                        ))),
+                        )))
+                        }
                     }
                 }
                 _ => break,

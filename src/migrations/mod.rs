@@ -13,8 +13,9 @@ pub mod source;
 use std::fmt;
 
 pub use apply::{
-    applied_history, begin_as, current_revisions, edited_migrations, ensure_version_tables, run,
-    run_in_transaction, stamp, Applied, Edited, Report, HISTORY_TABLE, VERSION_TABLE,
+    applied_history, begin_as, current_revisions, edited_migrations, ensure_version_tables,
+    recorded_revisions, run, run_in_transaction, stamp, Applied, Edited, Report, HISTORY_TABLE,
+    VERSION_TABLE,
 };
 pub use migration::{checksum, Migration};
 pub use set::{MigrationSet, BASELINE_FILE, VERSIONS_DIR};

@@ -139,6 +139,32 @@ impl MigrationSet {
             .collect())
     }
 
+    /// The work to reach head, split as it runs: the transactional
+    /// migrations (one transaction, with the `alembic_version` update), then
+    /// the non-transactional ones, each alone after that commit. A
+    /// non-transactional migration counts as done only once it has a row in
+    /// the history table (`recorded`): `alembic_version` may already be past
+    /// it when a run was interrupted before it ran.
+    pub fn plan_split(
+        &self,
+        current: &[String],
+        recorded: &BTreeSet<String>,
+    ) -> Result<(Vec<&Migration>, Vec<&Migration>), MigrationError> {
+        let applied = self.applied_set(current)?;
+        let transactional = self
+            .ordered
+            .iter()
+            .filter(|m| m.transactional() && !applied.contains(m.revision()))
+            .collect();
+        let alone = self
+            .ordered
+            .iter()
+            .filter(|m| !m.transactional())
+            .filter(|m| !(applied.contains(m.revision()) && recorded.contains(m.revision())))
+            .collect();
+        Ok((transactional, alone))
+    }
+
     /// `current` and all its ancestors.
     pub fn applied_set(&self, current: &[String]) -> Result<BTreeSet<String>, MigrationError> {
         let mut applied = BTreeSet::new();
@@ -258,6 +284,27 @@ mod tests {
             ["r4"]
         );
         assert!(set.plan(&["r4".into()]).expect("plan").is_empty());
+    }
+
+    #[test]
+    fn non_transactional_ones_run_after_and_are_finished_when_unrecorded() {
+        let mut files = graph();
+        files[3] = RawFile {
+            name: "versions/r3_c.sql".into(),
+            bytes: b"-- revision: r3\n-- down_revision: r1\n-- message: c\n-- transactional: false\nSELECT 1;".to_vec(),
+        };
+        let set = MigrationSet::from_files(&files).expect("valid set");
+        let none = BTreeSet::new();
+        let (tx, alone) = set.plan_split(&["r1".into()], &none).expect("plan");
+        assert_eq!(revs(&tx), ["r2", "r4"]);
+        assert_eq!(revs(&alone), ["r3"]);
+        // At head but r3 never recorded (crash after the commit): finish it.
+        let (tx, alone) = set.plan_split(&["r4".into()], &none).expect("plan");
+        assert!(tx.is_empty());
+        assert_eq!(revs(&alone), ["r3"]);
+        let recorded: BTreeSet<String> = ["r3".to_string()].into();
+        let (tx, alone) = set.plan_split(&["r4".into()], &recorded).expect("plan");
+        assert!(tx.is_empty() && alone.is_empty());
     }
 
     #[test]

@@ -1,0 +1,514 @@
+//! xivo-init-db, xivo-check-db and xivo-update-db against real clusters.
+
+mod common;
+
+use std::path::Path;
+
+use common::{repo_graph, repo_head, Cluster, MigrationsDir};
+
+const DB: &str = "asterisk";
+
+/// The real set without its head and the head's parents: an "older package".
+fn older_set() -> (MigrationsDir, String) {
+    let head = repo_head();
+    let graph = repo_graph();
+    let (_, parents) = graph
+        .iter()
+        .find(|(r, _)| *r == head)
+        .expect("head in graph");
+    let mut drop: Vec<&str> = parents.iter().map(String::as_str).collect();
+    drop.push(&head);
+    let dir = MigrationsDir::copy_of_repo().without_versions(&drop);
+    // The older head: the parent shared by the dropped revisions.
+    let dropped: Vec<String> = drop.iter().map(|s| s.to_string()).collect();
+    let older_head = graph
+        .iter()
+        .filter(|(r, _)| !dropped.contains(r))
+        .map(|(r, _)| r.clone())
+        .find(|r| {
+            !graph
+                .iter()
+                .any(|(c, ps)| !dropped.contains(c) && ps.contains(r))
+        })
+        .expect("older head");
+    (dir, older_head)
+}
+
+fn add_version(dir: &Path, rev: &str, down: &str, body: &str) {
+    let text =
+        format!("-- revision: {rev}\n-- down_revision: {down}\n-- message: test {rev}\n\n{body}\n");
+    std::fs::write(dir.join("versions").join(format!("{rev}_test.sql")), text)
+        .expect("write version");
+}
+
+#[test]
+fn fresh_init_then_check_ok() {
+    let c = Cluster::start();
+    let r = c.run("xivo-init-db", &["--init"], None);
+    r.assert_code(0);
+    assert!(r.stdout.contains(&repo_head()), "{}", r.stdout);
+    assert_eq!(c.revisions(DB), repo_head());
+    // Every table, sequence, view and function belongs to the owner role.
+    let foreign = c.psql(
+        DB,
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) <> 'asterisk'",
+    );
+    assert_eq!(foreign, "0");
+    let tables: i64 = c
+        .psql(
+            DB,
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+        )
+        .parse()
+        .expect("count");
+    assert!(tables >= 40, "only {tables} tables");
+    for t in [
+        "queue_log",
+        "netiface",
+        "\"user\"",
+        "stats_conf_xivouser",
+        "func_key_template",
+    ] {
+        c.psql(DB, &format!("SELECT count(*) FROM {t}"));
+    }
+    // Every migration is in the history with its checksum.
+    let history: i64 = c
+        .psql(
+            DB,
+            "SELECT count(*) FROM xivo_manage_db_history WHERE NOT stamped",
+        )
+        .parse()
+        .expect("n");
+    assert_eq!(history as usize, repo_graph().len() + 1);
+    // The owner logs in with the password every XiVO service uses.
+    let mut login = common::as_owner("psql");
+    login
+        .env("PGPASSWORD", "proformatique")
+        .args(["-X", "-A", "-t", "-h"])
+        .arg(&c.dir)
+        .args([
+            "-p",
+            &c.port.to_string(),
+            "-U",
+            "asterisk",
+            "-d",
+            DB,
+            "-c",
+            "SELECT current_user",
+        ]);
+    let out = login.output().expect("psql as asterisk");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "asterisk",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = c.run("xivo-check-db", &[], None);
+    r.assert_code(0);
+    assert_eq!(r.stdout, "Checking database...\tOK\n");
+    assert_eq!(
+        c.psql(
+            DB,
+            "SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = 'asterisk'"
+        ),
+        "UTF8"
+    );
+}
+
+#[test]
+fn init_over_existing_database_is_refused_and_changes_nothing() {
+    let c = Cluster::start();
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    c.psql(DB, "INSERT INTO context (name, displayname, entity, contexttype, commented, description) VALUES ('mine', 'Mine', NULL, 'internal', 0, '')");
+    let before = c.fingerprint(DB);
+    let r = c.run("xivo-init-db", &["--init"], None);
+    r.assert_code(1);
+    assert!(
+        r.stderr.contains("database 'asterisk' already exists")
+            && r.stderr.contains("nothing changed"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+    assert_eq!(c.fingerprint(DB), before);
+}
+
+#[test]
+fn update_at_head_is_a_noop() {
+    let c = Cluster::start();
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let before = c.fingerprint(DB);
+    let r = c.run("xivo-update-db", &[], None);
+    r.assert_code(0);
+    assert_eq!(r.stdout, "Updating database...\nUpdating database done.\n");
+    assert_eq!(c.fingerprint(DB), before, "history and data untouched");
+}
+
+#[test]
+fn update_from_an_older_revision_applies_the_rest() {
+    let c = Cluster::start();
+    let (older, older_head) = older_set();
+    c.run("xivo-init-db", &["--init"], Some(&older.path))
+        .assert_code(0);
+    assert_eq!(c.revisions(DB), older_head);
+    let r = c.run("xivo-check-db", &[], None);
+    r.assert_code(1);
+    assert_eq!(
+        r.stdout,
+        format!(
+            "Checking database...\tNOK (current revision is {older_head}, head is {})\n",
+            repo_head()
+        )
+    );
+    let r = c.run("xivo-update-db", &[], None);
+    r.assert_code(0);
+    assert_eq!(c.revisions(DB), repo_head());
+    c.run("xivo-check-db", &[], None).assert_code(0);
+    // Upgraded and fresh databases have the same schema.
+    let fresh = Cluster::start();
+    fresh.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let (a, b) = (c.schema(DB), fresh.schema(DB));
+    assert!(a == b, "schema differs:\n{}", first_difference(&a, &b));
+}
+
+pub fn first_difference(a: &str, b: &str) -> String {
+    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
+        if x != y {
+            return format!("line {}: {x:?} vs {y:?}", i + 1);
+        }
+    }
+    format!("lengths {} vs {}", a.lines().count(), b.lines().count())
+}
+
+#[test]
+fn failing_migration_rolls_back_everything() {
+    let c = Cluster::start();
+    let (older, _) = older_set();
+    c.run("xivo-init-db", &["--init"], Some(&older.path))
+        .assert_code(0);
+    c.psql(DB, "INSERT INTO queue_log (time, callid, queuename, agent, event) VALUES ('2014-06-01 10:00:00.000000', 'c1', 'q', 'Agent/1', 'CONNECT')");
+    let before = c.fingerprint(DB);
+    let broken = MigrationsDir::copy_of_repo();
+    add_version(
+        &broken.path,
+        "fa11ed000001",
+        &repo_head(),
+        "CREATE TABLE half_done (id integer);\nINSERT INTO half_done VALUES (1);\nUPDATE queue_log SET no_such_column = 1;",
+    );
+    let r = c.run("xivo-update-db", &[], Some(&broken.path));
+    r.assert_code(1);
+    let err = r.stderr.lines().last().unwrap_or_default();
+    assert!(
+        err.contains("versions/fa11ed000001_test.sql"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        err.contains("no_such_column") && err.contains("line 7"),
+        "{}",
+        r.stderr
+    );
+    assert!(err.contains("rolled back"), "{}", r.stderr);
+    assert_eq!(
+        c.fingerprint(DB),
+        before,
+        "schema, rows and alembic_version as before"
+    );
+}
+
+#[test]
+fn invalid_migration_sets_are_rejected_before_any_change() {
+    let c = Cluster::start();
+    let head = repo_head();
+    type Break = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Break, &str)> = vec![
+        (
+            "duplicate revision",
+            Box::new(|d: &Path| add_version(d, &repo_head(), "0e6b096df541", "SELECT 1;")),
+            "claimed by both",
+        ),
+        (
+            "unknown down_revision",
+            Box::new(|d: &Path| add_version(d, "abcabc000001", "ffffffffffff", "SELECT 1;")),
+            "versions/abcabc000001_test.sql",
+        ),
+        (
+            "two heads",
+            Box::new(|d: &Path| add_version(d, "abcabc000002", "0e6b096df541", "SELECT 1;")),
+            "exactly one head",
+        ),
+        (
+            "cycle",
+            Box::new(|d: &Path| {
+                add_version(d, "abcabc000003", "abcabc000004", "SELECT 1;");
+                add_version(d, "abcabc000004", "abcabc000003", "SELECT 1;");
+            }),
+            "cycle",
+        ),
+        (
+            "header-less file",
+            Box::new(|d: &Path| {
+                std::fs::write(d.join("versions/abcabc000005_x.sql"), "SELECT 1;").expect("write")
+            }),
+            "versions/abcabc000005_x.sql",
+        ),
+        (
+            "unreadable file",
+            Box::new(|d: &Path| {
+                std::os::unix::fs::symlink(
+                    "/nonexistent/target",
+                    d.join("versions/abcabc000006_x.sql"),
+                )
+                .expect("symlink")
+            }),
+            "abcabc000006_x.sql",
+        ),
+    ];
+    for (name, breaker, want) in cases {
+        // On a missing database (nothing may be created) and on an existing one.
+        let dir = MigrationsDir::copy_of_repo();
+        breaker(&dir.path);
+        for bin in ["xivo-init-db", "xivo-update-db", "xivo-check-db"] {
+            let args: &[&str] = if bin == "xivo-init-db" {
+                &["--init"]
+            } else {
+                &[]
+            };
+            let r = c.run(bin, args, Some(&dir.path));
+            assert_eq!(r.code, 2, "{name} / {bin}: {r:?}");
+            assert!(r.stderr.contains(want), "{name} / {bin}: {}", r.stderr);
+            assert!(!c.exists(DB), "{name} / {bin}: database created");
+        }
+    }
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let before = c.fingerprint(DB);
+    let dir = MigrationsDir::copy_of_repo();
+    add_version(
+        &dir.path,
+        "abcabc000007",
+        "0e6b096df541",
+        "CREATE TABLE nope (id int);",
+    );
+    c.run("xivo-update-db", &[], Some(&dir.path)).assert_code(2);
+    assert_eq!(c.fingerprint(DB), before);
+    assert_eq!(c.revisions(DB), head);
+}
+
+#[test]
+fn two_updates_at_once_apply_each_migration_once() {
+    let c = Cluster::start();
+    let (older, _) = older_set();
+    c.run("xivo-init-db", &["--init"], Some(&older.path))
+        .assert_code(0);
+    let dir = MigrationsDir::copy_of_repo();
+    // A migration that would fail if run twice, and takes a moment.
+    add_version(
+        &dir.path,
+        "c0c0c0000001",
+        &repo_head(),
+        "SELECT pg_sleep(1);\nCREATE TABLE only_once (id int);",
+    );
+    let spawn = || {
+        c.cmd("xivo-update-db")
+            .env("XIVO_MANAGE_DB_DANGEROUS_MIGRATIONS_DIR", &dir.path)
+            .output()
+            .expect("spawn")
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(spawn);
+        let b = s.spawn(spawn);
+        (a.join().expect("a"), b.join().expect("b"))
+    });
+    for out in [&a, &b] {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let applied_by: Vec<bool> = [&a, &b]
+        .iter()
+        .map(|o| String::from_utf8_lossy(&o.stderr).contains("applying c0c0c0000001"))
+        .collect();
+    assert_eq!(
+        applied_by.iter().filter(|x| **x).count(),
+        1,
+        "exactly one run applied it"
+    );
+    assert_eq!(
+        c.psql(
+            DB,
+            "SELECT count(*) FROM xivo_manage_db_history WHERE revision = 'c0c0c0000001'"
+        ),
+        "1"
+    );
+    assert_eq!(c.revisions(DB), "c0c0c0000001");
+}
+
+#[test]
+fn bad_config_is_rejected_and_nothing_is_done() {
+    let c = Cluster::start();
+    for (extra, want) in [
+        ("DB_NAEM=pbx", "unknown key 'DB_NAEM'"),
+        ("DB_NAME", "no '='"),
+        ("LOCK_TIMEOUT=soon", "LOCK_TIMEOUT"),
+        ("SERVICES=a b", "quote"),
+    ] {
+        c.write_config(extra);
+        for bin in ["xivo-init-db", "xivo-update-db", "xivo-check-db"] {
+            let args: &[&str] = if bin == "xivo-init-db" {
+                &["--init"]
+            } else {
+                &[]
+            };
+            let r = c.run(bin, args, None);
+            assert_eq!(r.code, 2, "{extra} / {bin}: {r:?}");
+            assert!(
+                r.stderr.contains(&c.config_path().display().to_string()),
+                "{}",
+                r.stderr
+            );
+            assert!(
+                r.stderr.contains("line 4") && r.stderr.contains(want),
+                "{extra} / {bin}: {}",
+                r.stderr
+            );
+            assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        }
+    }
+    assert!(!c.exists(DB));
+    let r = common::Run::from(
+        c.cmd("xivo-check-db")
+            .env("XIVO_MANAGE_DB_CONFIG", c.dir.join("missing"))
+            .output()
+            .expect("run"),
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("cannot read config file") && r.stderr.contains("missing"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn passwords_are_never_printed() {
+    let c = Cluster::start();
+    c.write_config("DB_PASSWORD='Sentinel-Pa55'");
+    let r = c.run("xivo-init-db", &["--init", "-v"], None);
+    r.assert_code(0);
+    assert!(
+        !r.stdout.contains("Sentinel-Pa55") && !r.stderr.contains("Sentinel-Pa55"),
+        "{r:?}"
+    );
+    let log = std::fs::read_to_string(c.dir.join("log")).unwrap_or_default();
+    assert!(
+        !log.contains("Sentinel-Pa55"),
+        "server log shows the password"
+    );
+    // A password inside ADMIN_URI is masked in errors too.
+    std::fs::write(
+        c.config_path(),
+        format!("ADMIN_URI='host=/nonexistent port={} user=postgres password=Uri-Secret-9'\nSTATE_DIR={}\n", c.port, c.state_dir().display()),
+    )
+    .expect("config");
+    let r = c.run("xivo-update-db", &[], None);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        !r.stderr.contains("Uri-Secret-9") && !r.stdout.contains("Uri-Secret-9"),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("cannot connect"), "{}", r.stderr);
+}
+
+#[test]
+fn drop_is_refused_while_sessions_are_connected() {
+    let c = Cluster::start();
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let mut holder = c
+        .psql_cmd(DB, "SELECT pg_sleep(30)")
+        .spawn()
+        .expect("session");
+    // Wait until the session is there.
+    for _ in 0..100 {
+        if c.psql(
+            "postgres",
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = 'asterisk'",
+        ) != "0"
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let r = c.run("xivo-init-db", &["--drop"], None);
+    r.assert_code(1);
+    assert!(
+        r.stderr.contains("other session") && r.stderr.contains("pid "),
+        "{}",
+        r.stderr
+    );
+    assert!(c.exists(DB) && c.role_exists("asterisk"));
+    let _ = holder.kill();
+    let _ = holder.wait();
+    c.psql(
+        "postgres",
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'asterisk'",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    c.run("xivo-init-db", &["--drop"], None).assert_code(0);
+    assert!(!c.exists(DB) && !c.role_exists("asterisk"));
+    // Idempotent, and --drop --init starts over.
+    c.run("xivo-init-db", &["--drop"], None).assert_code(0);
+    c.run("xivo-init-db", &["--drop", "--init"], None)
+        .assert_code(0);
+    c.run("xivo-check-db", &[], None).assert_code(0);
+}
+
+#[test]
+fn check_reports_missing_database_and_edited_migrations() {
+    let c = Cluster::start();
+    let r = c.run("xivo-check-db", &[], None);
+    r.assert_code(1);
+    assert!(
+        r.stdout
+            .starts_with("Checking database...\tNOK (database 'asterisk' does not exist"),
+        "{}",
+        r.stdout
+    );
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let edited = MigrationsDir::copy_of_repo();
+    let file = std::fs::read_dir(edited.path.join("versions"))
+        .expect("versions")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.to_string_lossy().contains(&repo_head()))
+        .expect("head file");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, format!("{text}\n-- edited after release\n")).expect("write");
+    let r = c.run("xivo-check-db", &[], Some(&edited.path));
+    r.assert_code(0);
+    assert!(
+        r.stderr.contains(&format!("migration {} ", repo_head())) && r.stderr.contains("edited"),
+        "{}",
+        r.stderr
+    );
+    // CRLF line endings are not an edit.
+    std::fs::write(&file, text.replace('\n', "\r\n")).expect("write");
+    let r = c.run("xivo-check-db", &[], Some(&edited.path));
+    r.assert_code(0);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}
+
+#[test]
+fn interrupted_provisioning_is_resumed() {
+    // CREATE DATABASE committed, schema never did (a crash in between).
+    let c = Cluster::start();
+    c.psql("postgres", "CREATE ROLE asterisk LOGIN");
+    c.psql(
+        "postgres",
+        "CREATE DATABASE asterisk OWNER asterisk ENCODING 'UTF8' TEMPLATE template0",
+    );
+    c.run("xivo-check-db", &[], None).assert_code(1);
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    assert_eq!(c.revisions(DB), repo_head());
+}

@@ -1,0 +1,464 @@
+//! Shared by every integration test: a throwaway PostgreSQL 15 cluster per
+//! test (initdb'd once per test binary into a template, then copied), unix
+//! socket only, run as `postgres` when the tests run as root; the config file
+//! pointing our binaries at it; psql, pg_dump and per-table checksums.
+//!
+//! The cluster is stopped and its directory removed on drop, also when the
+//! test panics.
+#![allow(dead_code)]
+
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+
+pub const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// The OS user the clusters run as, and the superuser they have.
+pub struct Owner {
+    pub name: String,
+    pub uid: u32,
+    pub gid: u32,
+}
+
+pub fn owner() -> &'static Owner {
+    static OWNER: OnceLock<Owner> = OnceLock::new();
+    OWNER.get_or_init(|| {
+        let me = nix::unistd::Uid::effective();
+        let user = if me.is_root() {
+            nix::unistd::User::from_name("postgres")
+                .expect("getpwnam")
+                .expect("a postgres OS user (apt-get install postgresql)")
+        } else {
+            nix::unistd::User::from_uid(me)
+                .expect("getpwuid")
+                .expect("current user")
+        };
+        Owner {
+            name: user.name,
+            uid: user.uid.as_raw(),
+            gid: user.gid.as_raw(),
+        }
+    })
+}
+
+/// A command run as the cluster's OS user.
+pub fn as_owner(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut c = Command::new(program);
+    if nix::unistd::Uid::effective().is_root() {
+        c.uid(owner().uid).gid(owner().gid);
+    }
+    c.env_remove("PGHOST")
+        .env_remove("PGPORT")
+        .env_remove("PGDATABASE")
+        .env_remove("PGUSER");
+    c
+}
+
+fn run_ok(mut c: Command, what: &str) -> String {
+    let out = c
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn tmp_root() -> PathBuf {
+    let base = std::env::var_os("XMDB_TEST_TMP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp"));
+    let dir = base.join(format!(
+        "xmdb-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    chown_to_owner(&dir);
+    dir
+}
+
+fn chown_to_owner(p: &Path) {
+    if nix::unistd::Uid::effective().is_root() {
+        nix::unistd::chown(p, Some(owner().uid.into()), Some(owner().gid.into())).expect("chown");
+    }
+}
+
+/// A freshly initdb'd data directory, made once per test binary.
+fn template() -> &'static PathBuf {
+    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let dir = tmp_root();
+        let data = dir.join("data");
+        let mut c = as_owner(format!("{PG_BIN}/initdb"));
+        c.args(["-D"]).arg(&data).args(["-E", "UTF8", "--locale=C.UTF-8", "-A", "peer", "--no-sync"]);
+        run_ok(c, "initdb");
+        // Superuser by peer auth; every other role (asterisk...) by password,
+        // as on a XiVO host.
+        let hba = format!("local all {} peer\nlocal all all scram-sha-256\n", owner().name);
+        std::fs::write(data.join("pg_hba.conf"), hba).expect("pg_hba.conf");
+        let conf = "listen_addresses = ''\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n\
+                    shared_buffers = 64MB\nmax_connections = 50\nlog_min_messages = warning\n";
+        let mut f = std::fs::OpenOptions::new().append(true).open(data.join("postgresql.conf")).expect("conf");
+        std::io::Write::write_all(&mut f, conf.as_bytes()).expect("conf");
+        dir
+    })
+}
+
+/// One running cluster, gone on drop.
+pub struct Cluster {
+    pub dir: PathBuf,
+    pub port: u16,
+}
+
+impl Cluster {
+    pub fn start() -> Cluster {
+        let dir = tmp_root();
+        let data = dir.join("data");
+        let mut cp = as_owner("cp");
+        cp.arg("-a").arg(template().join("data")).arg(&data);
+        run_ok(cp, "copy template cluster");
+        let port = 20000
+            + (std::process::id() % 1000) as u16 * 10
+            + (COUNTER.fetch_add(1, Ordering::SeqCst) % 10) as u16;
+        let cluster = Cluster { dir, port };
+        cluster.pg_ctl_start();
+        std::fs::create_dir_all(cluster.state_dir()).expect("state dir");
+        cluster.write_config("");
+        cluster
+    }
+
+    pub fn data(&self) -> PathBuf {
+        self.dir.join("data")
+    }
+
+    pub fn pg_ctl_start(&self) {
+        let mut c = as_owner(format!("{PG_BIN}/pg_ctl"));
+        c.arg("-D")
+            .arg(self.data())
+            .arg("-l")
+            .arg(self.dir.join("log"))
+            .arg("-w")
+            .arg("-o")
+            .arg(format!("-k {} -p {}", self.dir.display(), self.port));
+        c.arg("start");
+        run_ok(c, "pg_ctl start");
+    }
+
+    pub fn stop(&self) {
+        let mut c = as_owner(format!("{PG_BIN}/pg_ctl"));
+        c.arg("-D")
+            .arg(self.data())
+            .args(["-m", "fast", "-w", "stop"]);
+        let _ = c
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+
+    pub fn state_dir(&self) -> PathBuf {
+        self.dir.join("state")
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.join("config")
+    }
+
+    pub fn admin_uri(&self) -> String {
+        format!(
+            "host={} port={} user={}",
+            self.dir.display(),
+            self.port,
+            owner().name
+        )
+    }
+
+    /// (Re)write the config file: the cluster's settings plus `extra` lines.
+    pub fn write_config(&self, extra: &str) {
+        let text = format!(
+            "ADMIN_URI='{}'\nSTATE_DIR={}\nLOCK_TIMEOUT=60\n{extra}\n",
+            self.admin_uri(),
+            self.state_dir().display()
+        );
+        std::fs::write(self.config_path(), text).expect("config");
+    }
+
+    /// One of our binaries, configured for this cluster.
+    pub fn cmd(&self, bin: &str) -> Command {
+        let mut c = Command::new(bin_path(bin));
+        c.env("XIVO_MANAGE_DB_CONFIG", self.config_path());
+        c.env_remove("XIVO_MANAGE_DB_DANGEROUS_MIGRATIONS_DIR");
+        c.stdin(Stdio::null());
+        c
+    }
+
+    /// Run one of our binaries with `args` (and optionally a migrations dir).
+    pub fn run(&self, bin: &str, args: &[&str], migrations: Option<&Path>) -> Run {
+        let mut c = self.cmd(bin);
+        c.args(args);
+        if let Some(m) = migrations {
+            c.env("XIVO_MANAGE_DB_DANGEROUS_MIGRATIONS_DIR", m);
+        }
+        Run::from(c.output().expect("run binary"))
+    }
+
+    /// psql as the superuser; unaligned, tuples only.
+    pub fn psql(&self, db: &str, sql: &str) -> String {
+        run_ok(self.psql_cmd(db, sql), &format!("psql {sql}"))
+            .trim_end()
+            .to_string()
+    }
+
+    pub fn psql_cmd(&self, db: &str, sql: &str) -> Command {
+        let mut c = as_owner("psql");
+        c.args(["-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-h"])
+            .arg(&self.dir)
+            .args([
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                &owner().name,
+                "-d",
+                db,
+                "-c",
+                sql,
+            ]);
+        c
+    }
+
+    /// Run an SQL file with psql as `role` (SET ROLE after connecting as the superuser).
+    pub fn psql_file_as(&self, db: &str, role: &str, file: &Path) {
+        let mut c = as_owner("psql");
+        c.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h"])
+            .arg(&self.dir)
+            .args(["-p", &self.port.to_string(), "-U", &owner().name, "-d", db])
+            .arg("-c")
+            .arg(format!("SET ROLE {role}"))
+            .arg("-f")
+            .arg(file);
+        run_ok(c, &format!("psql -f {}", file.display()));
+    }
+
+    pub fn exists(&self, db: &str) -> bool {
+        self.psql(
+            "postgres",
+            &format!("SELECT count(*) FROM pg_database WHERE datname = '{db}'"),
+        ) == "1"
+    }
+
+    pub fn role_exists(&self, role: &str) -> bool {
+        self.psql(
+            "postgres",
+            &format!("SELECT count(*) FROM pg_roles WHERE rolname = '{role}'"),
+        ) == "1"
+    }
+
+    /// `pg_dump --schema-only`, normalised: no comments, no blank lines, no
+    /// `\restrict` lines (random keys since 15.14), no SET noise.
+    pub fn schema(&self, db: &str) -> String {
+        let mut c = as_owner("pg_dump");
+        c.args(["--schema-only", "-h"]).arg(&self.dir).args([
+            "-p",
+            &self.port.to_string(),
+            "-U",
+            &owner().name,
+            db,
+        ]);
+        normalise_dump(&run_ok(c, "pg_dump"))
+    }
+
+    /// Per-table row count and content checksum of every user table.
+    pub fn table_sums(&self, db: &str) -> Vec<String> {
+        let tables = self.psql(
+            db,
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables \
+             WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+        );
+        tables
+            .lines()
+            .map(|t| {
+                let sum = self.psql(
+                    db,
+                    &format!("SELECT count(*) || ' ' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '-') FROM {t} x"),
+                );
+                format!("{t} {sum}")
+            })
+            .collect()
+    }
+
+    /// Everything a test compares before/after: schema and table checksums.
+    pub fn fingerprint(&self, db: &str) -> (String, Vec<String>) {
+        (self.schema(db), self.table_sums(db))
+    }
+
+    pub fn revisions(&self, db: &str) -> String {
+        self.psql(
+            db,
+            "SELECT string_agg(version_num, ',' ORDER BY version_num) FROM alembic_version",
+        )
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let mut c = as_owner(format!("{PG_BIN}/pg_ctl"));
+        c.arg("-D")
+            .arg(self.data())
+            .args(["-m", "immediate", "-w", "stop"]);
+        let _ = c
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if std::env::var_os("XMDB_KEEP").is_none() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+pub fn normalise_dump(dump: &str) -> String {
+    dump.lines()
+        .filter(|l| !l.starts_with("--") && !l.trim().is_empty())
+        .filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict"))
+        .filter(|l| !l.starts_with("SET ") && !l.starts_with("SELECT pg_catalog.set_config"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Path of one of the crate's binaries.
+pub fn bin_path(bin: &str) -> PathBuf {
+    match bin {
+        "xivo-init-db" => PathBuf::from(env!("CARGO_BIN_EXE_xivo-init-db")),
+        "xivo-check-db" => PathBuf::from(env!("CARGO_BIN_EXE_xivo-check-db")),
+        "xivo-update-db" => PathBuf::from(env!("CARGO_BIN_EXE_xivo-update-db")),
+        other => panic!("unknown binary {other}"),
+    }
+}
+
+/// What a binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    pub fn assert_code(&self, want: i32) -> &Run {
+        assert_eq!(
+            self.code, want,
+            "exit code; stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+/// The repository's migrations directory.
+pub fn repo_migrations() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations")
+}
+
+/// A copy of the real migrations, changed by `edit` (a scenario), in a temp
+/// dir removed on drop.
+pub struct MigrationsDir {
+    pub path: PathBuf,
+}
+
+impl MigrationsDir {
+    pub fn copy_of_repo() -> MigrationsDir {
+        let path = tmp_root().join("migrations");
+        let mut c = Command::new("cp");
+        c.arg("-a").arg(repo_migrations()).arg(&path);
+        run_ok(c, "copy migrations");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        MigrationsDir { path }
+    }
+
+    /// Overlay a fixture folder (tests/fixtures/<name>) onto the copy.
+    pub fn overlay(self, fixture: &str) -> MigrationsDir {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(fixture);
+        let mut c = Command::new("cp");
+        c.arg("-a")
+            .arg(format!("{}/.", src.display()))
+            .arg(&self.path);
+        run_ok(c, "overlay fixture");
+        self
+    }
+
+    /// The versions that are not ancestors of `keep_head`'s ... simpler: remove files by revision prefix.
+    pub fn without_versions(self, revisions: &[&str]) -> MigrationsDir {
+        for entry in std::fs::read_dir(self.path.join("versions")).expect("versions dir") {
+            let p = entry.expect("entry").path();
+            let name = p.file_name().expect("name").to_string_lossy().into_owned();
+            if revisions.iter().any(|r| name.starts_with(&format!("{r}_"))) {
+                std::fs::remove_file(&p).expect("remove version");
+            }
+        }
+        self
+    }
+}
+
+impl Drop for MigrationsDir {
+    fn drop(&mut self) {
+        if let Some(parent) = self.path.parent() {
+            let _ = std::fs::remove_dir_all(parent);
+        }
+    }
+}
+
+/// Revisions of the real set: (revision, down_revisions) from the headers.
+pub fn repo_graph() -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(repo_migrations().join("versions")).expect("versions") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
+        let rev = header(&text, "revision");
+        let down = header(&text, "down_revision")
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .collect();
+        out.push((rev, down));
+    }
+    out
+}
+
+fn header(text: &str, key: &str) -> String {
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("-- {key}:")))
+        .map(|v| v.trim().to_string())
+        .unwrap_or_else(|| panic!("no {key} header"))
+}
+
+/// The head revision of the real set (the one no other names as parent).
+pub fn repo_head() -> String {
+    let g = repo_graph();
+    let parents: Vec<&String> = g.iter().flat_map(|(_, d)| d.iter()).collect();
+    let heads: Vec<&String> = g
+        .iter()
+        .map(|(r, _)| r)
+        .filter(|r| !parents.contains(r))
+        .collect();
+    assert_eq!(heads.len(), 1, "one head");
+    heads[0].clone()
+}
