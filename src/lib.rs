@@ -10,6 +10,7 @@ pub mod lock;
 pub mod logging;
 pub mod migrations;
 pub mod pg;
+pub mod progress;
 pub mod provision;
 pub mod upgrade;
 
