@@ -337,7 +337,9 @@ async fn dump_schema(
         "--no-subscriptions",
         "--no-security-labels",
     ]);
-    for t in &plan.identical {
+    // --exclude-table also matches sequences; pg_dump keeps a serial's
+    // sequence even when its table is excluded.
+    for t in plan.identical.iter().chain(plan.shared_sequences.iter()) {
         cmd.arg(format!("--exclude-table={t}"));
     }
     let started = Instant::now();

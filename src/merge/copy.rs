@@ -12,8 +12,9 @@ use crate::progress::Progress;
 /// A table of `xivo` whose rows move.
 #[derive(Debug, Clone)]
 pub struct Table {
-    pub schema: String,
-    pub name: String,
+    /// As PostgreSQL's quote_ident writes it, e.g. `public."user"`: the
+    /// same spelling as every other name the merge compares.
+    qualified: String,
     /// Columns COPY can write (no dropped or generated ones), in order.
     pub columns: Vec<String>,
     /// Planner estimate, for progress only.
@@ -22,7 +23,7 @@ pub struct Table {
 
 impl Table {
     pub fn qualified(&self) -> String {
-        format!("{}.{}", quote_ident(&self.schema), quote_ident(&self.name))
+        self.qualified.clone()
     }
     fn column_list(&self) -> String {
         self.columns
@@ -37,14 +38,14 @@ impl Table {
 pub async fn list_tables(client: &Client) -> Result<Vec<Table>, PgError> {
     let rows = client
         .query(
-            "SELECT n.nspname, c.relname, greatest(c.reltuples, 0)::bigint, \
+            "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), greatest(c.reltuples, 0)::bigint, \
                     array_agg(a.attname::text ORDER BY a.attnum) \
                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
                JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
                                   AND a.attgenerated = '' \
               WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') \
                 AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' \
-              GROUP BY n.nspname, c.relname, c.reltuples ORDER BY 1, 2",
+              GROUP BY n.nspname, c.relname, c.reltuples ORDER BY 1",
             &[],
         )
         .await
@@ -52,10 +53,9 @@ pub async fn list_tables(client: &Client) -> Result<Vec<Table>, PgError> {
     Ok(rows
         .iter()
         .map(|r| Table {
-            schema: r.get(0),
-            name: r.get(1),
-            estimated_rows: r.get::<_, i64>(2).max(0) as u64,
-            columns: r.get(3),
+            qualified: r.get(0),
+            estimated_rows: r.get::<_, i64>(1).max(0) as u64,
+            columns: r.get(2),
         })
         .collect())
 }
