@@ -73,15 +73,22 @@ pub async fn check(config: &Config, admin: &Admin, set: &MigrationSet) -> Result
     };
     match provision::contents(&client).await? {
         Contents::Empty => Ok(Status::Unprovisioned),
-        Contents::Legacy => Ok(Status::Legacy { lines: crate::legacy::check_lines(config)? }),
+        Contents::Legacy => Ok(Status::Legacy {
+            lines: crate::legacy::check_lines(config)?,
+        }),
         Contents::Versioned(current) => {
             let history = migrations::applied_history(&client).await?;
             let recorded = history.iter().map(|(r, _)| r.clone()).collect();
             let (transactional, alone) = set.plan_split(&current, &recorded)?;
             if !transactional.is_empty() || !alone.is_empty() {
-                return Ok(Status::Behind { current, head: set.head().to_string() });
+                return Ok(Status::Behind {
+                    current,
+                    head: set.head().to_string(),
+                });
             }
-            Ok(Status::UpToDate { edited: migrations::edited_migrations(set, &history) })
+            Ok(Status::UpToDate {
+                edited: migrations::edited_migrations(set, &history),
+            })
         }
     }
 }

@@ -35,7 +35,9 @@ pub enum LegacyError {
 impl fmt::Display for LegacyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LegacyError::StateFile { path, reason } => write!(f, "state file {}: {reason}", path.display()),
+            LegacyError::StateFile { path, reason } => {
+                write!(f, "state file {}: {reason}", path.display())
+            }
             LegacyError::Scripts { file, reason } => write!(f, "legacy script {file}: {reason}"),
         }
     }
@@ -64,7 +66,11 @@ pub struct DbScripts {
 impl DbScripts {
     /// The merge point: the last script.
     pub fn last(&self) -> u32 {
-        self.scripts.keys().next_back().copied().unwrap_or(self.base)
+        self.scripts
+            .keys()
+            .next_back()
+            .copied()
+            .unwrap_or(self.base)
     }
 
     /// Scripts after `level`, in numeric order.
@@ -90,18 +96,36 @@ pub struct Levels {
 impl LegacyScripts {
     pub fn load(config: &Config) -> Result<LegacyScripts, Error> {
         let files = migrations::files(config)?;
-        let mut asterisk = DbScripts { prefix: "asterisk", base: 0, scripts: BTreeMap::new() };
-        let mut xivo = DbScripts { prefix: "xivo", base: 0, scripts: BTreeMap::new() };
+        let mut asterisk = DbScripts {
+            prefix: "asterisk",
+            base: 0,
+            scripts: BTreeMap::new(),
+        };
+        let mut xivo = DbScripts {
+            prefix: "xivo",
+            base: 0,
+            scripts: BTreeMap::new(),
+        };
         for db in [&mut asterisk, &mut xivo] {
             let base_file = format!("{DATASTORAGE_DIR}{}-last", db.prefix);
-            let f = files.iter().find(|f| f.name == base_file).ok_or_else(|| LegacyError::Scripts {
-                file: base_file.clone(),
-                reason: "missing from the package".into(),
+            let f =
+                files
+                    .iter()
+                    .find(|f| f.name == base_file)
+                    .ok_or_else(|| LegacyError::Scripts {
+                        file: base_file.clone(),
+                        reason: "missing from the package".into(),
+                    })?;
+            db.base = parse_level(&String::from_utf8_lossy(&f.bytes)).map_err(|reason| {
+                LegacyError::Scripts {
+                    file: base_file.clone(),
+                    reason,
+                }
             })?;
-            db.base = parse_level(&String::from_utf8_lossy(&f.bytes))
-                .map_err(|reason| LegacyError::Scripts { file: base_file.clone(), reason })?;
             for f in &files {
-                let Some(name) = f.name.strip_prefix(LEGACY_DIR) else { continue };
+                let Some(name) = f.name.strip_prefix(LEGACY_DIR) else {
+                    continue;
+                };
                 let Some(number) = name
                     .strip_prefix(db.prefix)
                     .and_then(|r| r.strip_prefix('-'))
@@ -117,8 +141,18 @@ impl LegacyScripts {
                     file: f.name.clone(),
                     reason: "not valid UTF-8".into(),
                 })?;
-                let sql = sql.strip_prefix('\u{feff}').unwrap_or(&sql).replace("\r\n", "\n");
-                db.scripts.insert(number, Script { number, file: f.name.clone(), sql });
+                let sql = sql
+                    .strip_prefix('\u{feff}')
+                    .unwrap_or(&sql)
+                    .replace("\r\n", "\n");
+                db.scripts.insert(
+                    number,
+                    Script {
+                        number,
+                        file: f.name.clone(),
+                        sql,
+                    },
+                );
             }
             // Scripts must follow the base level without a gap, or a host
             // would silently skip one.
@@ -127,7 +161,10 @@ impl LegacyScripts {
                 if *n != want {
                     return Err(LegacyError::Scripts {
                         file: format!("{LEGACY_DIR}{}-{want}.sql", db.prefix),
-                        reason: format!("missing: the scripts after level {} must be numbered without a gap", db.base),
+                        reason: format!(
+                            "missing: the scripts after level {} must be numbered without a gap",
+                            db.base
+                        ),
                     }
                     .into());
                 }
@@ -155,7 +192,12 @@ fn parse_level(text: &str) -> Result<u32, String> {
     if t.is_empty() {
         return Err("empty".into());
     }
-    t.parse::<u32>().map_err(|_| format!("'{}' is not a script number", t.chars().take(40).collect::<String>()))
+    t.parse::<u32>().map_err(|_| {
+        format!(
+            "'{}' is not a script number",
+            t.chars().take(40).collect::<String>()
+        )
+    })
 }
 
 fn read_state_file(config: &Config, db: &DbScripts) -> Result<u32, Error> {
@@ -165,7 +207,10 @@ fn read_state_file(config: &Config, db: &DbScripts) -> Result<u32, Error> {
         "it must hold the number of the last {}-NNN.sql applied ({range}); restore it from the backup of /var/lib/xivo-manage-db",
         db.prefix
     );
-    let bad = |reason: String| LegacyError::StateFile { path: path.clone(), reason: format!("{reason}; {fix}") };
+    let bad = |reason: String| LegacyError::StateFile {
+        path: path.clone(),
+        reason: format!("{reason}; {fix}"),
+    };
     let text = match std::fs::read(&path) {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -182,7 +227,9 @@ fn read_state_file(config: &Config, db: &DbScripts) -> Result<u32, Error> {
 
 /// Do any 14.07 state files remain?
 pub fn state_files_present(config: &Config) -> bool {
-    ["asterisk", LEGACY_DB_NAME].iter().any(|p| state_file(config, p).exists())
+    ["asterisk", LEGACY_DB_NAME]
+        .iter()
+        .any(|p| state_file(config, p).exists())
 }
 
 /// Remove the 14.07 state files (after the merge committed). Idempotent.
@@ -192,7 +239,12 @@ pub fn remove_state_files(config: &Config) -> Result<(), Error> {
         match std::fs::remove_file(&path) {
             Ok(()) => log::info!("removed the 14.07 state file {}", path.display()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::Other(format!("cannot remove {}: {e}", path.display()))),
+            Err(e) => {
+                return Err(Error::Other(format!(
+                    "cannot remove {}: {e}",
+                    path.display()
+                )))
+            }
         }
     }
     let _ = std::fs::remove_dir(config.legacy_state_dir());
@@ -203,13 +255,20 @@ pub fn remove_state_files(config: &Config) -> Result<(), Error> {
 pub fn check_lines(config: &Config) -> Result<Vec<String>, Error> {
     let scripts = LegacyScripts::load(config)?;
     let levels = scripts.read_levels(config)?;
-    Ok([(&scripts.asterisk, levels.asterisk), (&scripts.xivo, levels.xivo)]
-        .iter()
-        .map(|(db, level)| {
-            let verdict = if *level == db.last() { "OK".to_string() } else { format!("NOK (last is {level})") };
-            format!("Checking {} database...\t{verdict}", db.prefix)
-        })
-        .collect())
+    Ok([
+        (&scripts.asterisk, levels.asterisk),
+        (&scripts.xivo, levels.xivo),
+    ]
+    .iter()
+    .map(|(db, level)| {
+        let verdict = if *level == db.last() {
+            "OK".to_string()
+        } else {
+            format!("NOK (last is {level})")
+        };
+        format!("Checking {} database...\t{verdict}", db.prefix)
+    })
+    .collect())
 }
 
 /// Move the state files older releases kept in `/var/lib/xivo-update-db` or
@@ -222,9 +281,14 @@ pub fn relocate_state_dirs(config: &Config) -> Result<Vec<PathBuf>, Error> {
 /// Same, from the given directories. Idempotent: a file already at the new
 /// place wins (it is the newer one), the old copy is removed; empty old
 /// directories are removed. Returns the files moved.
-pub fn relocate_state_dirs_from(config: &Config, sources: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+pub fn relocate_state_dirs_from(
+    config: &Config,
+    sources: &[PathBuf],
+) -> Result<Vec<PathBuf>, Error> {
     let dest_dir = config.legacy_state_dir();
-    let io = |what: &str, p: &Path, e: std::io::Error| Error::Other(format!("{what} {}: {e}", p.display()));
+    let io = |what: &str, p: &Path, e: std::io::Error| {
+        Error::Other(format!("{what} {}: {e}", p.display()))
+    };
     let mut moved = Vec::new();
     for src_dir in sources {
         let entries = match std::fs::read_dir(src_dir) {
@@ -241,14 +305,20 @@ pub fn relocate_state_dirs_from(config: &Config, sources: &[PathBuf]) -> Result<
             }
             let dest = dest_dir.join(entry.file_name());
             if dest.exists() {
-                log::info!("{} already exists: dropping the older {}", dest.display(), src.display());
+                log::info!(
+                    "{} already exists: dropping the older {}",
+                    dest.display(),
+                    src.display()
+                );
                 std::fs::remove_file(&src).map_err(|e| io("cannot remove", &src, e))?;
                 continue;
             }
             if std::fs::rename(&src, &dest).is_err() {
                 // Another file system: copy, sync, then remove.
                 std::fs::copy(&src, &dest).map_err(|e| io("cannot copy", &src, e))?;
-                std::fs::File::open(&dest).and_then(|f| f.sync_all()).map_err(|e| io("cannot sync", &dest, e))?;
+                std::fs::File::open(&dest)
+                    .and_then(|f| f.sync_all())
+                    .map_err(|e| io("cannot sync", &dest, e))?;
                 std::fs::remove_file(&src).map_err(|e| io("cannot remove", &src, e))?;
             }
             log::info!("moved {} to {}", src.display(), dest.display());
@@ -281,11 +351,14 @@ mod tests {
         let sources = [old1.clone(), old2.clone()];
         let moved = relocate_state_dirs_from(&config, &sources).expect("relocate");
         assert_eq!(moved, vec![config.legacy_state_dir().join("asterisk-last")]);
-        let read = |f: &str| std::fs::read_to_string(config.legacy_state_dir().join(f)).expect("read");
+        let read =
+            |f: &str| std::fs::read_to_string(config.legacy_state_dir().join(f)).expect("read");
         assert_eq!(read("asterisk-last"), "191\n");
         assert_eq!(read("xivo-last"), "122\n", "the file at the new place wins");
         assert!(!old1.exists() && !old2.exists(), "empty old dirs removed");
-        assert!(relocate_state_dirs_from(&config, &sources).expect("again").is_empty());
+        assert!(relocate_state_dirs_from(&config, &sources)
+            .expect("again")
+            .is_empty());
         assert_eq!(read("asterisk-last"), "191\n");
         let _ = std::fs::remove_dir_all(root);
     }
@@ -295,7 +368,10 @@ mod tests {
         let config = Config::defaults("/x".into());
         let s = LegacyScripts::load(&config).expect("embedded legacy scripts");
         assert!(s.asterisk.scripts.len() >= 3 && s.xivo.scripts.len() >= 3);
-        assert_eq!(s.asterisk.after(s.asterisk.base).len(), s.asterisk.scripts.len());
+        assert_eq!(
+            s.asterisk.after(s.asterisk.base).len(),
+            s.asterisk.scripts.len()
+        );
         assert!(s.asterisk.after(s.asterisk.last()).is_empty());
     }
 
@@ -306,7 +382,8 @@ mod tests {
         config.state_dir = root.clone();
         std::fs::create_dir_all(config.legacy_state_dir()).expect("mkdir");
         let s = LegacyScripts::load(&config).expect("embedded");
-        let write = |db: &str, text: &str| std::fs::write(state_file(&config, db), text).expect("write");
+        let write =
+            |db: &str, text: &str| std::fs::write(state_file(&config, db), text).expect("write");
         write("xivo", &format!("{}\n", s.xivo.base));
         for (text, want) in [
             ("", "empty"),
@@ -318,7 +395,10 @@ mod tests {
         ] {
             write("asterisk", text);
             let e = s.read_levels(&config).expect_err("refused").to_string();
-            assert!(e.contains("asterisk-last") && e.contains(want), "{text:?}: {e}");
+            assert!(
+                e.contains("asterisk-last") && e.contains(want),
+                "{text:?}: {e}"
+            );
         }
         write("asterisk", &format!(" {}\n", s.asterisk.base + 1));
         let levels = s.read_levels(&config).expect("valid");

@@ -8,6 +8,7 @@ pub mod error;
 pub mod legacy;
 pub mod lock;
 pub mod logging;
+pub mod merge;
 pub mod migrations;
 pub mod pg;
 pub mod progress;

@@ -203,7 +203,9 @@ impl Admin {
         if let Some(p) = self.config.get_ports().first() {
             c.env("PGPORT", p.to_string());
         }
-        c.env("PGUSER", self.user()).env("PGDATABASE", dbname).env("PGAPPNAME", "xivo-manage-db");
+        c.env("PGUSER", self.user())
+            .env("PGDATABASE", dbname)
+            .env("PGAPPNAME", "xivo-manage-db");
         match self.config.get_password() {
             Some(pw) => c.env("PGPASSWORD", String::from_utf8_lossy(pw).into_owned()),
             None => c.env_remove("PGPASSWORD"),
@@ -303,6 +305,32 @@ pub fn line_of_position(sql: &str, position: usize) -> usize {
         + 1
 }
 
+/// The server's major version (15 for 15.14).
+pub async fn server_major(client: &Client) -> Result<u32, PgError> {
+    let row = client
+        .query_one(
+            "SELECT current_setting('server_version_num')::int / 10000",
+            &[],
+        )
+        .await
+        .map_err(|e| query_error("reading the server version", &e))?;
+    Ok(row.get::<_, i32>(0).max(0) as u32)
+}
+
+/// A PostgreSQL client program matching the server's major version when
+/// installed (Debian's layout), else the one on PATH.
+pub fn client_program(name: &str, server_major: u32) -> Result<std::path::PathBuf, PgError> {
+    let versioned =
+        std::path::PathBuf::from(format!("/usr/lib/postgresql/{server_major}/bin/{name}"));
+    if versioned.is_file() {
+        return Ok(versioned);
+    }
+    which::which(name).map_err(|e| PgError::Query {
+        what: format!("finding {name}"),
+        reason: format!("{e} (install postgresql-client-{server_major})"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,26 +358,4 @@ mod tests {
         assert!(!t.contains("sekrit"), "{t}");
         assert!(t.contains("5433") && t.contains("asterisk"), "{t}");
     }
-}
-
-/// The server's major version (15 for 15.14).
-pub async fn server_major(client: &Client) -> Result<u32, PgError> {
-    let row = client
-        .query_one("SELECT current_setting('server_version_num')::int / 10000", &[])
-        .await
-        .map_err(|e| query_error("reading the server version", &e))?;
-    Ok(row.get::<_, i32>(0).max(0) as u32)
-}
-
-/// A PostgreSQL client program matching the server's major version when
-/// installed (Debian's layout), else the one on PATH.
-pub fn client_program(name: &str, server_major: u32) -> Result<std::path::PathBuf, PgError> {
-    let versioned = std::path::PathBuf::from(format!("/usr/lib/postgresql/{server_major}/bin/{name}"));
-    if versioned.is_file() {
-        return Ok(versioned);
-    }
-    which::which(name).map_err(|e| PgError::Query {
-        what: format!("finding {name}"),
-        reason: format!("{e} (install postgresql-client-{server_major})"),
-    })
 }

@@ -18,7 +18,13 @@ pub struct Progress {
 impl Progress {
     /// `total` is an estimate; percentages are capped at 99 until `finish`.
     pub fn new(what: impl Into<String>, unit: &'static str, total: u64) -> Progress {
-        Progress { what: what.into(), unit, total, started: Instant::now(), last: None }
+        Progress {
+            what: what.into(),
+            unit,
+            total,
+            started: Instant::now(),
+            last: None,
+        }
     }
 
     /// Report `done` units; prints only when due.
@@ -50,8 +56,16 @@ impl Progress {
             return format!("{}: {} {} done", self.what, thousands(done), self.unit);
         }
         let fraction = (done as f64 / self.total as f64).min(0.99);
-        let eta = if fraction > 0.0 { elapsed.as_secs_f64() * (1.0 - fraction) / fraction } else { f64::NAN };
-        let eta = if eta.is_finite() { format!("ETA {}", duration(eta)) } else { "ETA unknown".into() };
+        let eta = if fraction > 0.0 {
+            elapsed.as_secs_f64() * (1.0 - fraction) / fraction
+        } else {
+            f64::NAN
+        };
+        let eta = if eta.is_finite() {
+            format!("ETA {}", duration(eta))
+        } else {
+            "ETA unknown".into()
+        };
         format!(
             "{}: {} of ~{} {} ({:.0}%), {eta}",
             self.what,
@@ -68,7 +82,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
