@@ -8,9 +8,12 @@ pub mod error;
 pub mod legacy;
 pub mod lock;
 pub mod logging;
+pub mod maintscript;
 pub mod migrations;
 pub mod pg;
 pub mod provision;
+pub mod services;
+pub mod snapshot;
 pub mod upgrade;
 
 pub use error::Error;
