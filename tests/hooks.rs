@@ -70,10 +70,15 @@ impl Host {
     /// Start the usual services, wait for dbclient's session, forget the
     /// actions so far.
     fn start_services(&self) {
-        for s in RUNNING {
+        self.start_only(&RUNNING);
+        self.wait_for_sessions(1);
+    }
+
+    /// Start these services and forget the actions so far.
+    fn start_only(&self, names: &[&str]) {
+        for s in names {
             assert_eq!(self.service(s, "start"), 0, "start {s}");
         }
-        self.wait_for_sessions(1);
         let _ = std::fs::remove_file(self.svc.join("actions"));
     }
 
@@ -357,9 +362,7 @@ fn unknown_arguments_are_refused() {
 #[test]
 fn fresh_install_provisions_and_leaves_services_alone() {
     let h = Host::new();
-    for s in ["pbx-a", "pbx-b"] {
-        assert_eq!(h.service(s, "start"), 0);
-    }
+    h.start_only(&["pbx-a", "pbx-b"]);
     h.hook("preinst", &["install"], None).assert_code(0);
     let r = h.hook("postinst", &["configure", ""], None);
     r.assert_code(0);
@@ -736,9 +739,7 @@ fn cluster_down_is_skipped_cleanly() {
     let (older, _) = older_set();
     h.c.run("xivo-init-db", &["--init"], Some(&older.path))
         .assert_code(0);
-    for s in ["pbx-a", "pbx-b"] {
-        assert_eq!(h.service(s, "start"), 0);
-    }
+    h.start_only(&["pbx-a", "pbx-b"]);
     h.c.stop();
     let r = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
     r.assert_code(0);
