@@ -54,7 +54,11 @@ impl Status {
                 1,
             ),
             Status::Legacy { lines } => (
-                format!("NOK (old system, merge pending)\n{}", lines.join("\n")),
+                format!(
+                    "NOK (14.07 system: the merge into '{}' is pending; run xivo-update-db)\n{}",
+                    config.db_name,
+                    lines.join("\n")
+                ),
                 1,
             ),
         }
@@ -70,17 +74,18 @@ pub async fn check(config: &Config, admin: &Admin, set: &MigrationSet) -> Result
     match provision::contents(&client).await? {
         Contents::Empty => Ok(Status::Unprovisioned),
         Contents::Legacy => Ok(Status::Legacy {
-            lines: crate::legacy::check_lines(config, set)?,
+            lines: crate::legacy::check_lines(config)?,
         }),
         Contents::Versioned(current) => {
-            set.applied_set(&current)?;
-            if current != [set.head().to_string()] {
+            let history = migrations::applied_history(&client).await?;
+            let recorded = history.iter().map(|(r, _)| r.clone()).collect();
+            let (transactional, alone) = set.plan_split(&current, &recorded)?;
+            if !transactional.is_empty() || !alone.is_empty() {
                 return Ok(Status::Behind {
                     current,
                     head: set.head().to_string(),
                 });
             }
-            let history = migrations::applied_history(&client).await?;
             Ok(Status::UpToDate {
                 edited: migrations::edited_migrations(set, &history),
             })

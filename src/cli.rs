@@ -95,7 +95,9 @@ pub fn update_db(program: &str) -> ExitCode {
             upgrade::Outcome::AlreadyAtHead => {
                 log::info!("nothing to do: already at {}", set.head())
             }
-            upgrade::Outcome::Provisioned(r) | upgrade::Outcome::Upgraded(r) => {
+            upgrade::Outcome::Provisioned(r)
+            | upgrade::Outcome::Upgraded(r)
+            | upgrade::Outcome::Merged(r) => {
                 log::info!(
                     "applied {} migration(s), now at {}",
                     r.applied.len(),

@@ -10,7 +10,9 @@
 use std::fmt;
 
 use crate::config::ConfigError;
+use crate::legacy::LegacyError;
 use crate::lock::LockError;
+use crate::merge::MergeError;
 use crate::migrations::MigrationError;
 use crate::pg::PgError;
 
@@ -20,6 +22,8 @@ pub enum Error {
     Pg(PgError),
     Migration(MigrationError),
     Lock(LockError),
+    Legacy(LegacyError),
+    Merge(MergeError),
     /// The database is in a state the command refuses to act on; nothing changed.
     Refused(String),
     /// The command line makes no sense; nothing changed.
@@ -31,11 +35,17 @@ pub enum Error {
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Config(_) | Error::Pg(_) | Error::Usage(_) | Error::Other(_) => 2,
+            Error::Config(_)
+            | Error::Pg(_)
+            | Error::Usage(_)
+            | Error::Other(_)
+            | Error::Legacy(_) => 2,
             Error::Migration(MigrationError::Failed { .. }) => 1,
             Error::Migration(_) => 2,
             Error::Lock(LockError::Db(_)) => 2,
             Error::Lock(_) | Error::Refused(_) => 1,
+            // Conflicts and a missing xivo are the database's state: refused, nothing changed.
+            Error::Merge(_) => 1,
         }
     }
 }
@@ -47,6 +57,8 @@ impl fmt::Display for Error {
             Error::Pg(e) => e.fmt(f),
             Error::Migration(e) => e.fmt(f),
             Error::Lock(e) => e.fmt(f),
+            Error::Legacy(e) => e.fmt(f),
+            Error::Merge(e) => e.fmt(f),
             Error::Refused(m) | Error::Usage(m) | Error::Other(m) => f.write_str(m),
         }
     }
@@ -75,5 +87,15 @@ impl From<MigrationError> for Error {
 impl From<LockError> for Error {
     fn from(e: LockError) -> Self {
         Error::Lock(e)
+    }
+}
+impl From<LegacyError> for Error {
+    fn from(e: LegacyError) -> Self {
+        Error::Legacy(e)
+    }
+}
+impl From<MergeError> for Error {
+    fn from(e: MergeError) -> Self {
+        Error::Merge(e)
     }
 }

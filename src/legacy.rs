@@ -1,17 +1,274 @@
-//! The old (14.07) system: numbered scripts and their state files.
+//! The old (14.07) system: the numbered scripts `asterisk-NNN.sql` and
+//! `xivo-NNN.sql`, and the state files `$STATE_DIR/update-db/asterisk-last`
+//! and `xivo-last` that record the last one applied to each database.
+//!
+//! Everything here is validated before the database is touched: a state file
+//! that is missing, empty, garbage, or names a level we have no scripts for
+//! stops the run with the file's name.
+//!
+//! The remaining scripts are not committed one by one as 14.07 did: the
+//! upgrade runs them inside the merge's single transaction on `asterisk`
+//! (the `xivo-NNN` ones after the merge, on the merged tables), so a failure
+//! anywhere leaves both databases and the state files as they were.
 
+use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::config::{Config, LEGACY_STATE_DIRS};
+use crate::config::{Config, LEGACY_DB_NAME, LEGACY_STATE_DIRS};
 use crate::error::Error;
-use crate::migrations::MigrationSet;
+use crate::migrations;
 
-/// The 14.07-style per-database lines of `xivo-check-db`.
-pub fn check_lines(config: &Config, _set: &MigrationSet) -> Result<Vec<String>, Error> {
-    Ok(vec![format!(
-        "{}: NOK (14.07 database, not yet merged)",
-        config.db_name
-    )])
+/// Where the old system's files live in the migrations tree.
+const LEGACY_DIR: &str = "legacy/";
+const DATASTORAGE_DIR: &str = "legacy/datastorage/";
+
+/// Something wrong with the old system's files. Nothing has been changed.
+#[derive(Debug)]
+pub enum LegacyError {
+    /// A state file is missing, unreadable, empty, garbage or out of range.
+    StateFile { path: PathBuf, reason: String },
+    /// The shipped numbered scripts are inconsistent (a packaging bug).
+    Scripts { file: String, reason: String },
+}
+
+impl fmt::Display for LegacyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LegacyError::StateFile { path, reason } => {
+                write!(f, "state file {}: {reason}", path.display())
+            }
+            LegacyError::Scripts { file, reason } => write!(f, "legacy script {file}: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for LegacyError {}
+
+/// One numbered script.
+#[derive(Debug, Clone)]
+pub struct Script {
+    pub number: u32,
+    pub file: String,
+    pub sql: String,
+}
+
+/// The scripts of one database, and the oldest level we upgrade from.
+#[derive(Debug, Clone)]
+pub struct DbScripts {
+    /// `asterisk` or `xivo`: the prefix of the scripts and state file.
+    pub prefix: &'static str,
+    /// The level the 14.07 datastorage schema is at (oldest supported).
+    pub base: u32,
+    pub scripts: BTreeMap<u32, Script>,
+}
+
+impl DbScripts {
+    /// The merge point: the last script.
+    pub fn last(&self) -> u32 {
+        self.scripts
+            .keys()
+            .next_back()
+            .copied()
+            .unwrap_or(self.base)
+    }
+
+    /// Scripts after `level`, in numeric order.
+    pub fn after(&self, level: u32) -> Vec<&Script> {
+        self.scripts.range(level + 1..).map(|(_, s)| s).collect()
+    }
+}
+
+/// Both databases' scripts.
+#[derive(Debug, Clone)]
+pub struct LegacyScripts {
+    pub asterisk: DbScripts,
+    pub xivo: DbScripts,
+}
+
+/// The levels read from the state files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Levels {
+    pub asterisk: u32,
+    pub xivo: u32,
+}
+
+impl LegacyScripts {
+    pub fn load(config: &Config) -> Result<LegacyScripts, Error> {
+        let files = migrations::files(config)?;
+        let mut asterisk = DbScripts {
+            prefix: "asterisk",
+            base: 0,
+            scripts: BTreeMap::new(),
+        };
+        let mut xivo = DbScripts {
+            prefix: "xivo",
+            base: 0,
+            scripts: BTreeMap::new(),
+        };
+        for db in [&mut asterisk, &mut xivo] {
+            let base_file = format!("{DATASTORAGE_DIR}{}-last", db.prefix);
+            let f =
+                files
+                    .iter()
+                    .find(|f| f.name == base_file)
+                    .ok_or_else(|| LegacyError::Scripts {
+                        file: base_file.clone(),
+                        reason: "missing from the package".into(),
+                    })?;
+            db.base = parse_level(&String::from_utf8_lossy(&f.bytes)).map_err(|reason| {
+                LegacyError::Scripts {
+                    file: base_file.clone(),
+                    reason,
+                }
+            })?;
+            for f in &files {
+                let Some(name) = f.name.strip_prefix(LEGACY_DIR) else {
+                    continue;
+                };
+                let Some(number) = name
+                    .strip_prefix(db.prefix)
+                    .and_then(|r| r.strip_prefix('-'))
+                    .and_then(|r| r.strip_suffix(".sql"))
+                else {
+                    continue;
+                };
+                let number: u32 = number.parse().map_err(|_| LegacyError::Scripts {
+                    file: f.name.clone(),
+                    reason: "the name must be <db>-<number>.sql".into(),
+                })?;
+                let sql = String::from_utf8(f.bytes.clone()).map_err(|_| LegacyError::Scripts {
+                    file: f.name.clone(),
+                    reason: "not valid UTF-8".into(),
+                })?;
+                let sql = sql
+                    .strip_prefix('\u{feff}')
+                    .unwrap_or(&sql)
+                    .replace("\r\n", "\n");
+                db.scripts.insert(
+                    number,
+                    Script {
+                        number,
+                        file: f.name.clone(),
+                        sql,
+                    },
+                );
+            }
+            // Scripts must follow the base level without a gap, or a host
+            // would silently skip one.
+            for (i, n) in db.scripts.keys().enumerate() {
+                let want = db.base + 1 + i as u32;
+                if *n != want {
+                    return Err(LegacyError::Scripts {
+                        file: format!("{LEGACY_DIR}{}-{want}.sql", db.prefix),
+                        reason: format!(
+                            "missing: the scripts after level {} must be numbered without a gap",
+                            db.base
+                        ),
+                    }
+                    .into());
+                }
+            }
+        }
+        Ok(LegacyScripts { asterisk, xivo })
+    }
+
+    /// Read and validate both state files.
+    pub fn read_levels(&self, config: &Config) -> Result<Levels, Error> {
+        Ok(Levels {
+            asterisk: read_state_file(config, &self.asterisk)?,
+            xivo: read_state_file(config, &self.xivo)?,
+        })
+    }
+}
+
+/// Path of a database's state file.
+pub fn state_file(config: &Config, prefix: &str) -> PathBuf {
+    config.legacy_state_dir().join(format!("{prefix}-last"))
+}
+
+fn parse_level(text: &str) -> Result<u32, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("empty".into());
+    }
+    t.parse::<u32>().map_err(|_| {
+        format!(
+            "'{}' is not a script number",
+            t.chars().take(40).collect::<String>()
+        )
+    })
+}
+
+fn read_state_file(config: &Config, db: &DbScripts) -> Result<u32, Error> {
+    let path = state_file(config, db.prefix);
+    let range = format!("{} to {}", db.base, db.last());
+    let fix = format!(
+        "it must hold the number of the last {}-NNN.sql applied ({range}); restore it from the backup of /var/lib/xivo-manage-db",
+        db.prefix
+    );
+    let bad = |reason: String| LegacyError::StateFile {
+        path: path.clone(),
+        reason: format!("{reason}; {fix}"),
+    };
+    let text = match std::fs::read(&path) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(bad("missing although the database is on the 14.07 system".into()).into())
+        }
+        Err(e) => return Err(bad(format!("unreadable ({e})")).into()),
+    };
+    let level = parse_level(&text).map_err(bad)?;
+    if level < db.base || level > db.last() {
+        return Err(bad(format!("level {level} is unknown to this package")).into());
+    }
+    Ok(level)
+}
+
+/// Do any 14.07 state files remain?
+pub fn state_files_present(config: &Config) -> bool {
+    ["asterisk", LEGACY_DB_NAME]
+        .iter()
+        .any(|p| state_file(config, p).exists())
+}
+
+/// Remove the 14.07 state files (after the merge committed). Idempotent.
+pub fn remove_state_files(config: &Config) -> Result<(), Error> {
+    for prefix in ["asterisk", LEGACY_DB_NAME] {
+        let path = state_file(config, prefix);
+        match std::fs::remove_file(&path) {
+            Ok(()) => log::info!("removed the 14.07 state file {}", path.display()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Error::Other(format!(
+                    "cannot remove {}: {e}",
+                    path.display()
+                )))
+            }
+        }
+    }
+    let _ = std::fs::remove_dir(config.legacy_state_dir());
+    Ok(())
+}
+
+/// The 14.07-style lines of `xivo-check-db`, one per database.
+pub fn check_lines(config: &Config) -> Result<Vec<String>, Error> {
+    let scripts = LegacyScripts::load(config)?;
+    let levels = scripts.read_levels(config)?;
+    Ok([
+        (&scripts.asterisk, levels.asterisk),
+        (&scripts.xivo, levels.xivo),
+    ]
+    .iter()
+    .map(|(db, level)| {
+        let verdict = if *level == db.last() {
+            "OK".to_string()
+        } else {
+            format!("NOK (last is {level})")
+        };
+        format!("Checking {} database...\t{verdict}", db.prefix)
+    })
+    .collect())
 }
 
 /// Move the state files older releases kept in `/var/lib/xivo-update-db` or
@@ -103,6 +360,52 @@ mod tests {
             .expect("again")
             .is_empty());
         assert_eq!(read("asterisk-last"), "191\n");
+        let _ = std::fs::remove_dir_all(root);
+    }
+
+    #[test]
+    fn shipped_scripts_are_consistent() {
+        let config = Config::defaults("/x".into());
+        let s = LegacyScripts::load(&config).expect("embedded legacy scripts");
+        assert!(s.asterisk.scripts.len() >= 3 && s.xivo.scripts.len() >= 3);
+        assert_eq!(
+            s.asterisk.after(s.asterisk.base).len(),
+            s.asterisk.scripts.len()
+        );
+        assert!(s.asterisk.after(s.asterisk.last()).is_empty());
+    }
+
+    #[test]
+    fn state_files_are_validated() {
+        let root = std::env::temp_dir().join(format!("xmdb-state-{}", std::process::id()));
+        let mut config = Config::defaults("/x".into());
+        config.state_dir = root.clone();
+        std::fs::create_dir_all(config.legacy_state_dir()).expect("mkdir");
+        let s = LegacyScripts::load(&config).expect("embedded");
+        let write =
+            |db: &str, text: &str| std::fs::write(state_file(&config, db), text).expect("write");
+        write("xivo", &format!("{}\n", s.xivo.base));
+        for (text, want) in [
+            ("", "empty"),
+            ("   \n", "empty"),
+            ("garbage\n", "'garbage' is not a script number"),
+            ("-3", "not a script number"),
+            ("1\n", "level 1 is unknown"),
+            ("99999", "level 99999 is unknown"),
+        ] {
+            write("asterisk", text);
+            let e = s.read_levels(&config).expect_err("refused").to_string();
+            assert!(
+                e.contains("asterisk-last") && e.contains(want),
+                "{text:?}: {e}"
+            );
+        }
+        write("asterisk", &format!(" {}\n", s.asterisk.base + 1));
+        let levels = s.read_levels(&config).expect("valid");
+        assert_eq!(levels.asterisk, s.asterisk.base + 1);
+        std::fs::remove_file(state_file(&config, "xivo")).expect("rm");
+        let e = s.read_levels(&config).expect_err("missing").to_string();
+        assert!(e.contains("xivo-last") && e.contains("missing"), "{e}");
         let _ = std::fs::remove_dir_all(root);
     }
 }

@@ -184,6 +184,38 @@ impl Admin {
         Ok(client)
     }
 
+    /// A libpq client program (pg_dump...) reaching `dbname` as we do: the
+    /// connection in PG* variables (the password never on a command line),
+    /// and the peer-authentication identity when running as root.
+    pub fn client_command(&self, program: &std::path::Path, dbname: &str) -> std::process::Command {
+        use std::os::unix::process::CommandExt;
+        let mut c = std::process::Command::new(program);
+        for var in ["PGSERVICE", "PGSERVICEFILE", "PGOPTIONS", "PGPASSFILE"] {
+            c.env_remove(var);
+        }
+        if let Some(h) = self.config.get_hosts().first() {
+            let host = match h {
+                Host::Unix(p) => p.display().to_string(),
+                Host::Tcp(h) => h.clone(),
+            };
+            c.env("PGHOST", host);
+        }
+        if let Some(p) = self.config.get_ports().first() {
+            c.env("PGPORT", p.to_string());
+        }
+        c.env("PGUSER", self.user())
+            .env("PGDATABASE", dbname)
+            .env("PGAPPNAME", "xivo-manage-db");
+        match self.config.get_password() {
+            Some(pw) => c.env("PGPASSWORD", String::from_utf8_lossy(pw).into_owned()),
+            None => c.env_remove("PGPASSWORD"),
+        };
+        if let Some(u) = &self.peer_user {
+            c.uid(u.uid.as_raw()).gid(u.gid.as_raw());
+        }
+        c
+    }
+
     /// The user name we connect as.
     pub fn user(&self) -> &str {
         self.config.get_user().unwrap_or("postgres")
@@ -271,6 +303,32 @@ pub fn line_of_position(sql: &str, position: usize) -> usize {
         .filter(|&c| c == '\n')
         .count()
         + 1
+}
+
+/// The server's major version (15 for 15.14).
+pub async fn server_major(client: &Client) -> Result<u32, PgError> {
+    let row = client
+        .query_one(
+            "SELECT current_setting('server_version_num')::int / 10000",
+            &[],
+        )
+        .await
+        .map_err(|e| query_error("reading the server version", &e))?;
+    Ok(row.get::<_, i32>(0).max(0) as u32)
+}
+
+/// A PostgreSQL client program matching the server's major version when
+/// installed (Debian's layout), else the one on PATH.
+pub fn client_program(name: &str, server_major: u32) -> Result<std::path::PathBuf, PgError> {
+    let versioned =
+        std::path::PathBuf::from(format!("/usr/lib/postgresql/{server_major}/bin/{name}"));
+    if versioned.is_file() {
+        return Ok(versioned);
+    }
+    which::which(name).map_err(|e| PgError::Query {
+        what: format!("finding {name}"),
+        reason: format!("{e} (install postgresql-client-{server_major})"),
+    })
 }
 
 #[cfg(test)]

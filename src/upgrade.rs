@@ -6,7 +6,9 @@
 
 use crate::config::Config;
 use crate::error::Error;
+use crate::legacy::LegacyScripts;
 use crate::lock::RunLock;
+use crate::merge;
 use crate::migrations::{self, MigrationSet, Report};
 use crate::pg::{self, Admin};
 use crate::provision::{self, Contents};
@@ -16,6 +18,8 @@ use crate::provision::{self, Contents};
 pub enum Outcome {
     Provisioned(Report),
     Upgraded(Report),
+    /// A 14.07 host: legacy scripts, merge, stamp, versions.
+    Merged(Report),
     AlreadyAtHead,
 }
 
@@ -46,6 +50,8 @@ pub async fn update_locked(
             provision::init(config, admin, set).await?,
         )),
         Contents::Versioned(current) => {
+            // Leftovers of an interrupted merge are finished, never redone.
+            merge::finish_cleanup(config, admin).await?;
             if current.is_empty() {
                 return Err(Error::Other(format!(
                     "table {} of database '{db}' is empty: the revision of the schema is unknown; \
@@ -70,9 +76,15 @@ pub async fn update_locked(
                 migrations::run(&mut client, set, &config.db_owner, &current).await?,
             ))
         }
-        Contents::Legacy => Err(Error::Refused(format!(
-            "database '{db}' is on the 14.07 system; this build cannot merge it yet"
-        ))),
+        Contents::Legacy => {
+            // Everything validated before the first change.
+            let scripts = LegacyScripts::load(config)?;
+            let levels = scripts.read_levels(config)?;
+            drop(client);
+            Ok(Outcome::Merged(
+                merge::upgrade_legacy(config, admin, set, &scripts, levels).await?,
+            ))
+        }
     }
 }
 
@@ -80,7 +92,6 @@ pub async fn update_locked(
 /// may outlive the merge's commit (an interrupted run, or a rollback snapshot
 /// still holding objects owned by role `xivo`). Idempotent; never touches
 /// `asterisk`. Call it again once a snapshot is dropped.
-pub async fn finish_cleanup(_config: &Config, _admin: &Admin) -> Result<(), Error> {
-    // Filled in by the merge (src/merge.rs); nothing is left behind before it exists.
-    Ok(())
+pub async fn finish_cleanup(config: &Config, admin: &Admin) -> Result<(), Error> {
+    merge::finish_cleanup(config, admin).await
 }

@@ -307,7 +307,7 @@ pub async fn upgrade_with_rollback(
 fn report(outcome: &Outcome, set: &MigrationSet) {
     match outcome {
         Outcome::AlreadyAtHead => log::info!("the database was already at {}", set.head()),
-        Outcome::Provisioned(r) | Outcome::Upgraded(r) => log::info!(
+        Outcome::Provisioned(r) | Outcome::Upgraded(r) | Outcome::Merged(r) => log::info!(
             "applied {} migration(s), now at {}",
             r.applied.len(),
             set.head()

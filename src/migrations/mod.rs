@@ -26,11 +26,16 @@ use crate::pg::PgError;
 /// Load the migration set this binary carries (or, for tests, the directory
 /// named by the dangerous override), validated.
 pub fn load(config: &Config) -> Result<MigrationSet, MigrationError> {
-    let files = match &config.migrations_dir {
-        Some(dir) => source::from_dir(dir)?,
-        None => source::embedded(),
-    };
-    MigrationSet::from_files(&files)
+    MigrationSet::from_files(&files(config)?)
+}
+
+/// Every file of the migrations tree this run uses (embedded, or the
+/// dangerous test override).
+pub fn files(config: &Config) -> Result<Vec<source::RawFile>, MigrationError> {
+    match &config.migrations_dir {
+        Some(dir) => source::from_dir(dir),
+        None => Ok(source::embedded()),
+    }
 }
 
 /// Everything that can go wrong with migrations. The validation variants are

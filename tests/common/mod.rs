@@ -489,3 +489,125 @@ impl Cluster {
         cluster
     }
 }
+
+/// Options of `scripts/make-1407-host`.
+pub struct Host1407<'a> {
+    pub level: &'a str,
+    pub fill: bool,
+    pub queue_log_rows: u64,
+    pub extra: &'a [&'a str],
+}
+
+impl Default for Host1407<'_> {
+    fn default() -> Self {
+        Host1407 {
+            level: "oldest",
+            fill: false,
+            queue_log_rows: 0,
+            extra: &[],
+        }
+    }
+}
+
+impl Cluster {
+    /// Build a 14.07 host (databases asterisk and xivo, roles, state files)
+    /// with the repository's fixture builder.
+    pub fn make_1407_host(&self, opts: Host1407) {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make-1407-host");
+        let mut c = Command::new(script);
+        c.arg("--host").arg(&self.dir).args([
+            "--port",
+            &self.port.to_string(),
+            "--superuser",
+            &owner().name,
+        ]);
+        c.arg("--state-dir")
+            .arg(self.state_dir())
+            .args(["--level", opts.level]);
+        if opts.fill {
+            c.arg("--fill")
+                .args(["--queue-log-rows", &opts.queue_log_rows.to_string()]);
+        }
+        c.args(opts.extra);
+        run_ok(c, "make-1407-host");
+    }
+
+    /// Contents of a 14.07 state file, if present.
+    pub fn state_file(&self, name: &str) -> Option<String> {
+        std::fs::read_to_string(self.state_dir().join("update-db").join(name)).ok()
+    }
+
+    /// Every row of every user table, as text over the columns it has now:
+    /// table -> multiset of rows.
+    pub fn rows(&self, db: &str) -> std::collections::BTreeMap<String, (Vec<String>, Vec<String>)> {
+        let mut out = std::collections::BTreeMap::new();
+        let tables = self.psql(
+            db,
+            "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) || ' ' || \
+                    string_agg(quote_ident(column_name), ',' ORDER BY ordinal_position) \
+               FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog', 'information_schema') \
+                AND (table_schema, table_name) IN (SELECT schemaname, tablename FROM pg_tables) \
+              GROUP BY table_schema, table_name ORDER BY 1",
+        );
+        for line in tables.lines() {
+            let (table, cols) = line.split_once(' ').expect("table and columns");
+            let columns: Vec<String> = cols.split(',').map(String::from).collect();
+            let mut rows: Vec<String> = self
+                .psql_raw(db, &format!("COPY (SELECT {cols} FROM {table}) TO STDOUT"))
+                .lines()
+                .map(String::from)
+                .collect();
+            rows.sort();
+            out.insert(table.to_string(), (columns, rows));
+        }
+        out
+    }
+
+    /// The rows of `table` over `columns`, sorted.
+    pub fn rows_of(&self, db: &str, table: &str, columns: &[String]) -> Vec<String> {
+        let mut rows: Vec<String> = self
+            .psql_raw(
+                db,
+                &format!("COPY (SELECT {} FROM {table}) TO STDOUT", columns.join(",")),
+            )
+            .lines()
+            .map(String::from)
+            .collect();
+        rows.sort();
+        rows
+    }
+
+    /// psql output without trimming (COPY text keeps its tabs).
+    pub fn psql_raw(&self, db: &str, sql: &str) -> String {
+        run_ok(self.psql_cmd(db, sql), &format!("psql {sql}"))
+    }
+
+    /// Every sequence of `db` with its last value.
+    pub fn sequences(&self, db: &str) -> std::collections::BTreeMap<String, i64> {
+        self.psql(
+            db,
+            "SELECT schemaname || '.' || sequencename || ' ' || coalesce(last_value, 0) FROM pg_sequences ORDER BY 1",
+        )
+        .lines()
+        .filter_map(|l| l.split_once(' ').map(|(n, v)| (n.to_string(), v.parse().expect("number"))))
+        .collect()
+    }
+}
+
+/// Is every row of `before` (a multiset) in `after`?
+pub fn missing_rows(before: &[String], after: &[String]) -> Vec<String> {
+    let mut counts: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+    for r in after {
+        *counts.entry(r).or_default() += 1;
+    }
+    let mut missing = Vec::new();
+    for r in before {
+        let c = counts.entry(r).or_default();
+        if *c > 0 {
+            *c -= 1;
+        } else {
+            missing.push(r.clone());
+        }
+    }
+    missing
+}

@@ -1,0 +1,701 @@
+//! The 14.08 merge: every object and row of the 14.07 `xivo` database moves
+//! into `asterisk`, owned by the owner role; then `xivo` and role `xivo` go.
+//!
+//! One transaction on `asterisk` holds everything the upgrade of a 14.07 host
+//! changes there: the remaining `asterisk-NNN` scripts, the objects of `xivo`
+//! (DDL from `pg_dump --schema-only`: pre-data, rows by COPY, post-data), the
+//! sequence values, the remaining `xivo-NNN` scripts (run on the merged
+//! tables), the baseline stamp and the later versions, and a mark on database
+//! `xivo` saying it was merged. A failure before the commit leaves
+//! `asterisk`, `xivo`, the roles and the state files as they were. What
+//! cannot be transactional (dropping `xivo` and its role, removing the state
+//! files) runs after the commit in `finish_cleanup`, which only drops a
+//! `xivo` carrying the mark, so a run killed after the commit is finished by
+//! the next one, never redone.
+//!
+//! While the merge runs, `xivo` refuses new connections (CONNECTION LIMIT 0;
+//! superusers, i.e. us and pg_dump, are exempt) and every other session on it
+//! is ended first, so no write lands in a database about to be dropped.
+//!
+//! A table name present in both databases: with an identical definition
+//! (same columns, types, nullability and defaults, in the same order) the
+//! rows of `xivo` are added except those already present; otherwise the
+//! merge refuses before any change, naming the table. Any other object name
+//! present in both is refused the same way.
+
+mod copy;
+mod ddl;
+mod queue_log;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::time::Instant;
+
+use tokio_postgres::{Client, Transaction};
+
+use crate::config::{Config, LEGACY_DB_NAME};
+use crate::error::Error;
+use crate::legacy::{self, LegacyScripts, Levels, Script};
+use crate::migrations::{self, MigrationSet, Report};
+use crate::pg::{self, quote_ident, quote_literal, Admin, PgError};
+use crate::progress::{self, Progress};
+
+pub use ddl::{parse as parse_dump, Dump, Entry};
+
+/// The comment the merge puts on database `xivo`, in its transaction.
+const MERGED_MARK: &str = "xivo-manage-db: merged into";
+/// Where the connection limit of `xivo` is remembered while the merge holds it.
+const CONNLIMIT_FILE: &str = "merge-xivo-connlimit";
+
+/// Why the merge did not happen. Nothing has been changed.
+#[derive(Debug)]
+pub enum MergeError {
+    /// `asterisk` is on the 14.07 system but `xivo` does not exist.
+    MissingLegacyDatabase { db: String },
+    /// A name exists in both databases with different definitions.
+    Conflict { object: String, reason: String },
+    /// pg_dump could not dump the schema of `xivo`.
+    Dump { reason: String },
+    /// An object of `xivo` could not be created in `asterisk`.
+    Object {
+        kind: String,
+        name: String,
+        reason: String,
+    },
+    /// A numbered script failed.
+    Script { file: String, reason: String },
+}
+
+impl fmt::Display for MergeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MergeError::MissingLegacyDatabase { db } => write!(
+                f,
+                "database '{db}' is on the 14.07 system but database '{LEGACY_DB_NAME}' does not exist: \
+                 restore '{LEGACY_DB_NAME}' from the backup before upgrading; nothing changed"
+            ),
+            MergeError::Conflict { object, reason } => write!(
+                f,
+                "cannot merge '{LEGACY_DB_NAME}': {object} {reason}; rename or drop one of them, then retry; nothing changed"
+            ),
+            MergeError::Dump { reason } => {
+                write!(f, "cannot read the schema of database '{LEGACY_DB_NAME}' with pg_dump: {reason}; nothing changed")
+            }
+            MergeError::Object { kind, name, reason } => write!(
+                f,
+                "cannot move {} {name} of '{LEGACY_DB_NAME}': {reason}; the merge was rolled back, nothing changed",
+                kind.to_lowercase()
+            ),
+            MergeError::Script { file, reason } => {
+                write!(f, "{file} failed: {reason}; the upgrade was rolled back, nothing changed")
+            }
+        }
+    }
+}
+
+impl std::error::Error for MergeError {}
+
+/// What the merge found and will do, decided before anything changes.
+struct Plan {
+    tables: Vec<copy::Table>,
+    /// Tables present in both with the same definition: rows are merged.
+    identical: BTreeSet<String>,
+    sequences: Vec<copy::Sequence>,
+    /// Sequences of the identical tables, present on both sides.
+    shared_sequences: BTreeSet<String>,
+    matviews: Vec<String>,
+    asterisk_scripts: Vec<Script>,
+    xivo_scripts: Vec<Script>,
+    queue_log: Option<queue_log::Estimate>,
+}
+
+/// Upgrade a 14.07 host to head: remaining asterisk scripts, the merge,
+/// remaining xivo scripts, baseline stamp and every version, in one
+/// transaction; then the cleanup. The caller holds the run lock and has
+/// validated `levels`.
+pub async fn upgrade_legacy(
+    config: &Config,
+    admin: &Admin,
+    set: &MigrationSet,
+    scripts: &LegacyScripts,
+    levels: Levels,
+) -> Result<Report, Error> {
+    let db = &config.db_name;
+    let started = Instant::now();
+    let postgres = admin.connect("postgres").await?;
+    if !pg::database_exists(&postgres, LEGACY_DB_NAME).await? {
+        return Err(MergeError::MissingLegacyDatabase { db: db.clone() }.into());
+    }
+    let mut target = admin.connect(db).await?;
+    let source = admin.connect(LEGACY_DB_NAME).await?;
+    let monitor = admin.connect(db).await?;
+    let plan = plan(&target, &source, &monitor, scripts, levels).await?;
+    log::info!(
+        "upgrading the 14.07 host: asterisk {} -> {}, xivo {} -> {}, merging {} tables of '{LEGACY_DB_NAME}' into '{db}'",
+        levels.asterisk,
+        scripts.asterisk.last(),
+        levels.xivo,
+        scripts.xivo.last(),
+        plan.tables.len()
+    );
+    if let Some(e) = &plan.queue_log {
+        queue_log::announce(e);
+    }
+    let dump = dump_schema(admin, &postgres, &plan, &config.db_owner).await?;
+    let before = lock_out_legacy(config, &postgres, &source).await?;
+    let mut report = Report::default();
+    let outcome = merge_in_transaction(
+        config,
+        set,
+        &mut target,
+        &source,
+        &monitor,
+        &plan,
+        &dump,
+        &mut report,
+    )
+    .await;
+    if let Err(e) = outcome {
+        restore_connlimit(config, &postgres, before).await;
+        return Err(e);
+    }
+    let _ = std::fs::remove_file(config.state_dir.join(CONNLIMIT_FILE));
+    log::info!(
+        "merge committed in {:.1} s: '{db}' is at {}",
+        started.elapsed().as_secs_f64(),
+        set.head()
+    );
+    drop(source);
+    drop(monitor);
+    drop(postgres);
+    finish_cleanup(config, admin).await?;
+    // Non-transactional versions, each alone after the commit.
+    let rest = migrations::run(
+        &mut target,
+        set,
+        &config.db_owner,
+        &[set.head().to_string()],
+    )
+    .await?;
+    report.applied.extend(rest.applied);
+    Ok(report)
+}
+
+async fn plan(
+    target: &Client,
+    source: &Client,
+    monitor: &Client,
+    scripts: &LegacyScripts,
+    levels: Levels,
+) -> Result<Plan, Error> {
+    let tables = copy::list_tables(source).await?;
+    let target_tables = copy::list_tables(target).await?;
+    let target_names: BTreeSet<String> = target_tables.iter().map(|t| t.qualified()).collect();
+    let mut identical = BTreeSet::new();
+    for t in &tables {
+        if target_names.contains(&t.qualified()) {
+            let (a, b) = (definition(target, t).await?, definition(source, t).await?);
+            if a != b {
+                return Err(MergeError::Conflict {
+                    object: format!("table {}", t.qualified()),
+                    reason: "exists in both databases with different definitions".into(),
+                }
+                .into());
+            }
+            log::info!(
+                "table {} exists in both databases with the same definition: its rows are merged",
+                t.qualified()
+            );
+            identical.insert(t.qualified());
+        }
+    }
+    let ours = objects(target).await?;
+    let theirs = objects(source).await?;
+    let mut shared_sequences = BTreeSet::new();
+    for (name, (kind, owner_table)) in &theirs {
+        if identical.contains(owner_table) {
+            if kind == "sequence" && ours.contains_key(name) {
+                shared_sequences.insert(name.clone());
+            }
+            continue;
+        }
+        if ours.contains_key(name) {
+            return Err(MergeError::Conflict {
+                object: format!("{kind} {name}"),
+                reason: "exists in both databases".into(),
+            }
+            .into());
+        }
+    }
+    let matviews = source
+        .query(
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(matviewname) FROM pg_matviews WHERE ispopulated ORDER BY 1",
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error("listing materialized views", &e))?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let asterisk_scripts: Vec<Script> = scripts
+        .asterisk
+        .after(levels.asterisk)
+        .into_iter()
+        .cloned()
+        .collect();
+    let queue_log = if !asterisk_scripts.is_empty() && queue_log::needs_id(monitor).await? {
+        Some(queue_log::estimate(monitor).await?)
+    } else {
+        None
+    };
+    Ok(Plan {
+        tables,
+        identical,
+        sequences: copy::list_sequences(source).await?,
+        shared_sequences,
+        matviews,
+        asterisk_scripts,
+        xivo_scripts: scripts
+            .xivo
+            .after(levels.xivo)
+            .into_iter()
+            .cloned()
+            .collect(),
+        queue_log,
+    })
+}
+
+/// Columns, types, nullability and defaults of a table, in order.
+async fn definition(client: &Client, t: &copy::Table) -> Result<Vec<String>, PgError> {
+    let rows = client
+        .query(
+            "SELECT a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END \
+                    || coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '') \
+               FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+              WHERE a.attrelid = $1::text::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+            &[&t.qualified()],
+        )
+        .await
+        .map_err(|e| pg::query_error(format!("reading the definition of {}", t.qualified()), &e))?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// Every named object of the user schemas: name -> (kind, table it belongs to).
+async fn objects(client: &Client) -> Result<BTreeMap<String, (String, String)>, PgError> {
+    let rows = client
+        .query(
+            "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), \
+                    CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'i' THEN 'index' \
+                         WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' \
+                         WHEN 'c' THEN 'type' WHEN 'f' THEN 'foreign table' ELSE 'relation' END, \
+                    quote_ident(n.nspname) || '.' || quote_ident(coalesce( \
+                      (SELECT t.relname FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid WHERE i.indexrelid = c.oid), \
+                      (SELECT t.relname FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid \
+                        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid \
+                          AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1), \
+                      c.relname)) \
+               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+              WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' \
+                AND n.nspname NOT LIKE 'pg_temp%' AND c.relkind <> 't' \
+             UNION ALL \
+             SELECT quote_ident(n.nspname) || '.' || quote_ident(t.typname), 'type', '' \
+               FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+              WHERE t.typtype IN ('b', 'd', 'e', 'r', 'm') AND t.typcategory <> 'A' \
+                AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' \
+             UNION ALL \
+             SELECT quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')', \
+                    'function', '' \
+               FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+              WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') \
+                AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')",
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error("listing the objects of both databases", &e))?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get(0), (r.get(1), r.get(2))))
+        .collect())
+}
+
+/// `pg_dump --schema-only` of `xivo` (no owners: everything becomes the
+/// owner role's), tables merged row-wise excluded.
+async fn dump_schema(
+    admin: &Admin,
+    postgres: &Client,
+    plan: &Plan,
+    owner: &str,
+) -> Result<Dump, Error> {
+    let major = pg::server_major(postgres).await?;
+    let program = pg::client_program("pg_dump", major)?;
+    let mut cmd = admin.client_command(&program, LEGACY_DB_NAME);
+    cmd.args([
+        "--schema-only",
+        "--no-owner",
+        "--no-tablespaces",
+        "--no-publications",
+        "--no-subscriptions",
+        "--no-security-labels",
+    ]);
+    // --exclude-table also matches sequences; pg_dump keeps a serial's
+    // sequence even when its table is excluded.
+    for t in plan.identical.iter().chain(plan.shared_sequences.iter()) {
+        cmd.arg(format!("--exclude-table={t}"));
+    }
+    let started = Instant::now();
+    let out = cmd
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| MergeError::Dump {
+            reason: format!("cannot run {}: {e}", program.display()),
+        })?;
+    if !out.status.success() {
+        let reason = String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .last()
+            .unwrap_or("failed")
+            .to_string();
+        return Err(MergeError::Dump {
+            reason: crate::logging::mask(&reason),
+        }
+        .into());
+    }
+    let text = String::from_utf8(out.stdout).map_err(|_| MergeError::Dump {
+        reason: "output is not UTF-8".into(),
+    })?;
+    let dump = ddl::parse(&text, LEGACY_DB_NAME, owner);
+    log::info!(
+        "read the schema of '{LEGACY_DB_NAME}' ({} objects) in {:.2} s",
+        dump.pre_data.len() + dump.post_data.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(dump)
+}
+
+/// No new connection to `xivo` (superusers excepted), every other session
+/// ended. Returns the previous connection limit, to restore on failure.
+async fn lock_out_legacy(
+    config: &Config,
+    postgres: &Client,
+    source: &Client,
+) -> Result<i32, Error> {
+    let remembered = config.state_dir.join(CONNLIMIT_FILE);
+    // A run killed while holding the limit left the original in the file.
+    let before = match std::fs::read_to_string(&remembered)
+        .ok()
+        .and_then(|t| t.trim().parse::<i32>().ok())
+    {
+        Some(v) => v,
+        None => {
+            let row = postgres
+                .query_one(
+                    "SELECT datconnlimit FROM pg_database WHERE datname = $1",
+                    &[&LEGACY_DB_NAME],
+                )
+                .await
+                .map_err(|e| {
+                    pg::query_error(
+                        format!("reading the connection limit of '{LEGACY_DB_NAME}'"),
+                        &e,
+                    )
+                })?;
+            let v: i32 = row.get(0);
+            std::fs::create_dir_all(&config.state_dir)
+                .and_then(|_| std::fs::write(&remembered, format!("{v}\n")))
+                .map_err(|e| Error::Other(format!("cannot write {}: {e}", remembered.display())))?;
+            v
+        }
+    };
+    postgres
+        .batch_execute(&format!(
+            "ALTER DATABASE {} CONNECTION LIMIT 0",
+            quote_ident(LEGACY_DB_NAME)
+        ))
+        .await
+        .map_err(|e| {
+            pg::query_error(
+                format!("closing database '{LEGACY_DB_NAME}' to new connections"),
+                &e,
+            )
+        })?;
+    let ours: i32 = source
+        .query_one("SELECT pg_backend_pid()", &[])
+        .await
+        .map_err(|e| pg::query_error("reading our backend pid", &e))?
+        .get(0);
+    let ended = postgres
+        .query(
+            "SELECT pid, coalesce(usename, ''), coalesce(application_name, ''), pg_terminate_backend(pid, 5000) \
+               FROM pg_stat_activity WHERE datname = $1 AND pid <> $2 AND pid <> pg_backend_pid()",
+            &[&LEGACY_DB_NAME, &ours],
+        )
+        .await
+        .map_err(|e| pg::query_error(format!("ending the other sessions on '{LEGACY_DB_NAME}'"), &e))?;
+    for r in ended {
+        log::warn!(
+            "ended session pid {} (user {}, application '{}') on '{LEGACY_DB_NAME}' before the merge",
+            r.get::<_, i32>(0),
+            r.get::<_, String>(1),
+            r.get::<_, String>(2)
+        );
+    }
+    Ok(before)
+}
+
+async fn restore_connlimit(config: &Config, postgres: &Client, before: i32) {
+    let sql = format!(
+        "ALTER DATABASE {} CONNECTION LIMIT {before}",
+        quote_ident(LEGACY_DB_NAME)
+    );
+    match postgres.batch_execute(&sql).await {
+        Ok(()) => {
+            let _ = std::fs::remove_file(config.state_dir.join(CONNLIMIT_FILE));
+        }
+        Err(e) => log::error!(
+            "could not reopen '{LEGACY_DB_NAME}' to connections: {}; run: {sql}",
+            pg::describe(&e)
+        ),
+    }
+}
+
+async fn run_script(tx: &Transaction<'_>, s: &Script, role: &str) -> Result<(), Error> {
+    let started = Instant::now();
+    log::info!("applying {} as {role}", s.file);
+    tx.batch_execute(&format!("SET LOCAL ROLE {}", quote_ident(role)))
+        .await
+        .map_err(|e| pg::query_error(format!("switching to role {role}"), &e))?;
+    tx.batch_execute(&s.sql)
+        .await
+        .map_err(|e| MergeError::Script {
+            file: s.file.clone(),
+            reason: pg::describe(&e),
+        })?;
+    log::info!(
+        "applied {} in {:.2} s",
+        s.file,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn create(tx: &Transaction<'_>, e: &Entry, owner: &str) -> Result<(), Error> {
+    let fail = |err: tokio_postgres::Error| MergeError::Object {
+        kind: e.kind.clone(),
+        name: e.name.clone(),
+        reason: pg::describe(&err),
+    };
+    if e.needs_superuser() {
+        tx.batch_execute("RESET ROLE").await.map_err(fail)?;
+        tx.batch_execute(&e.sql).await.map_err(fail)?;
+        tx.batch_execute(&format!("SET LOCAL ROLE {}", quote_ident(owner)))
+            .await
+            .map_err(fail)?;
+    } else {
+        tx.batch_execute(&e.sql).await.map_err(fail)?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn merge_in_transaction(
+    config: &Config,
+    set: &MigrationSet,
+    target: &mut Client,
+    source: &Client,
+    monitor: &Client,
+    plan: &Plan,
+    dump: &Dump,
+    report: &mut Report,
+) -> Result<(), Error> {
+    let owner = &config.db_owner;
+    let tx = migrations::begin_as(target, owner).await?;
+
+    // 1. The remaining asterisk-NNN scripts, watched when queue_log is rewritten.
+    for s in &plan.asterisk_scripts {
+        match plan.queue_log {
+            Some(estimate) => {
+                let run = run_script(&tx, s, owner);
+                tokio::pin!(run);
+                let watch = queue_log::watch(monitor, estimate);
+                tokio::pin!(watch);
+                tokio::select! {
+                    r = &mut run => r?,
+                    _ = &mut watch => (&mut run).await?,
+                }
+            }
+            None => run_script(&tx, s, owner).await?,
+        }
+    }
+    tx.batch_execute(&format!("SET LOCAL ROLE {}", quote_ident(owner)))
+        .await
+        .map_err(|e| pg::query_error(format!("switching to role {owner}"), &e))?;
+
+    // 2. The objects of xivo, rows, sequences, then indexes and constraints.
+    let started = Instant::now();
+    tx.batch_execute(&dump.preamble)
+        .await
+        .map_err(|e| pg::query_error("preparing the session for the merge", &e))?;
+    for e in &dump.pre_data {
+        create(&tx, e, owner).await?;
+    }
+    let total: u64 = plan.tables.iter().map(|t| t.estimated_rows).sum();
+    let mut progress = Progress::new(
+        format!("copying the rows of '{LEGACY_DB_NAME}'"),
+        "rows",
+        total,
+    );
+    let mut rows = 0u64;
+    for t in &plan.tables {
+        rows += if plan.identical.contains(&t.qualified()) {
+            merge_rows(&tx, source, t, &mut progress, rows).await?
+        } else {
+            copy::copy_table(source, &tx, t, None, &mut progress, rows).await?
+        };
+    }
+    progress.finish(rows);
+    for s in &plan.sequences {
+        copy::set_sequence(&tx, s, plan.shared_sequences.contains(&s.qualified)).await?;
+    }
+    for e in &dump.post_data {
+        create(&tx, e, owner).await?;
+    }
+    for m in &plan.matviews {
+        tx.batch_execute(&format!("REFRESH MATERIALIZED VIEW {m}"))
+            .await
+            .map_err(|e| pg::query_error(format!("refreshing materialized view {m}"), &e))?;
+    }
+    // pg_dump's preamble emptied search_path; back to the session defaults.
+    tx.batch_execute(&format!("RESET ALL; SET LOCAL ROLE {}", quote_ident(owner)))
+        .await
+        .map_err(|e| pg::query_error("resetting the session after the merge", &e))?;
+    log::info!(
+        "moved {} tables ({} rows) and {} sequences of '{LEGACY_DB_NAME}' in {:.1} s",
+        plan.tables.len(),
+        progress::thousands(rows),
+        plan.sequences.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    // 3. The remaining xivo-NNN scripts, on the merged tables.
+    for s in &plan.xivo_scripts {
+        run_script(&tx, s, owner).await?;
+    }
+
+    // 4. The mark that lets a later run finish the cleanup, never redo the merge.
+    tx.batch_execute(&format!(
+        "RESET ROLE; COMMENT ON DATABASE {} IS {}; SET LOCAL ROLE {}",
+        quote_ident(LEGACY_DB_NAME),
+        quote_literal(&format!("{MERGED_MARK} {}", config.db_name)),
+        quote_ident(owner)
+    ))
+    .await
+    .map_err(|e| pg::query_error(format!("marking '{LEGACY_DB_NAME}' as merged"), &e))?;
+
+    // 5. The new system: stamp the baseline, apply the versions.
+    let baseline = set.baseline();
+    migrations::stamp(&tx, set, baseline).await?;
+    let (transactional, _) =
+        set.plan_split(&[baseline.revision().to_string()], &Default::default())?;
+    let staged = migrations::run_in_transaction(&tx, set, &transactional, report).await?;
+    tx.commit()
+        .await
+        .map_err(|e| pg::query_error("committing the upgrade", &e))?;
+    report.applied.extend(staged);
+    Ok(())
+}
+
+/// Rows of a table both databases have: add those not already present.
+async fn merge_rows(
+    tx: &Transaction<'_>,
+    source: &Client,
+    t: &copy::Table,
+    progress: &mut Progress,
+    done: u64,
+) -> Result<u64, Error> {
+    let staging = "xivo_manage_db_merge_rows";
+    tx.batch_execute(&format!(
+        "CREATE TEMP TABLE {staging} (LIKE {}) ON COMMIT DROP",
+        t.qualified()
+    ))
+    .await
+    .map_err(|e| pg::query_error(format!("staging the rows of {}", t.qualified()), &e))?;
+    let n = copy::copy_table(source, tx, t, Some(staging), progress, done).await?;
+    let cols = t
+        .columns
+        .iter()
+        .map(|c| quote_ident(c))
+        .collect::<Vec<_>>()
+        .join(", ");
+    tx.batch_execute(&format!(
+        "INSERT INTO {q} ({cols}) SELECT {cols} FROM {staging} EXCEPT SELECT {cols} FROM {q}; DROP TABLE {staging}",
+        q = t.qualified()
+    ))
+    .await
+    .map_err(|e| MergeError::Object { kind: "TABLE".into(), name: t.qualified(), reason: pg::describe(&e) })?;
+    Ok(n)
+}
+
+/// Finish a merge that committed: drop database `xivo` (only if it carries
+/// the merge's mark), then role `xivo` (kept, with a warning, while anything
+/// such as a rollback snapshot still depends on it), then the 14.07 state
+/// files. Does nothing unless `DB_NAME` is on the new system. Idempotent.
+pub async fn finish_cleanup(config: &Config, admin: &Admin) -> Result<(), Error> {
+    let postgres = admin.connect("postgres").await?;
+    if !pg::database_exists(&postgres, &config.db_name).await? {
+        return Ok(());
+    }
+    {
+        let client = admin.connect(&config.db_name).await?;
+        if migrations::current_revisions(&client).await?.is_none() {
+            return Ok(());
+        }
+    }
+    let row = postgres
+        .query_opt("SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname = $1", &[
+            &LEGACY_DB_NAME,
+        ])
+        .await
+        .map_err(|e| pg::query_error(format!("looking up database '{LEGACY_DB_NAME}'"), &e))?;
+    if let Some(r) = row {
+        let comment: String = r.get(0);
+        if comment.starts_with(MERGED_MARK) {
+            postgres
+                .batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    quote_ident(LEGACY_DB_NAME)
+                ))
+                .await
+                .map_err(|e| {
+                    pg::query_error(
+                        format!("dropping the merged database '{LEGACY_DB_NAME}'"),
+                        &e,
+                    )
+                })?;
+            log::info!(
+                "dropped database '{LEGACY_DB_NAME}' (merged into '{}')",
+                config.db_name
+            );
+        } else {
+            log::warn!(
+                "database '{LEGACY_DB_NAME}' exists but was not merged by this tool: kept; drop it by hand once you no longer need it"
+            );
+        }
+    }
+    let legacy_db_left = pg::database_exists(&postgres, LEGACY_DB_NAME).await?;
+    if !legacy_db_left
+        && pg::role_exists(&postgres, LEGACY_DB_NAME).await?
+        && LEGACY_DB_NAME != config.db_owner
+    {
+        match postgres.batch_execute(&format!("DROP ROLE {}", quote_ident(LEGACY_DB_NAME))).await {
+            Ok(()) => log::info!("dropped role '{LEGACY_DB_NAME}'"),
+            Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::DEPENDENT_OBJECTS_STILL_EXIST) => log::info!(
+                "role '{LEGACY_DB_NAME}' still owns objects elsewhere (a rollback snapshot?): kept until they are gone"
+            ),
+            Err(e) => return Err(pg::query_error(format!("dropping role '{LEGACY_DB_NAME}'"), &e).into()),
+        }
+    }
+    if legacy::state_files_present(config) {
+        legacy::remove_state_files(config)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,452 @@
+//! Upgrading a 14.07 host: the numbered scripts, the xivo -> asterisk merge,
+//! and what must never happen (a lost row, a half-done merge).
+
+mod common;
+
+use std::path::Path;
+
+use common::{missing_rows, repo_head, Cluster, Host1407, MigrationsDir};
+
+const DB: &str = "asterisk";
+
+fn first_difference(a: &str, b: &str) -> String {
+    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
+        if x != y {
+            return format!("line {}: {x:?} vs {y:?}", i + 1);
+        }
+    }
+    format!("lengths {} vs {}", a.lines().count(), b.lines().count())
+}
+
+/// Fresh install and upgraded 14.07 host: same schema, same default data.
+fn assert_parity_with_fresh(upgraded: &Cluster) {
+    let fresh = Cluster::start();
+    fresh.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let (a, b) = (upgraded.schema(DB), fresh.schema(DB));
+    assert!(
+        a == b,
+        "schema of the upgraded host differs from a fresh install: {}",
+        first_difference(&a, &b)
+    );
+    let (a, b) = (upgraded.rows(DB), fresh.rows(DB));
+    for (table, (columns, rows)) in &b {
+        let theirs = &a
+            .get(table)
+            .unwrap_or_else(|| panic!("{table} missing after upgrade"))
+            .1;
+        // Timestamps of our own history table differ by nature.
+        if table == "public.xivo_manage_db_history" {
+            assert_eq!(
+                theirs.len(),
+                rows.len(),
+                "history: baseline (stamped or applied) + versions ({columns:?})"
+            );
+            continue;
+        }
+        assert_eq!(theirs, rows, "default data of {table} differs");
+    }
+    assert_eq!(a.len(), b.len(), "same tables");
+}
+
+#[test]
+fn upgraded_1407_host_matches_a_fresh_install() {
+    let c = Cluster::start();
+    c.make_1407_host(Host1407::default());
+    let r = c.run("xivo-check-db", &[], None);
+    r.assert_code(1);
+    assert!(
+        r.stdout
+            .contains("Checking asterisk database...\tNOK (last is "),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("Checking xivo database...\tNOK (last is "),
+        "{}",
+        r.stdout
+    );
+    let r = c.run("xivo-update-db", &[], None);
+    r.assert_code(0);
+    assert!(
+        r.stdout.ends_with("Updating database done.\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(c.revisions(DB), repo_head());
+    assert!(
+        !c.exists("xivo") && !c.role_exists("xivo"),
+        "xivo database and role dropped"
+    );
+    assert!(
+        c.state_file("asterisk-last").is_none() && c.state_file("xivo-last").is_none(),
+        "state files removed"
+    );
+    c.run("xivo-check-db", &[], None).assert_code(0);
+    assert_eq!(
+        c.psql(DB, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) <> 'asterisk'"),
+        "0",
+        "every object owned by asterisk"
+    );
+    assert_parity_with_fresh(&c);
+    // Running it again changes nothing.
+    let before = c.fingerprint(DB);
+    c.run("xivo-update-db", &[], None).assert_code(0);
+    assert_eq!(c.fingerprint(DB), before);
+}
+
+#[test]
+fn queue_log_prepared_by_the_administrator_is_kept() {
+    // The seed's optional procedure: ALTER TABLE queue_log ADD COLUMN id ... beforehand.
+    let c = Cluster::start();
+    c.make_1407_host(Host1407 {
+        fill: true,
+        queue_log_rows: 3000,
+        extra: &["--prealter-queue-log"],
+        ..Default::default()
+    });
+    let ids_before = c.psql(DB, "SELECT count(*) || ' ' || min(id) || ' ' || max(id) || ' ' || md5(string_agg(id || callid || event, ',' ORDER BY id)) FROM queue_log");
+    c.run("xivo-update-db", &[], None).assert_code(0);
+    let ids_after = c.psql(DB, "SELECT count(*) || ' ' || min(id) || ' ' || max(id) || ' ' || md5(string_agg(id || callid || event, ',' ORDER BY id)) FROM queue_log");
+    assert_eq!(ids_before, ids_after, "existing ids kept");
+    let (a, b) = (c.schema(DB), {
+        let fresh = Cluster::start();
+        fresh.run("xivo-init-db", &["--init"], None).assert_code(0);
+        fresh.schema(DB)
+    });
+    assert!(a == b, "schema differs: {}", first_difference(&a, &b));
+}
+
+#[test]
+fn queue_log_pruned_by_the_administrator_upgrades() {
+    let c = Cluster::start();
+    c.make_1407_host(Host1407 {
+        fill: true,
+        queue_log_rows: 3000,
+        extra: &["--prune-queue-log"],
+        ..Default::default()
+    });
+    let n = c.psql(DB, "SELECT count(*) FROM queue_log");
+    c.run("xivo-update-db", &[], None).assert_code(0);
+    assert_eq!(c.psql(DB, "SELECT count(*) FROM queue_log"), n);
+    assert_eq!(
+        c.psql(DB, "SELECT count(DISTINCT id) FROM queue_log"),
+        n,
+        "every row got an id"
+    );
+    assert_eq!(
+        c.psql(
+            DB,
+            "SELECT count(*) FROM queue_log WHERE \"time\" < '2014-03-01'"
+        ),
+        "0"
+    );
+}
+
+#[test]
+fn no_row_is_lost() {
+    let c = Cluster::start();
+    c.make_1407_host(Host1407 {
+        level: "merge-point",
+        fill: true,
+        queue_log_rows: 20_000,
+        ..Default::default()
+    });
+    let before_a = c.rows(DB);
+    let before_x = c.rows("xivo");
+    let seq_a = c.sequences(DB);
+    let seq_x = c.sequences("xivo");
+    let total: usize = before_a
+        .values()
+        .chain(before_x.values())
+        .map(|(_, r)| r.len())
+        .sum();
+    assert!(total > 30_000, "a realistic fixture ({total} rows)");
+    c.run("xivo-update-db", &[], None).assert_code(0);
+    for (table, (columns, rows)) in before_a.iter().chain(before_x.iter()) {
+        let after = c.rows_of(DB, table, columns);
+        let missing = missing_rows(rows, &after);
+        assert!(
+            missing.is_empty(),
+            "{table}: {} of {} rows lost, e.g. {:?}",
+            missing.len(),
+            rows.len(),
+            missing.first()
+        );
+    }
+    for (seq, value) in seq_a.iter().chain(seq_x.iter()) {
+        let now: i64 = c
+            .psql(DB, &format!("SELECT coalesce(last_value, 0) FROM pg_sequences WHERE schemaname || '.' || sequencename = '{seq}'"))
+            .parse()
+            .unwrap_or_else(|_| panic!("sequence {seq} missing after the merge"));
+        assert!(
+            now >= *value,
+            "sequence {seq} went back from {value} to {now}"
+        );
+    }
+}
+
+#[test]
+fn bad_state_files_are_refused_and_nothing_changes() {
+    let c = Cluster::start();
+    c.make_1407_host(Host1407::default());
+    let state = c.state_dir().join("update-db");
+    let a = c.fingerprint(DB);
+    let x = c.fingerprint("xivo");
+    for (file, content, want) in [
+        (
+            "asterisk-last",
+            "garbage\n",
+            "'garbage' is not a script number",
+        ),
+        ("asterisk-last", "", "empty"),
+        ("xivo-last", "7\n", "level 7 is unknown"),
+        ("xivo-last", "99999\n", "level 99999 is unknown"),
+    ] {
+        let good = std::fs::read_to_string(state.join(file)).expect("state file");
+        std::fs::write(state.join(file), content).expect("write");
+        for bin in ["xivo-update-db", "xivo-check-db"] {
+            let r = c.run(bin, &[], None);
+            assert_eq!(r.code, 2, "{file}={content:?} / {bin}: {r:?}");
+            let line = r.stderr.lines().last().unwrap_or_default();
+            assert!(
+                line.contains(&state.join(file).display().to_string()) && line.contains(want),
+                "{line}"
+            );
+        }
+        assert_eq!(
+            std::fs::read_to_string(state.join(file)).expect("state"),
+            content,
+            "state file untouched"
+        );
+        std::fs::write(state.join(file), good).expect("restore");
+    }
+    std::fs::remove_file(state.join("xivo-last")).expect("rm");
+    let r = c.run("xivo-update-db", &[], None);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("xivo-last") && r.stderr.contains("missing"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(c.fingerprint(DB), a);
+    assert_eq!(c.fingerprint("xivo"), x);
+}
+
+fn add_version(dir: &Path, rev: &str, down: &str, body: &str) {
+    let text =
+        format!("-- revision: {rev}\n-- down_revision: {down}\n-- message: test {rev}\n\n{body}\n");
+    std::fs::write(dir.join("versions").join(format!("{rev}_test.sql")), text)
+        .expect("write version");
+}
+
+#[test]
+fn a_failure_late_in_the_upgrade_leaves_the_14_07_host_as_it_was() {
+    let c = Cluster::start();
+    c.make_1407_host(Host1407 {
+        fill: true,
+        queue_log_rows: 5000,
+        ..Default::default()
+    });
+    let a = c.fingerprint(DB);
+    let x = c.fingerprint("xivo");
+    let states = (c.state_file("asterisk-last"), c.state_file("xivo-last"));
+    let broken = MigrationsDir::copy_of_repo();
+    add_version(&broken.path, "fa11ed000002", &repo_head(), "SELECT 1/0;");
+    let r = c.run("xivo-update-db", &[], Some(&broken.path));
+    r.assert_code(1);
+    assert!(
+        r.stderr.contains("fa11ed000002") && r.stderr.contains("division by zero"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(c.fingerprint(DB), a, "asterisk as before");
+    assert_eq!(c.fingerprint("xivo"), x, "xivo as before");
+    assert!(c.role_exists("xivo"));
+    assert_eq!(
+        (c.state_file("asterisk-last"), c.state_file("xivo-last")),
+        states
+    );
+    assert_eq!(
+        c.psql(
+            "postgres",
+            "SELECT datconnlimit FROM pg_database WHERE datname = 'xivo'"
+        ),
+        "-1",
+        "xivo reopened"
+    );
+    // The fixed package then converges.
+    c.run("xivo-update-db", &[], None).assert_code(0);
+    assert_eq!(c.revisions(DB), repo_head());
+}
+
+#[test]
+fn conflicting_table_is_refused_before_any_change() {
+    let c = Cluster::start();
+    c.make_1407_host(Host1407::default());
+    c.psql("xivo", "CREATE TABLE public.cel (id int)");
+    let a = c.fingerprint(DB);
+    let x = c.fingerprint("xivo");
+    let r = c.run("xivo-update-db", &[], None);
+    r.assert_code(1);
+    let line = r.stderr.lines().last().unwrap_or_default();
+    assert!(
+        line.contains("table public.cel")
+            && line.contains("different definitions")
+            && line.contains("nothing changed"),
+        "{line}"
+    );
+    assert_eq!(c.fingerprint(DB), a);
+    assert_eq!(c.fingerprint("xivo"), x);
+}
+
+#[test]
+fn identical_table_in_both_databases_is_merged_without_duplicates() {
+    let c = Cluster::start();
+    c.make_1407_host(Host1407::default());
+    for (db, rows) in [(DB, "(1, 'a'), (2, 'b')"), ("xivo", "(2, 'b'), (3, 'c')")] {
+        c.psql(db, &format!("SET ROLE {db}; CREATE TABLE public.site_notes (id serial PRIMARY KEY, note text); INSERT INTO site_notes (id, note) VALUES {rows}; SELECT setval('site_notes_id_seq', 3)"));
+    }
+    c.run("xivo-update-db", &[], None).assert_code(0);
+    assert_eq!(
+        c.psql(
+            DB,
+            "SELECT string_agg(id || note, ',' ORDER BY id) FROM site_notes"
+        ),
+        "1a,2b,3c"
+    );
+    assert_eq!(c.psql(DB, "SELECT last_value FROM site_notes_id_seq"), "3");
+}
+
+#[test]
+fn objects_an_administrator_added_to_xivo_move_too() {
+    let c = Cluster::start();
+    c.make_1407_host(Host1407::default());
+    c.psql(
+        "xivo",
+        "SET ROLE xivo; \
+         CREATE TABLE local_acl (id serial PRIMARY KEY, cidr text NOT NULL UNIQUE, created timestamptz DEFAULT now()); \
+         COMMENT ON TABLE local_acl IS 'site firewall'; \
+         INSERT INTO local_acl (cidr) SELECT '10.0.' || g || '.0/24' FROM generate_series(1, 50) g; \
+         CREATE VIEW local_acl_count AS SELECT count(*) AS n FROM local_acl; \
+         CREATE FUNCTION acl_label(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'acl:' || $1 $$; \
+         CREATE INDEX local_acl_created ON local_acl (created); \
+         ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC",
+    );
+    c.run("xivo-update-db", &[], None).assert_code(0);
+    assert_eq!(c.psql(DB, "SELECT n FROM local_acl_count"), "50");
+    assert_eq!(c.psql(DB, "SELECT acl_label('x')"), "acl:x");
+    assert_eq!(
+        c.psql(DB, "SELECT obj_description('local_acl'::regclass)"),
+        "site firewall"
+    );
+    assert_eq!(
+        c.psql(
+            DB,
+            "SELECT count(*) FROM pg_indexes WHERE indexname = 'local_acl_created'"
+        ),
+        "1"
+    );
+    assert_eq!(c.psql(DB, "SELECT nextval('local_acl_id_seq')"), "51");
+    for (what, sql) in [
+        (
+            "table",
+            "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'local_acl'",
+        ),
+        (
+            "view",
+            "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'local_acl_count'",
+        ),
+        (
+            "function",
+            "SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE proname = 'acl_label'",
+        ),
+        (
+            "default privileges",
+            "SELECT pg_get_userbyid(defaclrole) FROM pg_default_acl",
+        ),
+    ] {
+        assert_eq!(c.psql(DB, sql), "asterisk", "{what} owner");
+    }
+    assert!(!c.role_exists("xivo"));
+}
+
+#[test]
+fn sessions_on_xivo_are_ended_before_the_merge() {
+    let c = Cluster::start();
+    c.make_1407_host(Host1407::default());
+    let mut session = common::as_owner("psql");
+    session
+        .env("PGPASSWORD", "proformatique")
+        .args(["-X", "-h"])
+        .arg(&c.dir)
+        .args([
+            "-p",
+            &c.port.to_string(),
+            "-U",
+            "xivo",
+            "-d",
+            "xivo",
+            "-c",
+            "SELECT pg_sleep(600)",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = session.spawn().expect("session");
+    for _ in 0..100 {
+        if c.psql(
+            "postgres",
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = 'xivo'",
+        ) == "1"
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let r = c.run("xivo-update-db", &[], None);
+    r.assert_code(0);
+    assert!(
+        r.stderr.contains("ended session pid") && r.stderr.contains("user xivo"),
+        "{}",
+        r.stderr
+    );
+    let status = child.wait().expect("session ended");
+    assert!(!status.success(), "the session was terminated");
+}
+
+#[test]
+fn a_merge_killed_after_its_commit_is_finished_not_redone() {
+    let c = Cluster::start();
+    c.make_1407_host(Host1407::default());
+    c.run("xivo-update-db", &[], None).assert_code(0);
+    let after = c.fingerprint(DB);
+    // What a kill -9 right after the commit leaves: xivo (marked), its role,
+    // the state files.
+    c.psql("postgres", "CREATE ROLE xivo LOGIN");
+    c.psql("postgres", "CREATE DATABASE xivo OWNER xivo");
+    c.psql(
+        "postgres",
+        "COMMENT ON DATABASE xivo IS 'xivo-manage-db: merged into asterisk'",
+    );
+    std::fs::create_dir_all(c.state_dir().join("update-db")).expect("mkdir");
+    std::fs::write(c.state_dir().join("update-db/asterisk-last"), "193\n").expect("write");
+    let r = c.run("xivo-update-db", &[], None);
+    r.assert_code(0);
+    assert!(!c.exists("xivo") && !c.role_exists("xivo"));
+    assert!(c.state_file("asterisk-last").is_none());
+    assert_eq!(
+        c.fingerprint(DB),
+        after,
+        "asterisk untouched: the merge is not redone"
+    );
+    // A xivo database we did not merge is never dropped.
+    c.psql("postgres", "CREATE DATABASE xivo");
+    let r = c.run("xivo-update-db", &[], None);
+    r.assert_code(0);
+    assert!(c.exists("xivo"), "unmarked xivo kept");
+    assert!(
+        r.stderr.contains("was not merged by this tool"),
+        "{}",
+        r.stderr
+    );
+}
