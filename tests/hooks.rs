@@ -894,3 +894,110 @@ fn every_policy_argument_works_twice_and_none_drops_the_database() {
     assert!(h.c.role_exists("asterisk"));
     assert_eq!(sorted(h.running()), running_set());
 }
+
+/// Rows of every table of both 14.07 databases, to check none is lost.
+fn all_rows(c: &Cluster) -> usize {
+    [DB, "xivo"]
+        .iter()
+        .map(|db| c.rows(db).values().map(|(_, r)| r.len()).sum::<usize>())
+        .sum()
+}
+
+#[test]
+fn upgrade_of_a_14_07_host_through_the_hooks() {
+    let h = Host::new();
+    h.c.make_1407_host(common::Host1407 {
+        fill: true,
+        queue_log_rows: 5000,
+        ..Default::default()
+    });
+    h.start_services();
+    let rows = all_rows(&h.c);
+    let r = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
+    r.assert_code(0);
+    let snaps = h.snapshots();
+    assert_eq!(snaps.len(), 2, "asterisk and xivo copied: {snaps:?}");
+    assert!(snaps[0].starts_with("asterisk_snapshot_") && snaps[1].starts_with("xivo_snapshot_"));
+    assert!(h
+        .record()
+        .is_some_and(|r| r.contains("role\tasterisk\t") && r.contains("role\txivo\t")));
+    let r = h.hook("postinst", &["configure", "14.7.0"], None);
+    r.assert_code(0);
+    assert_eq!(h.c.revisions(DB), repo_head());
+    // The copy of xivo held objects of role xivo: the role goes once it is gone.
+    assert!(
+        !h.c.exists("xivo") && !h.c.role_exists("xivo"),
+        "{}",
+        r.stderr
+    );
+    assert!(h.c.state_file("asterisk-last").is_none());
+    assert_no_leftovers(&h);
+    assert_eq!(sorted(h.running()), running_set());
+    let after: usize = h.c.rows(DB).values().map(|(_, r)| r.len()).sum();
+    assert!(after >= rows, "rows: {rows} before, {after} after");
+}
+
+#[test]
+fn a_14_07_upgrade_failing_after_the_merge_committed_is_rolled_back() {
+    let h = Host::new();
+    h.c.make_1407_host(common::Host1407 {
+        fill: true,
+        queue_log_rows: 2000,
+        ..Default::default()
+    });
+    h.start_services();
+    let before = (
+        h.c.fingerprint(DB),
+        h.c.fingerprint("xivo"),
+        h.roles(),
+        h.state_files(),
+    );
+    // Fails after the merge's commit and its cleanup (database xivo dropped,
+    // state files removed): only the snapshot can bring the host back.
+    let broken = MigrationsDir::copy_of_repo();
+    std::fs::write(
+        broken.path.join("versions/fa11ed000003_test.sql"),
+        format!(
+            "-- revision: fa11ed000003\n-- down_revision: {}\n-- message: fails alone\n-- transactional: false\n\nSELECT 1/0;\n",
+            repo_head()
+        ),
+    )
+    .expect("write version");
+    h.hook(
+        "preinst",
+        &["upgrade", "14.7.0", "14.8.0"],
+        Some(&broken.path),
+    )
+    .assert_code(0);
+    let r = h.hook("postinst", &["configure", "14.7.0"], Some(&broken.path));
+    r.assert_code(1);
+    assert!(
+        r.stderr.contains("division by zero") && r.stderr.contains("restored from snapshot"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("merge committed") && r.stderr.contains("dropped database 'xivo'"),
+        "the failure came after the merge's commit and cleanup: {}",
+        r.stderr
+    );
+    assert_eq!(
+        (
+            h.c.fingerprint(DB),
+            h.c.fingerprint("xivo"),
+            h.roles(),
+            h.state_files()
+        ),
+        before,
+        "both databases, the roles and the state files as before"
+    );
+    assert_eq!(sorted(h.running()), running_set());
+    assert_no_leftovers(&h);
+    // The fixed package (dpkg --configure -a) converges.
+    h.wait_for_sessions(1);
+    h.hook("postinst", &["configure", "14.7.0"], None)
+        .assert_code(0);
+    assert_eq!(h.c.revisions(DB), repo_head());
+    assert!(!h.c.exists("xivo") && !h.c.role_exists("xivo"));
+    assert_no_leftovers(&h);
+}
