@@ -6,7 +6,7 @@ postgres OS user (peer authentication on the local socket).
       every non-template database except postgres: per table its owner,
       columns, row count and the md5 of its rows (each rendered as
       ROW(columns)::text, sorted), the md5 of each row for tables of at most
-      2000 rows, every sequence's state, the owner of every object, and the
+      50000 rows, every sequence's state, the owner of every object, and the
       md5 of the normalised `pg_dump --schema-only`; plus the roles (with a
       hash of their password) and the list of databases.
   fp.py exact BEFORE.json AFTER.json
@@ -27,7 +27,7 @@ import sys
 
 import psycopg2
 
-SMALL = 2000
+SMALL = 50000
 
 
 def connect(db):

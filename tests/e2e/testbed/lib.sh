@@ -172,10 +172,10 @@ install_1407_with_data() {
     apt_get 1407-install install -y "$legacy"
     [ "$APT_RC" = 0 ] || fail "installing 14.07 failed (exit $APT_RC)"
     db_exists asterisk && db_exists xivo || fail "14.07 postinst did not create asterisk and xivo"
-    step "fill it: 300 users, 50 agents, 10 queues, history, $rows queue_log rows"
+    step "fill it (tests/fixtures/1407/fill.sql): ${E2E_USERS:-1000} users, $rows queue_log rows"
     local t; t=$(now)
-    as_postgres psql -X -q -d asterisk -c "SET ROLE asterisk" -v queue_log_rows="$rows" -f "$TB/fill-1407-asterisk.sql"
-    as_postgres psql -X -q -d xivo -c "SET ROLE xivo" -f "$TB/fill-1407-xivo.sql"
+    as_postgres psql -X -q -v ON_ERROR_STOP=1 -v users="${E2E_USERS:-1000}" -v queue_log_rows="$rows" \
+        -v cel_rows=20000 -v sessions=500 -d postgres -f "$SRC/tests/fixtures/1407/fill.sql" >/dev/null
     sql asterisk "ANALYZE" && sql xivo "ANALYZE"
     timing fill-data "$(elapsed "$t")"
     [ "$(sql asterisk "SELECT count(*) FROM queue_log")" = "$rows" ] || fail "queue_log not filled"
