@@ -96,7 +96,7 @@ def sequences(conn):
 
 def owners(conn):
     return {r[0]: r[1] for r in q(conn, """
-        SELECT c.relkind || ':' || c.relname, pg_get_userbyid(c.relowner) FROM pg_class c
+        SELECT c.relkind::text || ':' || c.relname, pg_get_userbyid(c.relowner) FROM pg_class c
           JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname = 'public' AND c.relkind IN ('r', 'S', 'v', 'm', 'p')
         UNION ALL
