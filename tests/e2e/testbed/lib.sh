@@ -17,6 +17,9 @@ ART=${AUTOPKGTEST_ARTIFACTS:-/tmp/e2e-artifacts/$SCENARIO}
 WORK=${AUTOPKGTEST_TMP:-/tmp/e2e-work}
 mkdir -p "$ART" "$WORK"
 chmod 755 "$WORK"
+# Fingerprints are written by fp.py, which runs as postgres.
+FPDIR=$WORK/fp
+install -d -o postgres -g postgres "$FPDIR"
 SYSLOG=/var/log/e2e-syslog.log
 EVENTS=/var/log/xivo-fake/events.log
 STATE_DIR=/var/lib/xivo-manage-db
@@ -29,6 +32,9 @@ QUEUE_LOG_ROWS=${E2E_QUEUE_LOG_ROWS:-250000}
 FAKE_SERVICES="asterisk:idle xivo-agid:db:asterisk xivo-confd:db:asterisk xivo-sysconfd:db:xivo,asterisk xivo-dird:db:asterisk"
 RUN_SERVICES="asterisk xivo-agid xivo-confd xivo-sysconfd"
 
+# grep -q at the end of a pipeline stops reading at the first match; under
+# pipefail the writer's SIGPIPE then fails the pipeline. qgrep reads it all.
+qgrep() { grep "$@" >/dev/null; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 T0=$(now)
@@ -155,7 +161,7 @@ sql() { local db=$1; shift; as_postgres psql -X -A -t -q -v ON_ERROR_STOP=1 -d "
 db_exists() { [ "$(sql postgres "SELECT count(*) FROM pg_database WHERE datname = '$1'")" = 1 ]; }
 role_exists() { [ "$(sql postgres "SELECT count(*) FROM pg_roles WHERE rolname = '$1'")" = 1 ]; }
 fp() { (cd /tmp && as_postgres python3 "$TB/fp.py" "$@"); }
-snapshot() { fp snapshot "$WORK/$1.json" "${@:2}" >/dev/null; chmod 644 "$WORK/$1.json"; }
+snapshot() { fp snapshot "$FPDIR/$1.json" "${@:2}"; }
 
 # The head revision of the migrations this source tree carries (the one no
 # other migration names as its down_revision).
@@ -252,8 +258,8 @@ expect_stopped_then_started() {
     local s name line_stop line_start
     for s in $FAKE_SERVICES; do
         name=${s%%:*}
-        line_stop=$(events_since | grep -n " $name init-stop" | head -1 | cut -d: -f1)
-        line_start=$(events_since | grep -n " $name init-start" | tail -1 | cut -d: -f1)
+        line_stop=$(events_since | grep -n " $name init-stop" | head -1 | cut -d: -f1 || true)
+        line_start=$(events_since | grep -n " $name init-start" | tail -1 | cut -d: -f1 || true)
         if [[ " $1 " == *" $name "* ]]; then
             [ -n "$line_stop" ] || fail "$name was running but was not stopped"
             [ -n "$line_start" ] && [ "$line_start" -gt "$line_stop" ] || fail "$name was stopped but not started again"
@@ -264,7 +270,7 @@ expect_stopped_then_started() {
     ok "stopped then started again: $1 (and nothing else)"
 }
 expect_untouched() {
-    if events_since | grep -q " init-"; then
+    if events_since | qgrep " init-"; then
         fail "services were stopped or started: $(events_since | grep ' init-' | tr '\n' ';')"
     fi
     ok "no service stopped or started"
@@ -292,12 +298,12 @@ expect_clean_daemon_fds() {
 # expect_syslog REGEX WHAT: a line logged under ident xivo-manage-db since
 # the mark matches REGEX (extended, case-insensitive).
 expect_syslog() {
-    syslog_since | grep -E ' xivo-manage-db(\[[0-9]+\])?:' | grep -Eiq -- "$1" \
+    syslog_since | grep -E ' xivo-manage-db(\[[0-9]+\])?:' | qgrep -Ei -- "$1" \
         || fail "no syslog line (ident xivo-manage-db) for $2 (/$1/i)"
     ok "syslog: $2"
 }
 expect_no_syslog() {
-    if syslog_since | grep -E ' xivo-manage-db(\[[0-9]+\])?:' | grep -Eiq -- "$1"; then
+    if syslog_since | grep -E ' xivo-manage-db(\[[0-9]+\])?:' | qgrep -Ei -- "$1"; then
         fail "unexpected syslog line for $2: $(syslog_since | grep -Ei -- "$1" | head -1)"
     fi
     ok "syslog: no $2"
