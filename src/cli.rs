@@ -116,7 +116,7 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode
     crate::logging::init(
         program,
         if verbose {
-            LevelFilter::Debug
+            LevelFilter::Info
         } else {
             LevelFilter::Warn
         },
