@@ -4,7 +4,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{repo_graph, repo_head, Cluster, MigrationsDir};
+use common::{add_version, first_difference, repo_graph, repo_head, Cluster, MigrationsDir};
 
 const DB: &str = "asterisk";
 
@@ -32,13 +32,6 @@ fn older_set() -> (MigrationsDir, String) {
         })
         .expect("older head");
     (dir, older_head)
-}
-
-fn add_version(dir: &Path, rev: &str, down: &str, body: &str) {
-    let text =
-        format!("-- revision: {rev}\n-- down_revision: {down}\n-- message: test {rev}\n\n{body}\n");
-    std::fs::write(dir.join("versions").join(format!("{rev}_test.sql")), text)
-        .expect("write version");
 }
 
 #[test]
@@ -170,15 +163,6 @@ fn update_from_an_older_revision_applies_the_rest() {
     fresh.run("xivo-init-db", &["--init"], None).assert_code(0);
     let (a, b) = (c.schema(DB), fresh.schema(DB));
     assert!(a == b, "schema differs:\n{}", first_difference(&a, &b));
-}
-
-pub fn first_difference(a: &str, b: &str) -> String {
-    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
-        if x != y {
-            return format!("line {}: {x:?} vs {y:?}", i + 1);
-        }
-    }
-    format!("lengths {} vs {}", a.lines().count(), b.lines().count())
 }
 
 #[test]

@@ -3,20 +3,11 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::{missing_rows, repo_head, Cluster, Host1407, MigrationsDir};
+use common::{
+    add_version, first_difference, missing_rows, repo_head, Cluster, Host1407, MigrationsDir,
+};
 
 const DB: &str = "asterisk";
-
-fn first_difference(a: &str, b: &str) -> String {
-    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
-        if x != y {
-            return format!("line {}: {x:?} vs {y:?}", i + 1);
-        }
-    }
-    format!("lengths {} vs {}", a.lines().count(), b.lines().count())
-}
 
 /// Fresh install and upgraded 14.07 host: same schema, same default data.
 fn assert_parity_with_fresh(upgraded: &Cluster) {
@@ -231,13 +222,6 @@ fn bad_state_files_are_refused_and_nothing_changes() {
     );
     assert_eq!(c.fingerprint(DB), a);
     assert_eq!(c.fingerprint("xivo"), x);
-}
-
-fn add_version(dir: &Path, rev: &str, down: &str, body: &str) {
-    let text =
-        format!("-- revision: {rev}\n-- down_revision: {down}\n-- message: test {rev}\n\n{body}\n");
-    std::fs::write(dir.join("versions").join(format!("{rev}_test.sql")), text)
-        .expect("write version");
 }
 
 #[test]

@@ -585,3 +585,21 @@ pub fn missing_rows(before: &[String], after: &[String]) -> Vec<String> {
     }
     missing
 }
+
+/// Write a test migration `versions/<rev>_test.sql` into a migrations copy.
+pub fn add_version(dir: &Path, rev: &str, down: &str, body: &str) {
+    let text =
+        format!("-- revision: {rev}\n-- down_revision: {down}\n-- message: test {rev}\n\n{body}\n");
+    std::fs::write(dir.join("versions").join(format!("{rev}_test.sql")), text)
+        .expect("write version");
+}
+
+/// The first line where two dumps differ, for a readable assertion.
+pub fn first_difference(a: &str, b: &str) -> String {
+    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
+        if x != y {
+            return format!("line {}: {x:?} vs {y:?}", i + 1);
+        }
+    }
+    format!("lengths {} vs {}", a.lines().count(), b.lines().count())
+}
