@@ -4,7 +4,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{repo_graph, repo_head, Cluster, MigrationsDir};
+use common::{add_version, first_difference, repo_graph, repo_head, Cluster, MigrationsDir};
 
 const DB: &str = "asterisk";
 
@@ -32,13 +32,6 @@ fn older_set() -> (MigrationsDir, String) {
         })
         .expect("older head");
     (dir, older_head)
-}
-
-fn add_version(dir: &Path, rev: &str, down: &str, body: &str) {
-    let text =
-        format!("-- revision: {rev}\n-- down_revision: {down}\n-- message: test {rev}\n\n{body}\n");
-    std::fs::write(dir.join("versions").join(format!("{rev}_test.sql")), text)
-        .expect("write version");
 }
 
 #[test]
@@ -170,15 +163,6 @@ fn update_from_an_older_revision_applies_the_rest() {
     fresh.run("xivo-init-db", &["--init"], None).assert_code(0);
     let (a, b) = (c.schema(DB), fresh.schema(DB));
     assert!(a == b, "schema differs:\n{}", first_difference(&a, &b));
-}
-
-pub fn first_difference(a: &str, b: &str) -> String {
-    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
-        if x != y {
-            return format!("line {}: {x:?} vs {y:?}", i + 1);
-        }
-    }
-    format!("lengths {} vs {}", a.lines().count(), b.lines().count())
 }
 
 #[test]
@@ -511,4 +495,64 @@ fn interrupted_provisioning_is_resumed() {
     c.run("xivo-check-db", &[], None).assert_code(1);
     c.run("xivo-init-db", &["--init"], None).assert_code(0);
     assert_eq!(c.revisions(DB), repo_head());
+}
+
+#[test]
+fn manage_db_reports_status_history_and_replication_exclusions() {
+    let c = Cluster::start();
+    let r = c.run("xivo-manage-db", &["status"], None);
+    r.assert_code(1);
+    assert!(r.stdout.contains("does not exist"), "{}", r.stdout);
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let r = c.run("xivo-manage-db", &["status"], None);
+    r.assert_code(0);
+    assert!(
+        r.stdout
+            .contains(&format!("package head:\t{}", repo_head()))
+            && r.stdout.contains("state:\t\tOK"),
+        "{}",
+        r.stdout
+    );
+    let r = c.run("xivo-manage-db", &["history"], None);
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout.lines().count(),
+        repo_graph().len() + 2,
+        "header + baseline + versions:\n{}",
+        r.stdout
+    );
+    let r = c.run("xivo-manage-db", &["migrations"], None);
+    r.assert_code(0);
+    assert!(
+        r.stdout.contains(&format!("{} <-", repo_head())) && r.stdout.contains("(head)"),
+        "{}",
+        r.stdout
+    );
+    let r = c.run("xivo-manage-db", &["replication-exclusions"], None);
+    r.assert_code(0);
+    let excluded: Vec<&str> = r.stdout.lines().collect();
+    for t in [
+        "netiface",
+        "resolvconf",
+        "dhcp",
+        "mail",
+        "iproute",
+        "monitoring",
+        "provisioning",
+        "queue_log",
+        "cel",
+        "call_log",
+        "session",
+    ] {
+        assert!(excluded.contains(&t), "{t} not excluded: {excluded:?}");
+    }
+    for t in &excluded {
+        assert_eq!(c.psql(DB, &format!("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = '{t}'")), "1", "{t} is not a table");
+    }
+    assert!(
+        !excluded.contains(&"userfeatures") && !excluded.contains(&"user"),
+        "configuration is replicated"
+    );
+    let r = c.run("xivo-manage-db", &["show", "no-such-file"], None);
+    r.assert_code(2);
 }

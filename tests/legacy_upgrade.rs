@@ -3,20 +3,11 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::{missing_rows, repo_head, Cluster, Host1407, MigrationsDir};
+use common::{
+    add_version, first_difference, missing_rows, repo_head, Cluster, Host1407, MigrationsDir,
+};
 
 const DB: &str = "asterisk";
-
-fn first_difference(a: &str, b: &str) -> String {
-    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
-        if x != y {
-            return format!("line {}: {x:?} vs {y:?}", i + 1);
-        }
-    }
-    format!("lengths {} vs {}", a.lines().count(), b.lines().count())
-}
 
 /// Fresh install and upgraded 14.07 host: same schema, same default data.
 fn assert_parity_with_fresh(upgraded: &Cluster) {
@@ -233,13 +224,6 @@ fn bad_state_files_are_refused_and_nothing_changes() {
     assert_eq!(c.fingerprint("xivo"), x);
 }
 
-fn add_version(dir: &Path, rev: &str, down: &str, body: &str) {
-    let text =
-        format!("-- revision: {rev}\n-- down_revision: {down}\n-- message: test {rev}\n\n{body}\n");
-    std::fs::write(dir.join("versions").join(format!("{rev}_test.sql")), text)
-        .expect("write version");
-}
-
 #[test]
 fn a_failure_late_in_the_upgrade_leaves_the_14_07_host_as_it_was() {
     let c = Cluster::start();
@@ -448,5 +432,32 @@ fn a_merge_killed_after_its_commit_is_finished_not_redone() {
         r.stderr.contains("was not merged by this tool"),
         "{}",
         r.stderr
+    );
+}
+
+#[test]
+fn an_object_that_cannot_move_is_named_and_nothing_changes() {
+    let c = Cluster::start();
+    c.make_1407_host(Host1407::default());
+    // Event triggers need a superuser; the merge creates objects as asterisk.
+    c.psql(
+        "xivo",
+        "CREATE FUNCTION audit_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$; \
+         CREATE EVENT TRIGGER site_audit ON ddl_command_end EXECUTE FUNCTION audit_ddl()",
+    );
+    let a = c.fingerprint(DB);
+    let x = c.fingerprint("xivo");
+    let r = c.run("xivo-update-db", &[], None);
+    r.assert_code(1);
+    let line = r.stderr.lines().last().unwrap_or_default();
+    assert!(
+        line.contains("site_audit") && line.contains("nothing changed"),
+        "{line}"
+    );
+    assert_eq!(c.fingerprint(DB), a);
+    assert_eq!(c.fingerprint("xivo"), x);
+    assert_eq!(
+        c.state_file("asterisk-last").map(|s| s.trim().to_string()),
+        Some("190".to_string())
     );
 }

@@ -340,6 +340,7 @@ pub fn bin_path(bin: &str) -> PathBuf {
         "xivo-init-db" => PathBuf::from(env!("CARGO_BIN_EXE_xivo-init-db")),
         "xivo-check-db" => PathBuf::from(env!("CARGO_BIN_EXE_xivo-check-db")),
         "xivo-update-db" => PathBuf::from(env!("CARGO_BIN_EXE_xivo-update-db")),
+        "xivo-manage-db" => PathBuf::from(env!("CARGO_BIN_EXE_xivo-manage-db")),
         other => panic!("unknown binary {other}"),
     }
 }
@@ -610,4 +611,22 @@ pub fn missing_rows(before: &[String], after: &[String]) -> Vec<String> {
         }
     }
     missing
+}
+
+/// Write a test migration `versions/<rev>_test.sql` into a migrations copy.
+pub fn add_version(dir: &Path, rev: &str, down: &str, body: &str) {
+    let text =
+        format!("-- revision: {rev}\n-- down_revision: {down}\n-- message: test {rev}\n\n{body}\n");
+    std::fs::write(dir.join("versions").join(format!("{rev}_test.sql")), text)
+        .expect("write version");
+}
+
+/// The first line where two dumps differ, for a readable assertion.
+pub fn first_difference(a: &str, b: &str) -> String {
+    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
+        if x != y {
+            return format!("line {}: {x:?} vs {y:?}", i + 1);
+        }
+    }
+    format!("lengths {} vs {}", a.lines().count(), b.lines().count())
 }
