@@ -101,15 +101,25 @@ pub struct Services {
 
 impl Services {
     pub fn new(config: &Config) -> Result<Services, ServiceError> {
-        let command =
-            which::which(&config.service_command).map_err(|e| ServiceError::NoCommand {
-                command: config.service_command.clone(),
-                reason: e.to_string(),
-            })?;
+        let state_file = config.stopped_services_path();
+        let command = match which::which(&config.service_command) {
+            Ok(path) => path,
+            // Nothing to stop and nothing to start (SERVICES='' in a
+            // container without invoke-rc.d): the command is never run.
+            Err(_) if config.services.is_empty() && !state_file.exists() => {
+                PathBuf::from(&config.service_command)
+            }
+            Err(e) => {
+                return Err(ServiceError::NoCommand {
+                    command: config.service_command.clone(),
+                    reason: e.to_string(),
+                })
+            }
+        };
         Ok(Services {
             command,
             names: config.services.clone(),
-            state_file: config.stopped_services_path(),
+            state_file,
         })
     }
 
