@@ -423,6 +423,12 @@ fn upgrade_from_an_older_revision_stops_snapshots_upgrades_and_restarts() {
         .is_some_and(|r| r.contains("phase\tready") && r.contains(&snaps[0])));
     // The copy is the database as it was.
     assert_eq!(h.c.table_sums(&snaps[0]), rows);
+    // Idempotent: a second preinst uses that snapshot, stops nothing more.
+    let again = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
+    again.assert_code(0);
+    assert!(again.stderr.contains("using snapshot"), "{}", again.stderr);
+    assert_eq!(h.snapshots(), snaps);
+    assert_eq!(h.actions(), "stop pbx-a\nstop dbclient\nstop pbx-b\n");
     // The record holds password hashes: root only.
     let mode = std::fs::metadata(h.c.state_dir().join("rollback/record"))
         .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o777)
@@ -1120,4 +1126,28 @@ fn a_database_dropped_during_a_failed_upgrade_comes_back_from_its_snapshot() {
     assert_ne!(h.c.fingerprint(DB), before, "upgraded");
     assert_no_leftovers(&h);
     assert_eq!(sorted(h.running()), running_set());
+}
+
+#[test]
+fn an_upgrade_killed_midway_is_undone_when_the_package_is_removed() {
+    let h = older_host();
+    let before = (h.c.fingerprint(DB), h.roles(), h.state_files());
+    let slow = slow_set(600);
+    let mut child = h
+        .hook_cmd("postinst", &["configure", "14.7.0"], Some(&slow.path))
+        .spawn()
+        .expect("spawn");
+    h.wait_for_phase("upgrading", &mut child);
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    // The administrator gives up on the half-configured package.
+    let r = h.hook("prerm", &["remove"], Some(&slow.path));
+    r.assert_code(0);
+    assert!(r.stderr.contains("rolling back"), "{}", r.stderr);
+    assert_eq!((h.c.fingerprint(DB), h.roles(), h.state_files()), before);
+    assert_eq!(sorted(h.running()), running_set());
+    assert_no_leftovers(&h);
+    h.hook("postrm", &["remove"], None).assert_code(0);
+    assert_eq!(h.c.fingerprint(DB), before.0);
 }
