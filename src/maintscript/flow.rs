@@ -361,11 +361,7 @@ pub async fn upgrade_with_rollback(
                     snapshot,
                 });
             }
-            if let Err(e) = timed("starting the services again", async {
-                services.start_recorded()
-            })
-            .await
-            {
+            if let Err(e) = start(services).await {
                 log::error!("{e}");
             }
             Err(HookError::RolledBack {
@@ -409,19 +405,12 @@ pub async fn finish_success(
         Ok::<(), HookError>(())
     }
     .await;
-    let started = timed("starting the services again", async {
-        services.start_recorded()
-    })
-    .await;
-    match (tail, started) {
-        (Ok(()), Ok(_)) => Ok(()),
-        (Err(e), _) => Err(HookError::After {
+    let started = start(services).await;
+    match tail.and(started) {
+        Ok(()) => Ok(()),
+        Err(e) => Err(HookError::After {
             done: "the database was upgraded".into(),
             cause: Box::new(e),
-        }),
-        (Ok(()), Err(e)) => Err(HookError::After {
-            done: "the database was upgraded".into(),
-            cause: Box::new(e.into()),
         }),
     }
 }
