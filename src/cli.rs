@@ -116,7 +116,7 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode
     crate::logging::init(
         program,
         if verbose {
-            LevelFilter::Debug
+            LevelFilter::Info
         } else {
             LevelFilter::Warn
         },
@@ -143,6 +143,51 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode
             }
             Ok::<u8, Error>(0)
         })?
+    })();
+    finish(program, result)
+}
+
+/// The subcommands of `xivo-manage-db`.
+pub enum ManageCommand {
+    Status,
+    History,
+    Migrations,
+    ReplicationExclusions,
+    Show(String),
+}
+
+/// `xivo-manage-db <command>`.
+pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
+    crate::logging::init(program, LevelFilter::Warn);
+    let result = (|| {
+        let config = Config::load()?;
+        match command {
+            ManageCommand::ReplicationExclusions => {
+                for t in crate::admin::replication_exclusions(&config)? {
+                    println!("{t}");
+                }
+                Ok(0)
+            }
+            ManageCommand::Show(file) => {
+                say(&crate::admin::show_file(&file)?);
+                Ok(0)
+            }
+            ManageCommand::Migrations => {
+                say(&crate::admin::list_migrations(&migrations::load(&config)?));
+                Ok(0)
+            }
+            ManageCommand::Status => {
+                let (config, admin, set) = prepare()?;
+                let (text, code) = block_on(crate::admin::status(&config, &admin, &set))??;
+                say(&text);
+                Ok(code)
+            }
+            ManageCommand::History => {
+                let admin = Admin::from_config(&config)?;
+                say(&block_on(crate::admin::history(&config, &admin))??);
+                Ok(0)
+            }
+        }
     })();
     finish(program, result)
 }

@@ -1,6 +1,7 @@
 //! xivo-manage-db: provisioning and in-place upgrade of the XiVO database.
 //! Every binary and hook is a thin shim over this library (see DESIGN.md).
 
+pub mod admin;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -21,6 +21,11 @@ struct Logger {
 
 impl Log for Logger {
     fn enabled(&self, metadata: &Metadata) -> bool {
+        // Other crates (tokio-postgres logs every statement at debug) only
+        // speak up for warnings.
+        if !metadata.target().starts_with("xivo_manage_db") {
+            return metadata.level() <= Level::Warn;
+        }
         metadata.level() <= LevelFilter::Info || metadata.level() <= self.stderr_level
     }
 

@@ -478,20 +478,66 @@ async fn run_script(tx: &Transaction<'_>, s: &Script, role: &str) -> Result<(), 
     Ok(())
 }
 
-async fn create(tx: &Transaction<'_>, e: &Entry, owner: &str) -> Result<(), Error> {
-    let fail = |err: tokio_postgres::Error| MergeError::Object {
-        kind: e.kind.clone(),
-        name: e.name.clone(),
-        reason: pg::describe(&err),
-    };
-    if e.needs_superuser() {
-        tx.batch_execute("RESET ROLE").await.map_err(fail)?;
-        tx.batch_execute(&e.sql).await.map_err(fail)?;
-        tx.batch_execute(&format!("SET LOCAL ROLE {}", quote_ident(owner)))
-            .await
-            .map_err(fail)?;
-    } else {
-        tx.batch_execute(&e.sql).await.map_err(fail)?;
+/// Create `entries` in order, in as few round trips as possible: runs of
+/// ordinary entries go as one query string; an error's position tells which
+/// entry failed. Extensions (superuser only) run alone, outside the owner role.
+async fn create_all(tx: &Transaction<'_>, entries: &[Entry], owner: &str) -> Result<(), Error> {
+    let mut rest = entries;
+    while let Some(first) = rest.first() {
+        if first.needs_superuser() {
+            let fail = |err: tokio_postgres::Error| MergeError::Object {
+                kind: first.kind.clone(),
+                name: first.name.clone(),
+                reason: pg::describe(&err),
+            };
+            tx.batch_execute("RESET ROLE").await.map_err(fail)?;
+            tx.batch_execute(&first.sql).await.map_err(fail)?;
+            tx.batch_execute(&format!("SET LOCAL ROLE {}", quote_ident(owner)))
+                .await
+                .map_err(fail)?;
+            rest = &rest[1..];
+            continue;
+        }
+        let n = rest
+            .iter()
+            .position(Entry::needs_superuser)
+            .unwrap_or(rest.len());
+        let (group, tail) = rest.split_at(n);
+        let mut text = String::new();
+        let mut starts = Vec::with_capacity(group.len());
+        let mut chars = 0usize;
+        for e in group {
+            starts.push(chars);
+            text.push_str(&e.sql);
+            text.push('\n');
+            chars += e.sql.chars().count() + 1;
+        }
+        if let Err(err) = tx.batch_execute(&text).await {
+            // PostgreSQL counts the position in characters of the whole string.
+            let at = match err.as_db_error().and_then(|d| d.position()) {
+                Some(tokio_postgres::error::ErrorPosition::Original(p)) => {
+                    (*p as usize).saturating_sub(1)
+                }
+                _ => 0,
+            };
+            let index = starts.iter().rposition(|&s| s <= at).unwrap_or(0);
+            let e = &group[index];
+            let (kind, name) = if at == 0 && group.len() > 1 {
+                (
+                    "objects".to_string(),
+                    format!("{} ... {}", group[0].name, group[group.len() - 1].name),
+                )
+            } else {
+                (e.kind.clone(), e.name.clone())
+            };
+            return Err(MergeError::Object {
+                kind,
+                name,
+                reason: pg::describe(&err),
+            }
+            .into());
+        }
+        rest = tail;
     }
     Ok(())
 }
@@ -535,9 +581,7 @@ async fn merge_in_transaction(
     tx.batch_execute(&dump.preamble)
         .await
         .map_err(|e| pg::query_error("preparing the session for the merge", &e))?;
-    for e in &dump.pre_data {
-        create(&tx, e, owner).await?;
-    }
+    create_all(&tx, &dump.pre_data, owner).await?;
     let total: u64 = plan.tables.iter().map(|t| t.estimated_rows).sum();
     let mut progress = Progress::new(
         format!("copying the rows of '{LEGACY_DB_NAME}'"),
@@ -556,9 +600,7 @@ async fn merge_in_transaction(
     for s in &plan.sequences {
         copy::set_sequence(&tx, s, plan.shared_sequences.contains(&s.qualified)).await?;
     }
-    for e in &dump.post_data {
-        create(&tx, e, owner).await?;
-    }
+    create_all(&tx, &dump.post_data, owner).await?;
     for m in &plan.matviews {
         tx.batch_execute(&format!("REFRESH MATERIALIZED VIEW {m}"))
             .await

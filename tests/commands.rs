@@ -512,3 +512,63 @@ fn interrupted_provisioning_is_resumed() {
     c.run("xivo-init-db", &["--init"], None).assert_code(0);
     assert_eq!(c.revisions(DB), repo_head());
 }
+
+#[test]
+fn manage_db_reports_status_history_and_replication_exclusions() {
+    let c = Cluster::start();
+    let r = c.run("xivo-manage-db", &["status"], None);
+    r.assert_code(1);
+    assert!(r.stdout.contains("does not exist"), "{}", r.stdout);
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let r = c.run("xivo-manage-db", &["status"], None);
+    r.assert_code(0);
+    assert!(
+        r.stdout
+            .contains(&format!("package head:\t{}", repo_head()))
+            && r.stdout.contains("state:\t\tOK"),
+        "{}",
+        r.stdout
+    );
+    let r = c.run("xivo-manage-db", &["history"], None);
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout.lines().count(),
+        repo_graph().len() + 2,
+        "header + baseline + versions:\n{}",
+        r.stdout
+    );
+    let r = c.run("xivo-manage-db", &["migrations"], None);
+    r.assert_code(0);
+    assert!(
+        r.stdout.contains(&format!("{} <-", repo_head())) && r.stdout.contains("(head)"),
+        "{}",
+        r.stdout
+    );
+    let r = c.run("xivo-manage-db", &["replication-exclusions"], None);
+    r.assert_code(0);
+    let excluded: Vec<&str> = r.stdout.lines().collect();
+    for t in [
+        "netiface",
+        "resolvconf",
+        "dhcp",
+        "mail",
+        "iproute",
+        "monitoring",
+        "provisioning",
+        "queue_log",
+        "cel",
+        "call_log",
+        "session",
+    ] {
+        assert!(excluded.contains(&t), "{t} not excluded: {excluded:?}");
+    }
+    for t in &excluded {
+        assert_eq!(c.psql(DB, &format!("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = '{t}'")), "1", "{t} is not a table");
+    }
+    assert!(
+        !excluded.contains(&"userfeatures") && !excluded.contains(&"user"),
+        "configuration is replicated"
+    );
+    let r = c.run("xivo-manage-db", &["show", "no-such-file"], None);
+    r.assert_code(2);
+}

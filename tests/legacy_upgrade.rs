@@ -450,3 +450,30 @@ fn a_merge_killed_after_its_commit_is_finished_not_redone() {
         r.stderr
     );
 }
+
+#[test]
+fn an_object_that_cannot_move_is_named_and_nothing_changes() {
+    let c = Cluster::start();
+    c.make_1407_host(Host1407::default());
+    // Event triggers need a superuser; the merge creates objects as asterisk.
+    c.psql(
+        "xivo",
+        "CREATE FUNCTION audit_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$; \
+         CREATE EVENT TRIGGER site_audit ON ddl_command_end EXECUTE FUNCTION audit_ddl()",
+    );
+    let a = c.fingerprint(DB);
+    let x = c.fingerprint("xivo");
+    let r = c.run("xivo-update-db", &[], None);
+    r.assert_code(1);
+    let line = r.stderr.lines().last().unwrap_or_default();
+    assert!(
+        line.contains("site_audit") && line.contains("nothing changed"),
+        "{line}"
+    );
+    assert_eq!(c.fingerprint(DB), a);
+    assert_eq!(c.fingerprint("xivo"), x);
+    assert_eq!(
+        c.state_file("asterisk-last").map(|s| s.trim().to_string()),
+        Some("190".to_string())
+    );
+}

@@ -2,12 +2,15 @@
 //! per table between two connections, inside the merge's transaction on the
 //! asterisk side; no SQL text, no process in between.
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures_util::{pin_mut, SinkExt, StreamExt};
 use tokio_postgres::{Client, Transaction};
 
 use crate::pg::{self, quote_ident, PgError};
 use crate::progress::Progress;
+
+/// Bytes gathered before each write to the target.
+const BATCH_BYTES: usize = 256 * 1024;
 
 /// A table of `xivo` whose rows move.
 #[derive(Debug, Clone)]
@@ -85,16 +88,28 @@ pub async fn copy_table(
         .map_err(|e| pg::query_error(&what, &e))?;
     pin_mut!(out);
     pin_mut!(sink);
+    // The source yields one message per row; batching them saves a write
+    // (and a flush) per row on the target connection.
+    let mut batch = BytesMut::with_capacity(BATCH_BYTES);
     let mut rows_seen = 0u64;
     while let Some(chunk) = out.next().await {
         let chunk = chunk.map_err(|e| pg::query_error(&what, &e))?;
         // Text COPY: one line per row (newlines inside values are escaped).
         rows_seen += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
-        sink.send(chunk)
+        batch.extend_from_slice(&chunk);
+        if batch.len() >= BATCH_BYTES {
+            sink.send(batch.split().freeze())
+                .await
+                .map_err(|e| pg::query_error(&what, &e))?;
+            progress.update(done_before + rows_seen);
+        }
+    }
+    if !batch.is_empty() {
+        sink.send(batch.freeze())
             .await
             .map_err(|e| pg::query_error(&what, &e))?;
-        progress.update(done_before + rows_seen);
     }
+    progress.update(done_before + rows_seen);
     sink.as_mut()
         .finish()
         .await

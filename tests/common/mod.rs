@@ -340,6 +340,7 @@ pub fn bin_path(bin: &str) -> PathBuf {
         "xivo-init-db" => PathBuf::from(env!("CARGO_BIN_EXE_xivo-init-db")),
         "xivo-check-db" => PathBuf::from(env!("CARGO_BIN_EXE_xivo-check-db")),
         "xivo-update-db" => PathBuf::from(env!("CARGO_BIN_EXE_xivo-update-db")),
+        "xivo-manage-db" => PathBuf::from(env!("CARGO_BIN_EXE_xivo-manage-db")),
         other => panic!("unknown binary {other}"),
     }
 }

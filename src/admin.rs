@@ -1,0 +1,148 @@
+//! `xivo-manage-db`, the administrator's view: where the database stands,
+//! what was applied when, which migrations the package carries, and the
+//! high-availability replication exclusion list (data shipped with the
+//! migrations, so the replication tool and this package never disagree).
+//! Read-only: it takes no lock and changes nothing.
+
+use std::fmt::Write as _;
+
+use crate::check::{self, Status};
+use crate::config::Config;
+use crate::error::Error;
+use crate::migrations::{self, source, MigrationSet};
+use crate::pg::{self, Admin};
+
+/// The exclusion list inside the migrations tree.
+pub const REPLICATION_EXCLUDE_FILE: &str = "replication-exclude.txt";
+
+/// Table names never copied from the master to the slave.
+pub fn replication_exclusions(config: &Config) -> Result<Vec<String>, Error> {
+    let files = migrations::files(config)?;
+    let file = files
+        .iter()
+        .find(|f| f.name == REPLICATION_EXCLUDE_FILE)
+        .ok_or_else(|| {
+            Error::Other(format!(
+                "{REPLICATION_EXCLUDE_FILE} is missing from the migrations of this package"
+            ))
+        })?;
+    Ok(String::from_utf8_lossy(&file.bytes)
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or_default().trim())
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect())
+}
+
+/// `xivo-manage-db status`: one line per fact.
+pub async fn status(
+    config: &Config,
+    admin: &Admin,
+    set: &MigrationSet,
+) -> Result<(String, u8), Error> {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "database:\t{} (owner {})",
+        config.db_name, config.db_owner
+    );
+    let _ = writeln!(
+        out,
+        "package head:\t{} ({} migrations)",
+        set.head(),
+        set.all().len()
+    );
+    let status = check::check(config, admin, set).await?;
+    let (verdict, code) = status.verdict(config);
+    let _ = writeln!(
+        out,
+        "state:\t\t{}",
+        verdict.lines().next().unwrap_or_default()
+    );
+    if let Status::Legacy { lines } = &status {
+        for l in lines {
+            let _ = writeln!(
+                out,
+                "\t\t{}",
+                l.replace("Checking ", "").replace("...\t", ": ")
+            );
+        }
+    }
+    if let Status::UpToDate { edited } = &status {
+        for e in edited {
+            let _ = writeln!(
+                out,
+                "edited:\t\t{} ({}) changed since it was applied",
+                e.revision, e.file
+            );
+        }
+    }
+    let _ = writeln!(out, "state dir:\t{}", config.state_dir.display());
+    Ok((out, code))
+}
+
+/// `xivo-manage-db history`: what was applied (or stamped), when, how long.
+pub async fn history(config: &Config, admin: &Admin) -> Result<String, Error> {
+    let client = admin.connect(&config.db_name).await?;
+    let rows = client
+        .query(
+            &format!(
+                "SELECT revision, to_char(applied_at, 'YYYY-MM-DD HH24:MI:SS TZ'), duration_ms, stamped \
+                   FROM {} ORDER BY applied_at, revision",
+                migrations::HISTORY_TABLE
+            ),
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error(format!("reading the history of '{}'", config.db_name), &e))?;
+    let mut out = String::from("revision\tapplied at\t\t\tduration\n");
+    for r in rows {
+        let stamped: bool = r.get(3);
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}",
+            r.get::<_, String>(0),
+            r.get::<_, String>(1),
+            if stamped {
+                "stamped".to_string()
+            } else {
+                format!("{} ms", r.get::<_, i64>(2))
+            }
+        );
+    }
+    Ok(out)
+}
+
+/// `xivo-manage-db migrations`: the graph this package carries.
+pub fn list_migrations(set: &MigrationSet) -> String {
+    let mut out = String::new();
+    for m in set.all() {
+        let parents = if m.down_revisions().is_empty() {
+            "-".to_string()
+        } else {
+            m.down_revisions().join(",")
+        };
+        let flags = match (m.revision() == set.head(), m.transactional()) {
+            (true, true) => " (head)",
+            (true, false) => " (head, non-transactional)",
+            (false, false) => " (non-transactional)",
+            (false, true) => "",
+        };
+        let _ = writeln!(
+            out,
+            "{} <- {}\t{}{flags}\t{}",
+            m.revision(),
+            parents,
+            m.file(),
+            m.message()
+        );
+    }
+    out
+}
+
+/// `xivo-manage-db show FILE`: a file of the embedded migrations tree.
+pub fn show_file(name: &str) -> Result<String, Error> {
+    source::embedded_file(name)
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .ok_or_else(|| Error::Usage(format!("no file '{name}' in the migrations of this package (see: xivo-manage-db migrations)")))
+}
