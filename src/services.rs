@@ -12,7 +12,7 @@
 //! A started service must not inherit any descriptor of the hook: not the
 //! lock file (it would hold the lock for as long as the daemon lives), not
 //! apt's stdout/stderr pipe (apt would wait for EOF forever). The command runs
-//! with stdio on /dev/null and every descriptor above 2 closed.
+//! with stdio on /dev/null and every descriptor above 2 closed at exec.
 
 use std::fmt;
 use std::io::Write;
@@ -101,15 +101,25 @@ pub struct Services {
 
 impl Services {
     pub fn new(config: &Config) -> Result<Services, ServiceError> {
-        let command =
-            which::which(&config.service_command).map_err(|e| ServiceError::NoCommand {
-                command: config.service_command.clone(),
-                reason: e.to_string(),
-            })?;
+        let state_file = config.stopped_services_path();
+        let command = match which::which(&config.service_command) {
+            Ok(path) => path,
+            // Nothing to stop and nothing to start (SERVICES='' in a
+            // container without invoke-rc.d): the command is never run.
+            Err(_) if config.services.is_empty() && !state_file.exists() => {
+                PathBuf::from(&config.service_command)
+            }
+            Err(e) => {
+                return Err(ServiceError::NoCommand {
+                    command: config.service_command.clone(),
+                    reason: e.to_string(),
+                })
+            }
+        };
         Ok(Services {
             command,
             names: config.services.clone(),
-            state_file: config.stopped_services_path(),
+            state_file,
         })
     }
 
@@ -339,22 +349,32 @@ impl Services {
     }
 }
 
-/// Close every descriptor above stderr in the child. Rust opens its own files
-/// close-on-exec, but a library (or a future change) might not: this makes
-/// the guarantee independent of them.
+/// Make every descriptor above stderr close-on-exec in the child. Rust opens
+/// its own files close-on-exec, but a library (or a future change) might not:
+/// this makes the guarantee independent of them. Marking rather than closing
+/// keeps std's own close-on-exec pipe that reports a failed exec.
 fn close_inherited_fds() -> std::io::Result<()> {
-    // close_range(2) (Linux 5.9) closes them all in one call; the syscall is
-    // made directly so that an older libc does not matter.
+    // close_range(2) with CLOSE_RANGE_CLOEXEC (Linux 5.11) marks them all in
+    // one call; the syscall is made directly so that an older libc does not
+    // matter.
+    const CLOSE_RANGE_CLOEXEC: u32 = 1 << 2;
     // SAFETY: a plain syscall with integer arguments.
-    let rc = unsafe { nix::libc::syscall(nix::libc::SYS_close_range, 3u32, u32::MAX, 0u32) };
+    let rc = unsafe {
+        nix::libc::syscall(
+            nix::libc::SYS_close_range,
+            3u32,
+            u32::MAX,
+            CLOSE_RANGE_CLOEXEC,
+        )
+    };
     if rc != 0 {
-        // Older kernel: close one by one up to the descriptor limit.
-        // SAFETY: sysconf and close are async-signal-safe.
+        // Older kernel: one by one up to the descriptor limit.
+        // SAFETY: sysconf and fcntl are async-signal-safe; EBADF is ignored.
         let max = unsafe { nix::libc::sysconf(nix::libc::_SC_OPEN_MAX) };
         let max = if max <= 0 { 1024 } else { max.min(65536) } as i32;
         for fd in 3..max {
             unsafe {
-                nix::libc::close(fd);
+                nix::libc::fcntl(fd, nix::libc::F_SETFD, nix::libc::FD_CLOEXEC);
             }
         }
     }

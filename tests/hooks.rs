@@ -423,6 +423,12 @@ fn upgrade_from_an_older_revision_stops_snapshots_upgrades_and_restarts() {
         .is_some_and(|r| r.contains("phase\tready") && r.contains(&snaps[0])));
     // The copy is the database as it was.
     assert_eq!(h.c.table_sums(&snaps[0]), rows);
+    // Idempotent: a second preinst uses that snapshot, stops nothing more.
+    let again = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
+    again.assert_code(0);
+    assert!(again.stderr.contains("using snapshot"), "{}", again.stderr);
+    assert_eq!(h.snapshots(), snaps);
+    assert_eq!(h.actions(), "stop pbx-a\nstop dbclient\nstop pbx-b\n");
     // The record holds password hashes: root only.
     let mode = std::fs::metadata(h.c.state_dir().join("rollback/record"))
         .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o777)
@@ -1000,4 +1006,148 @@ fn a_14_07_upgrade_failing_after_the_merge_committed_is_rolled_back() {
     assert_eq!(h.c.revisions(DB), repo_head());
     assert!(!h.c.exists("xivo") && !h.c.role_exists("xivo"));
     assert_no_leftovers(&h);
+}
+
+/// Another process holding the host lock, naming itself in the file as
+/// our lock does; in a process group of its own, ended by `release`.
+fn hold_lock(h: &Host) -> Child {
+    use std::os::unix::process::CommandExt;
+    let lock = h.c.state_dir().join("lock");
+    // -o: flock itself holds the lock, not the sleep it runs.
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("echo \"pid $$ (test holder)\" > \"$1\"; exec flock -o \"$1\" sleep 120")
+        .arg("sh")
+        .arg(&lock)
+        .process_group(0)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("holder");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let free = Command::new("flock")
+            .arg("-n")
+            .arg(&lock)
+            .arg("true")
+            .status()
+            .expect("flock -n")
+            .success();
+        if !free {
+            return child;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    release(&mut child);
+    panic!("the holder never took the lock");
+}
+
+fn release(holder: &mut Child) {
+    let _ = nix::sys::signal::killpg(
+        nix::unistd::Pid::from_raw(holder.id() as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    );
+    let _ = holder.wait();
+}
+
+#[test]
+fn a_busy_lock_names_its_holder_and_times_out_before_anything_stops() {
+    let h = older_host();
+    h.c.write_config(&format!(
+        "SERVICES='{SERVICES}'\nSERVICE_COMMAND={}\nLOCK_TIMEOUT=2",
+        service_command().display()
+    ));
+    let mut holder = hold_lock(&h);
+    let r = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
+    assert_eq!(r.code, 1, "{r:?}");
+    let last = r.stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("test holder") && last.contains("LOCK_TIMEOUT"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(h.actions(), "");
+    assert_no_leftovers(&h);
+    release(&mut holder);
+    // The holder gone (killed: the kernel drops its lock), the hook runs.
+    h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None)
+        .assert_code(0);
+    h.hook("postinst", &["configure", "14.7.0"], None)
+        .assert_code(0);
+    assert_eq!(h.c.revisions(DB), repo_head());
+}
+
+#[test]
+fn sigterm_while_waiting_for_the_lock_ends_the_hook_at_once() {
+    let h = older_host();
+    let mut holder = hold_lock(&h);
+    let child = h
+        .hook_cmd("postinst", &["configure", "14.7.0"], None)
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(Duration::from_millis(1500));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .expect("SIGTERM");
+    let started = Instant::now();
+    let r = finish(child);
+    assert!(started.elapsed() < Duration::from_secs(10), "{r:?}");
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr.contains("waiting for lock") && r.stderr.contains("interrupted by SIGTERM"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(h.actions(), "");
+    assert_eq!(sorted(h.running()), running_set());
+    release(&mut holder);
+}
+
+#[test]
+fn a_database_dropped_during_a_failed_upgrade_comes_back_from_its_snapshot() {
+    let h = older_host();
+    let before = h.c.fingerprint(DB);
+    h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None)
+        .assert_code(0);
+    // Somebody "cleans up" by hand.
+    h.c.psql("postgres", "DROP DATABASE asterisk WITH (FORCE)");
+    let r = h.hook("postinst", &["configure", "14.7.0"], None);
+    r.assert_code(0);
+    assert!(
+        r.stderr.contains("is missing but its snapshot") && !r.stderr.contains("provisioning"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(h.c.revisions(DB), repo_head());
+    assert_eq!(h.c.psql(DB, "SELECT count(*) FROM queue_log"), "1");
+    assert_ne!(h.c.fingerprint(DB), before, "upgraded");
+    assert_no_leftovers(&h);
+    assert_eq!(sorted(h.running()), running_set());
+}
+
+#[test]
+fn an_upgrade_killed_midway_is_undone_when_the_package_is_removed() {
+    let h = older_host();
+    let before = (h.c.fingerprint(DB), h.roles(), h.state_files());
+    let slow = slow_set(600);
+    let mut child = h
+        .hook_cmd("postinst", &["configure", "14.7.0"], Some(&slow.path))
+        .spawn()
+        .expect("spawn");
+    h.wait_for_phase("upgrading", &mut child);
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    // The administrator gives up on the half-configured package.
+    let r = h.hook("prerm", &["remove"], Some(&slow.path));
+    r.assert_code(0);
+    assert!(r.stderr.contains("rolling back"), "{}", r.stderr);
+    assert_eq!((h.c.fingerprint(DB), h.roles(), h.state_files()), before);
+    assert_eq!(sorted(h.running()), running_set());
+    assert_no_leftovers(&h);
+    h.hook("postrm", &["remove"], None).assert_code(0);
+    assert_eq!(h.c.fingerprint(DB), before.0);
 }

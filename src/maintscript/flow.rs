@@ -18,8 +18,9 @@ use super::interrupt::Interrupt;
 use crate::check::{self, Status};
 use crate::config::Config;
 use crate::error::Error;
+use crate::lock::{self, FileLock};
 use crate::migrations::{MigrationError, MigrationSet};
-use crate::pg::Admin;
+use crate::pg::{self, Admin};
 use crate::services::Services;
 use crate::snapshot::{self, sessions, Phase, Record};
 use crate::upgrade::{self, Outcome};
@@ -57,6 +58,56 @@ pub async fn timed<T, E: Display>(
         Err(e) => log::error!("{what}: failed after {secs:.2} s: {e}"),
     }
     r
+}
+
+/// The run lock (host file lock, then the advisory lock), as `RunLock` takes
+/// it, but given up on a signal: the hooks own SIGINT/SIGTERM, so a wait of
+/// up to LOCK_TIMEOUT must not make them deaf.
+pub struct HookLock {
+    _file: FileLock,
+    _advisory: Client,
+}
+
+pub async fn lock(ctx: &mut Ctx) -> Result<HookLock, HookError> {
+    let started = Instant::now();
+    log::info!("taking the lock...");
+    // FileLock waits with a blocking loop: run it on a thread of its own,
+    // detached, so that giving up never waits for it (a lock it takes after
+    // we left is released when the send fails and it is dropped).
+    let (tx, rx) = std::sync::mpsc::channel();
+    let config = ctx.config.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(FileLock::acquire(&config));
+    });
+    let file = loop {
+        if let Some(signal) = ctx.interrupt.pending() {
+            return Err(HookError::Interrupted { signal });
+        }
+        match rx.try_recv() {
+            Ok(result) => break result?,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                return Err(HookError::Core(Error::Other(
+                    "the thread taking the lock died".into(),
+                )))
+            }
+        }
+    };
+    let advisory = lock::advisory(&ctx.admin, &ctx.config.db_name, ctx.config.lock_timeout);
+    let advisory = match ctx.interrupt.race(advisory).await {
+        Ok(r) => r?,
+        Err(signal) => return Err(HookError::Interrupted { signal }),
+    };
+    log::info!(
+        "taking the lock: done in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(HookLock {
+        _file: file,
+        _advisory: advisory,
+    })
 }
 
 /// The superuser connection to `postgres`, or `None` when the cluster is not
@@ -156,7 +207,28 @@ pub async fn recover(ctx: &Ctx, postgres: &Client) -> Result<(), HookError> {
             )
             .await?;
         }
-        Phase::Ready | Phase::Upgrading => {}
+        Phase::Ready | Phase::Upgrading => {
+            // DB_NAME gone while its copy is here (dropped by hand during a
+            // failed upgrade): provisioning an empty one would bury the only
+            // copy of the data, so put the copy back. A missing `xivo` is
+            // normal: the merge's cleanup drops it.
+            let db = &ctx.config.db_name;
+            if let Some(c) = record.copies.iter().find(|c| &c.database == db) {
+                if !pg::database_exists(postgres, db).await?
+                    && pg::database_exists(postgres, &c.snapshot).await?
+                {
+                    log::warn!(
+                        "database '{db}' is missing but its snapshot '{}' exists: restoring it",
+                        c.snapshot
+                    );
+                    timed(
+                        "rolling back",
+                        snapshot::rollback(&ctx.config, postgres, &mut record),
+                    )
+                    .await?;
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -289,11 +361,7 @@ pub async fn upgrade_with_rollback(
                     snapshot,
                 });
             }
-            if let Err(e) = timed("starting the services again", async {
-                services.start_recorded()
-            })
-            .await
-            {
+            if let Err(e) = start(services).await {
                 log::error!("{e}");
             }
             Err(HookError::RolledBack {
@@ -337,19 +405,12 @@ pub async fn finish_success(
         Ok::<(), HookError>(())
     }
     .await;
-    let started = timed("starting the services again", async {
-        services.start_recorded()
-    })
-    .await;
-    match (tail, started) {
-        (Ok(()), Ok(_)) => Ok(()),
-        (Err(e), _) => Err(HookError::After {
+    let started = start(services).await;
+    match tail.and(started) {
+        Ok(()) => Ok(()),
+        Err(e) => Err(HookError::After {
             done: "the database was upgraded".into(),
             cause: Box::new(e),
-        }),
-        (Ok(()), Err(e)) => Err(HookError::After {
-            done: "the database was upgraded".into(),
-            cause: Box::new(e.into()),
         }),
     }
 }

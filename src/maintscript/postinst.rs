@@ -11,7 +11,6 @@
 use super::args::Invocation;
 use super::error::HookError;
 use super::flow::{self, Ctx, Work};
-use crate::lock::RunLock;
 use crate::migrations;
 use crate::services::Services;
 use crate::snapshot;
@@ -49,7 +48,7 @@ async fn configure(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
         return flow::start_without_cluster(&ctx.config, &services).await;
     };
     let set = migrations::load(&ctx.config)?;
-    let _lock = flow::timed("taking the lock", RunLock::acquire(&ctx.config, &ctx.admin)).await?;
+    let _lock = flow::lock(ctx).await?;
     flow::recover(ctx, &postgres).await?;
     let work = match flow::pending_work(ctx, &set).await {
         Ok(w) => w,

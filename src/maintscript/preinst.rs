@@ -10,7 +10,6 @@
 use super::args::Invocation;
 use super::error::HookError;
 use super::flow::{self, Ctx, Work};
-use crate::lock::RunLock;
 use crate::migrations;
 use crate::services::Services;
 
@@ -40,7 +39,7 @@ async fn upgrade(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
         return Ok(());
     };
     let set = migrations::load(&ctx.config)?;
-    let _lock = flow::timed("taking the lock", RunLock::acquire(&ctx.config, &ctx.admin)).await?;
+    let _lock = flow::lock(ctx).await?;
     flow::recover(ctx, &postgres).await?;
     match flow::pending_work(ctx, &set).await? {
         Work::Nothing => {
@@ -76,6 +75,6 @@ pub async fn abort_upgrade(ctx: &mut Ctx) -> Result<(), HookError> {
     let Some(postgres) = flow::connect(ctx).await? else {
         return flow::start_without_cluster(&ctx.config, &services).await;
     };
-    let _lock = flow::timed("taking the lock", RunLock::acquire(&ctx.config, &ctx.admin)).await?;
+    let _lock = flow::lock(ctx).await?;
     flow::settle(ctx, &postgres, &services).await
 }
