@@ -16,8 +16,9 @@ die() { printf 'e2e: error: %s\n' "$*" >&2; exit 1; }
 
 # The host tools the harness needs, installed when missing (a fresh CI
 # machine has none of them).
-HOST_PACKAGES="autopkgtest mmdebstrap uidmap piuparts dpkg-dev debhelper fakeroot lintian file libc6-dev
-    postgresql postgresql-client ca-certificates"
+# (PostgreSQL itself runs only in the testbeds.)
+HOST_PACKAGES="autopkgtest mmdebstrap uidmap piuparts dpkg-dev debhelper fakeroot lintian file gcc libc6-dev
+    ca-certificates git"
 
 ensure_host_packages() {
     local need=() p
