@@ -274,6 +274,36 @@ impl Config {
     pub fn lock_path(&self) -> PathBuf {
         self.state_dir.join("lock")
     }
+
+    /// The services a hook stopped and must start again, one per line.
+    pub fn stopped_services_path(&self) -> PathBuf {
+        self.state_dir.join("stopped-services")
+    }
+
+    /// The pre-upgrade snapshot: its record and the copy of the state files.
+    pub fn rollback_dir(&self) -> PathBuf {
+        self.state_dir.join("rollback")
+    }
+}
+
+/// What dpkg tells a maintainer script through its environment
+/// (`DPKG_MAINTSCRIPT_*`); empty when run by hand.
+#[derive(Debug, Clone, Default)]
+pub struct DpkgEnv {
+    pub package: String,
+    pub arch: String,
+    pub name: String,
+}
+
+impl DpkgEnv {
+    pub fn read() -> DpkgEnv {
+        let var = |k: &str| std::env::var(k).unwrap_or_default();
+        DpkgEnv {
+            package: var("DPKG_MAINTSCRIPT_PACKAGE"),
+            arch: var("DPKG_MAINTSCRIPT_ARCH"),
+            name: var("DPKG_MAINTSCRIPT_NAME"),
+        }
+    }
 }
 
 /// A value: bare word, 'single-quoted' or "double-quoted" (with \" and \\),

@@ -9,11 +9,14 @@ pub mod error;
 pub mod legacy;
 pub mod lock;
 pub mod logging;
+pub mod maintscript;
 pub mod merge;
 pub mod migrations;
 pub mod pg;
 pub mod progress;
 pub mod provision;
+pub mod services;
+pub mod snapshot;
 pub mod upgrade;
 
 pub use error::Error;

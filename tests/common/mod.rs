@@ -464,6 +464,33 @@ pub fn repo_head() -> String {
     heads[0].clone()
 }
 
+impl Cluster {
+    /// Like `start`, with the cluster's directory under `base` (a small file
+    /// system a test mounted, say).
+    pub fn start_in(base: &Path) -> Cluster {
+        let dir = base.join(format!(
+            "xmdb-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&dir).expect("cluster dir");
+        chown_to_owner(&dir);
+        let mut cp = as_owner("cp");
+        cp.arg("-a")
+            .arg(template().join("data"))
+            .arg(dir.join("data"));
+        run_ok(cp, "copy template cluster");
+        let port = 20000
+            + (std::process::id() % 1000) as u16 * 10
+            + (COUNTER.fetch_add(1, Ordering::SeqCst) % 10) as u16;
+        let cluster = Cluster { dir, port };
+        cluster.pg_ctl_start();
+        std::fs::create_dir_all(cluster.state_dir()).expect("state dir");
+        cluster.write_config("");
+        cluster
+    }
+}
+
 /// Options of `scripts/make-1407-host`.
 pub struct Host1407<'a> {
     pub level: &'a str,

@@ -1,0 +1,483 @@
+//! The steps the hooks share: connecting (or skipping when the cluster is
+//! down), deciding what work is pending, preparing an upgrade (stop the
+//! services, end the sessions, snapshot), upgrading with rollback, and
+//! settling whatever an earlier run left (the `abort-*` arguments).
+//!
+//! Every step is logged with its duration. Signals are looked at between
+//! steps and raced against the upgrade itself; rollback and restart are never
+//! interrupted.
+
+use std::fmt::Display;
+use std::future::Future;
+use std::time::Instant;
+
+use tokio_postgres::Client;
+
+use super::error::HookError;
+use super::interrupt::Interrupt;
+use crate::check::{self, Status};
+use crate::config::Config;
+use crate::error::Error;
+use crate::lock::{self, FileLock};
+use crate::migrations::{MigrationError, MigrationSet};
+use crate::pg::{self, Admin};
+use crate::services::Services;
+use crate::snapshot::{self, sessions, Phase, Record};
+use crate::upgrade::{self, Outcome};
+
+/// What a hook works with.
+pub struct Ctx {
+    pub config: Config,
+    pub admin: Admin,
+    pub interrupt: Interrupt,
+    /// Carried in snapshot names.
+    pub version: String,
+}
+
+impl Ctx {
+    /// Stop here if a signal came in.
+    pub fn check_interrupt(&mut self) -> Result<(), HookError> {
+        match self.interrupt.pending() {
+            Some(signal) => Err(HookError::Interrupted { signal }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Run one step, logging it and its duration.
+pub async fn timed<T, E: Display>(
+    what: &str,
+    f: impl Future<Output = Result<T, E>>,
+) -> Result<T, E> {
+    let started = Instant::now();
+    log::info!("{what}...");
+    let r = f.await;
+    let secs = started.elapsed().as_secs_f64();
+    match &r {
+        Ok(_) => log::info!("{what}: done in {secs:.2} s"),
+        Err(e) => log::error!("{what}: failed after {secs:.2} s: {e}"),
+    }
+    r
+}
+
+/// The run lock (host file lock, then the advisory lock), as `RunLock` takes
+/// it, but given up on a signal: the hooks own SIGINT/SIGTERM, so a wait of
+/// up to LOCK_TIMEOUT must not make them deaf.
+pub struct HookLock {
+    _file: FileLock,
+    _advisory: Client,
+}
+
+pub async fn lock(ctx: &mut Ctx) -> Result<HookLock, HookError> {
+    let started = Instant::now();
+    log::info!("taking the lock...");
+    // FileLock waits with a blocking loop: run it on a thread of its own,
+    // detached, so that giving up never waits for it (a lock it takes after
+    // we left is released when the send fails and it is dropped).
+    let (tx, rx) = std::sync::mpsc::channel();
+    let config = ctx.config.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(FileLock::acquire(&config));
+    });
+    let file = loop {
+        if let Some(signal) = ctx.interrupt.pending() {
+            return Err(HookError::Interrupted { signal });
+        }
+        match rx.try_recv() {
+            Ok(result) => break result?,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                return Err(HookError::Core(Error::Other(
+                    "the thread taking the lock died".into(),
+                )))
+            }
+        }
+    };
+    let advisory = lock::advisory(&ctx.admin, &ctx.config.db_name, ctx.config.lock_timeout);
+    let advisory = match ctx.interrupt.race(advisory).await {
+        Ok(r) => r?,
+        Err(signal) => return Err(HookError::Interrupted { signal }),
+    };
+    log::info!(
+        "taking the lock: done in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(HookLock {
+        _file: file,
+        _advisory: advisory,
+    })
+}
+
+/// The superuser connection to `postgres`, or `None` when the cluster is not
+/// running (an install from the ISO, before PostgreSQL is started).
+pub async fn connect(ctx: &Ctx) -> Result<Option<Client>, HookError> {
+    match ctx.admin.connect("postgres").await {
+        Ok(c) => Ok(Some(c)),
+        Err(e) if e.is_cluster_down() => {
+            log::warn!("the PostgreSQL cluster is not running ({e}): database step skipped");
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What the database needs.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Work {
+    Nothing,
+    /// Missing or empty: provisioning loses nothing, no snapshot needed.
+    Provision,
+    Upgrade,
+}
+
+/// Look at the database (read-only). A database newer than this package is
+/// refused here, before anything is stopped.
+pub async fn pending_work(ctx: &Ctx, set: &MigrationSet) -> Result<Work, HookError> {
+    let db = &ctx.config.db_name;
+    match check::check(&ctx.config, &ctx.admin, set).await {
+        Ok(Status::UpToDate { .. }) => {
+            log::info!("database '{db}' is at head {}", set.head());
+            Ok(Work::Nothing)
+        }
+        Ok(Status::Missing) | Ok(Status::Unprovisioned) => {
+            log::info!("database '{db}' does not exist or is empty: it will be provisioned");
+            Ok(Work::Provision)
+        }
+        Ok(Status::Behind { current, head }) => {
+            let current = if current.is_empty() {
+                "none".to_string()
+            } else {
+                current.join(", ")
+            };
+            log::info!("database '{db}' is at {current}, this package's head is {head}");
+            Ok(Work::Upgrade)
+        }
+        Ok(Status::Legacy { .. }) => {
+            log::info!("database '{db}' is on the 14.07 system: it will be merged and upgraded");
+            Ok(Work::Upgrade)
+        }
+        Err(Error::Migration(MigrationError::UnknownRevision { revision, head })) => {
+            Err(HookError::Downgrade {
+                current: revision,
+                head,
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Finish what an earlier run left half-done and that has only one right
+/// ending: an interrupted rollback is finished, copies of a committed upgrade
+/// or of an unfinished snapshot are dropped. `Ready` and `Upgrading` records
+/// are left to `prepare` and `settle`, which judge them.
+pub async fn recover(ctx: &Ctx, postgres: &Client) -> Result<(), HookError> {
+    let Some(mut record) = snapshot::load(&ctx.config)? else {
+        return Ok(());
+    };
+    match record.phase {
+        Phase::RollingBack => {
+            log::warn!(
+                "an earlier rollback to snapshot {} was interrupted: finishing it",
+                names(&record)
+            );
+            timed(
+                "finishing the rollback",
+                snapshot::rollback(&ctx.config, postgres, &mut record),
+            )
+            .await?;
+        }
+        Phase::Done => {
+            timed(
+                "dropping the snapshot of the finished upgrade",
+                snapshot::discard(&ctx.config, postgres, &record),
+            )
+            .await?;
+            timed(
+                "finishing the cleanup",
+                upgrade::finish_cleanup(&ctx.config, &ctx.admin),
+            )
+            .await?;
+        }
+        Phase::Creating => {
+            timed(
+                "dropping an unfinished snapshot",
+                snapshot::discard(&ctx.config, postgres, &record),
+            )
+            .await?;
+        }
+        Phase::Ready | Phase::Upgrading => {
+            // DB_NAME gone while its copy is here (dropped by hand during a
+            // failed upgrade): provisioning an empty one would bury the only
+            // copy of the data, so put the copy back. A missing `xivo` is
+            // normal: the merge's cleanup drops it.
+            let db = &ctx.config.db_name;
+            if let Some(c) = record.copies.iter().find(|c| &c.database == db) {
+                if !pg::database_exists(postgres, db).await?
+                    && pg::database_exists(postgres, &c.snapshot).await?
+                {
+                    log::warn!(
+                        "database '{db}' is missing but its snapshot '{}' exists: restoring it",
+                        c.snapshot
+                    );
+                    timed(
+                        "rolling back",
+                        snapshot::rollback(&ctx.config, postgres, &mut record),
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn names(record: &Record) -> String {
+    record
+        .copies
+        .iter()
+        .map(|c| c.snapshot.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Everything the upgrade needs before it touches the database: a snapshot
+/// to roll back to, taken with the services stopped and no session left. A
+/// snapshot left by an earlier run is used when nothing can have written to
+/// the database since (no configured service running), else dropped.
+pub async fn prepare(
+    ctx: &mut Ctx,
+    postgres: &Client,
+    services: &Services,
+) -> Result<Record, HookError> {
+    let dbs = snapshot::databases(postgres, &ctx.config).await?;
+    if let Some(record) = snapshot::load(&ctx.config)? {
+        let running = services.running();
+        let recorded: Vec<String> = record.copies.iter().map(|c| c.database.clone()).collect();
+        if running.is_empty() && recorded == dbs {
+            log::info!(
+                "using snapshot {} taken by an earlier run at {} (phase {}): no service ran since",
+                names(&record),
+                record.taken_at,
+                record.phase
+            );
+            timed(
+                "ending the remaining sessions",
+                sessions::end(postgres, &dbs, snapshot::SESSION_GRACE),
+            )
+            .await?;
+            return Ok(record);
+        }
+        log::warn!(
+            "snapshot {} of an earlier run is stale (running services: {}): dropping it and taking a new one",
+            names(&record),
+            if running.is_empty() { "none".into() } else { running.join(", ") }
+        );
+        timed(
+            "dropping the stale snapshot",
+            snapshot::discard(&ctx.config, postgres, &record),
+        )
+        .await?;
+    }
+    for name in snapshot::unrecorded(postgres, &dbs, &[]).await? {
+        log::warn!("snapshot '{name}' was left by a crashed run without a record: dropping it");
+        snapshot::drop_unrecorded(postgres, &name).await?;
+    }
+    timed(
+        "checking the free space for the snapshot",
+        snapshot::space::check(postgres, &dbs),
+    )
+    .await?;
+    ctx.check_interrupt()?;
+    timed("stopping the services", async { services.stop_running() }).await?;
+    ctx.check_interrupt()?;
+    timed(
+        "ending the remaining sessions",
+        sessions::end(postgres, &dbs, snapshot::SESSION_GRACE),
+    )
+    .await?;
+    ctx.check_interrupt()?;
+    let record = timed(
+        "taking the snapshot",
+        snapshot::take(&ctx.config, postgres, &dbs, &ctx.version),
+    )
+    .await?;
+    log::info!("snapshot {} ready", names(&record));
+    ctx.check_interrupt()?;
+    Ok(record)
+}
+
+/// Apply the pending work with `record` as the way back. On success the
+/// snapshot is dropped, the cleanup finished and the services started; on
+/// failure (or a signal) everything is rolled back and the services started.
+pub async fn upgrade_with_rollback(
+    ctx: &mut Ctx,
+    postgres: &Client,
+    services: &Services,
+    set: &MigrationSet,
+    mut record: Record,
+) -> Result<(), HookError> {
+    snapshot::set_phase(&ctx.config, &mut record, Phase::Upgrading)?;
+    let result = {
+        let work = timed(
+            "upgrading the database",
+            upgrade::update_locked(&ctx.config, &ctx.admin, set),
+        );
+        match ctx.interrupt.race(work).await {
+            Ok(r) => r.map_err(HookError::from),
+            Err(signal) => {
+                log::error!("{signal} received: stopping the upgrade");
+                Err(HookError::Interrupted { signal })
+            }
+        }
+        // Leaving this block drops the upgrade's connection; the rollback's
+        // DROP DATABASE ... WITH (FORCE) ends its backend if still busy.
+    };
+    match result {
+        Ok(outcome) => {
+            report(&outcome, set);
+            snapshot::set_phase(&ctx.config, &mut record, Phase::Done)?;
+            finish_success(ctx, postgres, services, &record).await
+        }
+        Err(cause) => {
+            let snapshot = names(&record);
+            log::error!("the upgrade failed: {cause}; rolling back to snapshot {snapshot}");
+            if let Err(rollback) = timed(
+                "rolling back",
+                snapshot::rollback(&ctx.config, postgres, &mut record),
+            )
+            .await
+            {
+                // The services stay stopped: the next run finishes the
+                // rollback, which would throw away what they wrote meanwhile.
+                log::error!(
+                    "services left stopped until the rollback is finished: {}",
+                    services.recorded().unwrap_or_default().join(", ")
+                );
+                return Err(HookError::RollbackFailed {
+                    cause: Box::new(cause),
+                    rollback,
+                    snapshot,
+                });
+            }
+            if let Err(e) = start(services).await {
+                log::error!("{e}");
+            }
+            Err(HookError::RolledBack {
+                cause: Box::new(cause),
+                snapshot,
+            })
+        }
+    }
+}
+
+fn report(outcome: &Outcome, set: &MigrationSet) {
+    match outcome {
+        Outcome::AlreadyAtHead => log::info!("the database was already at {}", set.head()),
+        Outcome::Provisioned(r) | Outcome::Upgraded(r) | Outcome::Merged(r) => log::info!(
+            "applied {} migration(s), now at {}",
+            r.applied.len(),
+            set.head()
+        ),
+    }
+}
+
+/// The upgrade is committed: drop the snapshot (only then can role `xivo`
+/// go), finish the cleanup, start the services.
+pub async fn finish_success(
+    ctx: &Ctx,
+    postgres: &Client,
+    services: &Services,
+    record: &Record,
+) -> Result<(), HookError> {
+    let tail = async {
+        timed(
+            "dropping the snapshot",
+            snapshot::discard(&ctx.config, postgres, record),
+        )
+        .await?;
+        timed(
+            "finishing the cleanup",
+            upgrade::finish_cleanup(&ctx.config, &ctx.admin),
+        )
+        .await?;
+        Ok::<(), HookError>(())
+    }
+    .await;
+    let started = start(services).await;
+    match tail.and(started) {
+        Ok(()) => Ok(()),
+        Err(e) => Err(HookError::After {
+            done: "the database was upgraded".into(),
+            cause: Box::new(e),
+        }),
+    }
+}
+
+/// Undo what an earlier hook left (the `abort-*` arguments, remove): a
+/// snapshot the database was never changed against is dropped; one taken
+/// before an upgrade that did not finish is rolled back to, unless a service
+/// has run since (then the database is kept as it is); the recorded services
+/// are started. The caller holds the run lock.
+pub async fn settle(ctx: &Ctx, postgres: &Client, services: &Services) -> Result<(), HookError> {
+    recover(ctx, postgres).await?;
+    if let Some(mut record) = snapshot::load(&ctx.config)? {
+        let upgrading = record.phase == Phase::Upgrading;
+        let running = services.running();
+        if upgrading && running.is_empty() {
+            log::warn!(
+                "an upgrade did not finish: rolling back to snapshot {}",
+                names(&record)
+            );
+            timed(
+                "rolling back",
+                snapshot::rollback(&ctx.config, postgres, &mut record),
+            )
+            .await?;
+        } else {
+            if upgrading {
+                log::warn!(
+                    "an upgrade did not finish, but services ran since ({}): keeping the database as it is",
+                    running.join(", ")
+                );
+            }
+            timed(
+                "dropping the snapshot",
+                snapshot::discard(&ctx.config, postgres, &record),
+            )
+            .await?;
+        }
+    }
+    start(services).await
+}
+
+/// Start the recorded services, if any.
+pub async fn start(services: &Services) -> Result<(), HookError> {
+    if services.recorded()?.is_empty() {
+        return Ok(());
+    }
+    timed("starting the services again", async {
+        services.start_recorded()
+    })
+    .await?;
+    Ok(())
+}
+
+/// Without the cluster only the services can be dealt with: start them,
+/// unless a rollback may still throw away what they would write.
+pub async fn start_without_cluster(config: &Config, services: &Services) -> Result<(), HookError> {
+    if let Some(record) = snapshot::load(config)? {
+        if matches!(record.phase, Phase::Upgrading | Phase::RollingBack) {
+            let recorded = services.recorded()?;
+            if !recorded.is_empty() {
+                return Err(HookError::Core(Error::Refused(format!(
+                    "an upgrade did not finish and the PostgreSQL cluster is not running: services {} stay \
+                     stopped until it is rolled back; start PostgreSQL, then run dpkg --configure -a",
+                    recorded.join(", ")
+                ))));
+            }
+        }
+    }
+    start(services).await
+}

@@ -1,0 +1,106 @@
+//! postinst: `configure [<most-recently-configured-version>]`,
+//! `abort-upgrade <new>`, `abort-remove [in-favour <pkg> <ver>]`,
+//! `abort-deconfigure in-favour <pkg> <ver> [removing <pkg> <ver>]`.
+//!
+//! `configure` moves the legacy state directories, skips the database step
+//! when the cluster is down (install from the ISO), then provisions or
+//! upgrades. An upgrade always has a snapshot: preinst's, or (`dpkg
+//! --configure -a` after a failure, services running again) one it takes
+//! itself. On failure everything is rolled back and the hook exits non-zero.
+
+use super::args::Invocation;
+use super::error::HookError;
+use super::flow::{self, Ctx, Work};
+use crate::migrations;
+use crate::services::Services;
+use crate::snapshot;
+use crate::upgrade;
+
+pub async fn run(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
+    match inv.verb {
+        "configure" => configure(ctx, inv).await,
+        "abort-upgrade" => super::preinst::abort_upgrade(ctx).await,
+        // prerm remove and prerm deconfigure change nothing, so there is
+        // nothing to put back.
+        "abort-remove" | "abort-deconfigure" => {
+            log::info!("nothing to undo: the database was left as it is");
+            Ok(())
+        }
+        other => unreachable!("verb {other} checked by args::parse"),
+    }
+}
+
+async fn configure(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
+    match inv.arg(0) {
+        Some(v) => log::info!("configuring after version {v}"),
+        None => log::info!("first configuration"),
+    }
+    flow::timed("moving the legacy state directories", async {
+        crate::legacy::relocate_state_dirs(&ctx.config)
+    })
+    .await?;
+    let services = Services::new(&ctx.config)?;
+    let Some(postgres) = flow::connect(ctx).await? else {
+        log::warn!(
+            "database '{}' not provisioned or upgraded: run xivo-update-db once PostgreSQL runs",
+            ctx.config.db_name
+        );
+        return flow::start_without_cluster(&ctx.config, &services).await;
+    };
+    let set = migrations::load(&ctx.config)?;
+    let _lock = flow::lock(ctx).await?;
+    flow::recover(ctx, &postgres).await?;
+    let work = match flow::pending_work(ctx, &set).await {
+        Ok(w) => w,
+        Err(e @ HookError::Downgrade { .. }) => {
+            flow::settle(ctx, &postgres, &services).await?;
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
+    match work {
+        Work::Nothing => {
+            // At head, yet preinst may have stopped services and snapshotted
+            // (someone ran xivo-update-db in between, or an earlier run died
+            // after its commit): the snapshot has nothing left to protect.
+            if let Some(record) = snapshot::load(&ctx.config)? {
+                return flow::finish_success(ctx, &postgres, &services, &record).await;
+            }
+            flow::timed(
+                "finishing the cleanup",
+                upgrade::finish_cleanup(&ctx.config, &ctx.admin),
+            )
+            .await?;
+            flow::start(&services).await
+        }
+        Work::Provision => {
+            // Nothing to lose, so no snapshot and no service stopped; an
+            // interrupted provisioning is resumed by the next run.
+            let result = {
+                let work = flow::timed(
+                    "provisioning the database",
+                    upgrade::update_locked(&ctx.config, &ctx.admin, &set),
+                );
+                match ctx.interrupt.race(work).await {
+                    Ok(r) => r.map(|_| ()).map_err(HookError::from),
+                    Err(signal) => Err(HookError::Interrupted { signal }),
+                }
+            };
+            let started = flow::start(&services).await;
+            result.and(started)
+        }
+        Work::Upgrade => {
+            let record = match flow::prepare(ctx, &postgres, &services).await {
+                Ok(r) => r,
+                Err(e) => {
+                    log::error!("{e}: undoing the preparation");
+                    if let Err(e2) = flow::settle(ctx, &postgres, &services).await {
+                        log::error!("undoing the preparation failed too: {e2}");
+                    }
+                    return Err(e);
+                }
+            };
+            flow::upgrade_with_rollback(ctx, &postgres, &services, &set, record).await
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! preinst: `install`, `upgrade <old> [<new>]`, `abort-upgrade <new>`.
+//!
+//! `upgrade` prepares the upgrade while the old package's files are still in
+//! place: when the database is behind this package's head it takes the lock,
+//! checks the free space, stops the running services (recording them), ends
+//! the remaining sessions and snapshots the database(s). postinst does the
+//! upgrade itself. A database newer than this package is refused before
+//! anything is stopped.
+
+use super::args::Invocation;
+use super::error::HookError;
+use super::flow::{self, Ctx, Work};
+use crate::migrations;
+use crate::services::Services;
+
+pub async fn run(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
+    match inv.verb {
+        // A first install (or a reinstall after remove): postinst configure
+        // provisions, or upgrades with its own snapshot.
+        "install" => {
+            log::info!("nothing to prepare: postinst provisions or upgrades the database");
+            Ok(())
+        }
+        "upgrade" => upgrade(ctx, inv).await,
+        "abort-upgrade" => abort_upgrade(ctx).await,
+        other => unreachable!("verb {other} checked by args::parse"),
+    }
+}
+
+async fn upgrade(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
+    log::info!(
+        "upgrading from {} to {}",
+        inv.arg(0).unwrap_or("an unknown version"),
+        inv.arg(1).unwrap_or(&ctx.version)
+    );
+    let services = Services::new(&ctx.config)?;
+    let Some(postgres) = flow::connect(ctx).await? else {
+        log::info!("postinst will say what to do once the cluster runs");
+        return Ok(());
+    };
+    let set = migrations::load(&ctx.config)?;
+    let _lock = flow::lock(ctx).await?;
+    flow::recover(ctx, &postgres).await?;
+    match flow::pending_work(ctx, &set).await? {
+        Work::Nothing => {
+            log::info!("nothing to prepare: no service stopped, no snapshot taken");
+            Ok(())
+        }
+        Work::Provision => {
+            log::info!("no data to keep: postinst provisions the database; no service stopped");
+            Ok(())
+        }
+        Work::Upgrade => match flow::prepare(ctx, &postgres, &services).await {
+            Ok(_) => {
+                log::info!("ready for the upgrade: postinst applies it");
+                Ok(())
+            }
+            Err(e) => {
+                // dpkg unwinds with postrm abort-upgrade, which would do the
+                // same; doing it here keeps this run self-contained.
+                log::error!("{e}: undoing the preparation");
+                if let Err(e2) = flow::settle(ctx, &postgres, &services).await {
+                    log::error!("undoing the preparation failed too: {e2}");
+                }
+                Err(e)
+            }
+        },
+    }
+}
+
+/// Shared by preinst, postinst and postrm `abort-upgrade` (and postrm
+/// `abort-install`): undo what the new preinst did.
+pub async fn abort_upgrade(ctx: &mut Ctx) -> Result<(), HookError> {
+    let services = Services::new(&ctx.config)?;
+    let Some(postgres) = flow::connect(ctx).await? else {
+        return flow::start_without_cluster(&ctx.config, &services).await;
+    };
+    let _lock = flow::lock(ctx).await?;
+    flow::settle(ctx, &postgres, &services).await
+}

@@ -1,0 +1,302 @@
+//! The record of a snapshot, `$STATE_DIR/rollback/record`: which copies were
+//! made of which databases, the roles as they were, whether state files were
+//! copied, and how far the run got. Written (atomically, mode 0600: it holds
+//! password hashes) *before* each database is copied, so a run killed at any
+//! point leaves a record that names everything it may have created.
+//!
+//! The format is tab-separated lines, parsed strictly: a record we cannot read
+//! stops the hook before anything changes.
+
+use std::fmt;
+use std::path::Path;
+
+/// How far the run that wrote the record got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Copies are being made; some may be missing or absent.
+    Creating,
+    /// Every copy exists; the database has not been touched since.
+    Ready,
+    /// The upgrade started: the database may differ from the copies.
+    Upgrading,
+    /// The upgrade committed: the copies only wait to be dropped.
+    Done,
+    /// A rollback started: whoever finds this finishes it.
+    RollingBack,
+}
+
+impl Phase {
+    fn as_str(self) -> &'static str {
+        match self {
+            Phase::Creating => "creating",
+            Phase::Ready => "ready",
+            Phase::Upgrading => "upgrading",
+            Phase::Done => "done",
+            Phase::RollingBack => "rolling-back",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Phase> {
+        match s {
+            "creating" => Some(Phase::Creating),
+            "ready" => Some(Phase::Ready),
+            "upgrading" => Some(Phase::Upgrading),
+            "done" => Some(Phase::Done),
+            "rolling-back" => Some(Phase::RollingBack),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One database and its copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copy {
+    pub database: String,
+    pub snapshot: String,
+    /// The database's own comment, put back on rollback (the copy carries ours).
+    pub comment: Option<String>,
+}
+
+/// A role as `pg_authid` had it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    pub name: String,
+    /// SQL keywords: `LOGIN NOSUPERUSER INHERIT ...`.
+    pub attributes: Vec<String>,
+    pub connection_limit: i32,
+    pub valid_until: Option<String>,
+    /// The stored hash (SCRAM verifier or md5), never a clear password.
+    pub password: Option<String>,
+}
+
+/// Role attribute keywords a record may carry: anything else is refused, so a
+/// tampered record cannot smuggle SQL into CREATE ROLE.
+pub const ATTRIBUTE_KEYWORDS: [&str; 14] = [
+    "SUPERUSER",
+    "NOSUPERUSER",
+    "INHERIT",
+    "NOINHERIT",
+    "CREATEROLE",
+    "NOCREATEROLE",
+    "CREATEDB",
+    "NOCREATEDB",
+    "LOGIN",
+    "NOLOGIN",
+    "REPLICATION",
+    "NOREPLICATION",
+    "BYPASSRLS",
+    "NOBYPASSRLS",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub phase: Phase,
+    pub package_version: String,
+    pub taken_at: String,
+    pub copies: Vec<Copy>,
+    pub roles: Vec<Role>,
+    /// Whether `$STATE_DIR/update-db` existed (and was copied).
+    pub state_files: bool,
+}
+
+const HEADER: &str = "# xivo-manage-db rollback snapshot record; written by the hooks, do not edit";
+
+impl Record {
+    pub fn to_text(&self) -> String {
+        let mut out = format!("{HEADER}\nphase\t{}\n", self.phase);
+        out.push_str(&format!(
+            "package_version\t{}\n",
+            escape(&self.package_version)
+        ));
+        out.push_str(&format!("taken_at\t{}\n", escape(&self.taken_at)));
+        out.push_str(&format!(
+            "state_files\t{}\n",
+            if self.state_files { "copied" } else { "absent" }
+        ));
+        for c in &self.copies {
+            out.push_str(&format!(
+                "database\t{}\t{}\t{}\n",
+                escape(&c.database),
+                escape(&c.snapshot),
+                opt(&c.comment)
+            ));
+        }
+        for r in &self.roles {
+            out.push_str(&format!(
+                "role\t{}\t{}\t{}\t{}\t{}\n",
+                escape(&r.name),
+                r.attributes.join(" "),
+                r.connection_limit,
+                opt(&r.valid_until),
+                opt(&r.password)
+            ));
+        }
+        out
+    }
+
+    pub fn parse(text: &str) -> Result<Record, String> {
+        let mut phase = None;
+        let mut rec = Record {
+            phase: Phase::Creating,
+            package_version: String::new(),
+            taken_at: String::new(),
+            copies: Vec::new(),
+            roles: Vec::new(),
+            state_files: false,
+        };
+        for (i, line) in text.lines().enumerate() {
+            let bad = |why: &str| format!("line {}: {why}", i + 1);
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let f: Vec<&str> = line.split('\t').collect();
+            match (f[0], f.len()) {
+                ("phase", 2) => {
+                    phase = Some(Phase::parse(f[1]).ok_or_else(|| bad("unknown phase"))?)
+                }
+                ("package_version", 2) => rec.package_version = unescape(f[1]),
+                ("taken_at", 2) => rec.taken_at = unescape(f[1]),
+                ("state_files", 2) => rec.state_files = f[1] == "copied",
+                ("database", 4) => rec.copies.push(Copy {
+                    database: unescape(f[1]),
+                    snapshot: unescape(f[2]),
+                    comment: unopt(f[3]),
+                }),
+                ("role", 6) => {
+                    let attributes: Vec<String> =
+                        f[2].split_whitespace().map(String::from).collect();
+                    if let Some(a) = attributes
+                        .iter()
+                        .find(|a| !ATTRIBUTE_KEYWORDS.contains(&a.as_str()))
+                    {
+                        return Err(bad(&format!("unknown role attribute '{a}'")));
+                    }
+                    rec.roles.push(Role {
+                        name: unescape(f[1]),
+                        attributes,
+                        connection_limit: f[3].parse().map_err(|_| bad("bad connection limit"))?,
+                        valid_until: unopt(f[4]),
+                        password: unopt(f[5]),
+                    })
+                }
+                _ => return Err(bad(&format!("unexpected '{}'", f[0]))),
+            }
+        }
+        rec.phase = phase.ok_or("no phase line")?;
+        Ok(rec)
+    }
+
+    /// Read the record at `path`; `None` when there is none.
+    pub fn load(path: &Path) -> Result<Option<Record>, String> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Record::parse(&text).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+/// `-` stands for "none"; a real value starting with `-` or `\` is escaped.
+fn opt(v: &Option<String>) -> String {
+    match v {
+        None => "-".into(),
+        Some(s) if s.starts_with('-') => format!("\\{}", escape(s)),
+        Some(s) => escape(s),
+    }
+}
+
+fn unopt(s: &str) -> Option<String> {
+    match s {
+        "-" => None,
+        s => Some(unescape(
+            s.strip_prefix('\\')
+                .filter(|r| r.starts_with('-'))
+                .unwrap_or(s),
+        )),
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Record {
+        Record {
+            phase: Phase::Ready,
+            package_version: "14.8.0".into(),
+            taken_at: "20140808T101500Z".into(),
+            copies: vec![
+                Copy {
+                    database: "asterisk".into(),
+                    snapshot: "asterisk_snapshot_14.8.0_20140808T101500Z".into(),
+                    comment: Some("a\ttabbed\nline \\ -x".into()),
+                },
+                Copy {
+                    database: "xivo".into(),
+                    snapshot: "xivo_snapshot_14.8.0_20140808T101500Z".into(),
+                    comment: None,
+                },
+            ],
+            roles: vec![Role {
+                name: "asterisk".into(),
+                attributes: vec!["LOGIN".into(), "NOSUPERUSER".into()],
+                connection_limit: -1,
+                valid_until: None,
+                password: Some("SCRAM-SHA-256$4096:abc$def:ghi".into()),
+            }],
+            state_files: true,
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let r = sample();
+        assert_eq!(Record::parse(&r.to_text()).expect("parses"), r);
+        let mut dash = sample();
+        dash.copies[1].comment = Some("-".into());
+        assert_eq!(Record::parse(&dash.to_text()).expect("parses"), dash);
+    }
+
+    #[test]
+    fn tampered_attributes_are_refused() {
+        let text = sample()
+            .to_text()
+            .replace("LOGIN NOSUPERUSER", "LOGIN; DROP TABLE x");
+        let e = Record::parse(&text).expect_err("refused");
+        assert!(e.contains("unknown role attribute"), "{e}");
+        assert!(Record::parse("phase\tready\nbogus\tx\n").is_err());
+        assert!(Record::parse("database\ta\tb\t-\n").is_err(), "no phase");
+    }
+}

@@ -1,0 +1,107 @@
+//! Ending the sessions still connected to the databases we copy: CREATE
+//! DATABASE ... TEMPLATE refuses while anyone is connected to the template,
+//! and a session left open during the upgrade could write rows the rollback
+//! would lose. Each ended session is named in the log.
+
+use std::time::{Duration, Instant};
+
+use tokio_postgres::Client;
+
+use super::SnapshotError;
+
+const POLL: Duration = Duration::from_millis(200);
+
+/// A session on one of the databases.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub pid: i32,
+    pub database: String,
+    pub user: String,
+    pub application: String,
+    pub client: String,
+}
+
+impl std::fmt::Display for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "pid {} on {} (user {}, application '{}', from {})",
+            self.pid, self.database, self.user, self.application, self.client
+        )
+    }
+}
+
+/// Every session on `dbs` but our own.
+pub async fn list(postgres: &Client, dbs: &[String]) -> Result<Vec<Session>, SnapshotError> {
+    let rows = postgres
+        .query(
+            "SELECT pid, datname::text, coalesce(usename::text, ''), coalesce(application_name, ''), \
+                    coalesce(client_addr::text, 'local') \
+               FROM pg_stat_activity \
+              WHERE datname = ANY($1) AND pid <> pg_backend_pid() ORDER BY pid",
+            &[&dbs],
+        )
+        .await
+        .map_err(|e| SnapshotError::db("listing the sessions on the databases", &e))?;
+    Ok(rows
+        .iter()
+        .map(|r| Session {
+            pid: r.get(0),
+            database: r.get(1),
+            user: r.get(2),
+            application: r.get(3),
+            client: r.get(4),
+        })
+        .collect())
+}
+
+/// Give the sessions on `dbs` up to `grace` to go away on their own (a
+/// stopped service's last transaction), then terminate the rest. Returns the
+/// sessions ended.
+pub async fn end(
+    postgres: &Client,
+    dbs: &[String],
+    grace: Duration,
+) -> Result<Vec<Session>, SnapshotError> {
+    let started = Instant::now();
+    let mut left = list(postgres, dbs).await?;
+    if !left.is_empty() {
+        log::info!(
+            "waiting up to {} s for {} session(s) to close",
+            grace.as_secs(),
+            left.len()
+        );
+    }
+    while !left.is_empty() && started.elapsed() < grace {
+        tokio::time::sleep(POLL).await;
+        left = list(postgres, dbs).await?;
+    }
+    terminate(postgres, dbs, &left).await?;
+    Ok(left)
+}
+
+/// Terminate `sessions` now and wait until they are gone.
+pub async fn terminate(
+    postgres: &Client,
+    dbs: &[String],
+    sessions: &[Session],
+) -> Result<(), SnapshotError> {
+    for s in sessions {
+        postgres
+            .query("SELECT pg_terminate_backend($1)", &[&s.pid])
+            .await
+            .map_err(|e| SnapshotError::db(format!("ending session pid {}", s.pid), &e))?;
+        log::warn!("ended session {s}");
+    }
+    // pg_terminate_backend only signals; wait for the backends to exit.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let pids: Vec<i32> = sessions.iter().map(|s| s.pid).collect();
+    while Instant::now() < deadline {
+        let now = list(postgres, dbs).await?;
+        if !now.iter().any(|s| pids.contains(&s.pid)) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
