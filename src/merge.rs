@@ -129,7 +129,12 @@ pub async fn upgrade_legacy(
     let mut target = admin.connect(db).await?;
     let source = admin.connect(LEGACY_DB_NAME).await?;
     let monitor = admin.connect(db).await?;
+    let step = Instant::now();
     let plan = plan(&target, &source, &monitor, scripts, levels).await?;
+    log::info!(
+        "compared the objects of both databases in {:.2} s",
+        step.elapsed().as_secs_f64()
+    );
     log::info!(
         "upgrading the 14.07 host: asterisk {} -> {}, xivo {} -> {}, merging {} tables of '{LEGACY_DB_NAME}' into '{db}'",
         levels.asterisk,
@@ -142,7 +147,12 @@ pub async fn upgrade_legacy(
         queue_log::announce(e);
     }
     let dump = dump_schema(admin, &postgres, &plan, &config.db_owner).await?;
+    let step = Instant::now();
     let before = lock_out_legacy(config, &postgres, &source).await?;
+    log::info!(
+        "closed '{LEGACY_DB_NAME}' to new connections in {:.2} s",
+        step.elapsed().as_secs_f64()
+    );
     let mut report = Report::default();
     let outcome = merge_in_transaction(
         config,
@@ -582,6 +592,12 @@ async fn merge_in_transaction(
         .await
         .map_err(|e| pg::query_error("preparing the session for the merge", &e))?;
     create_all(&tx, &dump.pre_data, owner).await?;
+    log::info!(
+        "created {} tables, types, functions and views in {:.2} s",
+        dump.pre_data.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let step = Instant::now();
     let total: u64 = plan.tables.iter().map(|t| t.estimated_rows).sum();
     let mut progress = Progress::new(
         format!("copying the rows of '{LEGACY_DB_NAME}'"),
@@ -597,10 +613,21 @@ async fn merge_in_transaction(
         };
     }
     progress.finish(rows);
+    log::info!(
+        "copied {} rows in {:.2} s",
+        progress::thousands(rows),
+        step.elapsed().as_secs_f64()
+    );
     for s in &plan.sequences {
         copy::set_sequence(&tx, s, plan.shared_sequences.contains(&s.qualified)).await?;
     }
+    let step = Instant::now();
     create_all(&tx, &dump.post_data, owner).await?;
+    log::info!(
+        "built {} indexes, constraints, triggers and grants in {:.2} s",
+        dump.post_data.len(),
+        step.elapsed().as_secs_f64()
+    );
     for m in &plan.matviews {
         tx.batch_execute(&format!("REFRESH MATERIALIZED VIEW {m}"))
             .await
@@ -701,6 +728,7 @@ pub async fn finish_cleanup(config: &Config, admin: &Admin) -> Result<(), Error>
     if let Some(r) = row {
         let comment: String = r.get(0);
         if comment.starts_with(MERGED_MARK) {
+            let step = Instant::now();
             postgres
                 .batch_execute(&format!(
                     "DROP DATABASE IF EXISTS {} WITH (FORCE)",
@@ -714,8 +742,9 @@ pub async fn finish_cleanup(config: &Config, admin: &Admin) -> Result<(), Error>
                     )
                 })?;
             log::info!(
-                "dropped database '{LEGACY_DB_NAME}' (merged into '{}')",
-                config.db_name
+                "dropped database '{LEGACY_DB_NAME}' (merged into '{}') in {:.2} s",
+                config.db_name,
+                step.elapsed().as_secs_f64()
             );
         } else {
             log::warn!(
