@@ -1,4 +1,4 @@
-# Sourced by scenario c when E2E_BENCH=1 (tests/e2e/bench-upgrade): times
+# Sourced by scenario c when E2E_BENCH=1 (tests/e2e/bench-package-overhead): times
 # xivo-update-db alone on an identical copy of the 14.07 data, in a second
 # cluster of the testbed with the same settings, before the package upgrade
 # of the first cluster is timed. The difference is the package's own

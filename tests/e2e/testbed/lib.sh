@@ -96,6 +96,11 @@ start_postgres() {
     # As on a XiVO host, the daemons log in with a password (XiVO used
     # 127.0.0.1 and md5; the testbed has no TCP listener: see make-root).
     printf 'local all postgres peer\nlocal all all scram-sha-256\n' > /etc/postgresql/15/main/pg_hba.conf
+    # E2E_PG_DURABLE=1 (the overhead benchmark): PostgreSQL's default
+    # durability (fsync on), instead of the root's fsync off.
+    if [ "${E2E_PG_DURABLE:-}" = 1 ]; then
+        echo "listen_addresses = ''" > /etc/postgresql/15/main/conf.d/e2e.conf
+    fi
     invoke-rc.d postgresql start
     pg_isready -q -h /var/run/postgresql -t 60 || fail "PostgreSQL did not start"
 }
