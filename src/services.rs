@@ -28,6 +28,28 @@ const ACTION_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// `invoke-rc.d`: the init script does not exist (the service is not installed).
 const UNKNOWN_SERVICE: i32 = 100;
+/// LSB status: "program or service status is unknown".
+const LSB_STATUS_UNKNOWN: i32 = 4;
+/// Where an init script or a systemd unit of a service would be.
+const INIT_DIRS: [&str; 1] = ["/etc/init.d"];
+const UNIT_DIRS: [&str; 3] = [
+    "/etc/systemd/system",
+    "/lib/systemd/system",
+    "/usr/lib/systemd/system",
+];
+
+/// Does this host have an init script or a systemd unit for `name`?
+fn init_script_or_unit_exists(name: &str) -> bool {
+    INIT_DIRS
+        .iter()
+        .any(|d| std::path::Path::new(d).join(name).exists())
+        || UNIT_DIRS.iter().any(|d| {
+            std::path::Path::new(d)
+                .join(format!("{name}.service"))
+                .exists()
+        })
+}
+
 /// `invoke-rc.d`: `policy-rc.d` forbids the action.
 const FORBIDDEN_BY_POLICY: i32 = 101;
 
@@ -123,12 +145,23 @@ impl Services {
         })
     }
 
+    fn is_invoke_rc_d(&self) -> bool {
+        self.command.file_name().is_some_and(|f| f == "invoke-rc.d")
+    }
+
     /// The state of one service.
     pub fn state(&self, name: &str) -> State {
         match self.run(name, "status") {
             Ok(0) => State::Running,
             Ok(1..=3) => State::Stopped,
             Ok(UNKNOWN_SERVICE) => State::NotInstalled,
+            // invoke-rc.d passes on systemctl's 4 ("no such unit") for a
+            // daemon this host does not have: not installed, not unknown.
+            Ok(LSB_STATUS_UNKNOWN)
+                if self.is_invoke_rc_d() && !init_script_or_unit_exists(name) =>
+            {
+                State::NotInstalled
+            }
             Ok(code) => State::Unknown(code),
             Err(why) => {
                 log::warn!("cannot get the status of service {name}: {why}");
@@ -406,4 +439,23 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_absent_daemon_has_no_init_script_or_unit() {
+        assert!(!init_script_or_unit_exists("xivo-manage-db-no-such-daemon"));
+        let mut c = Config::defaults("/x".into());
+        c.services = vec!["xivo-manage-db-no-such-daemon".into()];
+        c.service_command = "/bin/sh".into();
+        c.state_dir = std::env::temp_dir().join(format!("xmdb-svc-{}", std::process::id()));
+        let s = Services::new(&c).expect("services");
+        assert!(
+            !s.is_invoke_rc_d(),
+            "only invoke-rc.d's exit 4 means 'no such unit'"
+        );
+    }
 }
