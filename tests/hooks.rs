@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{repo_graph, repo_head, Cluster, MigrationsDir, Run};
+use common::{add_version, older_set, repo_head, Cluster, MigrationsDir, Run};
 
 const DB: &str = "asterisk";
 /// Configured services; `idle` is never running, so it must never be started.
@@ -254,38 +254,6 @@ fn finish(mut child: Child) -> Run {
         stdout: closed(stdout),
         stderr: closed(stderr),
     }
-}
-
-/// The real set without its head and the head's parents: an "older package".
-fn older_set() -> (MigrationsDir, String) {
-    let head = repo_head();
-    let graph = repo_graph();
-    let (_, parents) = graph
-        .iter()
-        .find(|(r, _)| *r == head)
-        .expect("head in graph");
-    let mut drop: Vec<&str> = parents.iter().map(String::as_str).collect();
-    drop.push(&head);
-    let dir = MigrationsDir::copy_of_repo().without_versions(&drop);
-    let dropped: Vec<String> = drop.iter().map(|s| s.to_string()).collect();
-    let older_head = graph
-        .iter()
-        .filter(|(r, _)| !dropped.contains(r))
-        .map(|(r, _)| r.clone())
-        .find(|r| {
-            !graph
-                .iter()
-                .any(|(c, ps)| !dropped.contains(c) && ps.contains(r))
-        })
-        .expect("older head");
-    (dir, older_head)
-}
-
-fn add_version(dir: &Path, rev: &str, down: &str, body: &str) {
-    let text =
-        format!("-- revision: {rev}\n-- down_revision: {down}\n-- message: test {rev}\n\n{body}\n");
-    std::fs::write(dir.join("versions").join(format!("{rev}_test.sql")), text)
-        .expect("write version");
 }
 
 /// A host whose database is at the older head, with rows, running services.

@@ -630,3 +630,29 @@ pub fn first_difference(a: &str, b: &str) -> String {
     }
     format!("lengths {} vs {}", a.lines().count(), b.lines().count())
 }
+
+/// The real set without its head and the head's parents: an "older package".
+pub fn older_set() -> (MigrationsDir, String) {
+    let head = repo_head();
+    let graph = repo_graph();
+    let (_, parents) = graph
+        .iter()
+        .find(|(r, _)| *r == head)
+        .expect("head in graph");
+    let mut drop: Vec<&str> = parents.iter().map(String::as_str).collect();
+    drop.push(&head);
+    let dir = MigrationsDir::copy_of_repo().without_versions(&drop);
+    // The older head: the parent shared by the dropped revisions.
+    let dropped: Vec<String> = drop.iter().map(|s| s.to_string()).collect();
+    let older_head = graph
+        .iter()
+        .filter(|(r, _)| !dropped.contains(r))
+        .map(|(r, _)| r.clone())
+        .find(|r| {
+            !graph
+                .iter()
+                .any(|(c, ps)| !dropped.contains(c) && ps.contains(r))
+        })
+        .expect("older head");
+    (dir, older_head)
+}
