@@ -92,10 +92,50 @@ fn chown_to_owner(p: &Path) {
     }
 }
 
+/// Remove what test processes that are gone left behind: their template
+/// (kept for the whole life of a test binary, so never removed by a drop) and,
+/// after a kill, their clusters, stopped first.
+fn sweep_dead_runs() {
+    let base = std::env::var_os("XMDB_TEST_TMP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp"));
+    let Ok(entries) = std::fs::read_dir(&base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix("xmdb-")
+            .and_then(|r| r.split('-').next())
+            .and_then(|p| p.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let alive = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok();
+        if alive || !entry.path().is_dir() {
+            continue;
+        }
+        let data = entry.path().join("data");
+        if data.join("postmaster.pid").exists() {
+            let mut c = as_owner(format!("{PG_BIN}/pg_ctl"));
+            c.arg("-D")
+                .arg(&data)
+                .args(["-m", "immediate", "-w", "stop"]);
+            let _ = c
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+        let _ = std::fs::remove_dir_all(entry.path());
+    }
+}
+
 /// A freshly initdb'd data directory, made once per test binary.
 fn template() -> &'static PathBuf {
     static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
     TEMPLATE.get_or_init(|| {
+        sweep_dead_runs();
         let dir = tmp_root();
         let data = dir.join("data");
         let mut c = as_owner(format!("{PG_BIN}/initdb"));
