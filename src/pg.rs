@@ -273,25 +273,46 @@ pub async fn role_exists(client: &Client, name: &str) -> Result<bool, PgError> {
     Ok(!rows.is_empty())
 }
 
-/// Other sessions connected to `dbname`: (pid, user, application, client).
-pub async fn other_sessions(client: &Client, dbname: &str) -> Result<Vec<String>, PgError> {
+/// A session connected to a database.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub pid: i32,
+    pub database: String,
+    pub user: String,
+    pub application: String,
+    pub client: String,
+}
+
+impl fmt::Display for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "pid {} on {} (user {}, application '{}', from {})",
+            self.pid, self.database, self.user, self.application, self.client
+        )
+    }
+}
+
+/// Every session on `dbs` but our own.
+pub async fn sessions(client: &Client, dbs: &[String]) -> Result<Vec<Session>, PgError> {
     let rows = client
         .query(
-            "SELECT pid, coalesce(usename, ''), coalesce(application_name, ''), \
+            "SELECT pid, datname::text, coalesce(usename::text, ''), coalesce(application_name, ''), \
                     coalesce(client_addr::text, 'local') \
-               FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() ORDER BY pid",
-            &[&dbname],
+               FROM pg_stat_activity \
+              WHERE datname = ANY($1) AND pid <> pg_backend_pid() ORDER BY pid",
+            &[&dbs],
         )
         .await
-        .map_err(|e| query_error(format!("listing sessions on '{dbname}'"), &e))?;
+        .map_err(|e| query_error(format!("listing the sessions on {}", dbs.join(", ")), &e))?;
     Ok(rows
         .iter()
-        .map(|r| {
-            let pid: i32 = r.get(0);
-            let user: String = r.get(1);
-            let app: String = r.get(2);
-            let from: String = r.get(3);
-            format!("pid {pid} (user {user}, application '{app}', from {from})")
+        .map(|r| Session {
+            pid: r.get(0),
+            database: r.get(1),
+            user: r.get(2),
+            application: r.get(3),
+            client: r.get(4),
         })
         .collect())
 }

@@ -153,7 +153,11 @@ pub async fn drop_database(config: &Config, admin: &Admin) -> Result<(), Error> 
     let owner = &config.db_owner;
     let postgres = admin.connect("postgres").await?;
     if pg::database_exists(&postgres, db).await? {
-        let sessions = pg::other_sessions(&postgres, db).await?;
+        let sessions: Vec<String> = pg::sessions(&postgres, std::slice::from_ref(db))
+            .await?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         if !sessions.is_empty() {
             return Err(Error::Refused(format!(
                 "database '{db}' has {} other session(s): {}; stop the services using it, then retry; nothing dropped",

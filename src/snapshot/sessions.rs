@@ -11,48 +11,20 @@ use super::SnapshotError;
 
 const POLL: Duration = Duration::from_millis(200);
 
-/// A session on one of the databases.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub pid: i32,
-    pub database: String,
-    pub user: String,
-    pub application: String,
-    pub client: String,
-}
-
-impl std::fmt::Display for Session {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "pid {} on {} (user {}, application '{}', from {})",
-            self.pid, self.database, self.user, self.application, self.client
-        )
-    }
-}
+pub use crate::pg::Session;
 
 /// Every session on `dbs` but our own.
 pub async fn list(postgres: &Client, dbs: &[String]) -> Result<Vec<Session>, SnapshotError> {
-    let rows = postgres
-        .query(
-            "SELECT pid, datname::text, coalesce(usename::text, ''), coalesce(application_name, ''), \
-                    coalesce(client_addr::text, 'local') \
-               FROM pg_stat_activity \
-              WHERE datname = ANY($1) AND pid <> pg_backend_pid() ORDER BY pid",
-            &[&dbs],
-        )
-        .await
-        .map_err(|e| SnapshotError::db("listing the sessions on the databases", &e))?;
-    Ok(rows
-        .iter()
-        .map(|r| Session {
-            pid: r.get(0),
-            database: r.get(1),
-            user: r.get(2),
-            application: r.get(3),
-            client: r.get(4),
-        })
-        .collect())
+    crate::pg::sessions(postgres, dbs).await.map_err(|e| {
+        let reason = match e {
+            crate::pg::PgError::Query { reason, .. } => reason,
+            other => other.to_string(),
+        };
+        SnapshotError::Db {
+            what: "listing the sessions on the databases".into(),
+            reason,
+        }
+    })
 }
 
 /// Give the sessions on `dbs` up to `grace` to go away on their own (a
