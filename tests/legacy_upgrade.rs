@@ -8,11 +8,19 @@ use common::{
 };
 
 const DB: &str = "asterisk";
+/// Count, range and content of queue_log's ids.
+const QUEUE_LOG_IDS: &str = "SELECT count(*) || ' ' || min(id) || ' ' || max(id) || ' ' || md5(string_agg(id || callid || event, ',' ORDER BY id)) FROM queue_log";
+
+/// A cluster with a freshly provisioned database, to compare with.
+fn fresh_install() -> Cluster {
+    let fresh = Cluster::start();
+    fresh.run("xivo-init-db", &["--init"], None).assert_code(0);
+    fresh
+}
 
 /// Fresh install and upgraded 14.07 host: same schema, same default data.
 fn assert_parity_with_fresh(upgraded: &Cluster) {
-    let fresh = Cluster::start();
-    fresh.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let fresh = fresh_install();
     let (a, b) = (upgraded.schema(DB), fresh.schema(DB));
     assert!(
         a == b,
@@ -96,15 +104,11 @@ fn queue_log_prepared_by_the_administrator_is_kept() {
         extra: &["--prealter-queue-log"],
         ..Default::default()
     });
-    let ids_before = c.psql(DB, "SELECT count(*) || ' ' || min(id) || ' ' || max(id) || ' ' || md5(string_agg(id || callid || event, ',' ORDER BY id)) FROM queue_log");
+    let ids_before = c.psql(DB, QUEUE_LOG_IDS);
     c.run("xivo-update-db", &[], None).assert_code(0);
-    let ids_after = c.psql(DB, "SELECT count(*) || ' ' || min(id) || ' ' || max(id) || ' ' || md5(string_agg(id || callid || event, ',' ORDER BY id)) FROM queue_log");
+    let ids_after = c.psql(DB, QUEUE_LOG_IDS);
     assert_eq!(ids_before, ids_after, "existing ids kept");
-    let (a, b) = (c.schema(DB), {
-        let fresh = Cluster::start();
-        fresh.run("xivo-init-db", &["--init"], None).assert_code(0);
-        fresh.schema(DB)
-    });
+    let (a, b) = (c.schema(DB), fresh_install().schema(DB));
     assert!(a == b, "schema differs: {}", first_difference(&a, &b));
 }
 

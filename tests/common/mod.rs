@@ -72,10 +72,16 @@ fn run_ok(mut c: Command, what: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn tmp_root() -> PathBuf {
-    let base = std::env::var_os("XMDB_TEST_TMP")
+/// Where test directories go: `$XMDB_TEST_TMP`, else /tmp.
+fn test_tmp_base() -> PathBuf {
+    std::env::var_os("XMDB_TEST_TMP")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/tmp"));
+        .unwrap_or_else(|| PathBuf::from("/tmp"))
+}
+
+/// A new directory `xmdb-<pid>-<n>` under `base`, owned by the cluster's user
+/// (the name is what `sweep_dead_runs` recognises).
+fn tmp_dir_in(base: &Path) -> PathBuf {
     let dir = base.join(format!(
         "xmdb-{}-{}",
         std::process::id(),
@@ -84,6 +90,10 @@ fn tmp_root() -> PathBuf {
     std::fs::create_dir_all(&dir).expect("temp dir");
     chown_to_owner(&dir);
     dir
+}
+
+fn tmp_root() -> PathBuf {
+    tmp_dir_in(&test_tmp_base())
 }
 
 fn chown_to_owner(p: &Path) {
@@ -96,10 +106,7 @@ fn chown_to_owner(p: &Path) {
 /// (kept for the whole life of a test binary, so never removed by a drop) and,
 /// after a kill, their clusters, stopped first.
 fn sweep_dead_runs() {
-    let base = std::env::var_os("XMDB_TEST_TMP")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/tmp"));
-    let Ok(entries) = std::fs::read_dir(&base) else {
+    let Ok(entries) = std::fs::read_dir(test_tmp_base()) else {
         return;
     };
     for entry in entries.flatten() {
@@ -161,19 +168,7 @@ pub struct Cluster {
 
 impl Cluster {
     pub fn start() -> Cluster {
-        let dir = tmp_root();
-        let data = dir.join("data");
-        let mut cp = as_owner("cp");
-        cp.arg("-a").arg(template().join("data")).arg(&data);
-        run_ok(cp, "copy template cluster");
-        let port = 20000
-            + (std::process::id() % 1000) as u16 * 10
-            + (COUNTER.fetch_add(1, Ordering::SeqCst) % 10) as u16;
-        let cluster = Cluster { dir, port };
-        cluster.pg_ctl_start();
-        std::fs::create_dir_all(cluster.state_dir()).expect("state dir");
-        cluster.write_config("");
-        cluster
+        Cluster::start_in(&test_tmp_base())
     }
 
     pub fn data(&self) -> PathBuf {
@@ -508,13 +503,7 @@ impl Cluster {
     /// Like `start`, with the cluster's directory under `base` (a small file
     /// system a test mounted, say).
     pub fn start_in(base: &Path) -> Cluster {
-        let dir = base.join(format!(
-            "xmdb-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&dir).expect("cluster dir");
-        chown_to_owner(&dir);
+        let dir = tmp_dir_in(base);
         let mut cp = as_owner("cp");
         cp.arg("-a")
             .arg(template().join("data"))
