@@ -685,3 +685,4 @@ pub fn older_set() -> (MigrationsDir, String) {
         .expect("older head");
     (dir, older_head)
 }
+pub mod host;

@@ -1,0 +1,288 @@
+//! A XiVO host in miniature for the hook tests: a cluster, fake services
+//! driven by tests/fixtures/services/service-command (one of them holding a
+//! connection to the database), and the maintainer scripts run as dpkg runs
+//! them (same arguments, DPKG_MAINTSCRIPT_* variables, pipes).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{older_set, Cluster, Run};
+pub const DB: &str = "asterisk";
+/// Configured services; `idle` is never running, so it must never be started.
+pub const SERVICES: &str = "pbx-a dbclient pbx-b idle";
+pub const RUNNING: [&str; 3] = ["pbx-a", "dbclient", "pbx-b"];
+
+pub fn hook_path(hook: &str) -> PathBuf {
+    PathBuf::from(match hook {
+        "preinst" => env!("CARGO_BIN_EXE_preinst"),
+        "postinst" => env!("CARGO_BIN_EXE_postinst"),
+        "prerm" => env!("CARGO_BIN_EXE_prerm"),
+        "postrm" => env!("CARGO_BIN_EXE_postrm"),
+        other => panic!("unknown hook {other}"),
+    })
+}
+
+pub fn service_command() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/services/service-command")
+}
+
+/// A XiVO host in miniature: a cluster, services, the config naming both.
+pub struct Host {
+    pub c: Cluster,
+    pub svc: PathBuf,
+}
+
+impl Host {
+    pub fn new() -> Host {
+        Host::on(Cluster::start())
+    }
+
+    pub fn on(c: Cluster) -> Host {
+        let svc = c.dir.join("svc");
+        std::fs::create_dir_all(&svc).expect("svc dir");
+        c.write_config(&format!(
+            "SERVICES='{SERVICES}'\nSERVICE_COMMAND={}",
+            service_command().display()
+        ));
+        Host { c, svc }
+    }
+
+    pub fn service(&self, name: &str, action: &str) -> i32 {
+        Command::new(service_command())
+            .args([name, action])
+            .env("XMDB_SVC_DIR", &self.svc)
+            .env("XMDB_SVC_PGHOST", &self.c.dir)
+            .env("XMDB_SVC_PGPORT", self.c.port.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("service-command")
+            .code()
+            .unwrap_or(-1)
+    }
+
+    /// Start the usual services, wait for dbclient's session, forget the
+    /// actions so far.
+    pub fn start_services(&self) {
+        self.start_only(&RUNNING);
+        self.wait_for_sessions(1);
+    }
+
+    /// Start these services and forget the actions so far.
+    pub fn start_only(&self, names: &[&str]) {
+        for s in names {
+            assert_eq!(self.service(s, "start"), 0, "start {s}");
+        }
+        let _ = std::fs::remove_file(self.svc.join("actions"));
+    }
+
+    pub fn wait_for_sessions(&self, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.sessions() < n {
+            assert!(Instant::now() < deadline, "no session from dbclient");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn sessions(&self) -> usize {
+        self.c
+            .psql(
+                "postgres",
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = 'asterisk' AND pid <> pg_backend_pid()",
+            )
+            .parse()
+            .expect("count")
+    }
+
+    pub fn running(&self) -> Vec<String> {
+        SERVICES
+            .split_whitespace()
+            .filter(|s| self.service(s, "status") == 0)
+            .map(String::from)
+            .collect()
+    }
+
+    pub fn actions(&self) -> String {
+        std::fs::read_to_string(self.svc.join("actions")).unwrap_or_default()
+    }
+
+    /// A hook as dpkg starts it: pipes for stdout and stderr.
+    pub fn hook_cmd(&self, hook: &str, args: &[&str], migrations: Option<&Path>) -> Command {
+        let mut c = Command::new(hook_path(hook));
+        c.args(args)
+            .env("XIVO_MANAGE_DB_CONFIG", self.c.config_path())
+            .env_remove("XIVO_MANAGE_DB_DANGEROUS_MIGRATIONS_DIR")
+            .env("DPKG_MAINTSCRIPT_NAME", hook)
+            .env("DPKG_MAINTSCRIPT_PACKAGE", "xivo-manage-db")
+            .env("DPKG_MAINTSCRIPT_ARCH", "amd64")
+            .env("XMDB_SVC_DIR", &self.svc)
+            .env("XMDB_SVC_PGHOST", &self.c.dir)
+            .env("XMDB_SVC_PGPORT", self.c.port.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(m) = migrations {
+            c.env("XIVO_MANAGE_DB_DANGEROUS_MIGRATIONS_DIR", m);
+        }
+        c
+    }
+
+    pub fn hook(&self, hook: &str, args: &[&str], migrations: Option<&Path>) -> Run {
+        finish(
+            self.hook_cmd(hook, args, migrations)
+                .spawn()
+                .expect("spawn hook"),
+        )
+    }
+
+    pub fn snapshots(&self) -> Vec<String> {
+        let out = self.c.psql(
+            "postgres",
+            "SELECT datname FROM pg_database WHERE datname LIKE '%\\_snapshot\\_%' ORDER BY 1",
+        );
+        out.lines().map(String::from).collect()
+    }
+
+    /// Roles as pg_authid has them, password hashes included.
+    pub fn roles(&self) -> String {
+        self.c.psql(
+            "postgres",
+            "SELECT rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin, \
+             rolconnlimit, rolvaliduntil, rolpassword FROM pg_authid \
+             WHERE rolname IN ('asterisk', 'xivo') ORDER BY 1",
+        )
+    }
+
+    /// The files under $STATE_DIR (path and content), lock file aside.
+    pub fn state_files(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        walk(&self.c.state_dir(), &mut out);
+        out.retain(|(p, _)| !p.ends_with("/lock"));
+        out.sort();
+        out
+    }
+
+    pub fn record(&self) -> Option<String> {
+        std::fs::read_to_string(self.c.state_dir().join("rollback/record")).ok()
+    }
+
+    pub fn wait_for_phase(&self, phase: &str, child: &mut Child) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if self
+                .record()
+                .is_some_and(|r| r.contains(&format!("phase\t{phase}\n")))
+            {
+                return;
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                let mut err = String::new();
+                if let Some(mut e) = child.stderr.take() {
+                    let _ = e.read_to_string(&mut err);
+                }
+                panic!("hook ended ({status}) before phase {phase}: {err}");
+            }
+            assert!(Instant::now() < deadline, "phase {phase} never reached");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The pids of the running services' processes.
+    pub fn pids(&self) -> Vec<u32> {
+        RUNNING
+            .iter()
+            .filter_map(|s| std::fs::read_to_string(self.svc.join(format!("{s}.pid"))).ok())
+            .filter_map(|p| p.trim().parse().ok())
+            .collect()
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        for pid in self.pids() {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid as i32),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+    }
+}
+
+pub fn walk(dir: &Path, out: &mut Vec<(String, String)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else {
+            let content = std::fs::read_to_string(&p).unwrap_or_default();
+            out.push((p.display().to_string(), content));
+        }
+    }
+}
+
+/// Wait for a hook, reading its pipes; a hook whose output never closes
+/// (a daemon inherited apt's pipe) fails the test instead of hanging it.
+pub fn finish(mut child: Child) -> Run {
+    let read = |mut pipe: Box<dyn Read + Send>| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = pipe.read_to_string(&mut s);
+            let _ = tx.send(s);
+        });
+        rx
+    };
+    let stdout = read(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = read(Box::new(child.stderr.take().expect("stderr")));
+    let status = child.wait().expect("wait hook");
+    let closed = |rx: std::sync::mpsc::Receiver<String>| {
+        rx.recv_timeout(Duration::from_secs(30)).expect(
+            "a pipe of the hook stayed open after it exited: a started service inherited it",
+        )
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: closed(stdout),
+        stderr: closed(stderr),
+    }
+}
+
+/// A host whose database is at the older head, with rows, running services.
+pub fn older_host() -> Host {
+    let h = Host::new();
+    let (older, older_head) = older_set();
+    h.c.run("xivo-init-db", &["--init"], Some(&older.path))
+        .assert_code(0);
+    assert_eq!(h.c.revisions(DB), older_head);
+    h.c.psql(DB, "INSERT INTO queue_log (time, callid, queuename, agent, event) VALUES ('2014-06-01 10:00:00.000000', 'c1', 'q', 'Agent/1', 'CONNECT')");
+    h.start_services();
+    h
+}
+
+pub fn assert_no_leftovers(h: &Host) {
+    assert!(
+        h.snapshots().is_empty(),
+        "snapshots left: {:?}",
+        h.snapshots()
+    );
+    assert!(h.record().is_none(), "record left: {:?}", h.record());
+    assert!(
+        !h.c.state_dir().join("stopped-services").exists(),
+        "stopped-services left"
+    );
+}
+
+pub fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+pub fn running_set() -> Vec<String> {
+    sorted(RUNNING.iter().map(|s| s.to_string()).collect())
+}
