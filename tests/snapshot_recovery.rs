@@ -1,0 +1,382 @@
+//! Regression tests for the ways a snapshot or its rollback could lose the
+//! live database or the 14.07 state (each test is named after the defect it
+//! pins): how a snapshot is recognised, what can connect to it, its name,
+//! copies that vanished or were left by a killed run, and the rollback's
+//! own crashes.
+
+mod common;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::host::*;
+use common::{add_version, repo_head, Host1407, MigrationsDir};
+
+/// The real set plus a migration that commits (a new table and a row), then
+/// a non-transactional one that fails: the rollback has something to undo.
+fn failing_after_a_commit() -> MigrationsDir {
+    let d = MigrationsDir::copy_of_repo();
+    add_version(
+        &d.path,
+        "c0ffee000001",
+        &repo_head(),
+        "CREATE TABLE half_done (id integer);\nINSERT INTO half_done VALUES (1);",
+    );
+    std::fs::write(
+        d.path.join("versions/c0ffee000002_test.sql"),
+        "-- revision: c0ffee000002\n-- down_revision: c0ffee000001\n-- message: fails alone\n\
+         -- transactional: false\n\nUPDATE queue_log SET no_such_column = 1;\n",
+    )
+    .expect("write version");
+    d
+}
+
+fn preinst(h: &Host) {
+    h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None)
+        .assert_code(0);
+}
+
+#[test]
+fn live_database_is_never_dropped_as_a_snapshot() {
+    let h = older_host();
+    // Anyone who owns the database can write this comment.
+    h.c.psql(
+        DB,
+        "COMMENT ON DATABASE asterisk IS 'xivo-manage-db rollback snapshot of asterisk x'",
+    );
+    let before = h.c.table_sums(DB);
+    let r = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
+    assert!(h.c.exists(DB), "the live database was dropped: {}", r.stderr);
+    assert_eq!(h.c.table_sums(DB), before);
+    r.assert_code(0);
+    h.hook("postinst", &["configure", "14.7.0"], None)
+        .assert_code(0);
+    assert_eq!(h.c.revisions(DB), repo_head());
+    assert_eq!(h.c.psql(DB, "SELECT count(*) FROM queue_log"), "1");
+    assert_no_leftovers(&h);
+}
+
+#[test]
+fn xivo_is_never_dropped_as_a_snapshot_on_a_14_07_host() {
+    let h = Host::new();
+    h.c.make_1407_host(Host1407 {
+        fill: true,
+        ..Default::default()
+    });
+    for db in ["asterisk", "xivo"] {
+        h.c.psql(
+            "postgres",
+            &format!("COMMENT ON DATABASE {db} IS 'xivo-manage-db rollback snapshot of {db} 1'"),
+        );
+    }
+    let before = (h.c.table_sums("asterisk"), h.c.table_sums("xivo"));
+    let r = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
+    assert!(
+        h.c.exists("asterisk") && h.c.exists("xivo"),
+        "a live database was dropped: {}",
+        r.stderr
+    );
+    assert_eq!((h.c.table_sums("asterisk"), h.c.table_sums("xivo")), before);
+    r.assert_code(0);
+}
+
+/// The old rollback renamed the copy back, then set the comment in a second
+/// statement: a kill in between left the live database carrying the
+/// snapshot's comment, and the next run dropped it as a left-over.
+#[test]
+fn live_database_is_never_dropped_after_a_rollback_killed_between_rename_and_comment() {
+    let h = older_host();
+    let before = h.c.table_sums(DB);
+    preinst(&h);
+    let snap = h.snapshots().pop().expect("a snapshot");
+    // What the killed rollback had done: upgraded database dropped, copy
+    // renamed back with everything the copy carries, record still rolling back.
+    h.c.psql("postgres", "DROP DATABASE asterisk");
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE \"{snap}\" RENAME TO asterisk"),
+    );
+    let record = h.record().expect("record");
+    std::fs::write(
+        h.c.state_dir().join("rollback/record"),
+        record.replace("phase\tready", "phase\trolling-back"),
+    )
+    .expect("record");
+    let r = h.hook("postinst", &["configure", "14.7.0"], None);
+    assert!(h.c.exists(DB), "the live database was dropped: {}", r.stderr);
+    r.assert_code(0);
+    assert_eq!(h.c.revisions(DB), repo_head());
+    let after = h.c.table_sums(DB);
+    let queue_log = |sums: &[String]| {
+        sums.iter()
+            .find(|s| s.starts_with("public.queue_log "))
+            .cloned()
+    };
+    assert_eq!(queue_log(&after), queue_log(&before));
+    assert_no_leftovers(&h);
+}
+
+#[test]
+fn nobody_can_connect_to_a_snapshot_so_the_rollback_cannot_be_blocked() {
+    let h = older_host();
+    let before = h.c.fingerprint(DB);
+    let broken = failing_after_a_commit();
+    preinst(&h);
+    let snap = h.snapshots().pop().expect("a snapshot");
+    // A backup or a monitoring probe at the wrong moment.
+    let mut probe = h
+        .c
+        .psql_cmd(&snap, "SELECT pg_sleep(60)")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("psql");
+    std::thread::sleep(Duration::from_millis(500));
+    let connected = matches!(probe.try_wait(), Ok(None));
+    let r = h.hook("postinst", &["configure", "14.7.0"], Some(&broken.path));
+    let _ = probe.kill();
+    let _ = probe.wait();
+    r.assert_code(1);
+    assert!(h.c.exists(DB), "no database left: {}", r.stderr);
+    assert_eq!(h.c.fingerprint(DB), before, "{}", r.stderr);
+    assert!(!connected, "a session could connect to snapshot {snap}");
+    assert_no_leftovers(&h);
+}
+
+#[test]
+fn long_database_names_get_a_snapshot_that_is_really_restored() {
+    let h = Host::new();
+    let long = format!("pbx_{}", "x".repeat(50));
+    assert!(long.len() > 36 && long.len() <= 63);
+    h.c.write_config(&format!(
+        "SERVICES='{SERVICES}'\nSERVICE_COMMAND={}\nDB_NAME={long}",
+        service_command().display()
+    ));
+    let (older, _) = common::older_set();
+    h.c.run("xivo-init-db", &["--init"], Some(&older.path))
+        .assert_code(0);
+    h.c.psql(&long, "INSERT INTO queue_log (time, callid, queuename, agent, event) VALUES ('2014-06-01 10:00:00.000000', 'c1', 'q', 'Agent/1', 'CONNECT')");
+    let before = h.c.fingerprint(&long);
+    let broken = failing_after_a_commit();
+    preinst(&h);
+    let r = h.hook("postinst", &["configure", "14.7.0"], Some(&broken.path));
+    r.assert_code(1);
+    assert_eq!(
+        h.c.fingerprint(&long),
+        before,
+        "said restored, but: {}",
+        r.stderr
+    );
+    assert_no_leftovers(&h);
+}
+
+#[test]
+fn a_recorded_snapshot_that_vanished_is_taken_again_not_reused() {
+    let h = older_host();
+    let before = h.c.fingerprint(DB);
+    let broken = failing_after_a_commit();
+    preinst(&h);
+    for snap in h.snapshots() {
+        h.c.psql("postgres", &format!("DROP DATABASE \"{snap}\""));
+    }
+    let again = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
+    again.assert_code(0);
+    assert_eq!(h.snapshots().len(), 1, "{}", again.stderr);
+    let r = h.hook("postinst", &["configure", "14.7.0"], Some(&broken.path));
+    r.assert_code(1);
+    assert_eq!(h.c.fingerprint(DB), before, "{}", r.stderr);
+    assert_no_leftovers(&h);
+}
+
+/// Holds a lock that CREATE DATABASE ... TEMPLATE asterisk waits for, so
+/// that a hook can be killed while its copy is still being made.
+fn hold_template(h: &Host, seconds: u32) -> std::process::Child {
+    let child = h
+        .c
+        .psql_cmd(
+            "postgres",
+            &format!(
+                "BEGIN; COMMENT ON DATABASE asterisk IS 'held'; SELECT pg_sleep({seconds}); ROLLBACK;"
+            ),
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("psql");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while h.c.psql(
+        "postgres",
+        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()",
+    ) != "1"
+    {
+        assert!(Instant::now() < deadline, "the lock holder never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
+
+#[test]
+fn snapshot_copy_finished_by_a_killed_run_is_found_and_dropped() {
+    let h = older_host();
+    let mut holder = hold_template(&h, 6);
+    let mut first = h
+        .hook_cmd("preinst", &["upgrade", "14.7.0", "14.8.0"], None)
+        .spawn()
+        .expect("preinst");
+    // Killed while its CREATE DATABASE waits: the backend goes on.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.c.psql(
+        "postgres",
+        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE DATABASE%' AND pid <> pg_backend_pid()",
+    ) != "1"
+    {
+        assert!(Instant::now() < deadline, "the copy never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    first.kill().expect("SIGKILL");
+    let _ = first.wait();
+    let second = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
+    second.assert_code(0);
+    let _ = holder.wait();
+    h.hook("postinst", &["configure", "14.7.0"], None)
+        .assert_code(0);
+    // Whatever the killed run's backend did meanwhile is gone too.
+    std::thread::sleep(Duration::from_secs(1));
+    let third = h.hook("postinst", &["configure", "14.7.0"], None);
+    third.assert_code(0);
+    assert_no_leftovers(&h);
+    assert_eq!(
+        h.c.psql(
+            "postgres",
+            "SELECT count(*) FROM pg_database WHERE datname NOT IN ('postgres', 'template0', 'template1', 'asterisk')"
+        ),
+        "0",
+        "{}",
+        second.stderr
+    );
+}
+
+#[test]
+fn state_files_of_14_07_survive_a_rollback_killed_while_forgetting_it() {
+    let h = Host::new();
+    h.c.make_1407_host(Host1407 {
+        fill: true,
+        ..Default::default()
+    });
+    let rows = h.c.rows("xivo");
+    preinst(&h);
+    // The old forget() removed the copy of the state files, then the
+    // record: a kill in between left a rolling-back record without them.
+    let record = h.record().expect("record");
+    std::fs::write(
+        h.c.state_dir().join("rollback/record"),
+        record.replace("phase\tready", "phase\trolling-back"),
+    )
+    .expect("record");
+    std::fs::remove_dir_all(h.c.state_dir().join("rollback/update-db")).expect("rm copy");
+    let r = h.hook("postinst", &["configure", "14.7.0"], None);
+    r.assert_code(0);
+    assert_eq!(h.c.revisions(DB), repo_head(), "{}", r.stderr);
+    let after = h.c.rows(DB);
+    for (table, (cols, before_rows)) in rows {
+        let name = table.clone();
+        let (_, now) = after.get(&name).expect("merged table");
+        let now_rows = h.c.rows_of(DB, &name, &cols);
+        assert!(
+            common::missing_rows(&before_rows, &now_rows).is_empty(),
+            "{table} lost rows ({} now)",
+            now.len()
+        );
+    }
+    assert_no_leftovers(&h);
+}
+
+/// A rollback that failed, then an administrator who repaired by hand and
+/// started the services: the next hook run must not throw away what was
+/// written since.
+#[test]
+fn stale_rolling_back_record_is_not_applied_over_a_database_that_lived_since() {
+    let h = older_host();
+    preinst(&h);
+    let record = h.record().expect("record");
+    std::fs::write(
+        h.c.state_dir().join("rollback/record"),
+        record.replace("phase\tready", "phase\trolling-back"),
+    )
+    .expect("record");
+    // Repaired by hand: services started, a call recorded.
+    let _ = std::fs::remove_file(h.c.state_dir().join("stopped-services"));
+    h.start_services();
+    h.c.psql(DB, "INSERT INTO queue_log (time, callid, queuename, agent, event) VALUES ('2014-06-02 10:00:00.000000', 'since', 'q', 'Agent/1', 'CONNECT')");
+    let written_since = || {
+        h.c.psql(
+            DB,
+            "SELECT count(*) FROM queue_log WHERE callid = 'since'",
+        )
+    };
+    let r = h.hook("postinst", &["configure", "14.7.0"], None);
+    assert_eq!(written_since(), "1", "lost: {}", r.stderr);
+    r.assert_code(1);
+    assert!(
+        r.stderr.contains("xivo-manage-db rollback finish")
+            && r.stderr.contains("xivo-manage-db rollback discard"),
+        "{}",
+        r.stderr
+    );
+    // The commands refuse too, saying the same.
+    for (bin, args) in [
+        ("xivo-update-db", &[][..]),
+        ("xivo-init-db", &["--init"][..]),
+    ] {
+        let r = h.c.run(bin, args, None);
+        r.assert_code(1);
+        assert!(
+            r.stderr.contains("xivo-manage-db rollback discard"),
+            "{bin}: {}",
+            r.stderr
+        );
+        assert_eq!(written_since(), "1");
+    }
+    // Keeping the database as it is resolves it.
+    let r = h.c.run("xivo-manage-db", &["rollback", "discard"], None);
+    r.assert_code(0);
+    assert!(h.record().is_none() && h.snapshots().is_empty());
+    h.hook("postinst", &["configure", "14.7.0"], None)
+        .assert_code(0);
+    assert_eq!(written_since(), "1");
+    assert_eq!(h.c.revisions(DB), repo_head());
+    assert_no_leftovers(&h);
+}
+
+#[test]
+fn a_pending_rollback_can_be_finished_by_hand() {
+    let h = older_host();
+    let before = h.c.fingerprint(DB);
+    preinst(&h);
+    // The rollback of a failed upgrade died: the database is half-changed,
+    // the record says rolling back, the services are still stopped.
+    h.c.psql(DB, "CREATE TABLE half_done (id integer)");
+    let record = h.record().expect("record");
+    std::fs::write(
+        h.c.state_dir().join("rollback/record"),
+        record.replace("phase\tready", "phase\trolling-back"),
+    )
+    .expect("record");
+    let status = h.c.run("xivo-manage-db", &["rollback", "status"], None);
+    status.assert_code(1);
+    assert!(
+        status.stdout.contains("rolling-back") && status.stdout.contains("xivo_manage_db_snapshot_"),
+        "{}",
+        status.stdout
+    );
+    let r = h.c.run("xivo-manage-db", &["rollback", "finish"], None);
+    r.assert_code(0);
+    assert_eq!(h.c.fingerprint(DB), before, "{}", r.stderr);
+    assert_no_leftovers(&h);
+    assert_eq!(sorted(h.running()), running_set(), "{}", r.stderr);
+    // Nothing pending any more: both say so, exit 0.
+    h.c.run("xivo-manage-db", &["rollback", "status"], None)
+        .assert_code(0);
+    h.c.run("xivo-manage-db", &["rollback", "finish"], None)
+        .assert_code(0);
+}
