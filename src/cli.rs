@@ -130,6 +130,7 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode
         let (config, admin, set) = prepare()?;
         block_on(async {
             let _lock = crate::lock::RunLock::acquire(&config, &admin).await?;
+            crate::pending::refuse_if_pending(&config)?;
             if drop {
                 provision::drop_database(&config, &admin).await?;
             }
@@ -154,11 +155,19 @@ pub enum ManageCommand {
     Migrations,
     ReplicationExclusions,
     Show(String),
+    RollbackStatus,
+    RollbackFinish,
+    RollbackDiscard,
 }
 
 /// `xivo-manage-db <command>`.
 pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
-    crate::logging::init(program, LevelFilter::Warn);
+    // Settling a snapshot reports its steps like the hooks do.
+    let level = match command {
+        ManageCommand::RollbackFinish | ManageCommand::RollbackDiscard => LevelFilter::Info,
+        _ => LevelFilter::Warn,
+    };
+    crate::logging::init(program, level);
     let result = (|| {
         let config = Config::load()?;
         match command {
@@ -181,6 +190,21 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 let (text, code) = block_on(crate::admin::status(&config, &admin, &set))??;
                 say(&text);
                 Ok(code)
+            }
+            ManageCommand::RollbackStatus => {
+                let (text, code) = crate::pending::status(&config)?;
+                say(&text);
+                Ok(code)
+            }
+            ManageCommand::RollbackFinish | ManageCommand::RollbackDiscard => {
+                let admin = Admin::from_config(&config)?;
+                let done = if matches!(command, ManageCommand::RollbackFinish) {
+                    block_on(crate::pending::finish(&config, &admin))??
+                } else {
+                    block_on(crate::pending::discard(&config, &admin))??
+                };
+                say(&format!("{done}\n"));
+                Ok(0)
             }
             ManageCommand::History => {
                 let admin = Admin::from_config(&config)?;

@@ -254,6 +254,17 @@ impl Config {
                 _ => unreachable!("key checked against KEYS"),
             }
         }
+        if c.db_name.starts_with(crate::snapshot::name::PREFIX) {
+            return Err(ConfigError::BadValue {
+                path: path.to_path_buf(),
+                line: 0,
+                key: "DB_NAME".into(),
+                reason: format!(
+                    "names starting with '{}' are reserved for rollback snapshots",
+                    crate::snapshot::name::PREFIX
+                ),
+            });
+        }
         if c.db_name == LEGACY_DB_NAME {
             return Err(ConfigError::BadValue {
                 path: path.to_path_buf(),
@@ -448,6 +459,7 @@ mod tests {
             "DB_NAME='a;b'",
             "DB_PASSWORD=",
             "DB_NAME=xivo",
+            "DB_NAME=xivo_manage_db_snapshot_x",
         ] {
             assert!(parse(bad).is_err(), "accepted {bad:?}");
         }

@@ -15,6 +15,8 @@ use crate::lock::LockError;
 use crate::merge::MergeError;
 use crate::migrations::MigrationError;
 use crate::pg::PgError;
+use crate::services::ServiceError;
+use crate::snapshot::SnapshotError;
 
 #[derive(Debug)]
 pub enum Error {
@@ -24,6 +26,10 @@ pub enum Error {
     Lock(LockError),
     Legacy(LegacyError),
     Merge(MergeError),
+    /// A snapshot could not be restored or dropped (`xivo-manage-db rollback`).
+    Snapshot(SnapshotError),
+    /// Services could not be stopped or started.
+    Service(ServiceError),
     /// The database is in a state the command refuses to act on; nothing changed.
     Refused(String),
     /// The command line makes no sense; nothing changed.
@@ -46,6 +52,7 @@ impl Error {
             Error::Lock(_) | Error::Refused(_) => 1,
             // Conflicts and a missing xivo are the database's state: refused, nothing changed.
             Error::Merge(_) => 1,
+            Error::Snapshot(_) | Error::Service(_) => 1,
         }
     }
 }
@@ -59,6 +66,8 @@ impl fmt::Display for Error {
             Error::Lock(e) => e.fmt(f),
             Error::Legacy(e) => e.fmt(f),
             Error::Merge(e) => e.fmt(f),
+            Error::Snapshot(e) => e.fmt(f),
+            Error::Service(e) => e.fmt(f),
             Error::Refused(m) | Error::Usage(m) | Error::Other(m) => f.write_str(m),
         }
     }
@@ -97,5 +106,15 @@ impl From<LegacyError> for Error {
 impl From<MergeError> for Error {
     fn from(e: MergeError) -> Self {
         Error::Merge(e)
+    }
+}
+impl From<SnapshotError> for Error {
+    fn from(e: SnapshotError) -> Self {
+        Error::Snapshot(e)
+    }
+}
+impl From<ServiceError> for Error {
+    fn from(e: ServiceError) -> Self {
+        Error::Service(e)
     }
 }

@@ -26,6 +26,7 @@ pub enum Outcome {
 /// Take the run lock, then bring the database to head.
 pub async fn update(config: &Config, admin: &Admin, set: &MigrationSet) -> Result<Outcome, Error> {
     let _lock = RunLock::acquire(config, admin).await?;
+    crate::pending::refuse_if_pending(config)?;
     update_locked(config, admin, set).await
 }
 

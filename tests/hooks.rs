@@ -105,14 +105,23 @@ fn upgrade_from_an_older_revision_stops_snapshots_upgrades_and_restarts() {
     let snaps = h.snapshots();
     assert_eq!(snaps.len(), 1, "{snaps:?}");
     assert!(
-        snaps[0].starts_with("asterisk_snapshot_14.8.0_"),
+        snaps[0].starts_with("xivo_manage_db_snapshot_") && snaps[0].ends_with("_main"),
         "{snaps:?}"
     );
     assert!(h
         .record()
         .is_some_and(|r| r.contains("phase\tready") && r.contains(&snaps[0])));
-    // The copy is the database as it was.
+    // The copy is the database as it was (nobody may connect to it: let
+    // this check in for a moment).
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE \"{}\" ALLOW_CONNECTIONS true", snaps[0]),
+    );
     assert_eq!(h.c.table_sums(&snaps[0]), rows);
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE \"{}\" ALLOW_CONNECTIONS false", snaps[0]),
+    );
     // Idempotent: a second preinst uses that snapshot, stops nothing more.
     let again = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
     again.assert_code(0);
@@ -196,7 +205,7 @@ fn failing_migration_restores_everything_then_a_fixed_retry_succeeds() {
         r.stderr
     );
     assert!(
-        last.contains("restored from snapshot asterisk_snapshot_14.8.0_"),
+        last.contains("restored from snapshot xivo_manage_db_snapshot_"),
         "{}",
         r.stderr
     );
@@ -613,7 +622,10 @@ fn upgrade_of_a_14_07_host_through_the_hooks() {
     r.assert_code(0);
     let snaps = h.snapshots();
     assert_eq!(snaps.len(), 2, "asterisk and xivo copied: {snaps:?}");
-    assert!(snaps[0].starts_with("asterisk_snapshot_") && snaps[1].starts_with("xivo_snapshot_"));
+    assert!(
+        snaps[0].ends_with("_main") && snaps[1].ends_with("_xivo"),
+        "{snaps:?}"
+    );
     assert!(h
         .record()
         .is_some_and(|r| r.contains("role\tasterisk\t") && r.contains("role\txivo\t")));

@@ -21,6 +21,21 @@ enum Command {
     ReplicationExclusions,
     /// Print one file of the embedded migrations (e.g. baseline.sql).
     Show { file: String },
+    /// The pre-upgrade snapshot a hook left, and settling it by hand.
+    Rollback {
+        #[command(subcommand)]
+        action: Rollback,
+    },
+}
+
+#[derive(Subcommand)]
+enum Rollback {
+    /// What is recorded (exit 0 nothing pending, 1 a snapshot is recorded).
+    Status,
+    /// Restore the snapshot: what was written since it was taken is lost.
+    Finish,
+    /// Keep the database as it is and drop the snapshot.
+    Discard,
 }
 
 fn main() -> std::process::ExitCode {
@@ -31,6 +46,11 @@ fn main() -> std::process::ExitCode {
         Command::Migrations => M::Migrations,
         Command::ReplicationExclusions => M::ReplicationExclusions,
         Command::Show { file } => M::Show(file),
+        Command::Rollback { action } => match action {
+            Rollback::Status => M::RollbackStatus,
+            Rollback::Finish => M::RollbackFinish,
+            Rollback::Discard => M::RollbackDiscard,
+        },
     };
     xivo_manage_db::cli::manage_db("xivo-manage-db", command)
 }

@@ -169,15 +169,21 @@ pub async fn pending_work(ctx: &Ctx, set: &MigrationSet) -> Result<Work, HookErr
 }
 
 /// Finish what an earlier run left half-done and that has only one right
-/// ending: an interrupted rollback is finished, copies of a committed upgrade
-/// or of an unfinished snapshot are dropped. `Ready` and `Upgrading` records
-/// are left to `prepare` and `settle`, which judge them.
-pub async fn recover(ctx: &Ctx, postgres: &Client) -> Result<(), HookError> {
+/// ending: an interrupted rollback is finished (unless the database lived
+/// since: then nothing is done and the administrator decides), copies of a
+/// committed upgrade or of an unfinished snapshot are dropped. `Ready` and
+/// `Upgrading` records are left to `prepare` and `settle`, which judge them.
+pub async fn recover(ctx: &Ctx, postgres: &Client, services: &Services) -> Result<(), HookError> {
     let Some(mut record) = snapshot::load(&ctx.config)? else {
         return Ok(());
     };
     match record.phase {
         Phase::RollingBack => {
+            if let Some(why) = lived_since(ctx, postgres, services).await? {
+                return Err(HookError::Core(Error::Refused(
+                    crate::pending::rollback_pending_message(&ctx.config, &record, &why),
+                )));
+            }
             log::warn!(
                 "an earlier rollback to snapshot {} was interrupted: finishing it",
                 names(&record)
@@ -213,24 +219,43 @@ pub async fn recover(ctx: &Ctx, postgres: &Client) -> Result<(), HookError> {
             // copy of the data, so put the copy back. A missing `xivo` is
             // normal: the merge's cleanup drops it.
             let db = &ctx.config.db_name;
-            if let Some(c) = record.copies.iter().find(|c| &c.database == db) {
-                if !pg::database_exists(postgres, db).await?
-                    && pg::database_exists(postgres, &c.snapshot).await?
-                {
-                    log::warn!(
-                        "database '{db}' is missing but its snapshot '{}' exists: restoring it",
-                        c.snapshot
-                    );
-                    timed(
-                        "rolling back",
-                        snapshot::rollback(&ctx.config, postgres, &mut record),
-                    )
-                    .await?;
-                }
+            if record.copies.iter().any(|c| &c.database == db)
+                && !pg::database_exists(postgres, db).await?
+                && snapshot::is_intact(postgres, &record).await?
+            {
+                log::warn!("database '{db}' is missing but its snapshot exists: restoring it");
+                timed(
+                    "rolling back",
+                    snapshot::rollback(&ctx.config, postgres, &mut record),
+                )
+                .await?;
             }
         }
     }
     Ok(())
+}
+
+/// Has the database been used since a rollback started? Then finishing it
+/// would throw away what was written: a configured service runs, or a
+/// session is connected to it.
+async fn lived_since(
+    ctx: &Ctx,
+    postgres: &Client,
+    services: &Services,
+) -> Result<Option<String>, HookError> {
+    let running = services.running();
+    if !running.is_empty() {
+        return Ok(Some(format!("services {} run", running.join(", "))));
+    }
+    let db = &ctx.config.db_name;
+    let sessions = pg::sessions(postgres, std::slice::from_ref(db)).await?;
+    if let Some(s) = sessions.first() {
+        return Ok(Some(format!(
+            "{} session(s) are connected to '{db}', the first {s}",
+            sessions.len()
+        )));
+    }
+    Ok(None)
 }
 
 pub fn names(record: &Record) -> String {
@@ -255,7 +280,7 @@ pub async fn prepare(
     if let Some(record) = snapshot::load(&ctx.config)? {
         let running = services.running();
         let recorded: Vec<String> = record.copies.iter().map(|c| c.database.clone()).collect();
-        if running.is_empty() && recorded == dbs {
+        if running.is_empty() && recorded == dbs && snapshot::is_intact(postgres, &record).await? {
             log::info!(
                 "using snapshot {} taken by an earlier run at {} (phase {}): no service ran since",
                 names(&record),
@@ -270,7 +295,8 @@ pub async fn prepare(
             return Ok(record);
         }
         log::warn!(
-            "snapshot {} of an earlier run is stale (running services: {}): dropping it and taking a new one",
+            "snapshot {} of an earlier run cannot be used (running services: {}; its copies must all be \
+             there): dropping it and taking a new one",
             names(&record),
             if running.is_empty() { "none".into() } else { running.join(", ") }
         );
@@ -280,9 +306,9 @@ pub async fn prepare(
         )
         .await?;
     }
-    for name in snapshot::unrecorded(postgres, &dbs, &[]).await? {
-        log::warn!("snapshot '{name}' was left by a crashed run without a record: dropping it");
-        snapshot::drop_unrecorded(postgres, &name).await?;
+    for name in snapshot::leftovers(postgres, &[]).await? {
+        log::warn!("snapshot '{name}' was left by a run that died: dropping it");
+        snapshot::drop_leftover(postgres, &name).await?;
     }
     timed(
         "checking the free space for the snapshot",
@@ -421,7 +447,7 @@ pub async fn finish_success(
 /// has run since (then the database is kept as it is); the recorded services
 /// are started. The caller holds the run lock.
 pub async fn settle(ctx: &Ctx, postgres: &Client, services: &Services) -> Result<(), HookError> {
-    recover(ctx, postgres).await?;
+    recover(ctx, postgres, services).await?;
     if let Some(mut record) = snapshot::load(&ctx.config)? {
         let upgrading = record.phase == Phase::Upgrading;
         let running = services.running();

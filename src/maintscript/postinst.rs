@@ -49,7 +49,7 @@ async fn configure(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
     };
     let set = migrations::load(&ctx.config)?;
     let _lock = flow::lock(ctx).await?;
-    flow::recover(ctx, &postgres).await?;
+    flow::recover(ctx, &postgres, &services).await?;
     let work = match flow::pending_work(ctx, &set).await {
         Ok(w) => w,
         Err(e @ HookError::Downgrade { .. }) => {

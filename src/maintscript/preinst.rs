@@ -40,7 +40,7 @@ async fn upgrade(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
     };
     let set = migrations::load(&ctx.config)?;
     let _lock = flow::lock(ctx).await?;
-    flow::recover(ctx, &postgres).await?;
+    flow::recover(ctx, &postgres, &services).await?;
     match flow::pending_work(ctx, &set).await? {
         Work::Nothing => {
             log::info!("nothing to prepare: no service stopped, no snapshot taken");

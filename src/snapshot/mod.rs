@@ -4,17 +4,22 @@
 //! `xivo` on a 14.07 host) made with `CREATE DATABASE ... TEMPLATE`, a copy of
 //! the state files (`$STATE_DIR/update-db`), and the roles as they were; all
 //! named in `$STATE_DIR/rollback/record`. Names carry the package version and
-//! the time: `<db>_snapshot_<version>_<YYYYmmddTHHMMSSZ>`.
+//! the time: `xivo_manage_db_snapshot_<YYYYmmddTHHMMSSZ>_<main|xivo>` (see
+//! `name`). A copy accepts no connection, ever, and is recognised by its
+//! name, that, and its recorded oid: never by a comment (see `copy`).
 //!
 //! Rollback drops the upgraded database (ending its sessions), renames the
-//! copy back, resets the roles and the state files. Every step is idempotent,
-//! so a rollback interrupted at any point is finished by the next run.
+//! copy back, resets the roles and the state files. Every step is idempotent
+//! and ordered so that a crash anywhere loses nothing: the next run finishes
+//! it. State files are copied before anything replaces them, and the record
+//! goes first when a snapshot is forgotten.
 //!
 //! A copy of `xivo` keeps objects owned by role `xivo`: that role can only be
 //! dropped after `discard`. This module never decides whether to snapshot or
 //! roll back (the hooks do), and never touches a database it did not copy.
 
 mod copy;
+pub mod name;
 pub mod record;
 mod roles;
 pub mod sessions;
@@ -43,6 +48,11 @@ pub enum SnapshotError {
     StateFiles { path: PathBuf, reason: String },
     /// A recorded copy is gone while its database is gone too.
     Missing { database: String, snapshot: String },
+    /// A recorded copy is gone and the database is not that copy: it cannot
+    /// be restored, and is not said to be.
+    Gone { database: String, snapshot: String },
+    /// A database named like a snapshot is not one of ours: never dropped.
+    NotOurs { database: String, why: String },
 }
 
 impl SnapshotError {
@@ -83,6 +93,16 @@ impl fmt::Display for SnapshotError {
                 f,
                 "neither database '{database}' nor its snapshot '{snapshot}' exists: restore '{database}' from the backup"
             ),
+            SnapshotError::Gone { database, snapshot } => write!(
+                f,
+                "snapshot '{snapshot}' is gone (dropped by hand?), so database '{database}' cannot be rolled back; \
+                 it was left as it is: check it, then run xivo-manage-db rollback discard"
+            ),
+            SnapshotError::NotOurs { database, why } => write!(
+                f,
+                "database '{database}' is named like a snapshot but is not one of ours ({why}): left alone; \
+                 rename it, or drop it by hand if it is of no use"
+            ),
         }
     }
 }
@@ -105,7 +125,7 @@ pub fn load(config: &Config) -> Result<Option<Record>, SnapshotError> {
 
 fn save(config: &Config, record: &Record) -> Result<(), SnapshotError> {
     let path = record_path(config);
-    crate::services::write_atomically(&path, record.to_text().as_bytes()).map_err(|e| {
+    crate::fsutil::write_durably(&path, record.to_text().as_bytes()).map_err(|e| {
         SnapshotError::Record {
             path,
             reason: e.to_string(),
@@ -123,36 +143,17 @@ pub fn set_phase(config: &Config, record: &mut Record, phase: Phase) -> Result<(
 pub async fn databases(postgres: &Client, config: &Config) -> Result<Vec<String>, SnapshotError> {
     let mut dbs = Vec::new();
     for db in [config.db_name.as_str(), LEGACY_DB_NAME] {
-        if copy::exists(postgres, db).await? {
+        if copy::meta(postgres, db).await?.is_some() {
             dbs.push(db.to_string());
         }
     }
     Ok(dbs)
 }
 
-/// The name of a copy: the database, the package version and the time,
-/// within PostgreSQL's 63 bytes.
-pub fn snapshot_name(db: &str, version: &str, stamp: &str) -> String {
-    let version: String = version
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let fixed = db.len() + "_snapshot__".len() + stamp.len();
-    let room = 63usize.saturating_sub(fixed);
-    let version: String = version.chars().take(room).collect();
-    format!("{db}_snapshot_{version}_{stamp}")
-}
-
 /// Copy the databases, the state files and the roles. The record is written
-/// before each copy is made, so a run killed here leaves nothing unnamed.
-/// The caller has checked the space, stopped the services and ended the
-/// sessions.
+/// before each copy is made (and again with each copy's oid), so a run
+/// killed here leaves nothing unnamed. The caller has checked the space,
+/// stopped the services and ended the sessions.
 pub async fn take(
     config: &Config,
     postgres: &Client,
@@ -167,6 +168,12 @@ pub async fn take(
         .await
         .map_err(|e| SnapshotError::db("reading the server's clock", &e))?
         .get(0);
+    if !name::is_stamp(&stamp) {
+        return Err(SnapshotError::Db {
+            what: "reading the server's clock".into(),
+            reason: format!("unexpected time '{stamp}'"),
+        });
+    }
     let mut role_names = vec![config.db_owner.clone()];
     if !role_names.iter().any(|r| r == LEGACY_DB_NAME) {
         role_names.push(LEGACY_DB_NAME.to_string());
@@ -181,32 +188,60 @@ pub async fn take(
         state_files: false,
     };
     for db in dbs {
-        let comment: Option<String> = postgres
-            .query_one(
-                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
-                &[db],
-            )
-            .await
-            .map_err(|e| SnapshotError::db(format!("reading the comment of '{db}'"), &e))?
-            .get(0);
+        let slot = if db == &config.db_name {
+            name::Slot::Main
+        } else {
+            name::Slot::Legacy
+        };
+        let m = copy::meta(postgres, db)
+            .await?
+            .ok_or_else(|| SnapshotError::Db {
+                what: format!("copying database '{db}'"),
+                reason: "it does not exist".into(),
+            })?;
         record.copies.push(record::Copy {
             database: db.clone(),
-            snapshot: snapshot_name(db, version, &stamp),
-            comment,
+            snapshot: name::make(&stamp, slot),
+            comment: m.comment,
+            allow_connections: m.allow_connections,
+            oid: None,
         });
     }
     record.state_files = copy_state_files(config)?;
     save(config, &record)?;
-    for c in &record.copies {
+    for i in 0..record.copies.len() {
+        let c = &record.copies[i];
         let comment = format!(
-            "{}{} taken by xivo-manage-db {version} at {stamp}; dropped after the upgrade",
-            copy::COMMENT_PREFIX,
+            "xivo-manage-db rollback snapshot of {} taken by xivo-manage-db {version} at {stamp}; \
+             dropped after the upgrade",
             c.database
         );
-        copy::create(postgres, &c.database, &c.snapshot, &comment).await?;
+        let oid = copy::create(postgres, &c.database, &c.snapshot, &comment).await?;
+        record.copies[i].oid = Some(oid);
+        save(config, &record)?;
     }
     set_phase(config, &mut record, Phase::Ready)?;
     Ok(record)
+}
+
+/// Does every copy the record names still exist, as the copy it recorded?
+/// A record whose copies vanished must not be relied on.
+pub async fn is_intact(postgres: &Client, record: &Record) -> Result<bool, SnapshotError> {
+    for c in &record.copies {
+        let ok = match copy::meta(postgres, &c.snapshot).await? {
+            Some(m) => c.oid == Some(m.oid) && !m.allow_connections,
+            None => false,
+        };
+        if !ok {
+            log::warn!(
+                "snapshot '{}' of '{}' is not there as recorded",
+                c.snapshot,
+                c.database
+            );
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Put everything back as the snapshot has it, then forget the snapshot.
@@ -215,14 +250,15 @@ pub async fn rollback(
     postgres: &Client,
     record: &mut Record,
 ) -> Result<(), SnapshotError> {
-    // From here on, any run that finds the record finishes the rollback.
+    // From here on, any run that finds the record finishes the rollback
+    // (unless the database lived since: see the hooks).
     set_phase(config, record, Phase::RollingBack)?;
     // Roles first: a database coming back may refer to them.
     roles::restore(postgres, &record.roles).await?;
     for c in &record.copies {
-        copy::swap_back(postgres, &c.database, &c.snapshot, c.comment.as_deref()).await?;
+        copy::swap_back(postgres, c).await?;
         log::warn!(
-            "database '{}' restored from snapshot '{}'",
+            "database '{}' restored from snapshot '{}' (verified)",
             c.database,
             c.snapshot
         );
@@ -238,51 +274,57 @@ pub async fn discard(
     postgres: &Client,
     record: &Record,
 ) -> Result<(), SnapshotError> {
+    // A copy still being made for a run that died would land after the drop.
+    copy::stop_unfinished(postgres).await?;
     for c in &record.copies {
-        copy::drop_copy(postgres, &c.snapshot).await?;
+        copy::drop_copy(postgres, c).await?;
         log::info!("dropped snapshot '{}'", c.snapshot);
     }
     forget(config)
 }
 
-/// Copies of our databases left without a record (a purged state directory):
-/// recognised by their comment. `keep` are the recorded ones.
-pub async fn unrecorded(
-    postgres: &Client,
-    dbs: &[String],
-    keep: &[String],
-) -> Result<Vec<String>, SnapshotError> {
-    let mut out = Vec::new();
-    for db in dbs {
-        for name in copy::marked(postgres, db).await? {
-            if !keep.contains(&name) {
-                out.push(name);
-            }
-        }
-    }
-    Ok(out)
+/// Copies in the cluster that no record names: left by a run that died
+/// before writing its record, or whose `CREATE DATABASE` finished after it
+/// died. `keep` are the recorded ones.
+pub async fn leftovers(postgres: &Client, keep: &[String]) -> Result<Vec<String>, SnapshotError> {
+    copy::stop_unfinished(postgres).await?;
+    Ok(copy::all_copies(postgres)
+        .await?
+        .into_iter()
+        .filter(|n| !keep.contains(n))
+        .collect())
 }
 
-/// Drop a copy found by `unrecorded`.
-pub async fn drop_unrecorded(postgres: &Client, name: &str) -> Result<(), SnapshotError> {
-    copy::drop_copy(postgres, name).await
+/// Drop a copy found by `leftovers`.
+pub async fn drop_leftover(postgres: &Client, snapshot: &str) -> Result<(), SnapshotError> {
+    copy::drop_unrecorded(postgres, snapshot).await
 }
 
+/// The record goes first: without it nothing relies on the copy of the state
+/// files any more, and a copy left by a crash right after is harmless (the
+/// next snapshot replaces it).
 fn forget(config: &Config) -> Result<(), SnapshotError> {
+    let path = record_path(config);
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(SnapshotError::Record {
+                path,
+                reason: e.to_string(),
+            })
+        }
+        _ => sync_dir(&config.rollback_dir()),
+    }
     let copy = state_copy_dir(config);
     if copy.exists() {
         std::fs::remove_dir_all(&copy).map_err(|e| SnapshotError::io(&copy, e))?;
     }
-    let path = record_path(config);
-    match std::fs::remove_file(&path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(SnapshotError::Record {
-            path,
-            reason: e.to_string(),
-        }),
-        _ => {
-            let _ = std::fs::remove_dir(config.rollback_dir());
-            Ok(())
-        }
+    let _ = std::fs::remove_dir(config.rollback_dir());
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
     }
 }
 
@@ -304,66 +346,61 @@ fn copy_state_files(config: &Config) -> Result<bool, SnapshotError> {
         let entry = entry.map_err(|e| SnapshotError::io(&src, e))?;
         let from = entry.path();
         if from.is_file() {
-            let to = dest.join(entry.file_name());
-            std::fs::copy(&from, &to).map_err(|e| SnapshotError::io(&from, e))?;
-            std::fs::File::open(&to)
-                .and_then(|f| f.sync_all())
-                .map_err(|e| SnapshotError::io(&to, e))?;
+            crate::fsutil::copy_durably(&from, &dest.join(entry.file_name()))
+                .map_err(|e| SnapshotError::io(&from, e))?;
         }
     }
+    sync_dir(&dest);
     Ok(true)
 }
 
-/// Make `$STATE_DIR/update-db` hold exactly the copied files again.
+/// Make `$STATE_DIR/update-db` hold exactly the copied files again: each
+/// copied file replaces the live one atomically first, and only then are
+/// live files the copy does not have removed. A crash at any point leaves
+/// the copy intact for the next run.
 fn restore_state_files(config: &Config, existed: bool) -> Result<(), SnapshotError> {
     let live = config.legacy_state_dir();
     let copy = state_copy_dir(config);
-    if live.exists() {
-        for entry in std::fs::read_dir(&live).map_err(|e| SnapshotError::io(&live, e))? {
-            let p = entry.map_err(|e| SnapshotError::io(&live, e))?.path();
-            if p.is_file() {
-                std::fs::remove_file(&p).map_err(|e| SnapshotError::io(&p, e))?;
-            }
-        }
-    }
     if !existed {
+        // There were none: the upgrade never creates them, so whatever is
+        // here is not ours to judge; an empty directory goes.
         let _ = std::fs::remove_dir(&live);
         return Ok(());
     }
+    let entries = match std::fs::read_dir(&copy) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // Only an older package's crash could leave this (it removed the
+            // copy before the record): the restore had been done then.
+            log::warn!(
+                "the copy of the state files ({}) is gone: {} kept as it is",
+                copy.display(),
+                live.display()
+            );
+            return Ok(());
+        }
+        Err(e) => return Err(SnapshotError::io(&copy, e)),
+    };
     std::fs::create_dir_all(&live).map_err(|e| SnapshotError::io(&live, e))?;
-    for entry in std::fs::read_dir(&copy).map_err(|e| SnapshotError::io(&copy, e))? {
+    let mut kept = Vec::new();
+    for entry in entries {
         let from = entry.map_err(|e| SnapshotError::io(&copy, e))?.path();
         if let Some(name) = from.file_name() {
-            let to = live.join(name);
-            std::fs::copy(&from, &to).map_err(|e| SnapshotError::io(&from, e))?;
+            crate::fsutil::copy_durably(&from, &live.join(name))
+                .map_err(|e| SnapshotError::io(&from, e))?;
+            kept.push(name.to_os_string());
         }
     }
+    for entry in std::fs::read_dir(&live).map_err(|e| SnapshotError::io(&live, e))? {
+        let entry = entry.map_err(|e| SnapshotError::io(&live, e))?;
+        if entry.path().is_file() && !kept.contains(&entry.file_name()) {
+            std::fs::remove_file(entry.path()).map_err(|e| SnapshotError::io(&entry.path(), e))?;
+        }
+    }
+    sync_dir(&live);
     log::info!("state files in {} restored", live.display());
     Ok(())
 }
 
 /// Grace period for sessions to close after their service stopped.
 pub const SESSION_GRACE: Duration = Duration::from_secs(5);
-
-#[cfg(test)]
-mod tests {
-    use super::snapshot_name;
-
-    #[test]
-    fn names_carry_version_and_time_within_63_bytes() {
-        assert_eq!(
-            snapshot_name("asterisk", "14.8.0", "20140808T101500Z"),
-            "asterisk_snapshot_14.8.0_20140808T101500Z"
-        );
-        let long = snapshot_name(
-            "asterisk",
-            "14.08~rc1+git20140808.1234567890abcdef-1",
-            "20140808T101500Z",
-        );
-        assert!(long.len() <= 63, "{long}");
-        assert!(
-            long.starts_with("asterisk_snapshot_14.08_rc1_git")
-                && long.ends_with("_20140808T101500Z")
-        );
-    }
-}

@@ -58,9 +58,15 @@ impl fmt::Display for Phase {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Copy {
     pub database: String,
+    /// Always a name of `super::name`'s shape (checked when parsed).
     pub snapshot: String,
     /// The database's own comment, put back on rollback (the copy carries ours).
     pub comment: Option<String>,
+    /// Whether the database accepted connections (the copy never does).
+    pub allow_connections: bool,
+    /// The copy's oid, once made: what tells the copy from any database
+    /// that merely has its name.
+    pub oid: Option<u32>,
 }
 
 /// A role as `pg_authid` had it.
@@ -121,10 +127,12 @@ impl Record {
         ));
         for c in &self.copies {
             out.push_str(&format!(
-                "database\t{}\t{}\t{}\n",
+                "database\t{}\t{}\t{}\t{}\t{}\n",
                 escape(&c.database),
                 escape(&c.snapshot),
-                opt(&c.comment)
+                opt(&c.comment),
+                c.oid.map_or("-".to_string(), |o| o.to_string()),
+                if c.allow_connections { "allow" } else { "deny" }
             ));
         }
         for r in &self.roles {
@@ -163,11 +171,26 @@ impl Record {
                 ("package_version", 2) => rec.package_version = unescape(f[1]),
                 ("taken_at", 2) => rec.taken_at = unescape(f[1]),
                 ("state_files", 2) => rec.state_files = f[1] == "copied",
-                ("database", 4) => rec.copies.push(Copy {
-                    database: unescape(f[1]),
-                    snapshot: unescape(f[2]),
-                    comment: unopt(f[3]),
-                }),
+                ("database", 6) => {
+                    let snapshot = unescape(f[2]);
+                    if !super::name::is_snapshot(&snapshot) {
+                        return Err(bad(&format!("'{snapshot}' is not the name of a snapshot")));
+                    }
+                    rec.copies.push(Copy {
+                        database: unescape(f[1]),
+                        snapshot,
+                        comment: unopt(f[3]),
+                        oid: match f[4] {
+                            "-" => None,
+                            o => Some(o.parse().map_err(|_| bad("bad oid"))?),
+                        },
+                        allow_connections: match f[5] {
+                            "allow" => true,
+                            "deny" => false,
+                            _ => return Err(bad("bad connectability")),
+                        },
+                    })
+                }
                 ("role", 6) => {
                     let attributes: Vec<String> =
                         f[2].split_whitespace().map(String::from).collect();
@@ -260,13 +283,17 @@ mod tests {
             copies: vec![
                 Copy {
                     database: "asterisk".into(),
-                    snapshot: "asterisk_snapshot_14.8.0_20140808T101500Z".into(),
+                    snapshot: "xivo_manage_db_snapshot_20140808T101500Z_main".into(),
                     comment: Some("a\ttabbed\nline \\ -x".into()),
+                    allow_connections: true,
+                    oid: Some(16384),
                 },
                 Copy {
                     database: "xivo".into(),
-                    snapshot: "xivo_snapshot_14.8.0_20140808T101500Z".into(),
+                    snapshot: "xivo_manage_db_snapshot_20140808T101500Z_xivo".into(),
                     comment: None,
+                    allow_connections: false,
+                    oid: None,
                 },
             ],
             roles: vec![Role {
@@ -298,5 +325,14 @@ mod tests {
         assert!(e.contains("unknown role attribute"), "{e}");
         assert!(Record::parse("phase\tready\nbogus\tx\n").is_err());
         assert!(Record::parse("database\ta\tb\t-\n").is_err(), "no phase");
+        // A record cannot name the live database as the copy to drop.
+        let live = sample()
+            .to_text()
+            .replace("xivo_manage_db_snapshot_20140808T101500Z_main", "asterisk");
+        let e = Record::parse(&live).expect_err("refused");
+        assert!(
+            e.contains("'asterisk' is not the name of a snapshot"),
+            "{e}"
+        );
     }
 }

@@ -130,6 +130,17 @@ impl Host {
         c
     }
 
+    /// One of the commands, with the services' environment (for the
+    /// subcommands that start or stop them).
+    pub fn run(&self, bin: &str, args: &[&str]) -> Run {
+        let mut c = self.c.cmd(bin);
+        c.args(args)
+            .env("XMDB_SVC_DIR", &self.svc)
+            .env("XMDB_SVC_PGHOST", &self.c.dir)
+            .env("XMDB_SVC_PGPORT", self.c.port.to_string());
+        Run::from(c.output().expect("run binary"))
+    }
+
     pub fn hook(&self, hook: &str, args: &[&str], migrations: Option<&Path>) -> Run {
         finish(
             self.hook_cmd(hook, args, migrations)

@@ -1,0 +1,80 @@
+//! The names of snapshot databases: `xivo_manage_db_snapshot_<time>_<slot>`,
+//! where the time is the server's clock in UTC (`YYYYmmddTHHMMSSZ`) and the
+//! slot says which database it copies (`main` for `DB_NAME`, `xivo` for the
+//! 14.07 database). 45 bytes whatever `DB_NAME` is, so PostgreSQL never
+//! truncates one (it silently cuts identifiers at 63 bytes), and the one
+//! string is used everywhere. Neither `DB_NAME` nor `xivo` can have this
+//! shape (the configuration refuses such a DB_NAME).
+
+/// Every snapshot name starts with this; nothing else of ours does.
+pub const PREFIX: &str = "xivo_manage_db_snapshot_";
+
+/// Which database a copy is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// `DB_NAME`.
+    Main,
+    /// The 14.07 `xivo` database.
+    Legacy,
+}
+
+impl Slot {
+    fn as_str(self) -> &'static str {
+        match self {
+            Slot::Main => "main",
+            Slot::Legacy => "xivo",
+        }
+    }
+}
+
+/// The snapshot of `slot` taken at `stamp` (`YYYYmmddTHHMMSSZ`).
+pub fn make(stamp: &str, slot: Slot) -> String {
+    format!("{PREFIX}{stamp}_{}", slot.as_str())
+}
+
+/// Does `name` have the exact shape of a snapshot name?
+pub fn is_snapshot(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(PREFIX) else {
+        return false;
+    };
+    let Some((stamp, slot)) = rest.split_once('_') else {
+        return false;
+    };
+    is_stamp(stamp) && (slot == Slot::Main.as_str() || slot == Slot::Legacy.as_str())
+}
+
+/// `YYYYmmddTHHMMSSZ`.
+pub fn is_stamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 16
+        && b[..8].iter().all(u8::is_ascii_digit)
+        && b[8] == b'T'
+        && b[9..15].iter().all(u8::is_ascii_digit)
+        && b[15] == b'Z'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_fit_and_are_recognised_exactly() {
+        let n = make("20140808T101500Z", Slot::Main);
+        assert_eq!(n, "xivo_manage_db_snapshot_20140808T101500Z_main");
+        assert!(n.len() <= 63);
+        assert!(is_snapshot(&n));
+        assert!(is_snapshot(&make("20140808T101500Z", Slot::Legacy)));
+        for not in [
+            "asterisk",
+            "xivo",
+            "xivo_manage_db_snapshot_",
+            "xivo_manage_db_snapshot_20140808T101500Z",
+            "xivo_manage_db_snapshot_20140808T101500Z_main2",
+            "xivo_manage_db_snapshot_2014080xT101500Z_main",
+            "xivo_manage_db_snapshot_20140808T101500Z_asterisk",
+            "asterisk_snapshot_14.8.0_20140808T101500Z",
+        ] {
+            assert!(!is_snapshot(not), "{not}");
+        }
+    }
+}
