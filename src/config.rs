@@ -22,6 +22,52 @@ pub const SHARE_DIR: &str = "/usr/share/xivo-manage-db";
 /// The directories older releases kept the numbered-script state files in.
 pub const LEGACY_STATE_DIRS: [&str; 2] =
     ["/var/lib/xivo-update-db", "/var/lib/xivo-upgrade/update-db"];
+/// `STATE_DIR` unless the configuration says otherwise.
+pub const DEFAULT_STATE_DIR: &str = "/var/lib/xivo-manage-db";
+/// Set by dpkg for maintainer scripts: the root of the installation they act
+/// on (`dpkg --root`); empty or unset means `/`. The package's built-in paths
+/// are taken under it; paths an administrator configured are taken as written.
+pub const DPKG_ROOT_ENV: &str = "DPKG_ROOT";
+/// What the package itself creates in a state directory: purge removes these
+/// and nothing else (`update-db/` only loses the 14.07 state files).
+pub const STATE_ENTRIES: [&str; 9] = [
+    "lock",
+    "stopped-services",
+    "stopped-services.tmp",
+    "rollback",
+    "merge-xivo-connlimit",
+    "merge-xivo-connlimit.tmp",
+    "state-dirs",
+    "state-dirs.tmp",
+    "record.tmp",
+];
+/// The 14.07 state files, in `$STATE_DIR/update-db`.
+pub const LEGACY_STATE_FILES: [&str; 2] = ["asterisk-last", "xivo-last"];
+
+/// A built-in path, under `$DPKG_ROOT`.
+pub fn rooted(path: &str) -> PathBuf {
+    match std::env::var_os(DPKG_ROOT_ENV).filter(|r| !r.is_empty()) {
+        Some(root) => PathBuf::from(root).join(path.trim_start_matches('/')),
+        None => PathBuf::from(path),
+    }
+}
+
+/// The older state directories, under `$DPKG_ROOT`.
+pub fn legacy_state_dirs() -> Vec<PathBuf> {
+    LEGACY_STATE_DIRS.iter().map(|d| rooted(d)).collect()
+}
+
+/// The default state directory, under `$DPKG_ROOT`.
+pub fn default_state_dir() -> PathBuf {
+    rooted(DEFAULT_STATE_DIR)
+}
+
+/// The list of the other state directories the hooks have used: the
+/// conffile (and so STATE_DIR) is gone when dpkg calls postrm purge, so the
+/// package remembers them here.
+pub fn state_dirs_list() -> PathBuf {
+    default_state_dir().join("state-dirs")
+}
 
 /// The 14.07 configuration database (and its owner role) merged into `DB_NAME`.
 pub const LEGACY_DB_NAME: &str = "xivo";
@@ -135,7 +181,7 @@ impl Config {
             db_name: "asterisk".into(),
             db_owner: "asterisk".into(),
             db_password: "proformatique".into(),
-            state_dir: PathBuf::from("/var/lib/xivo-manage-db"),
+            state_dir: default_state_dir(),
             lock_timeout: Duration::from_secs(600),
             services: DEFAULT_SERVICES
                 .split_whitespace()
@@ -152,7 +198,7 @@ impl Config {
     pub fn load() -> Result<Config, ConfigError> {
         let (path, explicit) = match std::env::var_os(CONFIG_ENV) {
             Some(p) if !p.is_empty() => (PathBuf::from(p), true),
-            _ => (PathBuf::from(DEFAULT_CONFIG_PATH), false),
+            _ => (rooted(DEFAULT_CONFIG_PATH), false),
         };
         let mut config = match std::fs::read(&path) {
             Ok(bytes) => {
@@ -294,6 +340,11 @@ impl Config {
     /// The pre-upgrade snapshot: its record and the copy of the state files.
     pub fn rollback_dir(&self) -> PathBuf {
         self.state_dir.join("rollback")
+    }
+
+    /// The connection limit of `xivo` while the merge holds it at 0.
+    pub fn connlimit_path(&self) -> PathBuf {
+        self.state_dir.join("merge-xivo-connlimit")
     }
 }
 

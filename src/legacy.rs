@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::config::{Config, LEGACY_DB_NAME, LEGACY_STATE_DIRS};
+use crate::config::{self, Config, LEGACY_DB_NAME};
 use crate::error::Error;
 use crate::migrations;
 
@@ -211,7 +211,18 @@ fn read_state_file(config: &Config, db: &DbScripts) -> Result<u32, Error> {
         path: path.clone(),
         reason: format!("{reason}; {fix}"),
     };
-    let text = match std::fs::read(&path) {
+    // Hosts that come from before 14.07 may still have it where an older
+    // release left it (the hooks and xivo-update-db move it; reading it
+    // there keeps xivo-check-db right meanwhile).
+    let found = std::iter::once(path.clone())
+        .chain(
+            config::legacy_state_dirs()
+                .into_iter()
+                .map(|d| d.join(format!("{}-last", db.prefix))),
+        )
+        .find(|p| p.exists())
+        .unwrap_or_else(|| path.clone());
+    let text = match std::fs::read(&found) {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(bad("missing although the database is on the 14.07 system".into()).into())
@@ -274,8 +285,7 @@ pub fn check_lines(config: &Config) -> Result<Vec<String>, Error> {
 /// Move the state files older releases kept in `/var/lib/xivo-update-db` or
 /// `/var/lib/xivo-upgrade/update-db` into `$STATE_DIR/update-db`.
 pub fn relocate_state_dirs(config: &Config) -> Result<Vec<PathBuf>, Error> {
-    let sources: Vec<PathBuf> = LEGACY_STATE_DIRS.iter().map(PathBuf::from).collect();
-    relocate_state_dirs_from(config, &sources)
+    relocate_state_dirs_from(config, &config::legacy_state_dirs())
 }
 
 /// Same, from the given directories. Idempotent: a file already at the new

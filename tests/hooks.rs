@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -368,36 +367,6 @@ fn sigterm_during_the_upgrade_rolls_back_and_restarts() {
     assert_eq!((h.c.fingerprint(DB), h.roles()), before);
     assert_eq!(sorted(h.running()), running_set());
     assert_no_leftovers(&h);
-}
-
-/// A small tmpfs, unmounted on drop (after the cluster on it is stopped).
-struct Tmpfs(PathBuf);
-
-impl Tmpfs {
-    fn mount(mib: u32) -> Option<Tmpfs> {
-        let dir = std::env::temp_dir().join(format!("xmdb-tmpfs-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("mount point");
-        let ok = Command::new("mount")
-            .args([
-                "-t",
-                "tmpfs",
-                "-o",
-                &format!("size={mib}m,mode=0755"),
-                "tmpfs",
-            ])
-            .arg(&dir)
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
-        ok.then_some(Tmpfs(dir))
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
-        let _ = std::fs::remove_dir(&self.0);
-    }
 }
 
 #[test]

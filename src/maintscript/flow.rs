@@ -16,7 +16,7 @@ use tokio_postgres::Client;
 use super::error::HookError;
 use super::interrupt::Interrupt;
 use crate::check::{self, Status};
-use crate::config::Config;
+use crate::config::{Config, LEGACY_DB_NAME};
 use crate::error::Error;
 use crate::lock::{self, FileLock};
 use crate::migrations::{MigrationError, MigrationSet};
@@ -310,9 +310,22 @@ pub async fn prepare(
         log::warn!("snapshot '{name}' was left by a run that died: dropping it");
         snapshot::drop_leftover(postgres, &name).await?;
     }
+    let writes = if dbs.iter().any(|d| d == LEGACY_DB_NAME) {
+        let client = ctx.admin.connect(&ctx.config.db_name).await?;
+        snapshot::space::legacy_upgrade_writes(
+            postgres,
+            &client,
+            &ctx.config.db_name,
+            LEGACY_DB_NAME,
+        )
+        .await?
+    } else {
+        // Migrations of the new system write little: the margin covers them.
+        snapshot::space::UpgradeWrites::default()
+    };
     timed(
-        "checking the free space for the snapshot",
-        snapshot::space::check(postgres, &dbs),
+        "checking the free space for the snapshot and the upgrade",
+        snapshot::space::check(postgres, &dbs, &writes),
     )
     .await?;
     ctx.check_interrupt()?;

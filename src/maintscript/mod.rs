@@ -1,8 +1,11 @@
 //! The Debian maintainer scripts (preinst, postinst, prerm, postrm): each
 //! binary in `hooks/` calls [`main`] with its name. Here: argument parsing,
-//! logging, the runtime, and dispatch to one file per script; the shared
-//! steps are in `flow`. docs/hooks.md has the table of what each argument
-//! does.
+//! logging, the runtime, and what each call asks for (`plan`): most have
+//! nothing to do and touch neither the configuration nor the server; the
+//! unwinding calls (`unwind`) act only when something is recorded; preinst
+//! `upgrade` and postinst `configure` do the work; postrm `purge` removes the
+//! package's files. The shared steps are in `flow`. docs/hooks.md has the
+//! table of what each argument does.
 //!
 //! Exit status: 0 done (or nothing to do); 1 for an unknown argument and for
 //! every failure, except those where nothing was attempted (bad config,
@@ -16,7 +19,7 @@ pub mod interrupt;
 mod postinst;
 mod postrm;
 mod preinst;
-mod prerm;
+mod unwind;
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -79,21 +82,79 @@ pub fn main(hook: Hook) -> ExitCode {
     }
 }
 
+/// What a call asks for, decided from the arguments alone: a call with
+/// nothing to do reads neither the configuration nor the server.
+enum Plan {
+    /// Nothing to do, ever, for this call; says why.
+    Nothing(&'static str),
+    /// Undo what an earlier run left (snapshot, stopped services), if
+    /// anything is recorded.
+    Unwind,
+    /// postrm purge: the package's own files, wherever they are.
+    Purge,
+    /// preinst upgrade, postinst configure.
+    Work,
+}
+
+fn plan(inv: &Invocation) -> Plan {
+    match (inv.hook, inv.verb) {
+        (Hook::Preinst, "install") => Plan::Nothing("postinst provisions or upgrades the database"),
+        (Hook::Preinst, "upgrade") | (Hook::Postinst, "configure") => Plan::Work,
+        (Hook::Postinst, "abort-deconfigure") | (Hook::Prerm, "deconfigure") => {
+            Plan::Nothing("the database is left to whoever replaces this package")
+        }
+        (Hook::Prerm, "upgrade") => Plan::Nothing("the new version's preinst prepares the upgrade"),
+        (Hook::Prerm, "failed-upgrade") | (Hook::Postrm, "failed-upgrade") => {
+            Plan::Nothing("this version has nothing to undo, the upgrade goes on")
+        }
+        (Hook::Postrm, "remove" | "upgrade" | "disappear") => {
+            Plan::Nothing("the database and the state files are kept")
+        }
+        (Hook::Postrm, "purge") => Plan::Purge,
+        // prerm remove settles a failed upgrade before the package goes;
+        // the abort-* calls undo what preinst or prerm did.
+        _ => Plan::Unwind,
+    }
+}
+
 async fn run(inv: &Invocation) -> Result<(), HookError> {
-    let config = Config::load().map_err(Error::from)?;
+    match plan(inv) {
+        Plan::Nothing(why) => {
+            log::info!("nothing to do: {why}");
+            Ok(())
+        }
+        Plan::Purge => postrm::purge(),
+        Plan::Unwind => {
+            let config = Config::load();
+            if !unwind::anything_recorded(config.as_ref().ok()) {
+                log::info!(
+                    "nothing to undo: no snapshot, stopped service or closed database is recorded"
+                );
+                return Ok(());
+            }
+            let mut ctx = context(config.map_err(Error::from)?)?;
+            unwind::undo(&mut ctx).await
+        }
+        Plan::Work => {
+            let config = Config::load().map_err(Error::from)?;
+            unwind::remember_state_dir(&config);
+            let mut ctx = context(config)?;
+            match inv.hook {
+                Hook::Preinst => preinst::upgrade(&mut ctx, inv).await,
+                _ => postinst::configure(&mut ctx, inv).await,
+            }
+        }
+    }
+}
+
+fn context(config: Config) -> Result<flow::Ctx, HookError> {
     let admin = Admin::from_config(&config)?;
     let interrupt = interrupt::Interrupt::install()
         .map_err(|e| Error::Other(format!("cannot take over SIGINT/SIGTERM/SIGHUP: {e}")))?;
-    let mut ctx = flow::Ctx {
+    Ok(flow::Ctx {
         config,
         admin,
         interrupt,
         version: env!("CARGO_PKG_VERSION").to_string(),
-    };
-    match inv.hook {
-        Hook::Preinst => preinst::run(&mut ctx, inv).await,
-        Hook::Postinst => postinst::run(&mut ctx, inv).await,
-        Hook::Prerm => prerm::run(&mut ctx, inv).await,
-        Hook::Postrm => postrm::run(&mut ctx, inv).await,
-    }
+    })
 }

@@ -1,6 +1,5 @@
-//! postinst: `configure [<most-recently-configured-version>]`,
-//! `abort-upgrade <new>`, `abort-remove [in-favour <pkg> <ver>]`,
-//! `abort-deconfigure in-favour <pkg> <ver> [removing <pkg> <ver>]`.
+//! postinst `configure [<most-recently-configured-version>]` (the
+//! `abort-*` calls are in `unwind`).
 //!
 //! `configure` moves the legacy state directories, skips the database step
 //! when the cluster is down (install from the ISO), then provisions or
@@ -16,21 +15,8 @@ use crate::services::Services;
 use crate::snapshot;
 use crate::upgrade;
 
-pub async fn run(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
-    match inv.verb {
-        "configure" => configure(ctx, inv).await,
-        "abort-upgrade" => super::preinst::abort_upgrade(ctx).await,
-        // prerm remove and prerm deconfigure change nothing, so there is
-        // nothing to put back.
-        "abort-remove" | "abort-deconfigure" => {
-            log::info!("nothing to undo: the database was left as it is");
-            Ok(())
-        }
-        other => unreachable!("verb {other} checked by args::parse"),
-    }
-}
-
-async fn configure(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
+/// `postinst configure [<most-recently-configured-version>]`.
+pub async fn configure(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
     match inv.arg(0) {
         Some(v) => log::info!("configuring after version {v}"),
         None => log::info!("first configuration"),

@@ -1,53 +1,64 @@
-//! postrm: `remove`, `purge`, `upgrade <new>`, `disappear <pkg> <ver>`,
-//! `failed-upgrade <old> [<new>]`, `abort-install [<old> <new>]`,
-//! `abort-upgrade <old> [<new>]`.
+//! postrm `purge` (every other call is planned in `super::plan` or
+//! `super::unwind`).
 //!
-//! Never drops the database, not even on purge: purge removes our state
-//! files only ($STATE_DIR), after taking the host lock so that no running
-//! xivo-update-db loses its state under it.
+//! Never drops the database, not even on purge: purge removes the files the
+//! package created (`config::STATE_ENTRIES`, and the 14.07 state files) in
+//! every state directory the hooks used, wherever the administrator put it:
+//! dpkg has removed the conffile by then, so the directories come from the
+//! list the hooks keep (`unwind::known_state_dirs`). Anything else there is
+//! the administrator's and stays. The host lock is taken first, so that no
+//! running xivo-update-db loses its state under it.
 
-use super::args::Invocation;
+use std::path::Path;
+
 use super::error::HookError;
-use super::flow::Ctx;
+use super::unwind;
+use crate::config::{self, Config};
 use crate::error::Error;
 use crate::lock::FileLock;
 use crate::snapshot;
 
-pub async fn run(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
-    match inv.verb {
-        "purge" => purge(ctx),
-        "abort-install" | "abort-upgrade" => super::preinst::abort_upgrade(ctx).await,
-        "remove" | "upgrade" | "disappear" | "failed-upgrade" => {
-            log::info!("nothing to do: the database and the state files are kept");
-            Ok(())
-        }
-        other => unreachable!("verb {other} checked by args::parse"),
+pub fn purge() -> Result<(), HookError> {
+    // The list itself lives in the default directory: purge it last.
+    let mut dirs = unwind::known_state_dirs();
+    dirs.rotate_left(1);
+    for dir in &dirs {
+        purge_dir(dir)?;
     }
+    Ok(())
 }
 
-fn purge(ctx: &Ctx) -> Result<(), HookError> {
-    let dir = &ctx.config.state_dir;
+fn purge_dir(dir: &Path) -> Result<(), HookError> {
     if !dir.exists() {
         log::info!("{} is already gone", dir.display());
         return Ok(());
     }
-    let lock = FileLock::acquire(&ctx.config)?;
-    if let Ok(Some(record)) = snapshot::load(&ctx.config) {
+    let mut config = Config::defaults(dir.join("config"));
+    config.state_dir = dir.to_path_buf();
+    let lock = FileLock::acquire(&config)?;
+    if let Ok(Some(record)) = snapshot::load(&config) {
         log::warn!(
             "an unfinished upgrade left snapshot database(s) {}: kept (they hold your data); \
              drop them with DROP DATABASE once you no longer need them",
             super::flow::names(&record)
         );
     }
-    let io = |p: &std::path::Path, e: std::io::Error| {
+    let io = |p: &Path, e: std::io::Error| {
         HookError::Core(Error::Other(format!(
             "cannot remove {}: {e}; remove it by hand",
             p.display()
         )))
     };
-    let entries = std::fs::read_dir(dir).map_err(|e| io(dir, e))?;
-    for entry in entries {
-        let path = entry.map_err(|e| io(dir, e))?.path();
+    let legacy = config.legacy_state_dir();
+    for f in config::LEGACY_STATE_FILES {
+        let p = legacy.join(f);
+        match std::fs::remove_file(&p) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&p, e)),
+            _ => {}
+        }
+    }
+    let _ = std::fs::remove_dir(&legacy);
+    for path in unwind::package_entries(dir) {
         if path == lock.path() {
             continue;
         }
@@ -62,7 +73,12 @@ fn purge(ctx: &Ctx) -> Result<(), HookError> {
     // package is gone.
     std::fs::remove_file(lock.path()).map_err(|e| io(lock.path(), e))?;
     drop(lock);
-    let _ = std::fs::remove_dir(dir);
-    log::info!("removed the state files in {}", dir.display());
+    match std::fs::remove_dir(dir) {
+        Ok(()) => log::info!("removed {}", dir.display()),
+        Err(_) => log::info!(
+            "removed the package's files in {}; the rest is yours and stays",
+            dir.display()
+        ),
+    }
     Ok(())
 }

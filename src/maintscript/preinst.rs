@@ -1,4 +1,5 @@
-//! preinst: `install`, `upgrade <old> [<new>]`, `abort-upgrade <new>`.
+//! preinst `upgrade <old> [<new>]` (`install` has nothing to do and
+//! `abort-upgrade` is in `unwind`).
 //!
 //! `upgrade` prepares the upgrade while the old package's files are still in
 //! place: when the database is behind this package's head it takes the lock,
@@ -13,21 +14,12 @@ use super::flow::{self, Ctx, Work};
 use crate::migrations;
 use crate::services::Services;
 
-pub async fn run(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
-    match inv.verb {
-        // A first install (or a reinstall after remove): postinst configure
-        // provisions, or upgrades with its own snapshot.
-        "install" => {
-            log::info!("nothing to prepare: postinst provisions or upgrades the database");
-            Ok(())
-        }
-        "upgrade" => upgrade(ctx, inv).await,
-        "abort-upgrade" => abort_upgrade(ctx).await,
-        other => unreachable!("verb {other} checked by args::parse"),
-    }
-}
-
-async fn upgrade(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
+/// `preinst upgrade <old> [<new>]`.
+pub async fn upgrade(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
+    flow::timed("moving the legacy state directories", async {
+        crate::legacy::relocate_state_dirs(&ctx.config)
+    })
+    .await?;
     log::info!(
         "upgrading from {} to {}",
         inv.arg(0).unwrap_or("an unknown version"),
@@ -66,15 +58,4 @@ async fn upgrade(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
             }
         },
     }
-}
-
-/// Shared by preinst, postinst and postrm `abort-upgrade` (and postrm
-/// `abort-install`): undo what the new preinst did.
-pub async fn abort_upgrade(ctx: &mut Ctx) -> Result<(), HookError> {
-    let services = Services::new(&ctx.config)?;
-    let Some(postgres) = flow::connect(ctx).await? else {
-        return flow::start_without_cluster(&ctx.config, &services).await;
-    };
-    let _lock = flow::lock(ctx).await?;
-    flow::settle(ctx, &postgres, &services).await
 }

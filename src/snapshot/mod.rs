@@ -76,8 +76,8 @@ impl fmt::Display for SnapshotError {
         match self {
             SnapshotError::NoSpace(need) => write!(
                 f,
-                "not enough free space for the pre-upgrade snapshot: {}; nothing was stopped or changed; \
-                 free some space (or prune queue_log) and retry",
+                "not enough free space for the pre-upgrade snapshot and the upgrade: {}; nothing was stopped \
+                 or changed; free some space (or prune queue_log) and retry",
                 need.describe()
             ),
             SnapshotError::Db { what, reason } => write!(f, "{what}: {reason}"),

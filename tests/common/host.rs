@@ -118,6 +118,9 @@ impl Host {
             .env("DPKG_MAINTSCRIPT_NAME", hook)
             .env("DPKG_MAINTSCRIPT_PACKAGE", "xivo-manage-db")
             .env("DPKG_MAINTSCRIPT_ARCH", "amd64")
+            // The hooks' built-in paths (older state directories, the list
+            // of state directories) live under it, never on this machine's.
+            .env("DPKG_ROOT", self.c.dir.join("root"))
             .env("XMDB_SVC_DIR", &self.svc)
             .env("XMDB_SVC_PGHOST", &self.c.dir)
             .env("XMDB_SVC_PGPORT", self.c.port.to_string())
@@ -296,4 +299,57 @@ pub fn sorted(mut v: Vec<String>) -> Vec<String> {
 
 pub fn running_set() -> Vec<String> {
     sorted(RUNNING.iter().map(|s| s.to_string()).collect())
+}
+
+/// A small tmpfs, unmounted on drop (after the cluster on it is stopped).
+pub struct Tmpfs(pub PathBuf);
+
+impl Tmpfs {
+    pub fn mount(mib: u64) -> Option<Tmpfs> {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "xmdb-tmpfs-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&dir).expect("mount point");
+        let ok = Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={mib}m,mode=0755"),
+                "tmpfs",
+            ])
+            .arg(&dir)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        ok.then_some(Tmpfs(dir))
+    }
+
+    /// Give the file system `bytes` of room in all (what is used included).
+    pub fn resize(&self, bytes: u64) {
+        let kib = bytes.div_ceil(1024);
+        let ok = Command::new("mount")
+            .args(["-o", &format!("remount,size={kib}k")])
+            .arg(&self.0)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        assert!(ok, "remount {} to {kib} KiB", self.0.display());
+    }
+
+    /// Bytes in use.
+    pub fn used(&self) -> u64 {
+        let s = nix::sys::statvfs::statvfs(&self.0).expect("statvfs");
+        (s.blocks() - s.blocks_free()) * s.fragment_size()
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+        let _ = std::fs::remove_dir(&self.0);
+    }
 }
