@@ -37,7 +37,9 @@ impl Session {
     /// Connect to `db` as the superuser, or as `role` (password auth).
     fn open(c: &Cluster, db: &str, role: Option<&str>, application: &str) -> Session {
         let mut cmd = as_owner("psql");
-        let user = role.map(str::to_string).unwrap_or_else(|| common::owner().name.clone());
+        let user = role
+            .map(str::to_string)
+            .unwrap_or_else(|| common::owner().name.clone());
         cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h"])
             .arg(&c.dir)
             .args(["-p", &c.port.to_string(), "-U", &user, "-d", db])
@@ -193,7 +195,11 @@ fn interrupted_update_db_leaves_the_xivo_connection_limit_as_it_was() {
                 && last.contains("run xivo-update-db again"),
             "{last}"
         );
-        assert_eq!(connlimit(&c), "7", "{sig}: xivo's connection limit as before");
+        assert_eq!(
+            connlimit(&c),
+            "7",
+            "{sig}: xivo's connection limit as before"
+        );
         assert!(
             !c.state_dir().join(CONNLIMIT_FILE).exists(),
             "nothing left to restore"
@@ -226,7 +232,10 @@ fn killed_update_db_has_its_connection_limit_restored_by_the_next_run() {
     signal(&child, nix::sys::signal::Signal::SIGKILL);
     finish(child);
     assert_eq!(connlimit(&c), "0", "what a kill leaves");
-    assert!(c.state_dir().join(CONNLIMIT_FILE).exists(), "the old limit is remembered");
+    assert!(
+        c.state_dir().join(CONNLIMIT_FILE).exists(),
+        "the old limit is remembered"
+    );
     blocker.close();
     wait_for("the killed run's sessions end", || our_sessions(&c) == 0);
     // A run that refuses before merging still reopens xivo.
@@ -322,13 +331,17 @@ fn sequences_are_read_after_xivo_is_closed() {
     let r = finish(child);
     r.assert_code(0);
     writer.close();
-    let late = c.psql(DB, "SELECT count(*) FROM directories WHERE name LIKE 'late%'");
+    let late = c.psql(
+        DB,
+        "SELECT count(*) FROM directories WHERE name LIKE 'late%'",
+    );
     if wrote {
         assert_eq!(late, "5", "the rows committed before the merge read xivo");
     } else {
         assert_eq!(late, "0", "the writer was ended before it committed");
         assert!(
-            r.stderr.contains("application 'merge-defects-writer') on 'xivo' before the merge"),
+            r.stderr
+                .contains("application 'merge-defects-writer') on 'xivo' before the merge"),
             "{}",
             r.stderr
         );
@@ -472,11 +485,16 @@ INSERT INTO public.site_motd DEFAULT VALUES"#,
     );
     let def = "SELECT pg_get_functiondef('public.site_banner(text)'::regprocedure)";
     let call = "SELECT md5(public.site_banner('x'))";
-    let motd = "SELECT md5(text) || ' ' || md5(obj_description('public.site_motd'::regclass)) || ' ' || \
+    let motd =
+        "SELECT md5(text) || ' ' || md5(obj_description('public.site_motd'::regclass)) || ' ' || \
                 md5(pg_get_expr(d.adbin, d.adrelid)) FROM public.site_motd, pg_attrdef d \
                 JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum \
                 WHERE d.adrelid = 'public.site_motd'::regclass AND a.attname = 'text'";
-    let before = (c.psql("xivo", def), c.psql("xivo", call), c.psql("xivo", motd));
+    let before = (
+        c.psql("xivo", def),
+        c.psql("xivo", call),
+        c.psql("xivo", motd),
+    );
     c.run("xivo-update-db", &[], None).assert_code(0);
     let after = (c.psql(DB, def), c.psql(DB, call), c.psql(DB, motd));
     assert_eq!(after.0, before.0, "function definition");
