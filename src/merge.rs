@@ -4,18 +4,24 @@
 //! One transaction on `asterisk` holds everything the upgrade of a 14.07 host
 //! changes there: the remaining `asterisk-NNN` scripts, the objects of `xivo`
 //! (DDL from `pg_dump --schema-only`: pre-data, rows by COPY, post-data), the
-//! sequence values, the remaining `xivo-NNN` scripts (run on the merged
-//! tables), the baseline stamp and the later versions, and a mark on database
-//! `xivo` saying it was merged. A failure before the commit leaves
-//! `asterisk`, `xivo`, the roles and the state files as they were. What
-//! cannot be transactional (dropping `xivo` and its role, removing the state
-//! files) runs after the commit in `finish_cleanup`, which only drops a
-//! `xivo` carrying the mark, so a run killed after the commit is finished by
-//! the next one, never redone.
+//! sequence values, the privileges, the remaining `xivo-NNN` scripts (run on
+//! the merged tables), every object given to the owner role, the baseline
+//! stamp and the later versions, and a mark on database `xivo` saying it was
+//! merged. A failure before the commit leaves `asterisk`, `xivo`, the roles
+//! and the state files as they were. What cannot be transactional (dropping
+//! `xivo` and its role, removing the state files) runs after the commit in
+//! `finish_cleanup`, which only drops a `xivo` carrying the mark, so a run
+//! killed after the commit is finished by the next one, never redone.
 //!
-//! While the merge runs, `xivo` refuses new connections (CONNECTION LIMIT 0;
-//! superusers, i.e. us and pg_dump, are exempt) and every other session on it
-//! is ended first, so no write lands in a database about to be dropped.
+//! The numbered scripts run as the superuser, with the rights 14.07 gave
+//! them (it ran them as postgres, which owns every object of a real 14.07
+//! host); the objects of `xivo` are created as the owner role; then
+//! `owner.rs` gives whatever is left to the owner role.
+//!
+//! While the merge runs, `xivo` is closed (`lockout.rs`). Everything read
+//! from `xivo` (the tables, their rows, the sequence values, the DDL, the
+//! privileges) is read after it was closed, in one snapshot that pg_dump
+//! shares, so no row can be copied that a sequence value does not cover.
 //!
 //! A table name present in both databases: with an identical definition
 //! (same columns, types, nullability and defaults, in the same order) the
@@ -23,8 +29,11 @@
 //! merge refuses before any change, naming the table. Any other object name
 //! present in both is refused the same way.
 
+mod acl;
 mod copy;
 mod ddl;
+mod lockout;
+mod owner;
 mod queue_log;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -40,12 +49,11 @@ use crate::migrations::{self, MigrationSet, Report};
 use crate::pg::{self, quote_ident, quote_literal, Admin, PgError};
 use crate::progress::{self, Progress};
 
-pub use ddl::{parse as parse_dump, Dump, Entry};
+use ddl::{Dump, Entry};
+pub use lockout::reopen_legacy;
 
 /// The comment the merge puts on database `xivo`, in its transaction.
 const MERGED_MARK: &str = "xivo-manage-db: merged into";
-/// Where the connection limit of `xivo` is remembered while the merge holds it.
-const CONNLIMIT_FILE: &str = "merge-xivo-connlimit";
 
 /// Why the merge did not happen. Nothing has been changed.
 #[derive(Debug)]
@@ -95,18 +103,35 @@ impl fmt::Display for MergeError {
 
 impl std::error::Error for MergeError {}
 
-/// What the merge found and will do, decided before anything changes.
-struct Plan {
-    tables: Vec<copy::Table>,
+/// What the comparison of both databases decided, before `xivo` is closed.
+struct Compared {
     /// Tables present in both with the same definition: rows are merged.
     identical: BTreeSet<String>,
-    sequences: Vec<copy::Sequence>,
     /// Sequences of the identical tables, present on both sides.
     shared_sequences: BTreeSet<String>,
-    matviews: Vec<String>,
     asterisk_scripts: Vec<Script>,
     xivo_scripts: Vec<Script>,
     queue_log: Option<queue_log::Estimate>,
+    /// Tables of `xivo` when compared, for the log.
+    tables: usize,
+}
+
+/// Everything the merge moves, read from `xivo` once it is closed, in the
+/// snapshot of `source`'s open transaction.
+struct Plan {
+    compared: Compared,
+    /// The exported snapshot, for pg_dump.
+    snapshot: String,
+    tables: Vec<copy::Table>,
+    sequences: Vec<copy::Sequence>,
+    matviews: Vec<String>,
+    grants: Vec<String>,
+}
+
+/// The DDL of `xivo`: before the rows, after the rows.
+struct Schema {
+    pre_data: Dump,
+    post_data: Dump,
 }
 
 /// Upgrade a 14.07 host to head: remaining asterisk scripts, the merge,
@@ -129,8 +154,11 @@ pub async fn upgrade_legacy(
     let mut target = admin.connect(db).await?;
     let source = admin.connect(LEGACY_DB_NAME).await?;
     let monitor = admin.connect(db).await?;
+    for c in [&target, &source, &monitor] {
+        lockout::tag(c).await?;
+    }
     let step = Instant::now();
-    let plan = plan(&target, &source, &monitor, scripts, levels).await?;
+    let compared = compare(&target, &source, &monitor, scripts, levels).await?;
     log::info!(
         "compared the objects of both databases in {:.2} s",
         step.elapsed().as_secs_f64()
@@ -141,35 +169,39 @@ pub async fn upgrade_legacy(
         scripts.asterisk.last(),
         levels.xivo,
         scripts.xivo.last(),
-        plan.tables.len()
+        compared.tables
     );
-    if let Some(e) = &plan.queue_log {
+    if let Some(e) = &compared.queue_log {
         queue_log::announce(e);
     }
-    let dump = dump_schema(admin, &postgres, &plan, &config.db_owner).await?;
     let step = Instant::now();
-    let before = lock_out_legacy(config, &postgres, &source).await?;
+    let before = lockout::close(config, &postgres, &source).await?;
     log::info!(
         "closed '{LEGACY_DB_NAME}' to new connections in {:.2} s",
         step.elapsed().as_secs_f64()
     );
     let mut report = Report::default();
-    let outcome = merge_in_transaction(
-        config,
-        set,
-        &mut target,
-        &source,
-        &monitor,
-        &plan,
-        &dump,
-        &mut report,
-    )
+    let outcome = async {
+        let plan = read_source(&source, compared, &config.db_owner).await?;
+        let schema = dump_schema(admin, &postgres, &plan).await?;
+        merge_in_transaction(
+            config,
+            set,
+            &mut target,
+            &source,
+            &monitor,
+            &plan,
+            &schema,
+            &mut report,
+        )
+        .await
+    }
     .await;
     if let Err(e) = outcome {
-        restore_connlimit(config, &postgres, before).await;
+        lockout::restore(config, &postgres, before).await;
         return Err(e);
     }
-    let _ = std::fs::remove_file(config.state_dir.join(CONNLIMIT_FILE));
+    lockout::forget(config);
     log::info!(
         "merge committed in {:.1} s: '{db}' is at {}",
         started.elapsed().as_secs_f64(),
@@ -191,13 +223,24 @@ pub async fn upgrade_legacy(
     Ok(report)
 }
 
-async fn plan(
+/// End what an interrupted merge left running (its sessions, so that the
+/// server rolls their work back now), then reopen `xivo`. For a command
+/// that caught SIGINT or SIGTERM; the caller still holds the run lock.
+pub async fn stop_interrupted(config: &Config, admin: &Admin) -> Result<(), Error> {
+    let postgres = admin.connect("postgres").await?;
+    lockout::end_own_sessions(&postgres).await?;
+    reopen_legacy(config, &postgres).await
+}
+
+/// Compare both databases (read-only; `xivo` still open): conflicts are
+/// refused here, before anything changes.
+async fn compare(
     target: &Client,
     source: &Client,
     monitor: &Client,
     scripts: &LegacyScripts,
     levels: Levels,
-) -> Result<Plan, Error> {
+) -> Result<Compared, Error> {
     let tables = copy::list_tables(source).await?;
     let target_tables = copy::list_tables(target).await?;
     let target_names: BTreeSet<String> = target_tables.iter().map(|t| t.qualified()).collect();
@@ -237,16 +280,6 @@ async fn plan(
             .into());
         }
     }
-    let matviews = source
-        .query(
-            "SELECT quote_ident(schemaname) || '.' || quote_ident(matviewname) FROM pg_matviews WHERE ispopulated ORDER BY 1",
-            &[],
-        )
-        .await
-        .map_err(|e| pg::query_error("listing materialized views", &e))?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
     let asterisk_scripts: Vec<Script> = scripts
         .asterisk
         .after(levels.asterisk)
@@ -258,12 +291,9 @@ async fn plan(
     } else {
         None
     };
-    Ok(Plan {
-        tables,
+    Ok(Compared {
         identical,
-        sequences: copy::list_sequences(source).await?,
         shared_sequences,
-        matviews,
         asterisk_scripts,
         xivo_scripts: scripts
             .xivo
@@ -272,6 +302,53 @@ async fn plan(
             .cloned()
             .collect(),
         queue_log,
+        tables: tables.len(),
+    })
+}
+
+/// Open the snapshot everything is read from (`xivo` is closed by now, so
+/// the sequence values read here are at or past every row of it), export it
+/// for pg_dump, and read the tables, sequences and privileges in it.
+async fn read_source(source: &Client, compared: Compared, owner: &str) -> Result<Plan, Error> {
+    let snapshot: String = source
+        .simple_query(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SELECT pg_export_snapshot()",
+        )
+        .await
+        .map_err(|e| pg::query_error(format!("opening a snapshot of '{LEGACY_DB_NAME}'"), &e))?
+        .into_iter()
+        .find_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(r) => r.get(0).map(String::from),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            Error::Other(format!(
+                "opening a snapshot of '{LEGACY_DB_NAME}': no snapshot id returned"
+            ))
+        })?;
+    let matviews = source
+        .query(
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(matviewname) FROM pg_matviews WHERE ispopulated ORDER BY 1",
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error("listing materialized views", &e))?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let skip: BTreeSet<String> = compared
+        .identical
+        .iter()
+        .chain(compared.shared_sequences.iter())
+        .cloned()
+        .collect();
+    Ok(Plan {
+        snapshot,
+        tables: copy::list_tables(source).await?,
+        sequences: copy::list_sequences(source).await?,
+        matviews,
+        grants: acl::statements(source, owner, &skip).await?,
+        compared,
     })
 }
 
@@ -328,152 +405,76 @@ async fn objects(client: &Client) -> Result<BTreeMap<String, (String, String)>, 
         .collect())
 }
 
-/// `pg_dump --schema-only` of `xivo` (no owners: everything becomes the
-/// owner role's), tables merged row-wise excluded.
-async fn dump_schema(
-    admin: &Admin,
-    postgres: &Client,
-    plan: &Plan,
-    owner: &str,
-) -> Result<Dump, Error> {
+/// `pg_dump --schema-only` of `xivo`, one run per section, in the merge's
+/// snapshot; no owners, no privileges (`owner.rs`, `acl.rs` deal with
+/// those); tables merged row-wise excluded.
+async fn dump_schema(admin: &Admin, postgres: &Client, plan: &Plan) -> Result<Schema, Error> {
     let major = pg::server_major(postgres).await?;
     let program = pg::client_program("pg_dump", major)?;
-    let mut cmd = admin.client_command(&program, LEGACY_DB_NAME);
-    cmd.args([
-        "--schema-only",
-        "--no-owner",
-        "--no-tablespaces",
-        "--no-publications",
-        "--no-subscriptions",
-        "--no-security-labels",
-    ]);
-    // --exclude-table also matches sequences; pg_dump keeps a serial's
-    // sequence even when its table is excluded.
-    for t in plan.identical.iter().chain(plan.shared_sequences.iter()) {
-        cmd.arg(format!("--exclude-table={t}"));
-    }
     let started = Instant::now();
-    let out = cmd
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| MergeError::Dump {
-            reason: format!("cannot run {}: {e}", program.display()),
-        })?;
-    if !out.status.success() {
-        let reason = String::from_utf8_lossy(&out.stderr)
-            .lines()
-            .last()
-            .unwrap_or("failed")
-            .to_string();
-        return Err(MergeError::Dump {
-            reason: crate::logging::mask(&reason),
+    let mut sections = Vec::with_capacity(2);
+    for section in ["pre-data", "post-data"] {
+        let mut cmd = admin.client_command(&program, LEGACY_DB_NAME);
+        cmd.args([
+            "--schema-only",
+            "--no-owner",
+            "--no-acl",
+            "--no-tablespaces",
+            "--no-publications",
+            "--no-subscriptions",
+            "--no-security-labels",
+        ])
+        .arg(format!("--section={section}"))
+        .arg(format!("--snapshot={}", plan.snapshot));
+        // --exclude-table also matches sequences; pg_dump keeps a serial's
+        // sequence even when its table is excluded.
+        for t in plan
+            .compared
+            .identical
+            .iter()
+            .chain(plan.compared.shared_sequences.iter())
+        {
+            cmd.arg(format!("--exclude-table={t}"));
         }
-        .into());
+        let out = cmd
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|e| MergeError::Dump {
+                reason: format!("cannot run {}: {e}", program.display()),
+            })?;
+        if !out.status.success() {
+            let reason = String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("failed")
+                .to_string();
+            return Err(MergeError::Dump {
+                reason: crate::logging::mask(&reason),
+            }
+            .into());
+        }
+        let text = String::from_utf8(out.stdout).map_err(|_| MergeError::Dump {
+            reason: "output is not UTF-8".into(),
+        })?;
+        sections.push(ddl::parse(&text).map_err(|reason| MergeError::Dump { reason })?);
     }
-    let text = String::from_utf8(out.stdout).map_err(|_| MergeError::Dump {
-        reason: "output is not UTF-8".into(),
-    })?;
-    let dump = ddl::parse(&text, LEGACY_DB_NAME, owner);
+    let post_data = sections.pop().unwrap_or_default();
+    let pre_data = sections.pop().unwrap_or_default();
     log::info!(
         "read the schema of '{LEGACY_DB_NAME}' ({} objects) in {:.2} s",
-        dump.pre_data.len() + dump.post_data.len(),
+        pre_data.entries.len() + post_data.entries.len(),
         started.elapsed().as_secs_f64()
     );
-    Ok(dump)
+    Ok(Schema {
+        pre_data,
+        post_data,
+    })
 }
 
-/// No new connection to `xivo` (superusers excepted), every other session
-/// ended. Returns the previous connection limit, to restore on failure.
-async fn lock_out_legacy(
-    config: &Config,
-    postgres: &Client,
-    source: &Client,
-) -> Result<i32, Error> {
-    let remembered = config.state_dir.join(CONNLIMIT_FILE);
-    // A run killed while holding the limit left the original in the file.
-    let before = match std::fs::read_to_string(&remembered)
-        .ok()
-        .and_then(|t| t.trim().parse::<i32>().ok())
-    {
-        Some(v) => v,
-        None => {
-            let row = postgres
-                .query_one(
-                    "SELECT datconnlimit FROM pg_database WHERE datname = $1",
-                    &[&LEGACY_DB_NAME],
-                )
-                .await
-                .map_err(|e| {
-                    pg::query_error(
-                        format!("reading the connection limit of '{LEGACY_DB_NAME}'"),
-                        &e,
-                    )
-                })?;
-            let v: i32 = row.get(0);
-            std::fs::create_dir_all(&config.state_dir)
-                .and_then(|_| std::fs::write(&remembered, format!("{v}\n")))
-                .map_err(|e| Error::Other(format!("cannot write {}: {e}", remembered.display())))?;
-            v
-        }
-    };
-    postgres
-        .batch_execute(&format!(
-            "ALTER DATABASE {} CONNECTION LIMIT 0",
-            quote_ident(LEGACY_DB_NAME)
-        ))
-        .await
-        .map_err(|e| {
-            pg::query_error(
-                format!("closing database '{LEGACY_DB_NAME}' to new connections"),
-                &e,
-            )
-        })?;
-    let ours: i32 = source
-        .query_one("SELECT pg_backend_pid()", &[])
-        .await
-        .map_err(|e| pg::query_error("reading our backend pid", &e))?
-        .get(0);
-    let ended = postgres
-        .query(
-            "SELECT pid, coalesce(usename, ''), coalesce(application_name, ''), pg_terminate_backend(pid, 5000) \
-               FROM pg_stat_activity WHERE datname = $1 AND pid <> $2 AND pid <> pg_backend_pid()",
-            &[&LEGACY_DB_NAME, &ours],
-        )
-        .await
-        .map_err(|e| pg::query_error(format!("ending the other sessions on '{LEGACY_DB_NAME}'"), &e))?;
-    for r in ended {
-        log::warn!(
-            "ended session pid {} (user {}, application '{}') on '{LEGACY_DB_NAME}' before the merge",
-            r.get::<_, i32>(0),
-            r.get::<_, String>(1),
-            r.get::<_, String>(2)
-        );
-    }
-    Ok(before)
-}
-
-async fn restore_connlimit(config: &Config, postgres: &Client, before: i32) {
-    let sql = format!(
-        "ALTER DATABASE {} CONNECTION LIMIT {before}",
-        quote_ident(LEGACY_DB_NAME)
-    );
-    match postgres.batch_execute(&sql).await {
-        Ok(()) => {
-            let _ = std::fs::remove_file(config.state_dir.join(CONNLIMIT_FILE));
-        }
-        Err(e) => log::error!(
-            "could not reopen '{LEGACY_DB_NAME}' to connections: {}; run: {sql}",
-            pg::describe(&e)
-        ),
-    }
-}
-
-async fn run_script(tx: &Transaction<'_>, s: &Script, role: &str) -> Result<(), Error> {
+/// A numbered script, as the superuser (14.07 ran them as postgres).
+async fn run_script(tx: &Transaction<'_>, s: &Script) -> Result<(), Error> {
     let started = Instant::now();
-    log::info!("applying {} as {role}", s.file);
-    tx.batch_execute(&format!("SET LOCAL ROLE {}", quote_ident(role)))
-        .await
-        .map_err(|e| pg::query_error(format!("switching to role {role}"), &e))?;
+    log::info!("applying {} as a superuser, as 14.07 did", s.file);
     tx.batch_execute(&s.sql)
         .await
         .map_err(|e| MergeError::Script {
@@ -488,11 +489,15 @@ async fn run_script(tx: &Transaction<'_>, s: &Script, role: &str) -> Result<(), 
     Ok(())
 }
 
-/// Create `entries` in order, in as few round trips as possible: runs of
-/// ordinary entries go as one query string; an error's position tells which
-/// entry failed. Extensions (superuser only) run alone, outside the owner role.
-async fn create_all(tx: &Transaction<'_>, entries: &[Entry], owner: &str) -> Result<(), Error> {
-    let mut rest = entries;
+/// Run `dump`'s preamble, then its entries in order, in as few round trips
+/// as possible: runs of ordinary entries go as one piece of the dump (its
+/// exact text); an error's position tells which entry failed. Extensions
+/// (superuser only) run alone, outside the owner role.
+async fn create_all(tx: &Transaction<'_>, dump: &Dump, owner: &str) -> Result<(), Error> {
+    tx.batch_execute(dump.preamble())
+        .await
+        .map_err(|e| pg::query_error("preparing the session for the merge", &e))?;
+    let mut rest: &[Entry] = &dump.entries;
     while let Some(first) = rest.first() {
         if first.needs_superuser() {
             let fail = |err: tokio_postgres::Error| MergeError::Object {
@@ -501,7 +506,7 @@ async fn create_all(tx: &Transaction<'_>, entries: &[Entry], owner: &str) -> Res
                 reason: pg::describe(&err),
             };
             tx.batch_execute("RESET ROLE").await.map_err(fail)?;
-            tx.batch_execute(&first.sql).await.map_err(fail)?;
+            tx.batch_execute(dump.sql(&rest[..1])).await.map_err(fail)?;
             tx.batch_execute(&format!("SET LOCAL ROLE {}", quote_ident(owner)))
                 .await
                 .map_err(fail)?;
@@ -513,32 +518,29 @@ async fn create_all(tx: &Transaction<'_>, entries: &[Entry], owner: &str) -> Res
             .position(Entry::needs_superuser)
             .unwrap_or(rest.len());
         let (group, tail) = rest.split_at(n);
-        let mut text = String::new();
-        let mut starts = Vec::with_capacity(group.len());
-        let mut chars = 0usize;
-        for e in group {
-            starts.push(chars);
-            text.push_str(&e.sql);
-            text.push('\n');
-            chars += e.sql.chars().count() + 1;
-        }
-        if let Err(err) = tx.batch_execute(&text).await {
+        let text = dump.sql(group);
+        if let Err(err) = tx.batch_execute(text).await {
             // PostgreSQL counts the position in characters of the whole string.
             let at = match err.as_db_error().and_then(|d| d.position()) {
                 Some(tokio_postgres::error::ErrorPosition::Original(p)) => {
-                    (*p as usize).saturating_sub(1)
+                    Some((*p as usize).saturating_sub(1))
                 }
-                _ => 0,
+                _ => None,
             };
-            let index = starts.iter().rposition(|&s| s <= at).unwrap_or(0);
-            let e = &group[index];
-            let (kind, name) = if at == 0 && group.len() > 1 {
-                (
+            let base = group[0].range.start;
+            let failed = at.map(|at| {
+                group
+                    .iter()
+                    .rposition(|e| dump.text[base..e.range.start].chars().count() <= at)
+                    .unwrap_or(0)
+            });
+            let (kind, name) = match failed {
+                Some(i) => (group[i].kind.clone(), group[i].name.clone()),
+                None if group.len() == 1 => (group[0].kind.clone(), group[0].name.clone()),
+                None => (
                     "objects".to_string(),
                     format!("{} ... {}", group[0].name, group[group.len() - 1].name),
-                )
-            } else {
-                (e.kind.clone(), e.name.clone())
+                ),
             };
             return Err(MergeError::Object {
                 kind,
@@ -560,17 +562,27 @@ async fn merge_in_transaction(
     source: &Client,
     monitor: &Client,
     plan: &Plan,
-    dump: &Dump,
+    schema: &Schema,
     report: &mut Report,
 ) -> Result<(), Error> {
     let owner = &config.db_owner;
-    let tx = migrations::begin_as(target, owner).await?;
+    let compared = &plan.compared;
+    // As the superuser; the objects of xivo are created as the owner (2.).
+    let tx = target
+        .transaction()
+        .await
+        .map_err(|e| pg::query_error("starting a transaction", &e))?;
+
+    // 0. The owner role owns the database and what is in it (on a real
+    // 14.07 host, postgres does).
+    owner::prepare(&tx, config).await?;
+    owner::take_all(&tx, owner).await?;
 
     // 1. The remaining asterisk-NNN scripts, watched when queue_log is rewritten.
-    for s in &plan.asterisk_scripts {
-        match plan.queue_log {
+    for s in &compared.asterisk_scripts {
+        match compared.queue_log {
             Some(estimate) => {
-                let run = run_script(&tx, s, owner);
+                let run = run_script(&tx, s);
                 tokio::pin!(run);
                 let watch = queue_log::watch(monitor, estimate);
                 tokio::pin!(watch);
@@ -579,7 +591,7 @@ async fn merge_in_transaction(
                     _ = &mut watch => (&mut run).await?,
                 }
             }
-            None => run_script(&tx, s, owner).await?,
+            None => run_script(&tx, s).await?,
         }
     }
     tx.batch_execute(&format!("SET LOCAL ROLE {}", quote_ident(owner)))
@@ -588,13 +600,10 @@ async fn merge_in_transaction(
 
     // 2. The objects of xivo, rows, sequences, then indexes and constraints.
     let started = Instant::now();
-    tx.batch_execute(&dump.preamble)
-        .await
-        .map_err(|e| pg::query_error("preparing the session for the merge", &e))?;
-    create_all(&tx, &dump.pre_data, owner).await?;
+    create_all(&tx, &schema.pre_data, owner).await?;
     log::info!(
         "created {} tables, types, functions and views in {:.2} s",
-        dump.pre_data.len(),
+        schema.pre_data.entries.len(),
         started.elapsed().as_secs_f64()
     );
     let step = Instant::now();
@@ -606,7 +615,7 @@ async fn merge_in_transaction(
     );
     let mut rows = 0u64;
     for t in &plan.tables {
-        rows += if plan.identical.contains(&t.qualified()) {
+        rows += if compared.identical.contains(&t.qualified()) {
             merge_rows(&tx, source, t, &mut progress, rows).await?
         } else {
             copy::copy_table(source, &tx, t, None, &mut progress, rows).await?
@@ -619,13 +628,13 @@ async fn merge_in_transaction(
         step.elapsed().as_secs_f64()
     );
     for s in &plan.sequences {
-        copy::set_sequence(&tx, s, plan.shared_sequences.contains(&s.qualified)).await?;
+        copy::set_sequence(&tx, s, compared.shared_sequences.contains(&s.qualified)).await?;
     }
     let step = Instant::now();
-    create_all(&tx, &dump.post_data, owner).await?;
+    create_all(&tx, &schema.post_data, owner).await?;
     log::info!(
-        "built {} indexes, constraints, triggers and grants in {:.2} s",
-        dump.post_data.len(),
+        "built {} indexes, constraints and triggers in {:.2} s",
+        schema.post_data.entries.len(),
         step.elapsed().as_secs_f64()
     );
     for m in &plan.matviews {
@@ -633,22 +642,35 @@ async fn merge_in_transaction(
             .await
             .map_err(|e| pg::query_error(format!("refreshing materialized view {m}"), &e))?;
     }
-    // pg_dump's preamble emptied search_path; back to the session defaults.
-    tx.batch_execute(&format!("RESET ALL; SET LOCAL ROLE {}", quote_ident(owner)))
+    // pg_dump's preamble emptied search_path; back to the session defaults,
+    // and to the superuser (RESET ALL leaves the role) for the privileges
+    // and the scripts.
+    tx.batch_execute("RESET ALL; RESET ROLE")
         .await
         .map_err(|e| pg::query_error("resetting the session after the merge", &e))?;
+    for g in &plan.grants {
+        tx.batch_execute(g).await.map_err(|e| {
+            pg::query_error(
+                format!("carrying over a privilege of '{LEGACY_DB_NAME}' ({g})"),
+                &e,
+            )
+        })?;
+    }
     log::info!(
-        "moved {} tables ({} rows) and {} sequences of '{LEGACY_DB_NAME}' in {:.1} s",
+        "moved {} tables ({} rows), {} sequences and {} privileges of '{LEGACY_DB_NAME}' in {:.1} s",
         plan.tables.len(),
         progress::thousands(rows),
         plan.sequences.len(),
+        plan.grants.len(),
         started.elapsed().as_secs_f64()
     );
 
-    // 3. The remaining xivo-NNN scripts, on the merged tables.
-    for s in &plan.xivo_scripts {
-        run_script(&tx, s, owner).await?;
+    // 3. The remaining xivo-NNN scripts, on the merged tables; then what
+    // they created as the superuser goes to the owner too.
+    for s in &compared.xivo_scripts {
+        run_script(&tx, s).await?;
     }
+    owner::take_all(&tx, owner).await?;
 
     // 4. The mark that lets a later run finish the cleanup, never redo the merge.
     tx.batch_execute(&format!(

@@ -5,6 +5,7 @@ mod common;
 
 use common::{
     add_version, first_difference, missing_rows, repo_head, Cluster, Host1407, MigrationsDir,
+    LAYOUTS_1407,
 };
 
 const DB: &str = "asterisk";
@@ -47,10 +48,31 @@ fn assert_parity_with_fresh(upgraded: &Cluster) {
     assert_eq!(a.len(), b.len(), "same tables");
 }
 
+/// Objects of the user schemas (and the database) not owned by asterisk.
+const NOT_OWNED_BY_ASTERISK: &str = "SELECT count(*) FROM ( \
+      SELECT datdba AS owner FROM pg_database WHERE datname = current_database() \
+      UNION ALL SELECT relowner FROM pg_class WHERE relnamespace = 'public'::regnamespace \
+      UNION ALL SELECT typowner FROM pg_type WHERE typnamespace = 'public'::regnamespace \
+      UNION ALL SELECT proowner FROM pg_proc WHERE pronamespace = 'public'::regnamespace \
+    ) o WHERE pg_get_userbyid(owner) <> 'asterisk'";
+
 #[test]
 fn upgraded_1407_host_matches_a_fresh_install() {
+    upgraded_host_matches_a_fresh_install("superuser-owned");
+}
+
+#[test]
+fn upgraded_role_owned_1407_host_matches_a_fresh_install() {
+    upgraded_host_matches_a_fresh_install("role-owned");
+}
+
+fn upgraded_host_matches_a_fresh_install(layout: &str) {
+    assert!(LAYOUTS_1407.contains(&layout));
     let c = Cluster::start();
-    c.make_1407_host(Host1407::default());
+    c.make_1407_host(Host1407 {
+        layout,
+        ..Default::default()
+    });
     let r = c.run("xivo-check-db", &[], None);
     r.assert_code(1);
     assert!(
@@ -83,9 +105,9 @@ fn upgraded_1407_host_matches_a_fresh_install() {
     );
     c.run("xivo-check-db", &[], None).assert_code(0);
     assert_eq!(
-        c.psql(DB, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) <> 'asterisk'"),
+        c.psql(DB, NOT_OWNED_BY_ASTERISK),
         "0",
-        "every object owned by asterisk"
+        "{layout}: every object owned by asterisk"
     );
     assert_parity_with_fresh(&c);
     // Running it again changes nothing.
@@ -140,9 +162,19 @@ fn queue_log_pruned_by_the_administrator_upgrades() {
 
 #[test]
 fn no_row_is_lost() {
+    no_row_is_lost_from("superuser-owned");
+}
+
+#[test]
+fn no_row_is_lost_from_a_role_owned_host() {
+    no_row_is_lost_from("role-owned");
+}
+
+fn no_row_is_lost_from(layout: &str) {
     let c = Cluster::start();
     c.make_1407_host(Host1407 {
         level: "merge-point",
+        layout,
         fill: true,
         queue_log_rows: 20_000,
         ..Default::default()
@@ -158,6 +190,7 @@ fn no_row_is_lost() {
         .sum();
     assert!(total > 30_000, "a realistic fixture ({total} rows)");
     c.run("xivo-update-db", &[], None).assert_code(0);
+    assert_eq!(c.psql(DB, NOT_OWNED_BY_ASTERISK), "0", "{layout}: owners");
     for (table, (columns, rows)) in before_a.iter().chain(before_x.iter()) {
         let after = c.rows_of(DB, table, columns);
         let missing = missing_rows(rows, &after);

@@ -1,5 +1,6 @@
 -- asterisk-191: online call recording switch for users.
--- Run in its own transaction after SET ROLE asterisk.
+-- 14.07 ran it as postgres; xivo-manage-db runs it as a superuser too, inside
+-- the upgrade's transaction (role asterisk holds grants, not the objects).
 
 ALTER TABLE userfeatures ADD COLUMN enableonlinerec INTEGER NOT NULL DEFAULT 0;
 

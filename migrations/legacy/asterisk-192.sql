@@ -1,6 +1,7 @@
 -- asterisk-192: function keys pointing to a queue; index for the
 -- call-on-queue statistics per period.
--- Run in its own transaction after SET ROLE asterisk.
+-- 14.07 ran it as postgres; xivo-manage-db runs it as a superuser too, inside
+-- the upgrade's transaction (role asterisk holds grants, not the objects).
 
 INSERT INTO func_key_destination_type (id, name) VALUES (3, 'queue');
 
@@ -15,5 +16,7 @@ CREATE TABLE func_key_dest_queue (
     CONSTRAINT func_key_dest_queue_queue_id_fkey FOREIGN KEY (queue_id)
         REFERENCES queuefeatures (id)
 );
+
+GRANT ALL ON func_key_dest_queue TO asterisk;
 
 CREATE INDEX stat_call_on_queue__idx__time ON stat_call_on_queue ("time");

@@ -1,11 +1,12 @@
 -- asterisk-193: give queue_log a primary key.
--- Run in its own transaction after SET ROLE asterisk.
+-- 14.07 ran it as postgres; xivo-manage-db runs it as a superuser too, inside
+-- the upgrade's transaction (role asterisk holds grants, not the objects).
 --
 -- The 14.08 upgrade notes let the administrator do this beforehand, as
 -- superuser, while XiVO runs:
 --   ALTER TABLE queue_log ADD COLUMN id SERIAL PRIMARY KEY;
 --   GRANT ALL ON SEQUENCE queue_log_id_seq TO asterisk;
--- in which case the column, its sequence (owned by the table owner, asterisk)
+-- in which case the column, its sequence (owned by the table's owner)
 -- and queue_log_pkey already exist and their ids are kept. Otherwise this is
 -- exactly that statement: one rewrite of queue_log, one index build, nothing
 -- more (queue_log may hold millions of rows). Rows pruned beforehand

@@ -1,5 +1,6 @@
 -- xivo-121: fallback SMTP relay.
--- Run in its own transaction after SET ROLE xivo.
+-- 14.07 ran it as postgres; xivo-manage-db runs it as a superuser too, inside
+-- the upgrade's transaction (role xivo holds grants, not the objects).
 
 ALTER TABLE mail ADD COLUMN fallback_relayhost VARCHAR(255);
 

@@ -1,6 +1,7 @@
 -- xivo-122: reject impossible LDAP ports; provisioning REST API listens on
 -- the loopback by default.
--- Run in its own transaction after SET ROLE xivo.
+-- 14.07 ran it as postgres; xivo-manage-db runs it as a superuser too, inside
+-- the upgrade's transaction (role xivo holds grants, not the objects).
 
 UPDATE ldapserver SET port = 389 WHERE port <= 0 OR port >= 65536;
 

@@ -1,5 +1,6 @@
 -- xivo-123: session lookup by start time; XiVO directory definition.
--- Run in its own transaction after SET ROLE xivo.
+-- 14.07 ran it as postgres; xivo-manage-db runs it as a superuser too, inside
+-- the upgrade's transaction (role xivo holds grants, not the objects).
 
 CREATE INDEX session__idx__start ON session (start);
 

@@ -174,6 +174,8 @@ pub async fn pending_work(ctx: &Ctx, set: &MigrationSet) -> Result<Work, HookErr
 /// committed upgrade or of an unfinished snapshot are dropped. `Ready` and
 /// `Upgrading` records are left to `prepare` and `settle`, which judge them.
 pub async fn recover(ctx: &Ctx, postgres: &Client, services: &Services) -> Result<(), HookError> {
+    // Before any snapshot copies `xivo`: a killed merge left it closed.
+    crate::merge::reopen_legacy(&ctx.config, postgres).await?;
     let Some(mut record) = snapshot::load(&ctx.config)? else {
         return Ok(());
     };

@@ -1,20 +1,31 @@
-//! The schema of `xivo`, as `pg_dump --schema-only` writes it, cut into
-//! entries and split where PostgreSQL's own dump splits it: pre-data (types,
-//! functions, tables, sequences, views...) before the rows are copied,
-//! post-data (indexes, constraints, foreign keys, triggers, grants) after, so
-//! indexes are built once over the copied rows.
+//! The schema of `xivo`, as `pg_dump --schema-only --section=...` writes it
+//! (one dump for pre-data: types, functions, tables, sequences, views...;
+//! one for post-data: indexes, constraints, triggers), cut into pg_dump's own
+//! entries so that an error can name the object and an extension can be
+//! created by the superuser.
 //!
-//! Using pg_dump for the DDL means every object an administrator added to
-//! `xivo` moves too, with the server's own rendering of it.
+//! The text is never edited: no line is dropped, renamed or re-quoted, so a
+//! function body or a string literal that happens to hold a line starting
+//! with `--`, `\` or `GRANT` moves exactly as it is. Entries are byte ranges
+//! of the dump; running them in order runs the dump. The one exception is
+//! the pair of psql meta-commands pg_dump 15.14 and later put around the
+//! whole dump (`\restrict KEY` after the header comment, `\unrestrict KEY`
+//! as the last line): psql-only, they are cut at exactly those two places.
+//! Owners and privileges are not in the dump (`--no-owner`, `--no-acl`):
+//! the merge gives the objects to the owner role and re-grants from the
+//! catalog (`acl.rs`).
 
-/// One object of the dump.
+use std::ops::Range;
+
+/// One entry of the dump.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// e.g. "TABLE", "INDEX", "FK CONSTRAINT", "ACL".
+    /// pg_dump's Type field, e.g. "TABLE", "INDEX", "FK CONSTRAINT".
     pub kind: String,
-    /// e.g. "netiface" or "TABLE netiface" (pg_dump's Name field).
+    /// pg_dump's Name field, e.g. "netiface" or "TABLE netiface".
     pub name: String,
-    pub sql: String,
+    /// Where the entry is in [`Dump::text`], its header comment included.
+    pub range: Range<usize>,
 }
 
 impl Entry {
@@ -24,179 +35,171 @@ impl Entry {
     }
 }
 
-/// Types pg_dump puts in its post-data section.
-const POST_DATA: [&str; 12] = [
-    "INDEX",
-    "INDEX ATTACH",
-    "CONSTRAINT",
-    "FK CONSTRAINT",
-    "CHECK CONSTRAINT",
-    "TRIGGER",
-    "EVENT TRIGGER",
-    "RULE",
-    "POLICY",
-    "ROW SECURITY",
-    "STATISTICS",
-    "MATERIALIZED VIEW DATA",
-];
-
-/// The dump, parsed.
+/// One section of the dump.
 #[derive(Debug, Default)]
 pub struct Dump {
-    /// SET statements before the first object.
-    pub preamble: String,
-    pub pre_data: Vec<Entry>,
-    pub post_data: Vec<Entry>,
+    /// The SQL, exactly as pg_dump wrote it but for the `\restrict` pair.
+    pub text: String,
+    /// The entries in order; the text before the first one is the preamble
+    /// (the SET statements).
+    pub entries: Vec<Entry>,
 }
 
-/// Parse pg_dump's plain output. `from_role` is renamed to `to_role` in
-/// grants and default privileges (the role is about to be dropped; its
-/// objects now belong to `to_role`).
-pub fn parse(text: &str, from_role: &str, to_role: &str) -> Dump {
-    let mut dump = Dump::default();
-    let mut current: Option<Entry> = None;
-    let mut in_post = false;
-    let finish = |entry: Option<Entry>, dump: &mut Dump, in_post: &mut bool| {
-        if let Some(mut e) = entry {
-            e.sql = e.sql.trim().to_string();
-            if e.sql.is_empty() {
-                return;
-            }
-            if POST_DATA.contains(&e.kind.as_str()) {
-                *in_post = true;
-            }
-            if *in_post {
-                dump.post_data.push(e);
-            } else {
-                dump.pre_data.push(e);
-            }
+impl Dump {
+    /// The SET statements before the first entry (all of it when empty).
+    pub fn preamble(&self) -> &str {
+        let end = self
+            .entries
+            .first()
+            .map_or(self.text.len(), |e| e.range.start);
+        &self.text[..end]
+    }
+
+    /// The SQL of the entries `first..=last`, one contiguous piece of the dump.
+    pub fn sql(&self, entries: &[Entry]) -> &str {
+        match (entries.first(), entries.last()) {
+            (Some(a), Some(b)) => &self.text[a.range.start..b.range.end],
+            _ => "",
         }
-    };
-    for line in text.lines() {
-        if let Some(header) = line.strip_prefix("-- Name: ") {
-            finish(current.take(), &mut dump, &mut in_post);
-            let name = header
-                .split("; Type: ")
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            let kind = header
-                .split("; Type: ")
-                .nth(1)
-                .and_then(|r| r.split("; Schema: ").next())
-                .unwrap_or_default()
-                .to_string();
-            current = Some(Entry {
-                kind,
-                name,
-                sql: String::new(),
-            });
+    }
+}
+
+/// Parse pg_dump's plain output. Fails when the `\restrict` line has no
+/// matching `\unrestrict` at the end (a truncated dump).
+pub fn parse(raw: &str) -> Result<Dump, String> {
+    let text = strip_restrict(raw)?;
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut offset = 0usize;
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut starts = Vec::with_capacity(lines.len());
+    for l in &lines {
+        starts.push(offset);
+        offset += l.len();
+    }
+    for i in 0..lines.len() {
+        // pg_dump's header of every entry: "--", "-- Name: ...; Type: ...;
+        // Schema: ...; Owner: ...", "--".
+        if i + 2 >= lines.len() || lines[i].trim_end() != "--" || lines[i + 2].trim_end() != "--" {
             continue;
         }
-        // Comments, and psql's \restrict / \unrestrict (pg_dump 15.14+):
-        // we run the SQL ourselves, not through psql.
-        if line.starts_with("--") || line.starts_with('\\') {
+        let Some(header) = lines[i + 1].trim_end().strip_prefix("-- Name: ") else {
             continue;
-        }
-        let line = if is_privilege_statement(line) {
-            rename_role(line, from_role, to_role)
-        } else {
-            line.to_string()
         };
-        match current.as_mut() {
-            Some(e) => {
-                e.sql.push_str(&line);
-                e.sql.push('\n');
-            }
-            None => {
-                if !line.trim().is_empty() {
-                    dump.preamble.push_str(&line);
-                    dump.preamble.push('\n');
-                }
-            }
+        let Some((name, rest)) = header.split_once("; Type: ") else {
+            continue;
+        };
+        let Some((kind, _)) = rest.split_once("; Schema: ") else {
+            continue;
+        };
+        if let Some(prev) = entries.last_mut() {
+            prev.range.end = starts[i];
         }
+        entries.push(Entry {
+            kind: kind.to_string(),
+            name: name.to_string(),
+            range: starts[i]..text.len(),
+        });
     }
-    finish(current.take(), &mut dump, &mut in_post);
-    dump
+    Ok(Dump { text, entries })
 }
 
-fn is_privilege_statement(line: &str) -> bool {
-    let l = line.trim_start();
-    l.starts_with("GRANT ")
-        || l.starts_with("REVOKE ")
-        || l.starts_with("ALTER DEFAULT PRIVILEGES ")
-}
-
-/// Replace the role name where it stands as a whole token (grantee lists,
-/// FOR ROLE), never inside a qualified object name.
-fn rename_role(line: &str, from: &str, to: &str) -> String {
-    let quoted_from = format!("\"{from}\"");
-    let mut out = String::with_capacity(line.len());
-    let mut token = String::new();
-    let flush = |token: &mut String, out: &mut String| {
-        if token == from || *token == quoted_from {
-            out.push_str(to);
-        } else {
-            out.push_str(token);
+/// Cut the `\restrict KEY` line that pg_dump 15.14+ writes after its header
+/// comment and the `\unrestrict KEY` line it ends with; nothing else.
+fn strip_restrict(raw: &str) -> Result<String, String> {
+    let mut offset = 0usize;
+    for line in raw.split_inclusive('\n') {
+        let l = line.trim_end();
+        if l.is_empty() || l.starts_with("--") {
+            offset += line.len();
+            continue;
         }
-        token.clear();
-    };
-    for c in line.chars() {
-        if c.is_whitespace() || c == ',' || c == ';' {
-            flush(&mut token, &mut out);
-            out.push(c);
-        } else {
-            token.push(c);
+        let Some(key) = l.strip_prefix("\\restrict ") else {
+            // The first statement is SQL: a dump without the pair.
+            return Ok(raw.to_string());
+        };
+        let closing = format!("\\unrestrict {key}");
+        let body = &raw[offset + line.len()..];
+        let trimmed = body.trim_end();
+        let Some(before) = trimmed.strip_suffix(closing.as_str()) else {
+            return Err(
+                "pg_dump's output does not end with its \\unrestrict line: it is truncated".into(),
+            );
+        };
+        if !(before.is_empty() || before.ends_with('\n')) {
+            return Err(
+                "pg_dump's output does not end with its \\unrestrict line: it is truncated".into(),
+            );
         }
+        return Ok(format!("{}{before}", &raw[..offset]));
     }
-    flush(&mut token, &mut out);
-    out
+    Ok(raw.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const DUMP: &str = "--\n-- PostgreSQL database dump\n--\n\n\\restrict AbC123\n\nSET statement_timeout = 0;\n\
+    const BODY: &str = "CREATE FUNCTION public.f() RETURNS text LANGUAGE plpgsql AS $$\nBEGIN\n-- kept\n\\N\nGRANT ALL ON x TO xivo;\n--\n-- Name: fake; Type: EXTENSION; Schema: -; Owner: -\n--\nRETURN 'a\n--\n\\unrestrict AbC123\nb';\nEND\n$$;\n";
+
+    fn dump() -> String {
+        format!(
+            "--\n-- PostgreSQL database dump\n--\n\n\\restrict AbC123\n\n-- Dumped by pg_dump\n\nSET statement_timeout = 0;\n\
 SELECT pg_catalog.set_config('search_path', '', false);\n\n\
 --\n-- Name: netiface_type; Type: TYPE; Schema: public; Owner: -\n--\n\nCREATE TYPE public.netiface_type AS ENUM (\n    'iface'\n);\n\n\
+--\n-- Name: f(); Type: FUNCTION; Schema: public; Owner: -\n--\n\n{BODY}\n\
 --\n-- Name: netiface; Type: TABLE; Schema: public; Owner: -\n--\n\nCREATE TABLE public.netiface (\n    id integer NOT NULL\n);\n\n\
---\n-- Name: TABLE netiface; Type: COMMENT; Schema: public; Owner: -\n--\n\nCOMMENT ON TABLE public.netiface IS 'x';\n\n\
---\n-- Name: netiface netiface_pkey; Type: CONSTRAINT; Schema: public; Owner: -\n--\n\nALTER TABLE ONLY public.netiface\n    ADD CONSTRAINT netiface_pkey PRIMARY KEY (id);\n\n\
---\n-- Name: INDEX netiface_pkey; Type: COMMENT; Schema: public; Owner: -\n--\n\nCOMMENT ON INDEX public.netiface_pkey IS 'y';\n\n\
---\n-- Name: TABLE netiface; Type: ACL; Schema: public; Owner: -\n--\n\nREVOKE ALL ON TABLE public.netiface FROM xivo;\nGRANT SELECT ON TABLE public.netiface TO reader, xivo;\n\n\
---\n-- Name: DEFAULT PRIVILEGES FOR TABLES; Type: DEFAULT ACL; Schema: public; Owner: -\n--\n\n\
-ALTER DEFAULT PRIVILEGES FOR ROLE xivo IN SCHEMA public GRANT SELECT ON TABLES TO \"xivo\";\n\n\\unrestrict AbC123\n";
-
-    #[test]
-    fn splits_like_pg_dump_sections() {
-        let d = parse(DUMP, "xivo", "asterisk");
-        assert!(d.preamble.contains("SET statement_timeout") && !d.preamble.contains("restrict"));
-        let kinds: Vec<&str> = d.pre_data.iter().map(|e| e.kind.as_str()).collect();
-        assert_eq!(kinds, ["TYPE", "TABLE", "COMMENT"]);
-        let kinds: Vec<&str> = d.post_data.iter().map(|e| e.kind.as_str()).collect();
-        assert_eq!(kinds, ["CONSTRAINT", "COMMENT", "ACL", "DEFAULT ACL"]);
-        assert!(d.pre_data[1]
-            .sql
-            .starts_with("CREATE TABLE public.netiface ("));
+--\n-- Name: TABLE netiface; Type: COMMENT; Schema: public; Owner: -\n--\n\nCOMMENT ON TABLE public.netiface IS 'x\n-- y\nGRANT z';\n\n\
+--\n-- PostgreSQL database dump complete\n--\n\n\\unrestrict AbC123\n\n"
+        )
     }
 
     #[test]
-    fn renames_the_dropped_role_in_grants_only() {
-        let d = parse(DUMP, "xivo", "asterisk");
-        let acl = &d.post_data[2].sql;
+    fn cuts_only_the_restrict_pair() {
+        let raw = dump();
+        let d = parse(&raw).expect("parses");
+        let expected =
+            raw.replacen("\\restrict AbC123\n", "", 1)
+                .replacen("\\unrestrict AbC123\n\n", "", 1);
+        assert_eq!(d.text, expected);
+        assert!(d.text.contains(BODY), "the function body is untouched");
         assert!(
-            acl.contains("FROM asterisk;") && acl.contains("TO reader, asterisk;"),
-            "{acl}"
+            d.text.contains("IS 'x\n-- y\nGRANT z';"),
+            "literal untouched"
         );
-        let def = &d.post_data[3].sql;
-        assert!(
-            def.contains("FOR ROLE asterisk IN SCHEMA public") && def.ends_with("TO asterisk;"),
-            "{def}"
+        assert!(!d.text.contains("\\restrict") && d.text.contains("\\unrestrict AbC123\nb'"));
+    }
+
+    #[test]
+    fn entries_cover_the_dump_exactly() {
+        let d = parse(&dump()).expect("parses");
+        let kinds: Vec<&str> = d.entries.iter().map(|e| e.kind.as_str()).collect();
+        // The header inside the function body is seen as an entry too: the
+        // text is the same, only the cut differs.
+        assert_eq!(kinds, ["TYPE", "FUNCTION", "EXTENSION", "TABLE", "COMMENT"]);
+        assert!(d.preamble().contains("SET statement_timeout") && !d.preamble().contains("CREATE"));
+        let mut joined = d.preamble().to_string();
+        joined.push_str(d.sql(&d.entries));
+        assert_eq!(joined, d.text);
+        assert_eq!(d.sql(&d.entries[3..4]).matches("CREATE TABLE").count(), 1);
+        assert_eq!(d.entries[4].name, "TABLE netiface");
+    }
+
+    #[test]
+    fn a_dump_without_the_pair_is_kept_whole() {
+        let raw = dump().replacen("\\restrict AbC123\n", "", 1).replacen(
+            "\\unrestrict AbC123\n\n",
+            "",
+            1,
         );
-        assert_eq!(
-            rename_role("GRANT ALL ON TABLE public.xivo TO xivo;", "xivo", "a"),
-            "GRANT ALL ON TABLE public.xivo TO a;"
-        );
+        assert_eq!(parse(&raw).expect("parses").text, raw);
+    }
+
+    #[test]
+    fn a_truncated_dump_is_refused() {
+        let raw = dump();
+        let cut = &raw[..raw
+            .find("-- PostgreSQL database dump complete")
+            .expect("trailer")];
+        assert!(parse(cut).expect_err("truncated").contains("truncated"));
     }
 }

@@ -523,15 +523,22 @@ impl Cluster {
 /// Options of `scripts/make-1407-host`.
 pub struct Host1407<'a> {
     pub level: &'a str,
+    /// `superuser-owned` (what a real 14.07 host has: objects owned by the
+    /// superuser, roles holding grants) or `role-owned`.
+    pub layout: &'a str,
     pub fill: bool,
     pub queue_log_rows: u64,
     pub extra: &'a [&'a str],
 }
 
+/// Both layouts of a 14.07 host (docs/1407-layout.md).
+pub const LAYOUTS_1407: [&str; 2] = ["superuser-owned", "role-owned"];
+
 impl Default for Host1407<'_> {
     fn default() -> Self {
         Host1407 {
             level: "oldest",
+            layout: "superuser-owned",
             fill: false,
             queue_log_rows: 0,
             extra: &[],
@@ -553,7 +560,8 @@ impl Cluster {
         ]);
         c.arg("--state-dir")
             .arg(self.state_dir())
-            .args(["--level", opts.level]);
+            .args(["--level", opts.level])
+            .args(["--layout", opts.layout]);
         if opts.fill {
             c.arg("--fill")
                 .args(["--queue-log-rows", &opts.queue_log_rows.to_string()]);

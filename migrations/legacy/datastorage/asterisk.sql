@@ -1,9 +1,10 @@
 -- XiVO 14.07 database `asterisk`, schema and default data at asterisk-190
 -- (the oldest level xivo-manage-db 14.08 upgrades from; see asterisk-last).
 --
--- Used to build test fixtures of the old two-database system: run with
---   psql -v ON_ERROR_STOP=1 -U asterisk -d asterisk -f asterisk.sql
--- onto an empty database `asterisk` owned by role asterisk.
+-- Used to build test fixtures of the old two-database system. 14.07 ran it
+-- as postgres (`su - postgres -c psql`) onto an empty database `asterisk`
+-- owned by role asterisk: every object belongs to postgres and role asterisk
+-- holds the grants at the end of this file (docs/1407-layout.md).
 -- Then asterisk-191.sql and later bring it to the 14.08 merge point.
 
 -- ---------------------------------------------------------------- enum types
@@ -1171,3 +1172,8 @@ INSERT INTO staticsip (cat_metric, var_metric, commented, filename, category, va
     (0, 0, 0, 'sip.conf', 'general', 'language', 'en_US'),
     (0, 0, 0, 'sip.conf', 'general', 'vmexten', '*98'),
     (0, 0, 0, 'sip.conf', 'general', 'transport', 'udp');
+
+-- 14.07 created everything above as postgres; the daemons connect as
+-- asterisk, which gets its rights here.
+GRANT ALL ON ALL TABLES IN SCHEMA public TO asterisk;
+GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO asterisk;

@@ -1,9 +1,10 @@
 -- XiVO 14.07 database `xivo`, schema and default data at xivo-120
 -- (the oldest level xivo-manage-db 14.08 upgrades from; see xivo-last).
 --
--- Used to build test fixtures of the old two-database system: run with
---   psql -v ON_ERROR_STOP=1 -U xivo -d xivo -f xivo.sql
--- onto an empty database `xivo` owned by role xivo.
+-- Used to build test fixtures of the old two-database system. 14.07 ran it
+-- as postgres (`su - postgres -c psql`) onto an empty database `xivo` owned by
+-- role xivo: every object belongs to postgres and role xivo holds the grants
+-- at the end of this file (docs/1407-layout.md).
 -- Then xivo-121.sql and later bring it to the 14.08 merge point, where all of
 -- it moves into database `asterisk`.
 
@@ -363,3 +364,8 @@ INSERT INTO mail VALUES (DEFAULT, '', 'xivo-clients.proformatique.com', '', '');
 INSERT INTO monitoring VALUES (DEFAULT, 0, NULL, NULL, NULL);
 
 INSERT INTO provisioning VALUES (DEFAULT, '', '', 'admin', 'admin', 0, 8666, 8667, 0, 0);
+
+-- 14.07 created everything above as postgres; the web interface connects as
+-- xivo, which gets its rights here.
+GRANT ALL ON ALL TABLES IN SCHEMA public TO xivo;
+GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO xivo;
