@@ -5,13 +5,14 @@
 //! changes there: the remaining `asterisk-NNN` scripts, the objects of `xivo`
 //! (DDL from `pg_dump --schema-only`: pre-data, rows by COPY, post-data), the
 //! sequence values, the remaining `xivo-NNN` scripts (run on the merged
-//! tables), the baseline stamp and the later versions, and a mark on database
-//! `xivo` saying it was merged. A failure before the commit leaves
-//! `asterisk`, `xivo`, the roles and the state files as they were. What
-//! cannot be transactional (dropping `xivo` and its role, removing the state
-//! files) runs after the commit in `finish_cleanup`, which only drops a
-//! `xivo` carrying the mark, so a run killed after the commit is finished by
-//! the next one, never redone.
+//! tables), the baseline stamp and the first transactional segment of the
+//! later versions (the rest runs after the commit, in the graph's order), and
+//! a mark on database `xivo` saying it was merged. A failure before the
+//! commit leaves `asterisk`, `xivo`, the roles and the state files as they
+//! were. What cannot be transactional (dropping `xivo` and its role,
+//! removing the state files) runs after the commit in `finish_cleanup`, which
+//! only drops a `xivo` carrying the mark, so a run killed after the commit is
+//! finished by the next one, never redone.
 //!
 //! While the merge runs, `xivo` refuses new connections (CONNECTION LIMIT 0;
 //! superusers, i.e. us and pg_dump, are exempt) and every other session on it
@@ -110,9 +111,9 @@ struct Plan {
 }
 
 /// Upgrade a 14.07 host to head: remaining asterisk scripts, the merge,
-/// remaining xivo scripts, baseline stamp and every version, in one
-/// transaction; then the cleanup. The caller holds the run lock and has
-/// validated `levels`.
+/// remaining xivo scripts, baseline stamp and the first transactional
+/// segment of the versions, in one transaction; then the cleanup and the
+/// other versions. The caller holds the run lock and has validated `levels`.
 pub async fn upgrade_legacy(
     config: &Config,
     admin: &Admin,
@@ -173,20 +174,19 @@ pub async fn upgrade_legacy(
     log::info!(
         "merge committed in {:.1} s: '{db}' is at {}",
         started.elapsed().as_secs_f64(),
-        set.head()
+        migrations::current_revisions(&target)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .join(", ")
     );
     drop(source);
     drop(monitor);
     drop(postgres);
     finish_cleanup(config, admin).await?;
-    // Non-transactional versions, each alone after the commit.
-    let rest = migrations::run(
-        &mut target,
-        set,
-        &config.db_owner,
-        &[set.head().to_string()],
-    )
-    .await?;
+    // The versions after the first transactional segment, in order.
+    let rest = migrations::run(&mut target, set, &config.db_owner).await?;
     report.applied.extend(rest.applied);
     Ok(report)
 }
@@ -660,12 +660,10 @@ async fn merge_in_transaction(
     .await
     .map_err(|e| pg::query_error(format!("marking '{LEGACY_DB_NAME}' as merged"), &e))?;
 
-    // 5. The new system: stamp the baseline, apply the versions.
-    let baseline = set.baseline();
-    migrations::stamp(&tx, set, baseline).await?;
-    let (transactional, _) =
-        set.plan_split(&[baseline.revision().to_string()], &Default::default())?;
-    let staged = migrations::run_in_transaction(&tx, set, &transactional, report).await?;
+    // 5. The new system: stamp the baseline, apply the first transactional
+    // segment of the versions (the rest runs after the commit, in order).
+    migrations::stamp(&tx, set, set.baseline()).await?;
+    let staged = migrations::run_in_transaction(&tx, set, report).await?;
     tx.commit()
         .await
         .map_err(|e| pg::query_error("committing the upgrade", &e))?;
