@@ -186,9 +186,7 @@ pub async fn upgrade_legacy(
     drop(postgres);
     finish_cleanup(config, admin).await?;
     // The versions after the first transactional segment, in order.
-    let rest = migrations::run(&mut target, set, &config.db_owner).await?;
-    report.applied.extend(rest.applied);
-    Ok(report)
+    Ok(migrations::run(&mut target, set, &config.db_owner, report).await?)
 }
 
 async fn plan(

@@ -91,8 +91,7 @@ pub async fn init(config: &Config, admin: &Admin, set: &MigrationSet) -> Result<
             .map_err(|e| pg::query_error(format!("committing the schema of '{db}'"), &e))?;
         report.applied.extend(staged);
     }
-    let rest = migrations::run(&mut client, set, owner).await?;
-    report.applied.extend(rest.applied);
+    let report = migrations::run(&mut client, set, owner, report).await?;
     log::info!("database '{db}' provisioned at revision {}", set.head());
     Ok(report)
 }

@@ -73,7 +73,7 @@ pub async fn update_locked(
                 set.head()
             );
             Ok(Outcome::Upgraded(
-                migrations::run(&mut client, set, &config.db_owner).await?,
+                migrations::run(&mut client, set, &config.db_owner, Report::default()).await?,
             ))
         }
         Contents::Legacy => {

@@ -244,6 +244,15 @@ fn a_run_stopped_between_segments_never_names_an_unapplied_revision() {
             !applied.contains(rev),
             "{rev} failed yet is recorded: {applied:?}"
         );
+        // The error says what the run had committed before the failure.
+        if !applied.is_empty() {
+            let committed = format!("(already committed before it: {})", applied.join(", "));
+            assert!(
+                r.stderr.contains(&committed),
+                "{rev}: {committed}: {}",
+                r.stderr
+            );
+        }
         assert_version_names_only_applied(&c, &graph);
         assert_dependency_order(&graph, &applied);
         if has_version_table(&c) {
@@ -291,6 +300,9 @@ fn a_14_07_upgrade_stopped_between_segments_never_names_an_unapplied_revision() 
     );
     let applied = history(&c);
     assert!(!applied.contains(&alone), "{applied:?}");
+    // What the merge's transaction committed (after the stamped baseline).
+    let committed = format!("(already committed before it: {})", applied[1..].join(", "));
+    assert!(r.stderr.contains(&committed), "{committed}: {}", r.stderr);
     assert_version_names_only_applied(&c, &graph);
     assert_dependency_order(&graph, &applied);
     assert_behind(&c, &head);

@@ -343,16 +343,19 @@ pub async fn recorded_revisions(client: &Client) -> Result<BTreeSet<String>, PgE
 /// one alone, then recorded with the `alembic_version` update. Those must be
 /// idempotent (`IF NOT EXISTS`): a run interrupted between one and its record
 /// re-runs it. Where it starts is read from the database, so a run stopped
-/// between two segments is finished by the next.
+/// between two segments is finished by the next. `committed` is what the
+/// caller committed before (the first segment, in its own transaction): the
+/// returned report, and a failure's, start from it.
 pub async fn run(
     client: &mut Client,
     set: &MigrationSet,
     owner: &str,
+    committed: Report,
 ) -> Result<Report, MigrationError> {
     let current = current_revisions(client).await?.unwrap_or_default();
     let recorded = recorded_revisions(client).await?;
     let plan = set.plan(&current, &recorded)?;
-    let mut report = Report::default();
+    let mut report = committed;
     if plan.is_empty() {
         return Ok(report);
     }
