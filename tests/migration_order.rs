@@ -438,3 +438,97 @@ fn the_hooks_see_an_intermediate_revision_as_pending_work() {
     assert_at_head_in_order(&h.c, &graph, &head);
     assert!(h.snapshots().is_empty());
 }
+
+/// SIGKILL while a non-transactional migration runs, right after a
+/// transactional segment committed: the database names only that segment,
+/// is behind, and the next run finishes the rest in order.
+#[test]
+fn a_run_killed_between_segments_never_names_an_unapplied_revision() {
+    let c = Cluster::start();
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let dir = MigrationsDir::copy_of_repo();
+    common::add_version(
+        &dir.path,
+        "4111ed000001",
+        &repo_head(),
+        "CREATE TABLE kill_probe (id integer NOT NULL);",
+    );
+    // Sleeps only while the test asks it to (a database setting), so the
+    // run after the kill goes straight through.
+    add_alone(
+        &dir.path,
+        "4111ed000002",
+        "4111ed000001",
+        "SELECT pg_sleep(coalesce(nullif(current_setting('xmdb_test.sleep', true), ''), '0')::float);",
+    );
+    common::add_version(
+        &dir.path,
+        "4111ed000003",
+        "4111ed000002",
+        "ALTER TABLE kill_probe ADD PRIMARY KEY (id);",
+    );
+    let graph = graph_of(&dir.path);
+    c.psql(
+        "postgres",
+        "ALTER DATABASE asterisk SET xmdb_test.sleep = '120'",
+    );
+    let mut child = c
+        .cmd("xivo-update-db")
+        .env("XIVO_MANAGE_DB_DANGEROUS_MIGRATIONS_DIR", &dir.path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn xivo-update-db");
+    let sleeping =
+        "SELECT pid FROM pg_stat_activity WHERE datname = 'asterisk' AND wait_event = 'PgSleep'";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let pid = loop {
+        let pid = c.psql("postgres", sleeping);
+        if !pid.is_empty() {
+            break pid;
+        }
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "xivo-update-db ended before the slow migration ran"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the slow migration never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reap");
+    c.psql(
+        "postgres",
+        &format!("SELECT pg_terminate_backend({pid}, 10000)"),
+    );
+    c.psql("postgres", "ALTER DATABASE asterisk RESET xmdb_test.sleep");
+
+    assert_eq!(c.revisions(DB), "4111ed000001");
+    let applied = history(&c);
+    assert!(
+        !applied.contains(&"4111ed000002".to_string()),
+        "{applied:?}"
+    );
+    assert_version_names_only_applied(&c, &graph);
+    assert_dependency_order(&graph, &applied);
+    let check = c.run("xivo-check-db", &[], Some(&dir.path));
+    check.assert_code(1);
+    assert!(
+        check
+            .stdout
+            .contains("NOK (current revision is 4111ed000001, head is 4111ed000003)"),
+        "{}",
+        check.stdout
+    );
+    c.run("xivo-update-db", &[], Some(&dir.path)).assert_code(0);
+    assert_at_head_in_order(&c, &graph, "4111ed000003");
+    assert_eq!(
+        c.psql(
+            DB,
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'kill_probe'::regclass"
+        ),
+        "PRIMARY KEY (id)"
+    );
+}
