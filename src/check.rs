@@ -79,8 +79,9 @@ pub async fn check(config: &Config, admin: &Admin, set: &MigrationSet) -> Result
         Contents::Versioned(current) => {
             let history = migrations::applied_history(&client).await?;
             let recorded = history.iter().map(|(r, _)| r.clone()).collect();
-            let (transactional, alone) = set.plan_split(&current, &recorded)?;
-            if !transactional.is_empty() || !alone.is_empty() {
+            // Behind as long as anything is pending, at an intermediate
+            // head set (a run stopped between two segments) too.
+            if !set.plan(&current, &recorded)?.is_empty() {
                 return Ok(Status::Behind {
                     current,
                     head: set.head().to_string(),

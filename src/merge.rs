@@ -6,12 +6,14 @@
 //! (DDL from `pg_dump --schema-only`: pre-data, rows by COPY, post-data), the
 //! sequence values, the privileges, the remaining `xivo-NNN` scripts (run on
 //! the merged tables), every object given to the owner role, the baseline
-//! stamp and the later versions, and a mark on database `xivo` saying it was
-//! merged. A failure before the commit leaves `asterisk`, `xivo`, the roles
-//! and the state files as they were. What cannot be transactional (dropping
-//! `xivo` and its role, removing the state files) runs after the commit in
-//! `finish_cleanup`, which only drops a `xivo` carrying the mark, so a run
-//! killed after the commit is finished by the next one, never redone.
+//! stamp and the first transactional segment of the later versions (the rest
+//! runs after the commit, in the graph's order), and a mark on database
+//! `xivo` saying it was merged. A failure before the commit leaves
+//! `asterisk`, `xivo`, the roles and the state files as they were. What
+//! cannot be transactional (dropping `xivo` and its role, removing the state
+//! files) runs after the commit in `finish_cleanup`, which only drops a
+//! `xivo` carrying the mark, so a run killed after the commit is finished by
+//! the next one, never redone.
 //!
 //! The numbered scripts run as the superuser, with the rights 14.07 gave
 //! them (it ran them as postgres, which owns every object of a real 14.07
@@ -135,9 +137,9 @@ struct Schema {
 }
 
 /// Upgrade a 14.07 host to head: remaining asterisk scripts, the merge,
-/// remaining xivo scripts, baseline stamp and every version, in one
-/// transaction; then the cleanup. The caller holds the run lock and has
-/// validated `levels`.
+/// remaining xivo scripts, baseline stamp and the first transactional
+/// segment of the versions, in one transaction; then the cleanup and the
+/// other versions. The caller holds the run lock and has validated `levels`.
 pub async fn upgrade_legacy(
     config: &Config,
     admin: &Admin,
@@ -205,22 +207,19 @@ pub async fn upgrade_legacy(
     log::info!(
         "merge committed in {:.1} s: '{db}' is at {}",
         started.elapsed().as_secs_f64(),
-        set.head()
+        migrations::current_revisions(&target)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .join(", ")
     );
     drop(source);
     drop(monitor);
     drop(postgres);
     finish_cleanup(config, admin).await?;
-    // Non-transactional versions, each alone after the commit.
-    let rest = migrations::run(
-        &mut target,
-        set,
-        &config.db_owner,
-        &[set.head().to_string()],
-    )
-    .await?;
-    report.applied.extend(rest.applied);
-    Ok(report)
+    // The versions after the first transactional segment, in order.
+    Ok(migrations::run(&mut target, set, &config.db_owner, report).await?)
 }
 
 /// End what an interrupted merge left running (its sessions, so that the
@@ -682,12 +681,10 @@ async fn merge_in_transaction(
     .await
     .map_err(|e| pg::query_error(format!("marking '{LEGACY_DB_NAME}' as merged"), &e))?;
 
-    // 5. The new system: stamp the baseline, apply the versions.
-    let baseline = set.baseline();
-    migrations::stamp(&tx, set, baseline).await?;
-    let (transactional, _) =
-        set.plan_split(&[baseline.revision().to_string()], &Default::default())?;
-    let staged = migrations::run_in_transaction(&tx, set, &transactional, report).await?;
+    // 5. The new system: stamp the baseline, apply the first transactional
+    // segment of the versions (the rest runs after the commit, in order).
+    migrations::stamp(&tx, set, set.baseline()).await?;
+    let staged = migrations::run_in_transaction(&tx, set, report).await?;
     tx.commit()
         .await
         .map_err(|e| pg::query_error("committing the upgrade", &e))?;

@@ -72,12 +72,12 @@ pub async fn init(config: &Config, admin: &Admin, set: &MigrationSet) -> Result<
     }
     drop(postgres);
     let mut client = admin.connect(db).await?;
-    let recorded = Default::default();
-    let (transactional, _) = set.plan_split(&[], &recorded)?;
     let mut report = Report::default();
     {
+        // The baseline and the transactional migrations that follow it
+        // commit with the grants; the rest runs after, in order.
         let tx = migrations::begin_as(&mut client, owner).await?;
-        let staged = migrations::run_in_transaction(&tx, set, &transactional, &report).await?;
+        let staged = migrations::run_in_transaction(&tx, set, &report).await?;
         let q = quote_ident(owner);
         tx.batch_execute(&format!(
             "GRANT ALL ON ALL TABLES IN SCHEMA public TO {q};\n\
@@ -91,9 +91,7 @@ pub async fn init(config: &Config, admin: &Admin, set: &MigrationSet) -> Result<
             .map_err(|e| pg::query_error(format!("committing the schema of '{db}'"), &e))?;
         report.applied.extend(staged);
     }
-    // The non-transactional migrations, each alone after the commit.
-    let rest = migrations::run(&mut client, set, owner, &[set.head().to_string()]).await?;
-    report.applied.extend(rest.applied);
+    let report = migrations::run(&mut client, set, owner, report).await?;
     log::info!("database '{db}' provisioned at revision {}", set.head());
     Ok(report)
 }

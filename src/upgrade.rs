@@ -132,8 +132,8 @@ pub async fn update_locked(
                 )));
             }
             let recorded = migrations::recorded_revisions(&client).await?;
-            let (transactional, alone) = set.plan_split(&current, &recorded)?;
-            let pending = transactional.len() + alone.len();
+            let plan = set.plan(&current, &recorded)?;
+            let pending = plan.len();
             if pending == 0 {
                 log::info!("database '{db}' is at head {}", set.head());
                 return Ok(Outcome::AlreadyAtHead);
@@ -145,7 +145,7 @@ pub async fn update_locked(
                 set.head()
             );
             Ok(Outcome::Upgraded(
-                migrations::run(&mut client, set, &config.db_owner, &current).await?,
+                migrations::run(&mut client, set, &config.db_owner, Report::default()).await?,
             ))
         }
         Contents::Legacy => {

@@ -272,8 +272,25 @@ fn a_failure_late_in_the_upgrade_leaves_the_14_07_host_as_it_was() {
     let a = c.fingerprint(DB);
     let x = c.fingerprint("xivo");
     let states = (c.state_file("asterisk-last"), c.state_file("xivo-last"));
+    // The failing migration sits in the first transactional segment of the
+    // versions, the one the merge's transaction holds (later segments commit
+    // after the merge: tests/migration_order.rs): between 484840b593b1 and
+    // the merge revision, which waits for the non-transactional d31ec7d08185.
     let broken = MigrationsDir::copy_of_repo();
-    add_version(&broken.path, "fa11ed000002", &repo_head(), "SELECT 1/0;");
+    add_version(&broken.path, "fa11ed000002", "484840b593b1", "SELECT 1/0;");
+    let merge_revision = broken.path.join(format!(
+        "versions/{}_merge_cel_and_call_log_index_branches.sql",
+        repo_head()
+    ));
+    let text = std::fs::read_to_string(&merge_revision).expect("read the merge revision");
+    std::fs::write(
+        &merge_revision,
+        text.replace(
+            "-- down_revision: d31ec7d08185, 484840b593b1",
+            "-- down_revision: d31ec7d08185, fa11ed000002",
+        ),
+    )
+    .expect("write the merge revision");
     let r = c.run("xivo-update-db", &[], Some(&broken.path));
     r.assert_code(1);
     assert!(

@@ -2,16 +2,20 @@
 //! alembic itself uses, so the revision is readable by the tools admins know),
 //! the history table (checksums and timings), and the runner.
 //!
-//! All transactional migrations of a run share one transaction with the
-//! `alembic_version` update, alembic's own default on PostgreSQL: a failure
-//! leaves the database exactly as it was.
+//! The work is applied in the planner's segments (`plan.rs`), in the graph's
+//! order: each run of transactional migrations shares one transaction with
+//! the `alembic_version` update, alembic's own default on PostgreSQL, so a
+//! failure leaves the database as the previous segment left it; a
+//! non-transactional migration runs alone and is recorded right after it.
+//! `alembic_version` always holds the heads of what has been applied: never a
+//! revision with an ancestor that has not run.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use tokio_postgres::{Client, Transaction};
 
-use super::{Migration, MigrationError, MigrationSet};
+use super::{Migration, MigrationError, MigrationSet, Segment};
 use crate::pg::{self, describe, quote_ident, PgError};
 
 /// alembic's table: one row per current head.
@@ -198,20 +202,45 @@ pub async fn stamp(tx: &Transaction<'_>, set: &MigrationSet, m: &Migration) -> R
     .await
 }
 
-/// Apply `pending` (all transactional) inside `tx`, which the caller commits,
-/// and set `alembic_version` to head. The caller has set the role that must
-/// own the new objects. Returns what it applied, to be added to the report
-/// once the commit succeeds; a failure carries `committed`, what earlier
-/// transactions of the run had committed.
+/// Apply, inside `tx` (which the caller commits), the first segment of what
+/// is pending when it is transactional (nothing when the next migration must
+/// run alone), and set `alembic_version` to the heads of what is then
+/// applied. The caller has set the role that must own the new objects. This
+/// is how provisioning and the 14.07 merge put the first segment in their own
+/// transaction; `run` does the rest after their commit. Returns what it
+/// applied, to be added to the report once the commit succeeds; a failure
+/// carries `committed`, what earlier transactions of the run had committed.
 pub async fn run_in_transaction(
     tx: &Transaction<'_>,
     set: &MigrationSet,
-    pending: &[&Migration],
     committed: &Report,
 ) -> Result<Vec<Applied>, MigrationError> {
     ensure_version_tables(tx).await?;
-    let mut staged = Vec::with_capacity(pending.len());
-    for m in pending {
+    // The tables exist now, so reading them cannot abort the transaction.
+    let current = current_revisions(tx.client()).await?.unwrap_or_default();
+    let recorded = recorded_revisions(tx.client()).await?;
+    let plan = set.plan(&current, &recorded)?;
+    log::info!("plan: {plan}");
+    match plan.segments.first() {
+        Some(Segment::Transaction(ms)) => {
+            apply_transactional(tx, set, ms, &plan.done, committed).await
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Run `ms` in `tx`, record each, and set `alembic_version` to the heads of
+/// `done` plus `ms`.
+async fn apply_transactional(
+    tx: &Transaction<'_>,
+    set: &MigrationSet,
+    ms: &[&Migration],
+    done: &BTreeSet<String>,
+    committed: &Report,
+) -> Result<Vec<Applied>, MigrationError> {
+    ensure_version_tables(tx).await?;
+    let mut staged = Vec::with_capacity(ms.len());
+    for m in ms {
         log::info!("applying {} ({}): {}", m.revision(), m.file(), m.message());
         let started = Instant::now();
         tx.batch_execute(m.sql())
@@ -230,8 +259,17 @@ pub async fn run_in_transaction(
             duration,
         });
     }
-    set_heads(tx, &[set.head().to_string()]).await?;
+    set_heads(tx, &heads_after(set, done, ms)).await?;
     Ok(staged)
+}
+
+/// What `alembic_version` holds once `ms` is applied on top of `done`.
+fn heads_after(set: &MigrationSet, done: &BTreeSet<String>, ms: &[&Migration]) -> Vec<String> {
+    set.heads_of_applied(
+        done.iter()
+            .map(String::as_str)
+            .chain(ms.iter().map(|m| m.revision())),
+    )
 }
 
 /// An interrupted `CREATE INDEX CONCURRENTLY` leaves an invalid index that
@@ -297,65 +335,101 @@ pub async fn recorded_revisions(client: &Client) -> Result<BTreeSet<String>, PgE
     }
 }
 
-/// Apply everything from `current` to head on `client` (connected to the
-/// target database as a superuser), objects owned by `owner`: every pending
-/// transactional migration in one transaction with the `alembic_version`
-/// update (a failure changes nothing), then each non-transactional one alone,
-/// recorded in the history table as it completes. Those must be idempotent
-/// (`IF NOT EXISTS`): a run interrupted between one and its record re-runs it.
+/// Apply everything pending on `client` (connected to the target database
+/// as a superuser, under the run lock), objects owned by `owner`, in the
+/// graph's order, segment by segment (see `plan.rs`): each run of
+/// transactional migrations in one transaction with the `alembic_version`
+/// update (a failure changes nothing of that run), each non-transactional
+/// one alone, then recorded with the `alembic_version` update. Those must be
+/// idempotent (`IF NOT EXISTS`): a run interrupted between one and its record
+/// re-runs it. Where it starts is read from the database, so a run stopped
+/// between two segments is finished by the next. `committed` is what the
+/// caller committed before (the first segment, in its own transaction): the
+/// returned report, and a failure's, start from it.
 pub async fn run(
     client: &mut Client,
     set: &MigrationSet,
     owner: &str,
-    current: &[String],
+    committed: Report,
 ) -> Result<Report, MigrationError> {
+    let current = current_revisions(client).await?.unwrap_or_default();
     let recorded = recorded_revisions(client).await?;
-    let (transactional, alone) = set.plan_split(current, &recorded)?;
-    let mut report = Report::default();
-    if !transactional.is_empty() {
-        let tx = begin_as(client, owner).await?;
-        let staged = run_in_transaction(&tx, set, &transactional, &report).await?;
-        let last = transactional[transactional.len() - 1];
-        tx.commit().await.map_err(|e| failure(last, &e, &report))?;
-        report.applied.extend(staged);
+    let plan = set.plan(&current, &recorded)?;
+    let mut report = committed;
+    if plan.is_empty() {
+        return Ok(report);
     }
-    for m in alone {
-        drop_invalid_indexes_of(client, m).await?;
-        log::info!(
-            "applying {} ({}) outside a transaction: {}",
-            m.revision(),
-            m.file(),
-            m.message()
+    log::info!("plan: {plan}");
+    let mut done = plan.done.clone();
+    for segment in &plan.segments {
+        match segment {
+            Segment::Transaction(ms) => {
+                let tx = begin_as(client, owner).await?;
+                let staged = apply_transactional(&tx, set, ms, &done, &report).await?;
+                let last = ms[ms.len() - 1];
+                tx.commit().await.map_err(|e| failure(last, &e, &report))?;
+                report.applied.extend(staged);
+            }
+            Segment::Alone(m) => {
+                report
+                    .applied
+                    .push(apply_alone(client, set, m, &done, owner, &report).await?);
+            }
+        }
+        done.extend(
+            segment
+                .migrations()
+                .iter()
+                .map(|m| m.revision().to_string()),
         );
-        let started = Instant::now();
-        // Separate round trips: several statements in one query string form
-        // an implicit transaction block, which is what this migration avoids.
-        client
-            .batch_execute(&format!("SET ROLE {}", quote_ident(owner)))
-            .await
-            .map_err(|e| pg::query_error(format!("switching to role {owner}"), &e))?;
-        let outcome = client.batch_execute(m.sql()).await;
-        client
-            .batch_execute("RESET ROLE")
-            .await
-            .map_err(|e| pg::query_error("resetting the role", &e))?;
-        outcome.map_err(|e| failure(m, &e, &report))?;
-        let duration = started.elapsed();
-        let tx = begin_as(client, owner).await?;
-        ensure_version_tables(&tx).await?;
-        record(&tx, m, duration, false).await?;
-        set_heads(&tx, &[set.head().to_string()]).await?;
-        tx.commit().await.map_err(|e| failure(m, &e, &report))?;
-        log::info!(
-            "applied {} in {:.3} s",
-            m.revision(),
-            duration.as_secs_f64()
-        );
-        report.applied.push(Applied {
-            revision: m.revision().into(),
-            file: m.file().into(),
-            duration,
-        });
     }
     Ok(report)
+}
+
+/// Run a non-transactional migration alone, then commit its history row and
+/// the `alembic_version` update.
+async fn apply_alone(
+    client: &mut Client,
+    set: &MigrationSet,
+    m: &Migration,
+    done: &BTreeSet<String>,
+    owner: &str,
+    report: &Report,
+) -> Result<Applied, MigrationError> {
+    drop_invalid_indexes_of(client, m).await?;
+    log::info!(
+        "applying {} ({}) outside a transaction: {}",
+        m.revision(),
+        m.file(),
+        m.message()
+    );
+    let started = Instant::now();
+    // Separate round trips: several statements in one query string form
+    // an implicit transaction block, which is what this migration avoids.
+    client
+        .batch_execute(&format!("SET ROLE {}", quote_ident(owner)))
+        .await
+        .map_err(|e| pg::query_error(format!("switching to role {owner}"), &e))?;
+    let outcome = client.batch_execute(m.sql()).await;
+    client
+        .batch_execute("RESET ROLE")
+        .await
+        .map_err(|e| pg::query_error("resetting the role", &e))?;
+    outcome.map_err(|e| failure(m, &e, report))?;
+    let duration = started.elapsed();
+    let tx = begin_as(client, owner).await?;
+    ensure_version_tables(&tx).await?;
+    record(&tx, m, duration, false).await?;
+    set_heads(&tx, &heads_after(set, done, &[m])).await?;
+    tx.commit().await.map_err(|e| failure(m, &e, report))?;
+    log::info!(
+        "applied {} in {:.3} s",
+        m.revision(),
+        duration.as_secs_f64()
+    );
+    Ok(Applied {
+        revision: m.revision().into(),
+        file: m.file().into(),
+        duration,
+    })
 }

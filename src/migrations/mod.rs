@@ -1,12 +1,15 @@
 //! The new (alembic-style) versioning system: migration files with a small
-//! header, a validated revision graph, a planner, and the runner that applies
-//! pending migrations in one transaction with the `alembic_version` update.
+//! header, a validated revision graph, a planner that keeps the graph's order
+//! and cuts the work in segments (a transactional run, a non-transactional
+//! migration alone, the next transactional run...), and the runner that
+//! commits each segment with its `alembic_version` update.
 //!
 //! This module never decides *whether* to upgrade (that is `upgrade.rs`) and
 //! never takes host locks (that is `lock.rs`).
 
 mod apply;
 mod migration;
+mod plan;
 mod set;
 pub mod source;
 
@@ -18,6 +21,7 @@ pub use apply::{
     VERSION_TABLE,
 };
 pub use migration::{checksum, Migration};
+pub use plan::{Plan, Segment};
 pub use set::{MigrationSet, BASELINE_FILE, VERSIONS_DIR};
 
 use crate::config::Config;
@@ -60,9 +64,8 @@ pub enum MigrationError {
     /// The database is at a revision this set does not know: it was
     /// upgraded by a newer package (a downgrade is being attempted).
     UnknownRevision { revision: String, head: String },
-    /// A migration failed; everything of its transaction was rolled back.
-    /// `report` says what had been committed before it (non-transactional
-    /// migrations run alone, so earlier groups may have committed).
+    /// A migration failed; everything of its segment was rolled back.
+    /// `report` says what earlier segments of the run had committed.
     Failed {
         file: String,
         revision: String,

@@ -1,10 +1,11 @@
 //! The revision graph: load every migration file, validate the whole set
-//! before anything touches a database, and plan from the revisions recorded in
-//! `alembic_version` to the single head.
+//! before anything touches a database, and plan (with `plan.rs`) from the
+//! revisions recorded in `alembic_version` to the single head.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use super::migration::Migration;
+use super::plan::{graph_order, Plan};
 use super::source::RawFile;
 use super::MigrationError;
 
@@ -123,46 +124,36 @@ impl MigrationSet {
         self.index.get(revision).map(|&i| &self.ordered[i])
     }
 
-    /// Every migration, baseline first, parents before children.
+    /// Every migration, baseline first, parents before children: the order
+    /// a fresh install applies them in.
     pub fn all(&self) -> &[Migration] {
         &self.ordered
     }
 
-    /// What to apply, in order, to go from `current` (the rows of
-    /// `alembic_version`; empty = nothing yet, not even the baseline) to head.
-    pub fn plan(&self, current: &[String]) -> Result<Vec<&Migration>, MigrationError> {
-        let applied = self.applied_set(current)?;
-        Ok(self
-            .ordered
-            .iter()
-            .filter(|m| !applied.contains(m.revision()))
-            .collect())
-    }
-
-    /// The work to reach head, split as it runs: the transactional
-    /// migrations (one transaction, with the `alembic_version` update), then
-    /// the non-transactional ones, each alone after that commit. A
-    /// non-transactional migration counts as done only once it has a row in
-    /// the history table (`recorded`): `alembic_version` may already be past
-    /// it when a run was interrupted before it ran.
-    pub fn plan_split(
+    /// What to apply to go from `current` (the rows of `alembic_version`;
+    /// empty = nothing yet, not even the baseline) to head, in the graph's
+    /// order, cut in segments (see `plan.rs`). A non-transactional migration
+    /// counts as done only once it has a row in the history table
+    /// (`recorded`): an older xivo-manage-db set `alembic_version` to head
+    /// before running them, so a run of it stopped there left one unrun.
+    pub fn plan(
         &self,
         current: &[String],
         recorded: &BTreeSet<String>,
-    ) -> Result<(Vec<&Migration>, Vec<&Migration>), MigrationError> {
-        let applied = self.applied_set(current)?;
-        let transactional = self
+    ) -> Result<Plan<'_>, MigrationError> {
+        let mut done = self.applied_set(current)?;
+        done.retain(|r| self.get(r).is_some_and(Migration::transactional) || recorded.contains(r));
+        let pending: Vec<&Migration> = self
             .ordered
             .iter()
-            .filter(|m| m.transactional() && !applied.contains(m.revision()))
+            .filter(|m| !done.contains(m.revision()))
             .collect();
-        let alone = self
-            .ordered
-            .iter()
-            .filter(|m| !m.transactional())
-            .filter(|m| !(applied.contains(m.revision()) && recorded.contains(m.revision())))
-            .collect();
-        Ok((transactional, alone))
+        let order =
+            graph_order(&pending).map_err(|left| cycle(left.iter().map(|&i| pending[i])))?;
+        Ok(Plan::new(
+            done,
+            order.into_iter().map(|i| pending[i]).collect(),
+        ))
     }
 
     /// `current` and all its ancestors.
@@ -207,33 +198,20 @@ fn heads_of<'a>(all: &[Migration], revs: impl IntoIterator<Item = &'a str>) -> V
         .collect()
 }
 
-/// Kahn's algorithm; among ready migrations the smallest file name goes first,
-/// so the order (and so a run's log) is the same on every host.
+/// Parents before children, in the planner's order (see `graph_order`).
 fn topological(all: Vec<Migration>) -> Result<Vec<Migration>, MigrationError> {
-    let mut pending: BTreeMap<String, Migration> =
-        all.into_iter().map(|m| (m.file().to_string(), m)).collect();
-    let mut done: BTreeSet<String> = BTreeSet::new();
-    let mut ordered = Vec::with_capacity(pending.len());
-    loop {
-        let ready = pending
-            .iter()
-            .find(|(_, m)| m.down_revisions().iter().all(|p| done.contains(p)))
-            .map(|(k, _)| k.clone());
-        match ready {
-            Some(key) => {
-                if let Some(m) = pending.remove(&key) {
-                    done.insert(m.revision().to_string());
-                    ordered.push(m);
-                }
-            }
-            None if pending.is_empty() => return Ok(ordered),
-            None => {
-                return Err(MigrationError::Cycle {
-                    files: pending.into_keys().collect(),
-                })
-            }
-        }
-    }
+    let order = {
+        let refs: Vec<&Migration> = all.iter().collect();
+        graph_order(&refs).map_err(|left| cycle(left.iter().map(|&i| refs[i])))?
+    };
+    let mut slots: Vec<Option<Migration>> = all.into_iter().map(Some).collect();
+    Ok(order.into_iter().filter_map(|i| slots[i].take()).collect())
+}
+
+fn cycle<'a>(left: impl Iterator<Item = &'a Migration>) -> MigrationError {
+    let mut files: Vec<String> = left.map(|m| m.file().to_string()).collect();
+    files.sort();
+    MigrationError::Cycle { files }
 }
 
 #[cfg(test)]
@@ -261,8 +239,12 @@ mod tests {
         ]
     }
 
-    fn revs(ms: &[&Migration]) -> Vec<String> {
-        ms.iter().map(|m| m.revision().to_string()).collect()
+    fn planned(set: &MigrationSet, current: &[&str]) -> Vec<String> {
+        let current: Vec<String> = current.iter().map(|r| r.to_string()).collect();
+        let plan = set.plan(&current, &BTreeSet::new()).expect("plan");
+        plan.migrations()
+            .map(|m| m.revision().to_string())
+            .collect()
     }
 
     #[test]
@@ -270,41 +252,32 @@ mod tests {
         let set = MigrationSet::from_files(&graph()).expect("valid set");
         assert_eq!(set.head(), "r4");
         assert_eq!(set.baseline().revision(), "r0");
+        assert_eq!(planned(&set, &[]), ["r0", "r1", "r2", "r3", "r4"]);
+        assert_eq!(planned(&set, &["r1"]), ["r2", "r3", "r4"]);
+        assert_eq!(planned(&set, &["r2"]), ["r3", "r4"]);
+        assert_eq!(planned(&set, &["r2", "r3"]), ["r4"]);
+        assert!(planned(&set, &["r4"]).is_empty());
+        // A fresh install runs them in the order the set lists them.
         assert_eq!(
-            revs(&set.plan(&[]).expect("plan")),
-            ["r0", "r1", "r2", "r3", "r4"]
+            planned(&set, &[]),
+            set.all().iter().map(|m| m.revision()).collect::<Vec<_>>()
         );
-        assert_eq!(
-            revs(&set.plan(&["r1".into()]).expect("plan")),
-            ["r2", "r3", "r4"]
-        );
-        assert_eq!(revs(&set.plan(&["r2".into()]).expect("plan")), ["r3", "r4"]);
-        assert_eq!(
-            revs(&set.plan(&["r2".into(), "r3".into()]).expect("plan")),
-            ["r4"]
-        );
-        assert!(set.plan(&["r4".into()]).expect("plan").is_empty());
     }
 
     #[test]
-    fn non_transactional_ones_run_after_and_are_finished_when_unrecorded() {
+    fn an_unrecorded_non_transactional_migration_behind_alembic_version_is_finished() {
         let mut files = graph();
         files[3] = RawFile {
             name: "versions/r3_c.sql".into(),
             bytes: b"-- revision: r3\n-- down_revision: r1\n-- message: c\n-- transactional: false\nSELECT 1;".to_vec(),
         };
         let set = MigrationSet::from_files(&files).expect("valid set");
-        let none = BTreeSet::new();
-        let (tx, alone) = set.plan_split(&["r1".into()], &none).expect("plan");
-        assert_eq!(revs(&tx), ["r2", "r4"]);
-        assert_eq!(revs(&alone), ["r3"]);
-        // At head but r3 never recorded (crash after the commit): finish it.
-        let (tx, alone) = set.plan_split(&["r4".into()], &none).expect("plan");
-        assert!(tx.is_empty());
-        assert_eq!(revs(&alone), ["r3"]);
+        // At head but r3 never recorded (an older xivo-manage-db stopped
+        // after its commit): finish r3, redo nothing else.
+        assert_eq!(planned(&set, &["r4"]), ["r3"]);
         let recorded: BTreeSet<String> = ["r3".to_string()].into();
-        let (tx, alone) = set.plan_split(&["r4".into()], &recorded).expect("plan");
-        assert!(tx.is_empty() && alone.is_empty());
+        let plan = set.plan(&["r4".into()], &recorded).expect("plan");
+        assert!(plan.is_empty(), "{plan}");
     }
 
     #[test]
@@ -317,7 +290,9 @@ mod tests {
     #[test]
     fn unknown_revision_in_database_is_a_downgrade() {
         let set = MigrationSet::from_files(&graph()).expect("valid set");
-        let e = set.plan(&["ffff".into()]).expect_err("refused");
+        let e = set
+            .plan(&["ffff".into()], &BTreeSet::new())
+            .expect_err("refused");
         let msg = e.to_string();
         assert!(msg.contains("ffff") && msg.contains("r4"), "{msg}");
     }
