@@ -34,7 +34,7 @@ use std::time::Instant;
 use tokio_postgres::{Client, Transaction};
 
 use crate::config::{Config, LEGACY_DB_NAME};
-use crate::error::Error;
+use crate::error::{Error, Left};
 use crate::legacy::{self, LegacyScripts, Levels, Script};
 use crate::migrations::{self, MigrationSet, Report};
 use crate::pg::{self, quote_ident, quote_literal, Admin, PgError};
@@ -148,7 +148,10 @@ pub async fn upgrade_legacy(
     }
     let dump = dump_schema(admin, &postgres, &plan, &config.db_owner).await?;
     let step = Instant::now();
-    let before = lock_out_legacy(config, &postgres, &source).await?;
+    // From here on the databases change: a failure is 1, never "nothing attempted".
+    let before = lock_out_legacy(config, &postgres, &source)
+        .await
+        .map_err(|e| e.during_change(Left::Unfinished))?;
     log::info!(
         "closed '{LEGACY_DB_NAME}' to new connections in {:.2} s",
         step.elapsed().as_secs_f64()
@@ -167,7 +170,7 @@ pub async fn upgrade_legacy(
     .await;
     if let Err(e) = outcome {
         restore_connlimit(config, &postgres, before).await;
-        return Err(e);
+        return Err(e.during_change(Left::RolledBack));
     }
     let _ = std::fs::remove_file(config.state_dir.join(CONNLIMIT_FILE));
     log::info!(
@@ -178,7 +181,9 @@ pub async fn upgrade_legacy(
     drop(source);
     drop(monitor);
     drop(postgres);
-    finish_cleanup(config, admin).await?;
+    finish_cleanup(config, admin)
+        .await
+        .map_err(|e| e.during_change(Left::Unfinished))?;
     // Non-transactional versions, each alone after the commit.
     let rest = migrations::run(
         &mut target,
@@ -186,7 +191,8 @@ pub async fn upgrade_legacy(
         &config.db_owner,
         &[set.head().to_string()],
     )
-    .await?;
+    .await
+    .map_err(|e| Error::from(e).during_change(Left::Unfinished))?;
     report.applied.extend(rest.applied);
     Ok(report)
 }

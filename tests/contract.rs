@@ -15,7 +15,7 @@ use common::host::*;
 use common::{add_version, older_set, repo_head, Cluster, Host1407, MigrationsDir, Run};
 
 use xivo_manage_db::config::ConfigError;
-use xivo_manage_db::error::Error;
+use xivo_manage_db::error::{Error, Left};
 use xivo_manage_db::legacy::LegacyError;
 use xivo_manage_db::lock::LockError;
 use xivo_manage_db::maintscript::error::HookError;
@@ -84,11 +84,22 @@ fn every_error_variant_exits_as_the_readme_says() {
         // PostgreSQL, before any change: unreachable or unusable, nothing attempted.
         ("Pg::BadUri", Error::Pg(PgError::BadUri { reason: s() }), 2),
         (
-            "Pg::Connect",
+            "Pg::Connect (no server)",
             Error::Pg(PgError::Connect {
                 target: s(),
                 reason: s(),
                 sqlstate: None,
+                no_server: true,
+            }),
+            2,
+        ),
+        (
+            "Pg::Connect (permission denied...)",
+            Error::Pg(PgError::Connect {
+                target: s(),
+                reason: s(),
+                sqlstate: None,
+                no_server: false,
             }),
             2,
         ),
@@ -155,12 +166,24 @@ fn every_error_variant_exits_as_the_readme_says() {
             2,
         ),
         (
-            "Migration::Failed",
+            "Migration::Failed (transactional)",
             Error::Migration(MigrationError::Failed {
                 file: s(),
                 revision: s(),
                 reason: s(),
                 report: Report::default(),
+                transactional: true,
+            }),
+            1,
+        ),
+        (
+            "Migration::Failed (alone)",
+            Error::Migration(MigrationError::Failed {
+                file: s(),
+                revision: s(),
+                reason: s(),
+                report: Report::default(),
+                transactional: false,
             }),
             1,
         ),
@@ -251,6 +274,25 @@ fn every_error_variant_exits_as_the_readme_says() {
             1,
         ),
         ("Refused", Error::Refused(s()), 1),
+        // A change under way when something failed: never "nothing attempted".
+        (
+            "Failed (rolled back)",
+            Error::Failed {
+                cause: Box::new(Error::Pg(pg_query())),
+                left: Left::RolledBack,
+            },
+            1,
+        ),
+        (
+            "Failed (unfinished)",
+            Error::Failed {
+                cause: Box::new(Error::Other(s())),
+                left: Left::Unfinished,
+            },
+            1,
+        ),
+        // The reader of stdout went away: ended quietly.
+        ("StdoutClosed", Error::StdoutClosed, 0),
         ("Usage", Error::Usage(s()), 2),
         ("Other", Error::Other(s()), 2),
     ];
@@ -431,7 +473,13 @@ fn covered_error(e: &Error) {
             | MergeError::Object { .. }
             | MergeError::Script { .. } => {}
         },
-        Error::Refused(_) | Error::Usage(_) | Error::Other(_) => {}
+        Error::Failed { cause, left } => {
+            covered_error(cause);
+            match left {
+                Left::RolledBack | Left::Unfinished => {}
+            }
+        }
+        Error::Refused(_) | Error::Usage(_) | Error::Other(_) | Error::StdoutClosed => {}
     }
 }
 
@@ -613,7 +661,7 @@ fn drop_losing_the_race_to_a_new_user_of_the_database_is_refused_with_1() {
         r.stderr
     );
     assert!(c.exists(DB) && c.role_exists("asterisk"), "nothing dropped");
-    c.psql("postgres", "ROLLBACK PREPARED 'held_by_test'");
+    c.psql(DB, "ROLLBACK PREPARED 'held_by_test'");
     c.run("xivo-init-db", &["--drop"], None).assert_code(0);
     assert!(!c.exists(DB) && !c.role_exists("asterisk"));
 }

@@ -43,10 +43,33 @@ pub enum HookError {
 }
 
 impl HookError {
+    /// The commands' contract (`Error::exit_code`) for the hooks' own
+    /// errors: 2 only where nothing was attempted, 1 for everything that may
+    /// come after a step changed something. Every variant is listed.
     pub fn exit_code(&self) -> u8 {
         match self {
             HookError::Core(e) => e.exit_code(),
-            _ => 1,
+            HookError::Service(e) => match e {
+                // SERVICE_COMMAND not found: the configuration, checked first.
+                ServiceError::NoCommand { .. } => 2,
+                ServiceError::StateFile { .. }
+                | ServiceError::StopFailed { .. }
+                | ServiceError::StartFailed { .. } => 1,
+            },
+            HookError::Snapshot(e) => match e {
+                // Refused before anything stopped, like a busy lock.
+                SnapshotError::NoSpace(_) => 1,
+                SnapshotError::Db { .. }
+                | SnapshotError::Record { .. }
+                | SnapshotError::StateFiles { .. }
+                | SnapshotError::Missing { .. } => 1,
+            },
+            // A database newer than this package: nothing stopped or changed.
+            HookError::Downgrade { .. } => 2,
+            HookError::Interrupted { .. }
+            | HookError::RolledBack { .. }
+            | HookError::RollbackFailed { .. }
+            | HookError::After { .. } => 1,
         }
     }
 }

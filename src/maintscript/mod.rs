@@ -18,6 +18,7 @@ mod postrm;
 mod preinst;
 mod prerm;
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -37,7 +38,9 @@ pub fn main(hook: Hook) -> ExitCode {
     let inv = match args::parse(hook, &argv) {
         Ok(inv) => inv,
         Err(unknown) => {
-            eprintln!("{unknown}");
+            // Not eprintln!: it panics (aborts, in a release build) when
+            // stderr is closed.
+            let _ = writeln!(std::io::stderr(), "{unknown}");
             return ExitCode::from(1);
         }
     };
