@@ -6,8 +6,9 @@
 //!
 //! Exit status: 0 done (or nothing to do); 1 for an unknown argument and for
 //! every failure, except those where nothing was attempted (bad config,
-//! cluster unreachable for another reason than being down), which give 2 as
-//! the commands do. dpkg only looks at zero or not.
+//! cluster unreachable for another reason than being down, a database newer
+//! than this package), which give 2 as the commands do: the table is
+//! `HookError::exit_code`. dpkg only looks at zero or not.
 
 pub mod args;
 pub mod error;
