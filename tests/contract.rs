@@ -807,7 +807,7 @@ fn a_config_holding_a_secret_readable_by_others_is_warned_about() {
     ] {
         std::fs::write(&path, &text).expect("config");
         chmod(&path, 0o644);
-        // status reads the config twice, a hook once: one warning each.
+        // status reads the config twice: one warning each all the same.
         for (what, r) in [
             ("xivo-check-db", c.run("xivo-check-db", &[], None)),
             (
@@ -815,8 +815,9 @@ fn a_config_holding_a_secret_readable_by_others_is_warned_about() {
                 c.run("xivo-manage-db", &["status"], None),
             ),
             (
-                "prerm upgrade",
-                h.hook("prerm", &["upgrade", "14.9.0"], None),
+                // Reads the config (no database yet: nothing else to do).
+                "preinst upgrade",
+                h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None),
             ),
         ] {
             let w = warnings_about(&r, &path);
