@@ -2,6 +2,13 @@
 //! turning a result into one line on stderr and an exit code (see `error.rs`
 //! for the contract). Each command is one function here, called by a
 //! three-line `main`.
+//!
+//! Nothing here may panic on output: `println!` panics when stdout is a
+//! closed pipe (`xivo-manage-db replication-exclusions | head -1`), and the
+//! release profile aborts on panic. The listings end quietly with 0 when
+//! their reader goes away, as other Unix tools do; the commands that change
+//! the database or give a verdict (init, update, check, status) carry on,
+//! their exit code saying what happened (stderr and syslog have the log).
 
 use std::future::Future;
 use std::io::Write;
@@ -29,6 +36,8 @@ pub fn block_on<F: Future>(f: F) -> Result<F::Output, Error> {
 pub fn finish(program: &str, result: Result<u8, Error>) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
+        // A closed stdout: nothing to say, and nobody left to say it to.
+        Err(e) if e.exit_code() == 0 => ExitCode::SUCCESS,
         Err(e) => {
             let _ = std::io::stdout().flush();
             let _ = writeln!(
@@ -50,10 +59,23 @@ fn prepare() -> Result<(Config, Admin, MigrationSet), Error> {
     Ok((config, admin, set))
 }
 
+/// Progress and results of a command that changes the database or gives a
+/// verdict: a stdout nobody reads must not stop it halfway.
 fn say(text: &str) {
     let mut out = std::io::stdout();
     let _ = write!(out, "{text}");
     let _ = out.flush();
+}
+
+/// A listing: when its reader has gone (EPIPE), the command ends quietly
+/// with success; any other failure to write is an error.
+fn list(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Error::StdoutClosed),
+        Err(e) => Err(Error::Other(format!("cannot write to stdout: {e}"))),
+    }
 }
 
 /// `xivo-check-db`.
@@ -136,11 +158,11 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode
             }
             if init {
                 provision::init(&config, &admin, &set).await?;
-                println!(
-                    "database '{}' provisioned at revision {}",
+                say(&format!(
+                    "database '{}' provisioned at revision {}\n",
                     config.db_name,
                     set.head()
-                );
+                ));
             }
             Ok::<u8, Error>(0)
         })?
@@ -172,17 +194,20 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
         let config = Config::load()?;
         match command {
             ManageCommand::ReplicationExclusions => {
+                let mut text = String::new();
                 for t in crate::admin::replication_exclusions(&config)? {
-                    println!("{t}");
+                    text.push_str(&t);
+                    text.push('\n');
                 }
+                list(&text)?;
                 Ok(0)
             }
             ManageCommand::Show(file) => {
-                say(&crate::admin::show_file(&file)?);
+                list(&crate::admin::show_file(&file)?)?;
                 Ok(0)
             }
             ManageCommand::Migrations => {
-                say(&crate::admin::list_migrations(&migrations::load(&config)?));
+                list(&crate::admin::list_migrations(&migrations::load(&config)?))?;
                 Ok(0)
             }
             ManageCommand::Status => {
@@ -208,7 +233,7 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
             }
             ManageCommand::History => {
                 let admin = Admin::from_config(&config)?;
-                say(&block_on(crate::admin::history(&config, &admin))??);
+                list(&block_on(crate::admin::history(&config, &admin))??)?;
                 Ok(0)
             }
         }

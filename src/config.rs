@@ -5,9 +5,15 @@
 //! The file is shell-style `KEY=VALUE` lines so that administrators (and the
 //! 14.07 habit of sourcing config files) keep working; it is parsed here, never
 //! sourced, so nothing in it is executed.
+//!
+//! A file holding a secret (DB_PASSWORD, or a password in ADMIN_URI) that
+//! every user can read is warned about, once per process, naming the file
+//! and the fix; the package installs it mode 0640.
 
 use std::fmt;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::Once;
 use std::time::Duration;
 
 /// Where the configuration lives unless `XIVO_MANAGE_DB_CONFIG` says otherwise.
@@ -206,7 +212,9 @@ impl Config {
                     path: path.clone(),
                     reason: "not valid UTF-8".into(),
                 })?;
-                Config::parse(&path, &text)?
+                let (config, secrets) = Config::parse_noting_secrets(&path, &text)?;
+                warn_if_readable_by_others(&path, &secrets);
+                config
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
                 Config::defaults(path)
@@ -226,6 +234,15 @@ impl Config {
 
     /// Parse the text of a configuration file named `path`.
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        Config::parse_noting_secrets(path, text).map(|(c, _)| c)
+    }
+
+    /// `parse`, and the keys of the file that hold a secret.
+    fn parse_noting_secrets(
+        path: &Path,
+        text: &str,
+    ) -> Result<(Config, Vec<&'static str>), ConfigError> {
+        let mut secrets = Vec::new();
         let mut c = Config::defaults(path.to_path_buf());
         for (index, raw) in text.lines().enumerate() {
             let line = index + 1;
@@ -269,12 +286,20 @@ impl Config {
                 reason: reason.to_string(),
             };
             match key {
-                "ADMIN_URI" => c.admin_uri = value,
+                "ADMIN_URI" => {
+                    if uri_has_password(&value) && !secrets.contains(&"ADMIN_URI") {
+                        secrets.push("ADMIN_URI");
+                    }
+                    c.admin_uri = value
+                }
                 "DB_NAME" => c.db_name = identifier(&value).map_err(|r| bad(&r))?,
                 "DB_OWNER" => c.db_owner = identifier(&value).map_err(|r| bad(&r))?,
                 "DB_PASSWORD" => {
                     if value.is_empty() {
                         return Err(bad("empty: every XiVO service logs in with a password"));
+                    }
+                    if !secrets.contains(&"DB_PASSWORD") {
+                        secrets.push("DB_PASSWORD");
                     }
                     c.db_password = value
                 }
@@ -319,7 +344,7 @@ impl Config {
                 reason: format!("'{LEGACY_DB_NAME}' is the 14.07 database that gets merged away"),
             });
         }
-        Ok(c)
+        Ok((c, secrets))
     }
 
     /// `$STATE_DIR/update-db`, where the 14.07 state files live.
@@ -366,6 +391,40 @@ impl DpkgEnv {
             name: var("DPKG_MAINTSCRIPT_NAME"),
         }
     }
+}
+
+/// Does this ADMIN_URI carry a password (`password=` in key/value form,
+/// `user:password@` or `?password=` in a URI)? One that does not parse
+/// counts when it looks like it does: it is refused later anyway.
+fn uri_has_password(uri: &str) -> bool {
+    match uri.parse::<tokio_postgres::Config>() {
+        Ok(c) => c.get_password().is_some(),
+        Err(_) => crate::logging::mask(uri) != uri,
+    }
+}
+
+/// Say once per process (the commands may load the file twice) that `path`
+/// holds `secrets` and every user can read it.
+fn warn_if_readable_by_others(path: &Path, secrets: &[&str]) {
+    static WARNED: Once = Once::new();
+    if secrets.is_empty() {
+        return;
+    }
+    let Ok(meta) = std::fs::metadata(path) else {
+        return;
+    };
+    if meta.permissions().mode() & 0o004 == 0 {
+        return;
+    }
+    WARNED.call_once(|| {
+        log::warn!(
+            "config file {} holds a password ({}) and is readable by every user of this host: \
+             run chmod 640 {}",
+            path.display(),
+            secrets.join(", "),
+            path.display()
+        )
+    });
 }
 
 /// A value: bare word, 'single-quoted' or "double-quoted" (with \" and \\),
@@ -513,6 +572,24 @@ mod tests {
             "DB_NAME=xivo_manage_db_snapshot_x",
         ] {
             assert!(parse(bad).is_err(), "accepted {bad:?}");
+        }
+    }
+
+    #[test]
+    fn secrets_are_noted_by_key() {
+        let secrets = |text: &str| {
+            Config::parse_noting_secrets(Path::new("/etc/x/config"), text)
+                .expect("valid")
+                .1
+        };
+        assert!(secrets("DB_NAME=pbx\nADMIN_URI='host=/tmp user=postgres'\n").is_empty());
+        assert_eq!(secrets("DB_PASSWORD=x\n"), vec!["DB_PASSWORD"]);
+        for uri in [
+            "ADMIN_URI='host=/tmp user=postgres password=x'",
+            "ADMIN_URI='postgresql://postgres:x@localhost/postgres'",
+            "ADMIN_URI='postgresql://localhost/postgres?password=x'",
+        ] {
+            assert_eq!(secrets(uri), vec!["ADMIN_URI"], "{uri}");
         }
     }
 

@@ -45,7 +45,7 @@ use std::time::Instant;
 use tokio_postgres::{Client, Transaction};
 
 use crate::config::{Config, LEGACY_DB_NAME};
-use crate::error::Error;
+use crate::error::{Error, Left};
 use crate::legacy::{self, LegacyScripts, Levels, Script};
 use crate::migrations::{self, MigrationSet, Report};
 use crate::pg::{self, quote_ident, quote_literal, Admin, PgError};
@@ -177,7 +177,10 @@ pub async fn upgrade_legacy(
         queue_log::announce(e);
     }
     let step = Instant::now();
-    let before = lockout::close(config, &postgres, &source).await?;
+    // From here on the databases change: a failure is 1, never "nothing attempted".
+    let before = lockout::close(config, &postgres, &source)
+        .await
+        .map_err(|e| e.during_change(Left::Unfinished))?;
     log::info!(
         "closed '{LEGACY_DB_NAME}' to new connections in {:.2} s",
         step.elapsed().as_secs_f64()
@@ -201,7 +204,7 @@ pub async fn upgrade_legacy(
     .await;
     if let Err(e) = outcome {
         lockout::restore(config, &postgres, before).await;
-        return Err(e);
+        return Err(e.during_change(Left::RolledBack));
     }
     lockout::forget(config);
     log::info!(
@@ -217,9 +220,13 @@ pub async fn upgrade_legacy(
     drop(source);
     drop(monitor);
     drop(postgres);
-    finish_cleanup(config, admin).await?;
+    finish_cleanup(config, admin)
+        .await
+        .map_err(|e| e.during_change(Left::Unfinished))?;
     // The versions after the first transactional segment, in order.
-    Ok(migrations::run(&mut target, set, &config.db_owner, report).await?)
+    migrations::run(&mut target, set, &config.db_owner, report)
+        .await
+        .map_err(|e| Error::from(e).during_change(Left::Unfinished))
 }
 
 /// End what an interrupted merge left running (its sessions, so that the

@@ -1,9 +1,12 @@
 //! Connecting to PostgreSQL and talking about it: the admin connection (peer
 //! authentication as `postgres`, or `ADMIN_URI`), error text with the server's
-//! message, detail and hint, and identifier/literal quoting.
+//! message, detail and hint, telling "no server there" from other connection
+//! failures, and identifier/literal quoting.
 //!
 //! Never prints a password: connection targets are described by host, port,
-//! user and database only.
+//! user and database only. Never builds a literal whose meaning depends on
+//! the server's settings: our sessions force `standard_conforming_strings`
+//! on, and `quote_literal` is right whatever it says.
 
 use std::fmt;
 
@@ -26,6 +29,10 @@ pub enum PgError {
         target: String,
         reason: String,
         sqlstate: Option<String>,
+        /// Nothing listens there: no socket file, or the connection was
+        /// refused. Every other failure (permission denied, timeout,
+        /// authentication) means a server may be there and is an error.
+        no_server: bool,
     },
     /// A statement failed.
     Query { what: String, reason: String },
@@ -39,9 +46,19 @@ impl fmt::Display for PgError {
             PgError::BadUri { reason } => {
                 write!(f, "ADMIN_URI in the config file does not parse: {reason}")
             }
-            PgError::Connect { target, reason, .. } => {
+            PgError::Connect {
+                target,
+                reason,
+                no_server: true,
+                ..
+            } => {
                 write!(f, "cannot connect to {target}: {reason} (is the cluster running? check ADMIN_URI)")
             }
+            PgError::Connect { target, reason, .. } => write!(
+                f,
+                "cannot connect to {target}: {reason} (check ADMIN_URI, the permissions of the socket \
+                 and its directory, and pg_hba.conf)"
+            ),
             PgError::Query { what, reason } => write!(f, "{what}: {reason}"),
             PgError::Identity { user, reason } => {
                 write!(
@@ -61,9 +78,19 @@ impl PgError {
         matches!(self, PgError::Connect { sqlstate: Some(s), .. } if s == "3D000")
     }
 
-    /// True when the cluster is not reachable at all (socket missing, refused).
+    /// True only when no server is there (socket missing, connection
+    /// refused): a cluster that is not running. A server that is there but
+    /// cannot be reached (permission denied, timeout, authentication) is not
+    /// "down": skipping the database step for it would leave the schema
+    /// behind while dpkg calls the package configured.
     pub fn is_cluster_down(&self) -> bool {
-        matches!(self, PgError::Connect { sqlstate: None, .. })
+        matches!(
+            self,
+            PgError::Connect {
+                no_server: true,
+                ..
+            }
+        )
     }
 }
 
@@ -87,6 +114,26 @@ pub fn describe(e: &tokio_postgres::Error) -> String {
         source = inner.source();
     }
     crate::logging::mask(&s)
+}
+
+/// Did the connection fail because nothing listens there? The io error at
+/// the bottom of the chain says: ENOENT (no socket file) or ECONNREFUSED (no
+/// listener on the socket or port).
+fn no_server(e: &tokio_postgres::Error) -> bool {
+    if e.code().is_some() {
+        return false;
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
+            );
+        }
+        source = inner.source();
+    }
+    false
 }
 
 /// Shorthand for a failed statement.
@@ -125,8 +172,16 @@ impl Admin {
             config.user("postgres");
         }
         config.application_name("xivo-manage-db");
-        // NOTICEs ("already exists, skipping") are noise on an admin's terminal.
-        config.options("-c client_min_messages=warning");
+        // NOTICEs ("already exists, skipping") are noise on an admin's
+        // terminal. standard_conforming_strings is forced on: the server's
+        // or a role's setting must not change what a literal means. Options
+        // of ADMIN_URI are kept, ours come last and win.
+        let ours = "-c client_min_messages=warning -c standard_conforming_strings=on";
+        let options = match config.get_options() {
+            Some(theirs) if !theirs.trim().is_empty() => format!("{theirs} {ours}"),
+            _ => ours.to_string(),
+        };
+        config.options(&options);
         config.connect_timeout(std::time::Duration::from_secs(10));
         let all_unix = config
             .get_hosts()
@@ -175,6 +230,7 @@ impl Admin {
             target: self.target(dbname),
             reason: describe(&e),
             sqlstate: e.code().map(|c| c.code().to_string()),
+            no_server: no_server(&e),
         })?;
         tokio::spawn(async move {
             if let Err(e) = connection.await {
@@ -186,13 +242,19 @@ impl Admin {
 
     /// A libpq client program (pg_dump...) reaching `dbname` as we do: the
     /// connection in PG* variables (the password never on a command line),
-    /// and the peer-authentication identity when running as root.
+    /// our session options (pg_dump writes its literals, and the `SET
+    /// standard_conforming_strings` of its preamble, after the session's
+    /// setting), and the peer-authentication identity when running as root.
     pub fn client_command(&self, program: &std::path::Path, dbname: &str) -> std::process::Command {
         use std::os::unix::process::CommandExt;
         let mut c = std::process::Command::new(program);
-        for var in ["PGSERVICE", "PGSERVICEFILE", "PGOPTIONS", "PGPASSFILE"] {
+        for var in ["PGSERVICE", "PGSERVICEFILE", "PGPASSFILE"] {
             c.env_remove(var);
         }
+        match self.config.get_options() {
+            Some(o) => c.env("PGOPTIONS", o),
+            None => c.env_remove("PGOPTIONS"),
+        };
         if let Some(h) = self.config.get_hosts().first() {
             let host = match h {
                 Host::Unix(p) => p.display().to_string(),
@@ -250,9 +312,18 @@ pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// `'text'` with embedded quotes doubled, as a standard-conforming literal.
+/// `text` as an SQL literal that means the same whatever
+/// `standard_conforming_strings` says (as PostgreSQL's own `quote_literal`
+/// does): quotes doubled, and with a backslash, an escape string `E'...'`
+/// with backslashes doubled, since in `'...'` a backslash is an escape
+/// character when the setting is off.
 pub fn quote_literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+    let quoted = text.replace('\'', "''");
+    if text.contains('\\') {
+        format!("E'{}'", quoted.replace('\\', "\\\\"))
+    } else {
+        format!("'{quoted}'")
+    }
 }
 
 /// Does database `name` exist?
@@ -361,6 +432,8 @@ mod tests {
         assert_eq!(quote_ident("user"), "\"user\"");
         assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
         assert_eq!(quote_literal("it's"), "'it''s'");
+        assert_eq!(quote_literal("a\\b'c"), "E'a\\\\b''c'");
+        assert_eq!(quote_literal("\\"), "E'\\\\'");
     }
 
     #[test]

@@ -3,12 +3,14 @@
 //!
 //! Resumable: a database that exists but is empty (a run interrupted between
 //! CREATE DATABASE and the commit of the schema) is provisioned in place. A
-//! database with anything in it is never touched here.
+//! database with anything in it is never touched here. A failure once the
+//! first change is made says so (`Left::Unfinished`, exit 1): the next run
+//! resumes.
 
 use tokio_postgres::Client;
 
 use crate::config::Config;
-use crate::error::Error;
+use crate::error::{Error, Left};
 use crate::migrations::{self, MigrationSet, Report};
 use crate::pg::{self, quote_ident, quote_literal, Admin};
 
@@ -48,7 +50,6 @@ pub async fn contents(client: &Client) -> Result<Contents, Error> {
 /// nothing) when the database exists and is not empty.
 pub async fn init(config: &Config, admin: &Admin, set: &MigrationSet) -> Result<Report, Error> {
     let db = &config.db_name;
-    let owner = &config.db_owner;
     let postgres = admin.connect("postgres").await?;
     if pg::database_exists(&postgres, db).await? {
         let client = admin.connect(db).await?;
@@ -67,10 +68,22 @@ pub async fn init(config: &Config, admin: &Admin, set: &MigrationSet) -> Result<
                 )))
             }
         }
+        drop(postgres);
     } else {
-        create_role_and_database(config, &postgres).await?;
+        create_role_and_database(config, &postgres)
+            .await
+            .map_err(|e| e.during_change(Left::Unfinished))?;
+        drop(postgres);
     }
-    drop(postgres);
+    apply_schema(config, admin, set)
+        .await
+        .map_err(|e| e.during_change(Left::Unfinished))
+}
+
+/// The baseline, every version and the grants, in the existing empty database.
+async fn apply_schema(config: &Config, admin: &Admin, set: &MigrationSet) -> Result<Report, Error> {
+    let db = &config.db_name;
+    let owner = &config.db_owner;
     let mut client = admin.connect(db).await?;
     let mut report = Report::default();
     {
@@ -163,20 +176,35 @@ pub async fn drop_database(config: &Config, admin: &Admin) -> Result<(), Error> 
                 sessions.join("; ")
             )));
         }
-        postgres
+        match postgres
             .batch_execute(&format!("DROP DATABASE {}", quote_ident(db)))
             .await
-            .map_err(|e| pg::query_error(format!("dropping database '{db}'"), &e))?;
+        {
+            Ok(()) => {}
+            // Something took the database between the check and the DROP
+            // (a new session, a prepared transaction): refused as above.
+            Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::OBJECT_IN_USE) => {
+                return Err(Error::Refused(format!(
+                    "database '{db}' is in use: {}; stop the services using it (and end its prepared \
+                     transactions, if any: see pg_prepared_xacts), then retry; nothing dropped",
+                    pg::describe(&e)
+                )))
+            }
+            Err(e) => {
+                return Err(pg::query_error(format!("dropping database '{db}'"), &e).into())
+            }
+        }
         log::info!("dropped database '{db}'");
     } else {
         log::info!("database '{db}' does not exist: nothing to drop");
     }
     if pg::role_exists(&postgres, owner).await? {
         postgres.batch_execute(&format!("DROP ROLE {}", quote_ident(owner))).await.map_err(|e| {
-            pg::query_error(
+            Error::from(pg::query_error(
                 format!("dropping role '{owner}' (it may still own objects in other databases: reassign or drop them first)"),
                 &e,
-            )
+            ))
+            .during_change(Left::Unfinished)
         })?;
         log::info!("dropped role '{owner}'");
     }

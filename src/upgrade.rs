@@ -16,7 +16,7 @@ use futures_util::future::{self, Either};
 use tokio::signal::unix::{signal, SignalKind};
 
 use crate::config::Config;
-use crate::error::Error;
+use crate::error::{Error, Left};
 use crate::legacy::LegacyScripts;
 use crate::lock::RunLock;
 use crate::merge;
@@ -123,7 +123,9 @@ pub async fn update_locked(
         )),
         Contents::Versioned(current) => {
             // Leftovers of an interrupted merge are finished, never redone.
-            merge::finish_cleanup(config, admin).await?;
+            merge::finish_cleanup(config, admin)
+                .await
+                .map_err(|e| e.during_change(Left::Unfinished))?;
             if current.is_empty() {
                 return Err(Error::Other(format!(
                     "table {} of database '{db}' is empty: the revision of the schema is unknown; \
@@ -145,7 +147,9 @@ pub async fn update_locked(
                 set.head()
             );
             Ok(Outcome::Upgraded(
-                migrations::run(&mut client, set, &config.db_owner, Report::default()).await?,
+                migrations::run(&mut client, set, &config.db_owner, Report::default())
+                    .await
+                    .map_err(|e| Error::from(e).during_change(Left::Unfinished))?,
             ))
         }
         Contents::Legacy => {

@@ -43,10 +43,20 @@ pub enum HookError {
 }
 
 impl HookError {
+    /// The commands' contract (`Error::exit_code`) for the hooks' own
+    /// errors: 2 only where nothing was attempted, 1 for everything that may
+    /// come after a step changed something. Every variant is listed.
     pub fn exit_code(&self) -> u8 {
         match self {
             HookError::Core(e) => e.exit_code(),
-            _ => 1,
+            HookError::Service(e) => crate::error::service_exit_code(e),
+            HookError::Snapshot(e) => crate::error::snapshot_exit_code(e),
+            // A database newer than this package: nothing stopped or changed.
+            HookError::Downgrade { .. } => 2,
+            HookError::Interrupted { .. }
+            | HookError::RolledBack { .. }
+            | HookError::RollbackFailed { .. }
+            | HookError::After { .. } => 1,
         }
     }
 }

@@ -9,8 +9,9 @@
 //!
 //! Exit status: 0 done (or nothing to do); 1 for an unknown argument and for
 //! every failure, except those where nothing was attempted (bad config,
-//! cluster unreachable for another reason than being down), which give 2 as
-//! the commands do. dpkg only looks at zero or not.
+//! cluster unreachable for another reason than being down, a database newer
+//! than this package), which give 2 as the commands do: the table is
+//! `HookError::exit_code`. dpkg only looks at zero or not.
 
 pub mod args;
 pub mod error;
@@ -21,6 +22,7 @@ mod postrm;
 mod preinst;
 mod unwind;
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -40,7 +42,9 @@ pub fn main(hook: Hook) -> ExitCode {
     let inv = match args::parse(hook, &argv) {
         Ok(inv) => inv,
         Err(unknown) => {
-            eprintln!("{unknown}");
+            // Not eprintln!: it panics (aborts, in a release build) when
+            // stderr is closed.
+            let _ = writeln!(std::io::stderr(), "{unknown}");
             return ExitCode::from(1);
         }
     };

@@ -181,6 +181,7 @@ fn failure(m: &Migration, e: &tokio_postgres::Error, report: &Report) -> Migrati
         revision: m.revision().to_string(),
         reason,
         report: report.clone(),
+        transactional: m.transactional(),
     }
 }
 

@@ -64,13 +64,16 @@ pub enum MigrationError {
     /// The database is at a revision this set does not know: it was
     /// upgraded by a newer package (a downgrade is being attempted).
     UnknownRevision { revision: String, head: String },
-    /// A migration failed; everything of its segment was rolled back.
-    /// `report` says what earlier segments of the run had committed.
+    /// A migration failed. A transactional one: everything of its segment
+    /// was rolled back. A non-transactional one ran alone, so what it did
+    /// before failing stays. `report` says what earlier segments of the run
+    /// had committed.
     Failed {
         file: String,
         revision: String,
         reason: String,
         report: Report,
+        transactional: bool,
     },
     /// Talking to PostgreSQL failed outside a migration.
     Db(PgError),
@@ -104,8 +107,20 @@ impl fmt::Display for MigrationError {
                 "the database is at revision {revision}, which this xivo-manage-db (head {head}) does not know: \
                  it was upgraded by a newer package; downgrading is not supported, reinstall the newer package"
             ),
-            MigrationError::Failed { file, revision, reason, report } => {
+            MigrationError::Failed { file, revision, reason, report, transactional: true } => {
                 write!(f, "migration {revision} ({file}) failed: {reason}; its changes were rolled back")?;
+                if !report.applied.is_empty() {
+                    write!(f, " (already committed before it: {})", report.revisions().join(", "))?;
+                }
+                Ok(())
+            }
+            MigrationError::Failed { file, revision, reason, report, transactional: false } => {
+                write!(
+                    f,
+                    "migration {revision} ({file}) failed: {reason}; it runs outside a transaction, so what it did \
+                     before failing stays; fix the cause, then run xivo-update-db again, which re-runs it (an \
+                     invalid index it left is dropped first)"
+                )?;
                 if !report.applied.is_empty() {
                     write!(f, " (already committed before it: {})", report.revisions().join(", "))?;
                 }
