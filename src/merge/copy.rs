@@ -160,24 +160,26 @@ pub async fn set_sequence(
     seq: &Sequence,
     keep_higher: bool,
 ) -> Result<(), PgError> {
-    let sql = if keep_higher {
+    // The name and the values go as parameters: no quoting to get wrong.
+    let result = if keep_higher {
         // A sequence both databases had (an identical table merged): never
         // go back below either side.
-        format!(
-            "SELECT setval('{0}', greatest({1}, (SELECT last_value FROM {0})), true)",
-            seq.qualified.replace('\'', "''"),
-            seq.last_value
-        )
+        target
+            .execute(
+                "SELECT setval($1::text::regclass, greatest($2::bigint, \
+                        coalesce(pg_sequence_last_value($1::text::regclass), 0)), true)",
+                &[&seq.qualified, &seq.last_value],
+            )
+            .await
     } else {
-        format!(
-            "SELECT setval('{}', {}, {})",
-            seq.qualified.replace('\'', "''"),
-            seq.last_value,
-            seq.is_called
-        )
+        target
+            .execute(
+                "SELECT setval($1::text::regclass, $2::bigint, $3::bool)",
+                &[&seq.qualified, &seq.last_value, &seq.is_called],
+            )
+            .await
     };
-    target
-        .batch_execute(&sql)
-        .await
+    result
+        .map(|_| ())
         .map_err(|e| pg::query_error(format!("setting sequence {}", seq.qualified), &e))
 }
