@@ -106,7 +106,9 @@ impl Error {
                 MergeError::MissingLegacyDatabase { .. } | MergeError::Conflict { .. } => 1,
                 // pg_dump runs before any change (the client programs
                 // missing, say): nothing attempted.
-                MergeError::Dump { .. } => 2,
+                MergeError::DumpProgram { .. } => 2,
+                // Only after xivo was closed: the merge is rolled back.
+                MergeError::Dump { .. } => 1,
                 // Inside the merge's transaction: rolled back.
                 MergeError::Object { .. } | MergeError::Script { .. } => 1,
             },

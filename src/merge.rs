@@ -40,6 +40,7 @@ mod queue_log;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use tokio_postgres::{Client, Transaction};
@@ -64,7 +65,11 @@ pub enum MergeError {
     MissingLegacyDatabase { db: String },
     /// A name exists in both databases with different definitions.
     Conflict { object: String, reason: String },
-    /// pg_dump could not dump the schema of `xivo`.
+    /// pg_dump cannot run at all (the client programs missing): found
+    /// before anything changes.
+    DumpProgram { reason: String },
+    /// pg_dump could not dump the schema of `xivo` (after it was closed:
+    /// the merge is rolled back).
     Dump { reason: String },
     /// An object of `xivo` could not be created in `asterisk`.
     Object {
@@ -88,8 +93,11 @@ impl fmt::Display for MergeError {
                 f,
                 "cannot merge '{LEGACY_DB_NAME}': {object} {reason}; rename or drop one of them, then retry; nothing changed"
             ),
+            MergeError::DumpProgram { reason } => {
+                write!(f, "cannot run pg_dump, which the merge needs: {reason}; install the PostgreSQL client of the server's version; nothing changed")
+            }
             MergeError::Dump { reason } => {
-                write!(f, "cannot read the schema of database '{LEGACY_DB_NAME}' with pg_dump: {reason}; nothing changed")
+                write!(f, "cannot read the schema of database '{LEGACY_DB_NAME}' with pg_dump: {reason}")
             }
             MergeError::Object { kind, name, reason } => write!(
                 f,
@@ -176,6 +184,8 @@ pub async fn upgrade_legacy(
     if let Some(e) = &compared.queue_log {
         queue_log::announce(e);
     }
+    // pg_dump runs after xivo is closed: make sure it can run at all first.
+    let pg_dump = dump_program(admin, &postgres).await?;
     let step = Instant::now();
     // From here on the databases change: a failure is 1, never "nothing attempted".
     let before = lockout::close(config, &postgres, &source)
@@ -188,7 +198,7 @@ pub async fn upgrade_legacy(
     let mut report = Report::default();
     let outcome = async {
         let plan = read_source(&source, compared, &config.db_owner).await?;
-        let schema = dump_schema(admin, &postgres, &plan).await?;
+        let schema = dump_schema(admin, &pg_dump, &plan).await?;
         merge_in_transaction(
             config,
             set,
@@ -411,16 +421,43 @@ async fn objects(client: &Client) -> Result<BTreeMap<String, (String, String)>, 
         .collect())
 }
 
+/// The pg_dump matching the server, checked to run (`--version`): Debian's
+/// `/usr/bin/pg_dump` is a wrapper that fails when no client is installed.
+async fn dump_program(admin: &Admin, postgres: &Client) -> Result<PathBuf, Error> {
+    let major = pg::server_major(postgres).await?;
+    let program = pg::client_program("pg_dump", major).map_err(|e| MergeError::DumpProgram {
+        reason: e.to_string(),
+    })?;
+    let out = admin
+        .client_command(&program, LEGACY_DB_NAME)
+        .arg("--version")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| MergeError::DumpProgram {
+            reason: format!("cannot run {}: {e}", program.display()),
+        })?;
+    if !out.status.success() {
+        let reason = String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .last()
+            .unwrap_or("failed")
+            .to_string();
+        return Err(MergeError::DumpProgram {
+            reason: format!("{}: {}", program.display(), crate::logging::mask(&reason)),
+        }
+        .into());
+    }
+    Ok(program)
+}
+
 /// `pg_dump --schema-only` of `xivo`, one run per section, in the merge's
 /// snapshot; no owners, no privileges (`owner.rs`, `acl.rs` deal with
 /// those); tables merged row-wise excluded.
-async fn dump_schema(admin: &Admin, postgres: &Client, plan: &Plan) -> Result<Schema, Error> {
-    let major = pg::server_major(postgres).await?;
-    let program = pg::client_program("pg_dump", major)?;
+async fn dump_schema(admin: &Admin, program: &Path, plan: &Plan) -> Result<Schema, Error> {
     let started = Instant::now();
     let mut sections = Vec::with_capacity(2);
     for section in ["pre-data", "post-data"] {
-        let mut cmd = admin.client_command(&program, LEGACY_DB_NAME);
+        let mut cmd = admin.client_command(program, LEGACY_DB_NAME);
         cmd.args([
             "--schema-only",
             "--no-owner",

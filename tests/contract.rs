@@ -251,10 +251,17 @@ fn every_error_variant_exits_as_the_readme_says() {
             }),
             1,
         ),
+        // pg_dump that cannot run is found before xivo is closed...
+        (
+            "Merge::DumpProgram",
+            Error::Merge(MergeError::DumpProgram { reason: s() }),
+            2,
+        ),
+        // ... a dump that fails after it is inside the change, rolled back.
         (
             "Merge::Dump",
             Error::Merge(MergeError::Dump { reason: s() }),
-            2,
+            1,
         ),
         (
             "Merge::Object",
@@ -503,6 +510,7 @@ fn covered_error(e: &Error) {
         Error::Merge(m) => match m {
             MergeError::MissingLegacyDatabase { .. }
             | MergeError::Conflict { .. }
+            | MergeError::DumpProgram { .. }
             | MergeError::Dump { .. }
             | MergeError::Object { .. }
             | MergeError::Script { .. } => {}
