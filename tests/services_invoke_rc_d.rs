@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use common::host::*;
-use common::{repo_head, Run};
+use common::{add_version, repo_head, MigrationsDir, Run};
 
 /// `absent` has neither init script nor unit; `idle` is installed, never runs.
 const SERVICES_HERE: &str = "absent pbx-a dbclient pbx-b idle";
@@ -158,7 +158,11 @@ impl Rc {
     }
 
     fn hook(&self, hook: &str, args: &[&str]) -> Run {
-        let mut c = self.in_namespace(&self.h.hook_cmd(hook, args, None));
+        self.hook_with(hook, args, None)
+    }
+
+    fn hook_with(&self, hook: &str, args: &[&str], migrations: Option<&Path>) -> Run {
+        let mut c = self.in_namespace(&self.h.hook_cmd(hook, args, migrations));
         c.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -478,4 +482,52 @@ fn a_failing_stop_through_invoke_rc_d_is_named_and_the_others_run_again() {
     );
     assert_eq!(sorted(rc.h.running()), running_set());
     rc.assert_unchanged(&before);
+}
+
+/// A service whose status policy-rc.d denies may have run (and written)
+/// since preinst's snapshot: that snapshot must not be used, or a failed
+/// upgrade's rollback would throw away what it wrote.
+#[test]
+fn a_daemon_whose_status_is_denied_may_have_written_since_the_snapshot() {
+    let rc = Rc::new(Init::SysV);
+    let broken = MigrationsDir::copy_of_repo();
+    add_version(
+        &broken.path,
+        "fa11ed000001",
+        &repo_head(),
+        "UPDATE queue_log SET no_such_column = 1;",
+    );
+    rc.hook_with(
+        "preinst",
+        &["upgrade", "14.7.0", "14.8.0"],
+        Some(&broken.path),
+    )
+    .assert_code(0);
+    assert!(rc.h.running().is_empty());
+    // Started again outside invoke-rc.d, it writes; then status is denied.
+    rc.h.start_only(&["dbclient"]);
+    rc.h.c.psql(
+        DB,
+        "INSERT INTO queue_log (time, callid, queuename, agent, event) \
+         VALUES ('2014-08-08 09:00:00.000000', 'after-snapshot', 'q', 'Agent/1', 'CONNECT')",
+    );
+    rc.policy("deny * status\n");
+    let r = rc.hook_with("postinst", &["configure", "14.7.0"], Some(&broken.path));
+    r.assert_code(1);
+    assert_eq!(
+        rc.h.c.psql(
+            DB,
+            "SELECT count(*) FROM queue_log WHERE callid = 'after-snapshot'"
+        ),
+        "1",
+        "the row written after the snapshot is kept; {}",
+        r.stderr
+    );
+    assert!(
+        last_line(&r).contains("status was denied by policy-rc.d"),
+        "{}",
+        r.stderr
+    );
+    assert!(rc.h.snapshots().is_empty(), "{:?}", rc.h.snapshots());
+    assert!(rc.h.running().contains(&"dbclient".to_string()));
 }

@@ -103,11 +103,20 @@ impl Services {
         }
     }
 
-    /// The configured services that are running now.
+    /// The configured services that run now, or may: one whose status
+    /// policy-rc.d denies counts, since the hooks ask this to judge whether
+    /// the database may have been written to since a snapshot.
     pub fn running(&self) -> Vec<String> {
         self.names
             .iter()
-            .filter(|n| self.state(n) == State::Running)
+            .filter(|n| match self.state(n) {
+                State::Running => true,
+                State::Denied => {
+                    log::warn!("service {n}: status denied by policy-rc.d: counted as running");
+                    true
+                }
+                _ => false,
+            })
             .cloned()
             .collect()
     }
