@@ -529,5 +529,13 @@ fn a_daemon_whose_status_is_denied_may_have_written_since_the_snapshot() {
         r.stderr
     );
     assert!(rc.h.snapshots().is_empty(), "{:?}", rc.h.snapshots());
-    assert!(rc.h.running().contains(&"dbclient".to_string()));
+    // Started again (their status unreadable, the start is taken at its word).
+    assert_eq!(sorted(rc.h.running()), running_set());
+    assert!(
+        r.stderr.contains(
+            "service pbx-a: its status cannot be read after the start (status denied by policy-rc.d)"
+        ) && !r.stderr.contains("is not running"),
+        "{}",
+        r.stderr
+    );
 }

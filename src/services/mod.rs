@@ -47,6 +47,18 @@ pub enum State {
     Unknown(i32),
 }
 
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            State::Running => f.write_str("running"),
+            State::Stopped => f.write_str("stopped"),
+            State::NotInstalled => f.write_str("not installed"),
+            State::Denied => f.write_str("status denied by policy-rc.d"),
+            State::Unknown(code) => write!(f, "status unknown, exit {code}"),
+        }
+    }
+}
+
 /// What became of one configured service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -322,11 +334,18 @@ impl Services {
             }
             Err(why) => return Err(start_error(name, Trouble::Failed(why))),
         };
-        if self.settle(name, true) != State::Running {
-            return Err(start_error(
-                name,
-                Trouble::NotDone(format!("`{shown}` exited 0 but {name} is not running")),
-            ));
+        match self.settle(name, true) {
+            State::Running => {}
+            State::Stopped | State::NotInstalled => {
+                return Err(start_error(
+                    name,
+                    Trouble::NotDone(format!("`{shown}` exited 0 but {name} is not running")),
+                ))
+            }
+            // Nothing says it did not start: take the command's word.
+            state @ (State::Denied | State::Unknown(_)) => log::warn!(
+                "service {name}: its status cannot be read after the start ({state}): not verified"
+            ),
         }
         let secs = started.elapsed().as_secs_f64();
         match outcome {
@@ -338,13 +357,16 @@ impl Services {
         Ok(outcome)
     }
 
-    /// The state of `name` once it reached the one asked for, or `SETTLE`
-    /// passed.
+    /// The state of `name` once it reached the one asked for, or status is
+    /// denied (waiting will not tell more), or `SETTLE` passed.
     fn settle(&self, name: &str, running: bool) -> State {
         let deadline = Instant::now() + SETTLE;
         loop {
             let state = self.state(name);
-            if (state == State::Running) == running || Instant::now() >= deadline {
+            if (state == State::Running) == running
+                || state == State::Denied
+                || Instant::now() >= deadline
+            {
                 return state;
             }
             std::thread::sleep(Duration::from_millis(100));
