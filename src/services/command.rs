@@ -99,6 +99,11 @@ impl ServiceCommand {
         format!("{} {service} {action}", self.name)
     }
 
+    /// `<command> --query <service> <action>` as the messages show it.
+    pub fn shown_query(&self, service: &str, action: &str) -> String {
+        format!("{} --query {service} {action}", self.name)
+    }
+
     /// Run `action` (status, stop, start) on `service`: its exit code, or
     /// why there is none.
     pub fn action(&self, service: &str, action: &str) -> Result<i32, String> {
@@ -118,7 +123,7 @@ impl ServiceCommand {
         if !self.invoke_rc_d {
             return None;
         }
-        let shown = format!("{} --query {service} start", self.name);
+        let shown = self.shown_query(service, "start");
         Some(
             run(&self.path, &["--query", service, "start"], &shown).map(|code| {
                 if QUERY_RUN.contains(&code) {

@@ -26,12 +26,25 @@ impl fmt::Display for Trouble {
     }
 }
 
-/// A service that did not stop, and what was undone because of it.
+/// Why a service was not stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StopReason {
+    /// policy-rc.d denies its `status`: whether it runs (and would write
+    /// during the upgrade) cannot be known. Found before anything stopped.
+    StatusDenied,
+    /// It runs, but invoke-rc.d would not start it again after the upgrade
+    /// (`--query` answered `code`). Found before anything stopped.
+    WouldNotStartAgain { code: i32, meaning: &'static str },
+    /// Its stop was denied (it still runs), failed, or left it running.
+    Stop(Trouble),
+}
+
+/// A service that was not stopped, and what was undone because of it.
 #[derive(Debug)]
 pub struct StopFailure {
     pub service: String,
-    pub trouble: Trouble,
-    /// The stop command, as shown.
+    pub reason: StopReason,
+    /// The command that said so, as shown.
     pub command: String,
     /// Stopped by this run before it, and started again.
     pub restarted: Vec<String>,
@@ -46,17 +59,8 @@ pub enum ServiceError {
     NoCommand { command: String, reason: String },
     /// The state file of stopped services cannot be read or written.
     StateFile { path: PathBuf, reason: String },
-    /// policy-rc.d denies `status`: whether the service runs cannot be
-    /// known. Nothing was stopped.
-    StatusDenied { service: String, command: String },
-    /// The service runs, but invoke-rc.d would not start it again after the
-    /// upgrade. Nothing was stopped.
-    WouldNotStartAgain {
-        service: String,
-        code: i32,
-        meaning: &'static str,
-    },
-    /// A service did not stop; nothing else was done.
+    /// A service was not stopped, so the upgrade must not go on; the
+    /// services this run stopped were started again.
     StopFailed(Box<StopFailure>),
     /// Services did not start; the others were started. They stay recorded,
     /// so the next hook run tries again.
@@ -71,6 +75,66 @@ fn list(items: &[(String, Trouble)]) -> String {
         .join(", ")
 }
 
+impl fmt::Display for StopFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let StopFailure {
+            service,
+            reason,
+            command,
+            restarted,
+            not_restarted,
+        } = self;
+        match reason {
+            StopReason::StatusDenied => write!(
+                f,
+                "service {service}: its status was denied by policy-rc.d (`{command}` exited 101), so \
+                 whether it runs cannot be known; the upgrade is refused, nothing was stopped or changed"
+            )?,
+            StopReason::WouldNotStartAgain { code, meaning } => write!(
+                f,
+                "service {service} runs, but invoke-rc.d would not start it again after the upgrade \
+                 (`{command}` answered {code}: {meaning}); the upgrade is refused, nothing was stopped \
+                 or changed"
+            )?,
+            StopReason::Stop(Trouble::Denied { .. }) => write!(
+                f,
+                "service {service}: its stop was denied by policy-rc.d (`{command}` exited 101), so it \
+                 still runs; the upgrade is refused, nothing was changed"
+            )?,
+            StopReason::Stop(trouble) => {
+                write!(f, "service {service} did not stop ({trouble}); nothing was changed")?
+            }
+        }
+        if !restarted.is_empty() {
+            write!(f, ", {} started again", restarted.join(", "))?;
+        }
+        if !not_restarted.is_empty() {
+            write!(
+                f,
+                ", but {} did not start again (start them by hand)",
+                list(not_restarted)
+            )?;
+        }
+        match reason {
+            StopReason::StatusDenied => write!(
+                f,
+                "; allow {service} in policy-rc.d (or take it out of SERVICES in the config if it does \
+                 not run here), then retry"
+            ),
+            StopReason::WouldNotStartAgain { .. } => write!(
+                f,
+                "; allow its start in policy-rc.d, or stop {service} by hand (it then stays stopped), \
+                 then retry"
+            ),
+            StopReason::Stop(Trouble::Denied { .. }) => write!(
+                f,
+                "; stop {service} by hand or allow its stop in policy-rc.d, then retry"
+            ),
+            StopReason::Stop(_) => write!(f, "; stop {service} by hand, then retry"),
+        }
+    }
+}
+
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -81,54 +145,7 @@ impl fmt::Display for ServiceError {
             ServiceError::StateFile { path, reason } => {
                 write!(f, "cannot use the service state file {}: {reason}", path.display())
             }
-            ServiceError::StatusDenied { service, command } => write!(
-                f,
-                "service {service}: its status was denied by policy-rc.d (`{command}` exited 101), so whether \
-                 it runs cannot be known; the upgrade is refused, nothing was stopped or changed; allow \
-                 {service} in policy-rc.d (or take it out of SERVICES in the config if it does not run \
-                 here), then retry"
-            ),
-            ServiceError::WouldNotStartAgain { service, code, meaning } => write!(
-                f,
-                "service {service} runs, but invoke-rc.d would not start it again after the upgrade \
-                 (`invoke-rc.d --query {service} start` answered {code}: {meaning}); the upgrade is refused, \
-                 nothing was stopped or changed; allow its start in policy-rc.d, or stop {service} by hand \
-                 (it then stays stopped), then retry"
-            ),
-            ServiceError::StopFailed(failure) => {
-                let StopFailure {
-                    service,
-                    trouble,
-                    command,
-                    restarted,
-                    not_restarted,
-                } = failure.as_ref();
-                match trouble {
-                    Trouble::Denied { .. } => write!(
-                        f,
-                        "service {service}: its stop was denied by policy-rc.d (`{command}` exited 101), so it \
-                         still runs; the upgrade is refused, nothing was changed"
-                    )?,
-                    _ => write!(f, "service {service} did not stop ({trouble}); nothing was changed")?,
-                }
-                if !restarted.is_empty() {
-                    write!(f, ", {} started again", restarted.join(", "))?;
-                }
-                if !not_restarted.is_empty() {
-                    write!(
-                        f,
-                        ", but {} did not start again (start them by hand)",
-                        list(not_restarted)
-                    )?;
-                }
-                match trouble {
-                    Trouble::Denied { .. } => write!(
-                        f,
-                        "; stop {service} by hand or allow its stop in policy-rc.d, then retry"
-                    ),
-                    _ => write!(f, "; stop {service} by hand, then retry"),
-                }
-            }
+            ServiceError::StopFailed(failure) => failure.fmt(f),
             ServiceError::StartFailed { failed } => {
                 write!(f, "service(s) did not start: {}; ", list(failed))?;
                 if failed.iter().any(|(_, t)| matches!(t, Trouble::Denied { .. })) {

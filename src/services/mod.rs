@@ -23,7 +23,7 @@ mod record;
 use std::time::{Duration, Instant};
 
 use command::{ServiceCommand, StartQuery, FORBIDDEN, LSB_STATUS_UNKNOWN, UNKNOWN_SERVICE};
-pub use error::{ServiceError, StopFailure, Trouble};
+pub use error::{ServiceError, StopFailure, StopReason, Trouble};
 pub use record::write_atomically;
 use record::StoppedList;
 
@@ -58,22 +58,6 @@ impl std::fmt::Display for State {
         }
     }
 }
-
-/// What became of one configured service.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// Found running, recorded, stopped.
-    Stopped,
-    /// Not touched: not running, not installed, or status unknown.
-    LeftAlone(State),
-    Started,
-    /// Started with `systemctl start`: a disabled unit that ran before we
-    /// stopped it, which invoke-rc.d would not start again.
-    StartedWithSystemctl,
-}
-
-/// Each service acted on or looked at, with what became of it, in order.
-pub type Report = Vec<(String, Outcome)>;
 
 pub struct Services {
     command: ServiceCommand,
@@ -138,8 +122,7 @@ impl Services {
     /// status is denied or a running one would not be started again. When a
     /// stop is denied or fails, every service this call stopped is started
     /// again and the one that did not stop is named. Earlier records are kept.
-    pub fn stop_running(&self) -> Result<Report, ServiceError> {
-        let mut report = Report::new();
+    pub fn stop_running(&self) -> Result<Vec<String>, ServiceError> {
         let mut running = Vec::new();
         for name in &self.names {
             match self.state(name) {
@@ -149,25 +132,23 @@ impl Services {
                 }
                 State::Denied => {
                     log::error!("service {name}: status denied by policy-rc.d");
-                    return Err(ServiceError::StatusDenied {
-                        service: name.clone(),
-                        command: self.command.shown(name, "status"),
-                    });
+                    return Err(refused(
+                        name,
+                        StopReason::StatusDenied,
+                        self.command.shown(name, "status"),
+                    ));
                 }
                 State::Stopped => {
                     log::info!("service {name}: not running, left alone");
-                    report.push((name.clone(), Outcome::LeftAlone(State::Stopped)));
                 }
                 State::NotInstalled => {
                     log::info!("service {name}: not installed, skipped");
-                    report.push((name.clone(), Outcome::LeftAlone(State::NotInstalled)));
                 }
                 State::Unknown(code) => {
                     log::warn!(
                         "service {name}: status unknown (exit {code}), left alone; its connections are \
                          ended with the others"
                     );
-                    report.push((name.clone(), Outcome::LeftAlone(State::Unknown(code))));
                 }
             }
         }
@@ -178,9 +159,8 @@ impl Services {
                 return Err(self.undo_stops(name, trouble, &stopped));
             }
             stopped.push(name.clone());
-            report.push((name.clone(), Outcome::Stopped));
         }
-        Ok(report)
+        Ok(stopped)
     }
 
     /// A running service is only stopped if it will be allowed to start
@@ -188,25 +168,20 @@ impl Services {
     /// (and the runlevel links); once stopped, a disabled systemd unit would
     /// be refused as well (see `start_one`).
     fn check_start_allowed(&self, name: &str) -> Result<(), ServiceError> {
+        let shown = self.command.shown_query(name, "start");
         match self.command.may_start(name) {
             None | Some(Ok(StartQuery::Allowed)) => Ok(()),
             Some(Ok(StartQuery::Refused(code, meaning))) => {
                 log::error!(
                     "service {name}: runs, but invoke-rc.d would not start it again ({code}: {meaning})"
                 );
-                Err(ServiceError::WouldNotStartAgain {
-                    service: name.to_string(),
-                    code,
-                    meaning,
-                })
+                Err(refused(
+                    name,
+                    StopReason::WouldNotStartAgain { code, meaning },
+                    shown,
+                ))
             }
-            Some(Err(why)) => Err(ServiceError::StopFailed(Box::new(StopFailure {
-                service: name.to_string(),
-                trouble: Trouble::Failed(why),
-                command: self.command.shown(name, "stop"),
-                restarted: Vec::new(),
-                not_restarted: Vec::new(),
-            }))),
+            Some(Err(why)) => Err(refused(name, StopReason::Stop(Trouble::Failed(why)), shown)),
         }
     }
 
@@ -265,7 +240,7 @@ impl Services {
         ServiceError::StopFailed(Box::new(StopFailure {
             service: name.to_string(),
             command: self.command.shown(name, "stop"),
-            trouble,
+            reason: StopReason::Stop(trouble),
             restarted,
             not_restarted,
         }))
@@ -274,34 +249,34 @@ impl Services {
     /// Start exactly the recorded services; a service that does not start
     /// (denied, failed, or not running after a start that exited 0) does not
     /// keep the others from starting, and stays recorded.
-    pub fn start_recorded(&self) -> Result<Report, ServiceError> {
+    pub fn start_recorded(&self) -> Result<Vec<String>, ServiceError> {
         let recorded = self.recorded()?;
         if recorded.is_empty() {
             log::debug!("no service to start");
         }
-        let mut report = Report::new();
+        let mut started = Vec::new();
         let mut failed = Vec::new();
         for name in &recorded {
             match self.start_one(name) {
-                Ok(outcome) => {
+                Ok(()) => {
                     self.stopped.remove(name)?;
-                    report.push((name.clone(), outcome));
+                    started.push(name.clone());
                 }
                 Err(trouble) => failed.push((name.clone(), trouble)),
             }
         }
         if failed.is_empty() {
-            Ok(report)
+            Ok(started)
         } else {
             Err(ServiceError::StartFailed { failed })
         }
     }
 
-    fn start_one(&self, name: &str) -> Result<Outcome, Trouble> {
+    fn start_one(&self, name: &str) -> Result<(), Trouble> {
         let started = Instant::now();
         let shown = self.command.shown(name, "start");
-        let (outcome, shown) = match self.command.action(name, "start") {
-            Ok(0) => (Outcome::Started, shown),
+        let (with_systemctl, shown) = match self.command.action(name, "start") {
+            Ok(0) => (false, shown),
             // Only we stop a service that runs; a disabled unit we stopped is
             // one invoke-rc.d will not start, and no policy-rc.d forbids it:
             // start it as invoke-rc.d would have, had it still been active.
@@ -315,7 +290,7 @@ impl Services {
                 );
                 let shown = format!("systemctl start {unit}");
                 match command::systemctl_start(&unit) {
-                    Ok(0) => (Outcome::StartedWithSystemctl, shown),
+                    Ok(0) => (true, shown),
                     Ok(code) => {
                         return Err(start_error(
                             name,
@@ -348,13 +323,12 @@ impl Services {
             ),
         }
         let secs = started.elapsed().as_secs_f64();
-        match outcome {
-            Outcome::StartedWithSystemctl => {
-                log::info!("service {name}: started with `{shown}` in {secs:.1} s")
-            }
-            _ => log::info!("service {name}: started in {secs:.1} s"),
+        if with_systemctl {
+            log::info!("service {name}: started with `{shown}` in {secs:.1} s");
+        } else {
+            log::info!("service {name}: started in {secs:.1} s");
         }
-        Ok(outcome)
+        Ok(())
     }
 
     /// The state of `name` once it reached the one asked for, or status is
@@ -377,6 +351,17 @@ impl Services {
     pub fn recorded(&self) -> Result<Vec<String>, ServiceError> {
         self.stopped.read()
     }
+}
+
+/// A service not stopped, found before anything was stopped.
+fn refused(name: &str, reason: StopReason, command: String) -> ServiceError {
+    ServiceError::StopFailed(Box::new(StopFailure {
+        service: name.to_string(),
+        reason,
+        command,
+        restarted: Vec::new(),
+        not_restarted: Vec::new(),
+    }))
 }
 
 fn start_error(name: &str, trouble: Trouble) -> Trouble {
