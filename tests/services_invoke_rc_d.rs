@@ -2,9 +2,10 @@
 //! with `SERVICE_COMMAND=invoke-rc.d` as in production. Each hook runs in a
 //! private mount namespace (`unshare --mount`) where the test binds its own
 //! `/etc/init.d` (links to tests/fixtures/services/init-script, an LSB init
-//! script over the daemons of service-command) and its own
-//! `/usr/sbin/policy-rc.d` (tests/fixtures/services/policy-rc.d, which denies
-//! what `$XMDB_SVC_DIR/policy` says); the machine's files are never touched.
+//! script over the daemons of service-command), and with `DPKG_ROOT` set to
+//! a directory of the test, whose `usr/sbin/policy-rc.d` is what invoke-rc.d
+//! asks (tests/fixtures/services/policy-rc.d, which denies what
+//! `$XMDB_SVC_DIR/policy` says); the machine's files are never touched.
 //! invoke-rc.d's systemd branch is reached by giving the namespace a
 //! `/run/systemd/system` and a systemctl (tests/fixtures/services/systemctl)
 //! first in PATH, since this machine does not run systemd.
@@ -23,10 +24,9 @@ const INSTALLED: [&str; 4] = ["pbx-a", "dbclient", "pbx-b", "idle"];
 
 const NAMESPACE_SCRIPT: &str = r#"
 set -e
-ns=$1 policy=$2 systemd=$3
-shift 3
+ns=$1 systemd=$2
+shift 2
 mount --bind "$ns/init.d" /etc/init.d
-mount --bind "$policy" /usr/sbin/policy-rc.d
 if [ "$systemd" = yes ]; then
     mount -t tmpfs xmdb-test /run/systemd
     mkdir /run/systemd/system
@@ -54,8 +54,9 @@ struct Rc {
     h: Host,
     ns: PathBuf,
     init: Init,
-    /// Without one, /usr/sbin/policy-rc.d is a non-executable file, which
-    /// invoke-rc.d takes for "no policy layer" (a normal systemd host).
+    /// Without one, $DPKG_ROOT/usr/sbin/policy-rc.d is a non-executable
+    /// file, which invoke-rc.d takes for "no policy layer" (a normal systemd
+    /// host).
     policy_helper: bool,
 }
 
@@ -86,7 +87,6 @@ impl Rc {
             std::os::unix::fs::symlink(fixture("systemctl"), ns.join("bin/systemctl"))
                 .expect("systemctl");
         }
-        std::fs::write(ns.join("no-policy-rc.d"), "").expect("no policy-rc.d");
         Rc {
             h,
             ns,
@@ -127,20 +127,31 @@ impl Rc {
         std::fs::read_to_string(self.h.svc.join("systemctl")).unwrap_or_default()
     }
 
-    /// `inner` (program, arguments, environment, stdio) run in this host's
-    /// private mount namespace.
-    fn in_namespace(&self, inner: &Command) -> Command {
-        let policy = if self.policy_helper {
-            fixture("policy-rc.d")
+    /// invoke-rc.d's policy layer is `$DPKG_ROOT/usr/sbin/policy-rc.d`: the
+    /// test's own root (the one tests/common gives the hooks for their
+    /// built-in paths), with the test's policy-rc.d in it, or none.
+    fn dpkg_root(&self) -> PathBuf {
+        let root = self.h.c.dir.join("root");
+        let sbin = root.join("usr/sbin");
+        std::fs::create_dir_all(&sbin).expect("DPKG_ROOT");
+        let helper = sbin.join("policy-rc.d");
+        let _ = std::fs::remove_file(&helper);
+        if self.policy_helper {
+            std::os::unix::fs::symlink(fixture("policy-rc.d"), &helper).expect("policy-rc.d");
         } else {
-            self.ns.join("no-policy-rc.d")
-        };
+            std::fs::write(&helper, "").expect("no policy-rc.d");
+        }
+        root
+    }
+
+    /// `inner` (program, arguments, environment, stdio) run in this host's
+    /// private mount namespace, with this host's `DPKG_ROOT`.
+    fn in_namespace(&self, inner: &Command) -> Command {
         let mut c = Command::new("unshare");
         c.args(["--mount", "--propagation", "private", "sh", "-c"])
             .arg(NAMESPACE_SCRIPT)
             .arg("sh")
             .arg(&self.ns)
-            .arg(policy)
             .arg(if self.init == Init::Systemd {
                 "yes"
             } else {
@@ -154,6 +165,7 @@ impl Rc {
                 None => c.env_remove(k),
             };
         }
+        c.env("DPKG_ROOT", self.dpkg_root());
         c
     }
 
