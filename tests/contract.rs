@@ -22,7 +22,7 @@ use xivo_manage_db::maintscript::error::HookError;
 use xivo_manage_db::merge::MergeError;
 use xivo_manage_db::migrations::{MigrationError, Report};
 use xivo_manage_db::pg::PgError;
-use xivo_manage_db::services::ServiceError;
+use xivo_manage_db::services::{ServiceError, StopFailure, StopReason, Trouble};
 use xivo_manage_db::snapshot::space::Need;
 use xivo_manage_db::snapshot::SnapshotError;
 
@@ -351,17 +351,19 @@ fn every_error_variant_exits_as_the_readme_says() {
         ),
         (
             "Service::StopFailed",
-            HookError::Service(ServiceError::StopFailed {
+            HookError::Service(ServiceError::StopFailed(Box::new(StopFailure {
                 service: s(),
-                status: s(),
+                reason: StopReason::Stop(Trouble::Failed(s())),
+                command: s(),
                 restarted: vec![],
-            }),
+                not_restarted: vec![],
+            }))),
             1,
         ),
         (
             "Service::StartFailed",
             HookError::Service(ServiceError::StartFailed {
-                failed: vec![(s(), s())],
+                failed: vec![(s(), Trouble::Failed(s()))],
             }),
             1,
         ),
