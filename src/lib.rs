@@ -1,5 +1,6 @@
 //! xivo-manage-db: provisioning and in-place upgrade of the XiVO database.
-//! Every binary and hook is a thin shim over this library (see DESIGN.md).
+//! Every binary and hook is a thin shim over this library; docs/hooks.md
+//! says what the maintainer scripts do.
 
 pub mod admin;
 pub mod check;
