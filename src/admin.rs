@@ -10,7 +10,7 @@ use crate::check::{self, Status};
 use crate::config::Config;
 use crate::error::Error;
 use crate::migrations::{self, source, MigrationSet};
-use crate::pg::{self, Admin};
+use crate::pg::{self, Superuser};
 
 /// The exclusion list inside the migrations tree.
 pub const REPLICATION_EXCLUDE_FILE: &str = "replication-exclude.txt";
@@ -37,7 +37,7 @@ pub fn replication_exclusions(config: &Config) -> Result<Vec<String>, Error> {
 /// `xivo-manage-db status`: one line per fact.
 pub async fn status(
     config: &Config,
-    admin: &Admin,
+    admin: &Superuser,
     set: &MigrationSet,
 ) -> Result<(String, u8), Error> {
     let mut out = String::new();
@@ -82,7 +82,7 @@ pub async fn status(
 }
 
 /// `xivo-manage-db history`: what was applied (or stamped), when, how long.
-pub async fn history(config: &Config, admin: &Admin) -> Result<String, Error> {
+pub async fn history(config: &Config, admin: &Superuser) -> Result<String, Error> {
     let client = admin.connect(&config.db_name).await?;
     let rows = client
         .query(

@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::error::Error;
 use crate::migrations::{self, Edited, MigrationSet};
-use crate::pg::Admin;
+use crate::pg::Superuser;
 use crate::provision::{self, Contents};
 
 /// What the check found.
@@ -65,7 +65,11 @@ impl Status {
     }
 }
 
-pub async fn check(config: &Config, admin: &Admin, set: &MigrationSet) -> Result<Status, Error> {
+pub async fn check(
+    config: &Config,
+    admin: &Superuser,
+    set: &MigrationSet,
+) -> Result<Status, Error> {
     let client = match admin.connect(&config.db_name).await {
         Ok(c) => c,
         Err(e) if e.is_missing_database() => return Ok(Status::Missing),

@@ -19,17 +19,13 @@ use log::LevelFilter;
 use crate::config::Config;
 use crate::error::Error;
 use crate::migrations::{self, MigrationSet};
-use crate::pg::Admin;
+use crate::pg::Superuser;
 use crate::{check, provision, upgrade};
 
-/// Run `f` on a current-thread runtime: every command is one sequential
-/// conversation with PostgreSQL, threads would only cost start-up time.
-pub fn block_on<F: Future>(f: F) -> Result<F::Output, Error> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))?;
-    Ok(rt.block_on(f))
+/// `runtime::block_on`, its failure to start as one of our errors.
+fn block_on<F: Future>(f: F) -> Result<F::Output, Error> {
+    crate::runtime::block_on(f)
+        .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))
 }
 
 /// Print the error as one line and map to the exit code.
@@ -52,9 +48,9 @@ pub fn finish(program: &str, result: Result<u8, Error>) -> ExitCode {
 
 /// Configuration, connection settings and the validated migration set:
 /// everything is checked before anything is touched.
-fn prepare() -> Result<(Config, Admin, MigrationSet), Error> {
+fn prepare() -> Result<(Config, Superuser, MigrationSet), Error> {
     let config = Config::load()?;
-    let admin = Admin::from_config(&config)?;
+    let admin = Superuser::from_config(&config)?;
     let set = migrations::load(&config)?;
     Ok((config, admin, set))
 }
@@ -222,7 +218,7 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 Ok(code)
             }
             ManageCommand::RollbackFinish | ManageCommand::RollbackDiscard => {
-                let admin = Admin::from_config(&config)?;
+                let admin = Superuser::from_config(&config)?;
                 let done = if matches!(command, ManageCommand::RollbackFinish) {
                     block_on(crate::pending::finish(&config, &admin))??
                 } else {
@@ -232,7 +228,7 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 Ok(0)
             }
             ManageCommand::History => {
-                let admin = Admin::from_config(&config)?;
+                let admin = Superuser::from_config(&config)?;
                 list(&block_on(crate::admin::history(&config, &admin))??)?;
                 Ok(0)
             }

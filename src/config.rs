@@ -23,11 +23,33 @@ pub const CONFIG_ENV: &str = "XIVO_MANAGE_DB_CONFIG";
 /// Test-only: load migrations from this directory instead of the embedded set.
 /// Named so that nobody sets it by accident on a production host.
 pub const MIGRATIONS_DIR_ENV: &str = "XIVO_MANAGE_DB_DANGEROUS_MIGRATIONS_DIR";
-/// Where the package installs a readable copy of the migrations.
-pub const SHARE_DIR: &str = "/usr/share/xivo-manage-db";
 /// The directories older releases kept the numbered-script state files in.
 pub const LEGACY_STATE_DIRS: [&str; 2] =
     ["/var/lib/xivo-update-db", "/var/lib/xivo-upgrade/update-db"];
+/// The Debian cluster's socket directory, used when `ADMIN_URI` is empty.
+pub const PG_SOCKET_DIR: &str = "/var/run/postgresql";
+/// Where syslog listens; without it the tools log to stderr only.
+pub const SYSLOG_SOCKET: &str = "/dev/log";
+/// Where an init script or a systemd unit of a service would be.
+pub const INIT_SCRIPT_DIRS: [&str; 1] = ["/etc/init.d"];
+pub const SYSTEMD_UNIT_DIRS: [&str; 3] = [
+    "/etc/systemd/system",
+    "/lib/systemd/system",
+    "/usr/lib/systemd/system",
+];
+/// invoke-rc.d takes its systemd branch when this directory exists.
+pub const SYSTEMD_RUNNING_DIR: &str = "/run/systemd/system";
+/// invoke-rc.d's policy layer (taken under `$DPKG_ROOT`, as invoke-rc.d does).
+pub const POLICY_RC_D: &str = "/usr/sbin/policy-rc.d";
+/// Every snapshot database's name starts with this (see `snapshot::name`);
+/// `DB_NAME` may not.
+pub const SNAPSHOT_PREFIX: &str = "xivo_manage_db_snapshot_";
+
+/// Debian's directory of a PostgreSQL major version's client programs.
+pub fn pg_bin_dir(major: u32) -> PathBuf {
+    PathBuf::from(format!("/usr/lib/postgresql/{major}/bin"))
+}
+
 /// `STATE_DIR` unless the configuration says otherwise.
 pub const DEFAULT_STATE_DIR: &str = "/var/lib/xivo-manage-db";
 /// Set by dpkg for maintainer scripts: the root of the installation they act
@@ -325,14 +347,13 @@ impl Config {
                 _ => unreachable!("key checked against KEYS"),
             }
         }
-        if c.db_name.starts_with(crate::snapshot::name::PREFIX) {
+        if c.db_name.starts_with(SNAPSHOT_PREFIX) {
             return Err(ConfigError::BadValue {
                 path: path.to_path_buf(),
                 line: 0,
                 key: "DB_NAME".into(),
                 reason: format!(
-                    "names starting with '{}' are reserved for rollback snapshots",
-                    crate::snapshot::name::PREFIX
+                    "names starting with '{SNAPSHOT_PREFIX}' are reserved for rollback snapshots"
                 ),
             });
         }
@@ -365,6 +386,21 @@ impl Config {
     /// The pre-upgrade snapshot: its record and the copy of the state files.
     pub fn rollback_dir(&self) -> PathBuf {
         self.state_dir.join("rollback")
+    }
+
+    /// The snapshot's record (see `snapshot::record`).
+    pub fn rollback_record_path(&self) -> PathBuf {
+        self.rollback_dir().join("record")
+    }
+
+    /// The copy of the 14.07 state files a snapshot keeps.
+    pub fn rollback_state_copy_dir(&self) -> PathBuf {
+        self.rollback_dir().join("update-db")
+    }
+
+    /// A 14.07 state file: `asterisk-last` or `xivo-last`.
+    pub fn legacy_state_file(&self, prefix: &str) -> PathBuf {
+        self.legacy_state_dir().join(format!("{prefix}-last"))
     }
 
     /// The connection limit of `xivo` while the merge holds it at 0.

@@ -13,10 +13,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::config::{self, Config, LEGACY_DB_NAME};
 use crate::error::Error;
+use crate::fsutil;
 use crate::migrations;
 
 /// Where the old system's files live in the migrations tree.
@@ -182,11 +183,6 @@ impl LegacyScripts {
     }
 }
 
-/// Path of a database's state file.
-pub fn state_file(config: &Config, prefix: &str) -> PathBuf {
-    config.legacy_state_dir().join(format!("{prefix}-last"))
-}
-
 fn parse_level(text: &str) -> Result<u32, String> {
     let t = text.trim();
     if t.is_empty() {
@@ -201,7 +197,7 @@ fn parse_level(text: &str) -> Result<u32, String> {
 }
 
 fn read_state_file(config: &Config, db: &DbScripts) -> Result<u32, Error> {
-    let path = state_file(config, db.prefix);
+    let path = config.legacy_state_file(db.prefix);
     let range = format!("{} to {}", db.base, db.last());
     let fix = format!(
         "it must hold the number of the last {}-NNN.sql applied ({range}); restore it from the backup of /var/lib/xivo-manage-db",
@@ -240,13 +236,13 @@ fn read_state_file(config: &Config, db: &DbScripts) -> Result<u32, Error> {
 pub fn state_files_present(config: &Config) -> bool {
     ["asterisk", LEGACY_DB_NAME]
         .iter()
-        .any(|p| state_file(config, p).exists())
+        .any(|p| config.legacy_state_file(p).exists())
 }
 
 /// Remove the 14.07 state files (after the merge committed). Idempotent.
 pub fn remove_state_files(config: &Config) -> Result<(), Error> {
     for prefix in ["asterisk", LEGACY_DB_NAME] {
-        let path = state_file(config, prefix);
+        let path = config.legacy_state_file(prefix);
         match std::fs::remove_file(&path) {
             Ok(()) => log::info!("removed the 14.07 state file {}", path.display()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -296,41 +292,30 @@ pub fn relocate_state_dirs_from(
     sources: &[PathBuf],
 ) -> Result<Vec<PathBuf>, Error> {
     let dest_dir = config.legacy_state_dir();
-    let io = |what: &str, p: &Path, e: std::io::Error| {
-        Error::Other(format!("{what} {}: {e}", p.display()))
+    let io = |(p, e): fsutil::Failure| {
+        Error::Other(format!(
+            "cannot move the 14.07 state file {}: {e}",
+            p.display()
+        ))
     };
     let mut moved = Vec::new();
     for src_dir in sources {
-        let entries = match std::fs::read_dir(src_dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(io("cannot read legacy state directory", src_dir, e)),
+        let Some(names) = fsutil::files_in(src_dir).map_err(io)? else {
+            continue;
         };
-        std::fs::create_dir_all(&dest_dir).map_err(|e| io("cannot create", &dest_dir, e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| io("cannot read legacy state directory", src_dir, e))?;
-            let src = entry.path();
-            if !src.is_file() {
-                continue;
-            }
-            let dest = dest_dir.join(entry.file_name());
+        std::fs::create_dir_all(&dest_dir).map_err(|e| io((dest_dir.clone(), e)))?;
+        for name in names {
+            let (src, dest) = (src_dir.join(&name), dest_dir.join(&name));
             if dest.exists() {
                 log::info!(
                     "{} already exists: dropping the older {}",
                     dest.display(),
                     src.display()
                 );
-                std::fs::remove_file(&src).map_err(|e| io("cannot remove", &src, e))?;
+                fsutil::remove(&src).map_err(io)?;
                 continue;
             }
-            if std::fs::rename(&src, &dest).is_err() {
-                // Another file system: copy, sync, then remove.
-                std::fs::copy(&src, &dest).map_err(|e| io("cannot copy", &src, e))?;
-                std::fs::File::open(&dest)
-                    .and_then(|f| f.sync_all())
-                    .map_err(|e| io("cannot sync", &dest, e))?;
-                std::fs::remove_file(&src).map_err(|e| io("cannot remove", &src, e))?;
-            }
+            fsutil::move_durably(&src, &dest).map_err(io)?;
             log::info!("moved {} to {}", src.display(), dest.display());
             moved.push(dest);
         }
@@ -392,8 +377,9 @@ mod tests {
         config.state_dir = root.clone();
         std::fs::create_dir_all(config.legacy_state_dir()).expect("mkdir");
         let s = LegacyScripts::load(&config).expect("embedded");
-        let write =
-            |db: &str, text: &str| std::fs::write(state_file(&config, db), text).expect("write");
+        let write = |db: &str, text: &str| {
+            std::fs::write(config.legacy_state_file(db), text).expect("write")
+        };
         write("xivo", &format!("{}\n", s.xivo.base));
         for (text, want) in [
             ("", "empty"),
@@ -413,7 +399,7 @@ mod tests {
         write("asterisk", &format!(" {}\n", s.asterisk.base + 1));
         let levels = s.read_levels(&config).expect("valid");
         assert_eq!(levels.asterisk, s.asterisk.base + 1);
-        std::fs::remove_file(state_file(&config, "xivo")).expect("rm");
+        std::fs::remove_file(config.legacy_state_file("xivo")).expect("rm");
         let e = s.read_levels(&config).expect_err("missing").to_string();
         assert!(e.contains("xivo-last") && e.contains("missing"), "{e}");
         let _ = std::fs::remove_dir_all(root);

@@ -18,6 +18,7 @@ pub mod pending;
 pub mod pg;
 pub mod progress;
 pub mod provision;
+pub mod runtime;
 pub mod services;
 pub mod snapshot;
 pub mod upgrade;

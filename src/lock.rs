@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use tokio_postgres::Client;
 
 use crate::config::Config;
-use crate::pg::{self, Admin, PgError};
+use crate::pg::{self, PgError, Superuser};
 
 const POLL: Duration = Duration::from_millis(100);
 
@@ -164,7 +164,7 @@ pub fn advisory_key(db_name: &str) -> i64 {
 /// `postgres` database (advisory locks are per database, and the target may
 /// not exist yet). Dropping the returned client releases it.
 pub async fn advisory(
-    admin: &Admin,
+    admin: &Superuser,
     db_name: &str,
     timeout: Duration,
 ) -> Result<Client, LockError> {
@@ -214,7 +214,7 @@ pub struct RunLock {
 }
 
 impl RunLock {
-    pub async fn acquire(config: &Config, admin: &Admin) -> Result<RunLock, LockError> {
+    pub async fn acquire(config: &Config, admin: &Superuser) -> Result<RunLock, LockError> {
         let file = FileLock::acquire(config)?;
         let advisory = advisory(admin, &config.db_name, config.lock_timeout).await?;
         Ok(RunLock {

@@ -68,7 +68,7 @@ pub fn init(program: &str, stderr_level: LevelFilter) {
         process: IDENT.into(),
         pid: std::process::id(),
     };
-    let syslog = if std::path::Path::new("/dev/log").exists() {
+    let syslog = if std::path::Path::new(crate::config::SYSLOG_SOCKET).exists() {
         syslog::unix(formatter).ok().map(Mutex::new)
     } else {
         None

@@ -49,7 +49,7 @@ use crate::config::{Config, LEGACY_DB_NAME};
 use crate::error::{Error, Left};
 use crate::legacy::{self, LegacyScripts, Levels, Script};
 use crate::migrations::{self, MigrationSet, Report};
-use crate::pg::{self, quote_ident, quote_literal, Admin, PgError};
+use crate::pg::{self, quote_ident, quote_literal, PgError, Superuser};
 use crate::progress::{self, Progress};
 
 use ddl::{Dump, Entry};
@@ -150,7 +150,7 @@ struct Schema {
 /// other versions. The caller holds the run lock and has validated `levels`.
 pub async fn upgrade_legacy(
     config: &Config,
-    admin: &Admin,
+    admin: &Superuser,
     set: &MigrationSet,
     scripts: &LegacyScripts,
     levels: Levels,
@@ -242,7 +242,7 @@ pub async fn upgrade_legacy(
 /// End what an interrupted merge left running (its sessions, so that the
 /// server rolls their work back now), then reopen `xivo`. For a command
 /// that caught SIGINT or SIGTERM; the caller still holds the run lock.
-pub async fn stop_interrupted(config: &Config, admin: &Admin) -> Result<(), Error> {
+pub async fn stop_interrupted(config: &Config, admin: &Superuser) -> Result<(), Error> {
     let postgres = admin.connect("postgres").await?;
     lockout::end_own_sessions(&postgres).await?;
     reopen_legacy(config, &postgres).await
@@ -423,7 +423,7 @@ async fn objects(client: &Client) -> Result<BTreeMap<String, (String, String)>, 
 
 /// The pg_dump matching the server, checked to run (`--version`): Debian's
 /// `/usr/bin/pg_dump` is a wrapper that fails when no client is installed.
-async fn dump_program(admin: &Admin, postgres: &Client) -> Result<PathBuf, Error> {
+async fn dump_program(admin: &Superuser, postgres: &Client) -> Result<PathBuf, Error> {
     let major = pg::server_major(postgres).await?;
     let program = pg::client_program("pg_dump", major).map_err(|e| MergeError::DumpProgram {
         reason: e.to_string(),
@@ -453,7 +453,7 @@ async fn dump_program(admin: &Admin, postgres: &Client) -> Result<PathBuf, Error
 /// `pg_dump --schema-only` of `xivo`, one run per section, in the merge's
 /// snapshot; no owners, no privileges (`owner.rs`, `acl.rs` deal with
 /// those); tables merged row-wise excluded.
-async fn dump_schema(admin: &Admin, program: &Path, plan: &Plan) -> Result<Schema, Error> {
+async fn dump_schema(admin: &Superuser, program: &Path, plan: &Plan) -> Result<Schema, Error> {
     let started = Instant::now();
     let mut sections = Vec::with_capacity(2);
     for section in ["pre-data", "post-data"] {
@@ -771,7 +771,7 @@ async fn merge_rows(
 /// the merge's mark), then role `xivo` (kept, with a warning, while anything
 /// such as a rollback snapshot still depends on it), then the 14.07 state
 /// files. Does nothing unless `DB_NAME` is on the new system. Idempotent.
-pub async fn finish_cleanup(config: &Config, admin: &Admin) -> Result<(), Error> {
+pub async fn finish_cleanup(config: &Config, admin: &Superuser) -> Result<(), Error> {
     let postgres = admin.connect("postgres").await?;
     if !pg::database_exists(&postgres, &config.db_name).await? {
         return Ok(());

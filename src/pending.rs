@@ -16,7 +16,7 @@ use tokio_postgres::Client;
 use crate::config::Config;
 use crate::error::Error;
 use crate::lock::RunLock;
-use crate::pg::Admin;
+use crate::pg::Superuser;
 use crate::services::Services;
 use crate::snapshot::{self, sessions, Phase, Record};
 
@@ -37,7 +37,7 @@ pub fn rollback_pending_message(config: &Config, record: &Record, why: &str) -> 
          snapshot (what was written since is lost) or `xivo-manage-db rollback discard` to keep \
          the database as it is, then retry",
         names(record),
-        config.rollback_dir().join("record").display()
+        config.rollback_record_path().display()
     )
 }
 
@@ -81,7 +81,7 @@ pub fn status(config: &Config) -> Result<(String, u8), Error> {
     Ok((out, 1))
 }
 
-async fn connect(config: &Config, admin: &Admin) -> Result<(RunLock, Client), Error> {
+async fn connect(config: &Config, admin: &Superuser) -> Result<(RunLock, Client), Error> {
     let lock = RunLock::acquire(config, admin).await?;
     let postgres = admin.connect("postgres").await?;
     Ok((lock, postgres))
@@ -98,7 +98,7 @@ fn start_recorded(services: &Services) -> Result<String, Error> {
 }
 
 /// `xivo-manage-db rollback finish`: restore the recorded snapshot.
-pub async fn finish(config: &Config, admin: &Admin) -> Result<String, Error> {
+pub async fn finish(config: &Config, admin: &Superuser) -> Result<String, Error> {
     let (_lock, postgres) = connect(config, admin).await?;
     let services = Services::new(config)?;
     let Some(mut record) = snapshot::load(config)? else {
@@ -139,7 +139,7 @@ pub async fn finish(config: &Config, admin: &Admin) -> Result<String, Error> {
 
 /// `xivo-manage-db rollback discard`: keep the database as it is and drop
 /// the recorded snapshot.
-pub async fn discard(config: &Config, admin: &Admin) -> Result<String, Error> {
+pub async fn discard(config: &Config, admin: &Superuser) -> Result<String, Error> {
     let (_lock, postgres) = connect(config, admin).await?;
     let services = Services::new(config)?;
     let Some(record) = snapshot::load(config)? else {

@@ -16,9 +16,6 @@ use tokio_postgres::{Client, NoTls};
 
 use crate::config::Config;
 
-/// The Debian cluster's socket directory, used when `ADMIN_URI` is empty.
-const DEFAULT_SOCKET_DIR: &str = "/var/run/postgresql";
-
 /// A PostgreSQL error, with what we were doing and on which object.
 #[derive(Debug)]
 pub enum PgError {
@@ -146,17 +143,19 @@ pub fn query_error(what: impl Into<String>, e: &tokio_postgres::Error) -> PgErro
 
 /// How to reach the cluster as a superuser.
 #[derive(Clone)]
-pub struct Admin {
+pub struct Superuser {
     config: tokio_postgres::Config,
     /// OS user to become while connecting (peer auth), when running as root.
     peer_user: Option<User>,
 }
 
-impl Admin {
-    pub fn from_config(c: &Config) -> Result<Admin, PgError> {
+impl Superuser {
+    pub fn from_config(c: &Config) -> Result<Superuser, PgError> {
         let mut config: tokio_postgres::Config = if c.admin_uri.trim().is_empty() {
             let mut d = tokio_postgres::Config::new();
-            d.host(DEFAULT_SOCKET_DIR).port(5432).user("postgres");
+            d.host(crate::config::PG_SOCKET_DIR)
+                .port(5432)
+                .user("postgres");
             d
         } else {
             c.admin_uri
@@ -166,7 +165,7 @@ impl Admin {
                 })?
         };
         if config.get_hosts().is_empty() {
-            config.host(DEFAULT_SOCKET_DIR);
+            config.host(crate::config::PG_SOCKET_DIR);
         }
         if config.get_user().is_none() {
             config.user("postgres");
@@ -198,7 +197,7 @@ impl Admin {
         } else {
             None
         };
-        Ok(Admin { config, peer_user })
+        Ok(Superuser { config, peer_user })
     }
 
     /// Human description of the target, without any secret.
@@ -206,7 +205,7 @@ impl Admin {
         let host = match self.config.get_hosts().first() {
             Some(Host::Unix(p)) => p.display().to_string(),
             Some(Host::Tcp(h)) => h.clone(),
-            None => DEFAULT_SOCKET_DIR.to_string(),
+            None => crate::config::PG_SOCKET_DIR.to_string(),
         };
         let port = self.config.get_ports().first().copied().unwrap_or(5432);
         format!(
@@ -412,8 +411,7 @@ pub async fn server_major(client: &Client) -> Result<u32, PgError> {
 /// A PostgreSQL client program matching the server's major version when
 /// installed (Debian's layout), else the one on PATH.
 pub fn client_program(name: &str, server_major: u32) -> Result<std::path::PathBuf, PgError> {
-    let versioned =
-        std::path::PathBuf::from(format!("/usr/lib/postgresql/{server_major}/bin/{name}"));
+    let versioned = crate::config::pg_bin_dir(server_major).join(name);
     if versioned.is_file() {
         return Ok(versioned);
     }
@@ -447,7 +445,7 @@ mod tests {
     fn target_never_shows_password() {
         let mut c = Config::defaults("/x".into());
         c.admin_uri = "host=/tmp port=5433 user=postgres password=sekrit".into();
-        let a = Admin::from_config(&c).expect("parses");
+        let a = Superuser::from_config(&c).expect("parses");
         let t = a.target("asterisk");
         assert!(!t.contains("sekrit"), "{t}");
         assert!(t.contains("5433") && t.contains("asterisk"), "{t}");

@@ -12,7 +12,7 @@ use tokio_postgres::Client;
 use crate::config::Config;
 use crate::error::{Error, Left};
 use crate::migrations::{self, MigrationSet, Report};
-use crate::pg::{self, quote_ident, quote_literal, Admin};
+use crate::pg::{self, quote_ident, quote_literal, Superuser};
 
 /// What is in a database that already exists.
 #[derive(Debug, PartialEq, Eq)]
@@ -48,7 +48,7 @@ pub async fn contents(client: &Client) -> Result<Contents, Error> {
 
 /// `xivo-init-db --init`, the caller holding the run lock. Refuses (changing
 /// nothing) when the database exists and is not empty.
-pub async fn init(config: &Config, admin: &Admin, set: &MigrationSet) -> Result<Report, Error> {
+pub async fn init(config: &Config, admin: &Superuser, set: &MigrationSet) -> Result<Report, Error> {
     let db = &config.db_name;
     let postgres = admin.connect("postgres").await?;
     if pg::database_exists(&postgres, db).await? {
@@ -81,7 +81,11 @@ pub async fn init(config: &Config, admin: &Admin, set: &MigrationSet) -> Result<
 }
 
 /// The baseline, every version and the grants, in the existing empty database.
-async fn apply_schema(config: &Config, admin: &Admin, set: &MigrationSet) -> Result<Report, Error> {
+async fn apply_schema(
+    config: &Config,
+    admin: &Superuser,
+    set: &MigrationSet,
+) -> Result<Report, Error> {
     let db = &config.db_name;
     let owner = &config.db_owner;
     let mut client = admin.connect(db).await?;
@@ -159,7 +163,7 @@ async fn create_role_and_database(config: &Config, postgres: &Client) -> Result<
 
 /// `xivo-init-db --drop`: drop the database and its owner role. Refuses,
 /// naming them, while other sessions are connected.
-pub async fn drop_database(config: &Config, admin: &Admin) -> Result<(), Error> {
+pub async fn drop_database(config: &Config, admin: &Superuser) -> Result<(), Error> {
     let db = &config.db_name;
     let owner = &config.db_owner;
     let postgres = admin.connect("postgres").await?;

@@ -21,7 +21,7 @@ use crate::legacy::LegacyScripts;
 use crate::lock::RunLock;
 use crate::merge;
 use crate::migrations::{self, MigrationSet, Report};
-use crate::pg::{self, Admin};
+use crate::pg::{self, Superuser};
 use crate::provision::{self, Contents};
 
 /// What an update did.
@@ -37,7 +37,11 @@ pub enum Outcome {
 /// Take the run lock, then bring the database to head. A signal stops the
 /// work: nothing it had not committed stays, `xivo` is reopened, and the
 /// error says which signal (exit 1).
-pub async fn update(config: &Config, admin: &Admin, set: &MigrationSet) -> Result<Outcome, Error> {
+pub async fn update(
+    config: &Config,
+    admin: &Superuser,
+    set: &MigrationSet,
+) -> Result<Outcome, Error> {
     // Before the lock is ours a signal kills us as usual: nothing changed yet.
     let _lock = RunLock::acquire(config, admin).await?;
     crate::pending::refuse_if_pending(config)?;
@@ -102,7 +106,7 @@ fn ignored(signal: nix::libc::c_int) -> bool {
 /// Same, the caller holding the run lock.
 pub async fn update_locked(
     config: &Config,
-    admin: &Admin,
+    admin: &Superuser,
     set: &MigrationSet,
 ) -> Result<Outcome, Error> {
     let db = &config.db_name;
@@ -168,6 +172,6 @@ pub async fn update_locked(
 /// may outlive the merge's commit (an interrupted run, or a rollback snapshot
 /// still holding objects owned by role `xivo`). Idempotent; never touches
 /// `asterisk`. Call it again once a snapshot is dropped.
-pub async fn finish_cleanup(config: &Config, admin: &Admin) -> Result<(), Error> {
+pub async fn finish_cleanup(config: &Config, admin: &Superuser) -> Result<(), Error> {
     merge::finish_cleanup(config, admin).await
 }

@@ -20,7 +20,7 @@ use crate::config::{Config, LEGACY_DB_NAME};
 use crate::error::Error;
 use crate::lock::{self, FileLock};
 use crate::migrations::{MigrationError, MigrationSet};
-use crate::pg::{self, Admin};
+use crate::pg::{self, Superuser};
 use crate::services::Services;
 use crate::snapshot::{self, sessions, Phase, Record};
 use crate::upgrade::{self, Outcome};
@@ -28,7 +28,7 @@ use crate::upgrade::{self, Outcome};
 /// What a hook works with.
 pub struct Ctx {
     pub config: Config,
-    pub admin: Admin,
+    pub admin: Superuser,
     pub interrupt: Interrupt,
     /// Carried in snapshot names.
     pub version: String,

@@ -34,7 +34,7 @@ use error::HookError;
 
 use crate::config::{Config, DpkgEnv};
 use crate::error::Error;
-use crate::pg::Admin;
+use crate::pg::Superuser;
 
 /// The whole of a hook binary.
 pub fn main(hook: Hook) -> ExitCode {
@@ -69,9 +69,11 @@ pub fn main(hook: Hook) -> ExitCode {
             format!(", called by dpkg as {}", dpkg.name)
         }
     );
-    let result = match crate::cli::block_on(run(&inv)) {
+    let result = match crate::runtime::block_on(run(&inv)) {
         Ok(r) => r,
-        Err(e) => Err(e.into()),
+        Err(e) => Err(HookError::Core(Error::Other(format!(
+            "cannot start the async runtime: {e}"
+        )))),
     };
     let secs = started.elapsed().as_secs_f64();
     match result {
@@ -152,7 +154,7 @@ async fn run(inv: &Invocation) -> Result<(), HookError> {
 }
 
 fn context(config: Config) -> Result<flow::Ctx, HookError> {
-    let admin = Admin::from_config(&config)?;
+    let admin = Superuser::from_config(&config)?;
     let interrupt = interrupt::Interrupt::install()
         .map_err(|e| Error::Other(format!("cannot take over SIGINT/SIGTERM/SIGHUP: {e}")))?;
     Ok(flow::Ctx {

@@ -15,6 +15,7 @@ use super::error::HookError;
 use super::unwind;
 use crate::config::{self, Config};
 use crate::error::Error;
+use crate::fsutil;
 use crate::lock::FileLock;
 use crate::snapshot;
 
@@ -43,7 +44,7 @@ fn purge_dir(dir: &Path) -> Result<(), HookError> {
             super::flow::names(&record)
         );
     }
-    let io = |p: &Path, e: std::io::Error| {
+    let io = |(p, e): fsutil::Failure| {
         HookError::Core(Error::Other(format!(
             "cannot remove {}: {e}; remove it by hand",
             p.display()
@@ -51,27 +52,17 @@ fn purge_dir(dir: &Path) -> Result<(), HookError> {
     };
     let legacy = config.legacy_state_dir();
     for f in config::LEGACY_STATE_FILES {
-        let p = legacy.join(f);
-        match std::fs::remove_file(&p) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&p, e)),
-            _ => {}
-        }
+        fsutil::remove(&legacy.join(f)).map_err(io)?;
     }
     let _ = std::fs::remove_dir(&legacy);
     for path in unwind::package_entries(dir) {
-        if path == lock.path() {
-            continue;
+        if path != lock.path() {
+            fsutil::remove(&path).map_err(io)?;
         }
-        let removed = if path.is_dir() {
-            std::fs::remove_dir_all(&path)
-        } else {
-            std::fs::remove_file(&path)
-        };
-        removed.map_err(|e| io(&path, e))?;
     }
     // Last, while still holding it: nobody else can be waiting once the
     // package is gone.
-    std::fs::remove_file(lock.path()).map_err(|e| io(lock.path(), e))?;
+    fsutil::remove(lock.path()).map_err(io)?;
     drop(lock);
     match std::fs::remove_dir(dir) {
         Ok(()) => log::info!("removed {}", dir.display()),

@@ -21,7 +21,7 @@ use crate::services::Services;
 /// Is anything recorded in `dir` that an unwinding call would act on?
 fn recorded_in(config: &Config) -> bool {
     [
-        config.rollback_dir().join("record"),
+        config.rollback_record_path(),
         config.stopped_services_path(),
         config.connlimit_path(),
     ]

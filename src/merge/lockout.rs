@@ -92,7 +92,7 @@ pub async fn close(config: &Config, postgres: &Client, source: &Client) -> Resul
     // On disk before the limit changes: whatever stops us from here on, the
     // next run finds the value to put back.
     let file = path(config);
-    crate::services::write_atomically(&file, format!("{before}\n").as_bytes()).map_err(|e| {
+    crate::fsutil::write_durably(&file, format!("{before}\n").as_bytes()).map_err(|e| {
         Error::Other(format!(
             "cannot write {}: {e}; nothing changed: make {} writable, then retry",
             file.display(),

@@ -39,17 +39,7 @@ pub const LSB_STATUS_UNKNOWN: i32 = 4;
 /// undefined", which invoke-rc.d takes as allowed (105).
 const QUERY_RUN: [i32; 2] = [104, 105];
 
-/// Where an init script or a systemd unit of a service would be.
-const INIT_DIRS: [&str; 1] = ["/etc/init.d"];
-const UNIT_DIRS: [&str; 3] = [
-    "/etc/systemd/system",
-    "/lib/systemd/system",
-    "/usr/lib/systemd/system",
-];
-/// invoke-rc.d takes the systemd branch when this directory exists.
-const SYSTEMD_RUNNING: &str = "/run/systemd/system";
-/// invoke-rc.d's policy layer: `$DPKG_ROOT` + this.
-const POLICY_HELPER: &str = "/usr/sbin/policy-rc.d";
+use crate::config::{INIT_SCRIPT_DIRS, POLICY_RC_D, SYSTEMD_RUNNING_DIR, SYSTEMD_UNIT_DIRS};
 
 /// The configured service command, resolved once.
 pub struct ServiceCommand {
@@ -147,8 +137,10 @@ fn query_meaning(code: i32) -> &'static str {
 
 /// Does this host have an init script or a systemd unit for `name`?
 pub fn init_script_or_unit_exists(name: &str) -> bool {
-    INIT_DIRS.iter().any(|d| Path::new(d).join(name).exists())
-        || UNIT_DIRS
+    INIT_SCRIPT_DIRS
+        .iter()
+        .any(|d| Path::new(d).join(name).exists())
+        || SYSTEMD_UNIT_DIRS
             .iter()
             .any(|d| Path::new(d).join(unit_name(name)).exists())
 }
@@ -163,13 +155,11 @@ pub fn unit_name(name: &str) -> String {
 /// (101). So on such a host a 101 for the start of a unit we stopped means
 /// "disabled", not "forbidden by the local policy".
 pub fn systemd_without_policy_helper() -> bool {
-    let root = std::env::var_os("DPKG_ROOT").unwrap_or_default();
-    let mut helper = PathBuf::from(root);
-    helper.push(POLICY_HELPER.trim_start_matches('/'));
+    let helper = crate::config::rooted(POLICY_RC_D);
     // invoke-rc.d's `test -x`, as root: a regular file with an x bit.
     let executable = std::fs::metadata(&helper)
         .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
-    Path::new(SYSTEMD_RUNNING).is_dir() && !executable
+    Path::new(SYSTEMD_RUNNING_DIR).is_dir() && !executable
 }
 
 /// `systemctl start <unit>`: its exit code, or why there is none.

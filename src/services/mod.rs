@@ -24,7 +24,6 @@ use std::time::{Duration, Instant};
 
 use command::{ServiceCommand, StartQuery, FORBIDDEN, LSB_STATUS_UNKNOWN, UNKNOWN_SERVICE};
 pub use error::{ServiceError, StopFailure, StopReason, Trouble};
-pub use record::write_atomically;
 use record::StoppedList;
 
 use crate::config::Config;

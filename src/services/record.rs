@@ -4,8 +4,7 @@
 //! again; it is only removed from the list once it runs again (or, its stop
 //! denied, was never touched).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::error::ServiceError;
 
@@ -57,7 +56,7 @@ impl StoppedList {
             };
         }
         let text: String = list.iter().map(|n| format!("{n}\n")).collect();
-        write_atomically(&self.path, text.as_bytes()).map_err(|e| self.error(e))
+        crate::fsutil::write_durably(&self.path, text.as_bytes()).map_err(|e| self.error(e))
     }
 
     fn error(&self, e: std::io::Error) -> ServiceError {
@@ -66,31 +65,4 @@ impl StoppedList {
             reason: e.to_string(),
         }
     }
-}
-
-/// Write `bytes` to `path` through a temporary file, synced and renamed, so a
-/// crash leaves the old content or the new, never half of it.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("tmp");
-    {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)?;
-    if let Some(dir) = path.parent() {
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    Ok(())
 }

@@ -26,13 +26,13 @@ pub mod sessions;
 pub mod space;
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use tokio_postgres::Client;
 
 use crate::config::{Config, LEGACY_DB_NAME};
-use crate::pg;
+use crate::{fsutil, pg};
 pub use record::{Phase, Record};
 
 /// Why a snapshot could not be taken, restored or dropped.
@@ -63,9 +63,9 @@ impl SnapshotError {
         }
     }
 
-    fn io(path: &Path, e: std::io::Error) -> SnapshotError {
+    fn io((path, e): fsutil::Failure) -> SnapshotError {
         SnapshotError::StateFiles {
-            path: path.to_path_buf(),
+            path,
             reason: e.to_string(),
         }
     }
@@ -109,27 +109,17 @@ impl fmt::Display for SnapshotError {
 
 impl std::error::Error for SnapshotError {}
 
-fn record_path(config: &Config) -> PathBuf {
-    config.rollback_dir().join("record")
-}
-
-fn state_copy_dir(config: &Config) -> PathBuf {
-    config.rollback_dir().join("update-db")
-}
-
 /// The record left by a previous run, if any.
 pub fn load(config: &Config) -> Result<Option<Record>, SnapshotError> {
-    let path = record_path(config);
+    let path = config.rollback_record_path();
     Record::load(&path).map_err(|reason| SnapshotError::Record { path, reason })
 }
 
 fn save(config: &Config, record: &Record) -> Result<(), SnapshotError> {
-    let path = record_path(config);
-    crate::fsutil::write_durably(&path, record.to_text().as_bytes()).map_err(|e| {
-        SnapshotError::Record {
-            path,
-            reason: e.to_string(),
-        }
+    let path = config.rollback_record_path();
+    fsutil::write_durably(&path, record.to_text().as_bytes()).map_err(|e| SnapshotError::Record {
+        path,
+        reason: e.to_string(),
     })
 }
 
@@ -304,7 +294,7 @@ pub async fn drop_leftover(postgres: &Client, snapshot: &str) -> Result<(), Snap
 /// files any more, and a copy left by a crash right after is harmless (the
 /// next snapshot replaces it).
 fn forget(config: &Config) -> Result<(), SnapshotError> {
-    let path = record_path(config);
+    let path = config.rollback_record_path();
     match std::fs::remove_file(&path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
             return Err(SnapshotError::Record {
@@ -312,46 +302,19 @@ fn forget(config: &Config) -> Result<(), SnapshotError> {
                 reason: e.to_string(),
             })
         }
-        _ => sync_dir(&config.rollback_dir()),
+        _ => fsutil::sync_dir(&config.rollback_dir()),
     }
-    let copy = state_copy_dir(config);
-    if copy.exists() {
-        std::fs::remove_dir_all(&copy).map_err(|e| SnapshotError::io(&copy, e))?;
-    }
+    fsutil::remove(&config.rollback_state_copy_dir()).map_err(SnapshotError::io)?;
     let _ = std::fs::remove_dir(config.rollback_dir());
     Ok(())
-}
-
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
 }
 
 /// Copy `$STATE_DIR/update-db` into the rollback directory; false when there
 /// is no such directory (nothing to restore but its absence).
 fn copy_state_files(config: &Config) -> Result<bool, SnapshotError> {
-    let src = config.legacy_state_dir();
-    let dest = state_copy_dir(config);
-    if dest.exists() {
-        std::fs::remove_dir_all(&dest).map_err(|e| SnapshotError::io(&dest, e))?;
-    }
-    let entries = match std::fs::read_dir(&src) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(SnapshotError::io(&src, e)),
-    };
-    std::fs::create_dir_all(&dest).map_err(|e| SnapshotError::io(&dest, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| SnapshotError::io(&src, e))?;
-        let from = entry.path();
-        if from.is_file() {
-            crate::fsutil::copy_durably(&from, &dest.join(entry.file_name()))
-                .map_err(|e| SnapshotError::io(&from, e))?;
-        }
-    }
-    sync_dir(&dest);
-    Ok(true)
+    let dest = config.rollback_state_copy_dir();
+    fsutil::remove(&dest).map_err(SnapshotError::io)?;
+    fsutil::mirror_files(&config.legacy_state_dir(), &dest).map_err(SnapshotError::io)
 }
 
 /// Make `$STATE_DIR/update-db` hold exactly the copied files again: each
@@ -360,44 +323,23 @@ fn copy_state_files(config: &Config) -> Result<bool, SnapshotError> {
 /// the copy intact for the next run.
 fn restore_state_files(config: &Config, existed: bool) -> Result<(), SnapshotError> {
     let live = config.legacy_state_dir();
-    let copy = state_copy_dir(config);
+    let copy = config.rollback_state_copy_dir();
     if !existed {
         // There were none: the upgrade never creates them, so whatever is
         // here is not ours to judge; an empty directory goes.
         let _ = std::fs::remove_dir(&live);
         return Ok(());
     }
-    let entries = match std::fs::read_dir(&copy) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            // Only an older package's crash could leave this (it removed the
-            // copy before the record): the restore had been done then.
-            log::warn!(
-                "the copy of the state files ({}) is gone: {} kept as it is",
-                copy.display(),
-                live.display()
-            );
-            return Ok(());
-        }
-        Err(e) => return Err(SnapshotError::io(&copy, e)),
-    };
-    std::fs::create_dir_all(&live).map_err(|e| SnapshotError::io(&live, e))?;
-    let mut kept = Vec::new();
-    for entry in entries {
-        let from = entry.map_err(|e| SnapshotError::io(&copy, e))?.path();
-        if let Some(name) = from.file_name() {
-            crate::fsutil::copy_durably(&from, &live.join(name))
-                .map_err(|e| SnapshotError::io(&from, e))?;
-            kept.push(name.to_os_string());
-        }
+    if !fsutil::mirror_files(&copy, &live).map_err(SnapshotError::io)? {
+        // Only an older package's crash could leave this (it removed the
+        // copy before the record): the restore had been done then.
+        log::warn!(
+            "the copy of the state files ({}) is gone: {} kept as it is",
+            copy.display(),
+            live.display()
+        );
+        return Ok(());
     }
-    for entry in std::fs::read_dir(&live).map_err(|e| SnapshotError::io(&live, e))? {
-        let entry = entry.map_err(|e| SnapshotError::io(&live, e))?;
-        if entry.path().is_file() && !kept.contains(&entry.file_name()) {
-            std::fs::remove_file(entry.path()).map_err(|e| SnapshotError::io(&entry.path(), e))?;
-        }
-    }
-    sync_dir(&live);
     log::info!("state files in {} restored", live.display());
     Ok(())
 }

@@ -7,7 +7,7 @@
 //! shape (the configuration refuses such a DB_NAME).
 
 /// Every snapshot name starts with this; nothing else of ours does.
-pub const PREFIX: &str = "xivo_manage_db_snapshot_";
+pub use crate::config::SNAPSHOT_PREFIX as PREFIX;
 
 /// Which database a copy is of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
