@@ -206,59 +206,80 @@ fn a_recorded_snapshot_that_vanished_is_taken_again_not_reused() {
 }
 
 /// Holds a lock that CREATE DATABASE ... TEMPLATE asterisk waits for, so
-/// that a hook can be killed while its copy is still being made.
-fn hold_template(h: &Host, seconds: u32) -> std::process::Child {
-    let child = h
-        .c
-        .psql_cmd(
+/// that a hook can be killed while its copy is still being made. The lock
+/// is held until `release_template`, never for a fixed time: on a loaded
+/// machine the hook may need long to reach its copy.
+fn hold_template(h: &Host) -> std::process::Child {
+    let child =
+        h.c.psql_cmd(
             "postgres",
-            &format!(
-                "BEGIN; COMMENT ON DATABASE asterisk IS 'held'; SELECT pg_sleep({seconds}); ROLLBACK;"
-            ),
+            "BEGIN; COMMENT ON DATABASE asterisk IS 'held'; SELECT pg_sleep(600); ROLLBACK;",
         )
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("psql");
-    let deadline = Instant::now() + Duration::from_secs(10);
+    wait_for(
+        h,
+        "query LIKE '%pg_sleep(600)%'",
+        1,
+        "the lock holder never started",
+    );
+    child
+}
+
+fn release_template(h: &Host, mut holder: std::process::Child) {
+    h.c.psql(
+        "postgres",
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' AND pid <> pg_backend_pid()",
+    );
+    let _ = holder.wait();
+}
+
+/// Waits until `want` backends other than ours match `filter`.
+fn wait_for(h: &Host, filter: &str, want: u32, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(120);
     while h.c.psql(
         "postgres",
-        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()",
-    ) != "1"
+        &format!(
+            "SELECT count(*) FROM pg_stat_activity WHERE {filter} AND pid <> pg_backend_pid()"
+        ),
+    ) != want.to_string()
     {
-        assert!(Instant::now() < deadline, "the lock holder never started");
+        assert!(Instant::now() < deadline, "{what}");
         std::thread::sleep(Duration::from_millis(50));
     }
-    child
 }
 
 #[test]
 fn snapshot_copy_finished_by_a_killed_run_is_found_and_dropped() {
     let h = older_host();
-    let mut holder = hold_template(&h, 6);
+    let holder = hold_template(&h);
     let mut first = h
         .hook_cmd("preinst", &["upgrade", "14.7.0", "14.8.0"], None)
         .spawn()
         .expect("preinst");
     // Killed while its CREATE DATABASE waits: the backend goes on.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while h.c.psql(
-        "postgres",
-        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE DATABASE%' AND pid <> pg_backend_pid()",
-    ) != "1"
-    {
-        assert!(Instant::now() < deadline, "the copy never started");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for(
+        &h,
+        "query LIKE 'CREATE DATABASE%'",
+        1,
+        "the copy never started",
+    );
     first.kill().expect("SIGKILL");
     let _ = first.wait();
+    // The orphaned backend now finishes the copy nobody will record.
+    release_template(&h, holder);
+    wait_for(
+        &h,
+        "query LIKE 'CREATE DATABASE%'",
+        0,
+        "the orphaned copy never ended",
+    );
     let second = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
     second.assert_code(0);
-    let _ = holder.wait();
     h.hook("postinst", &["configure", "14.7.0"], None)
         .assert_code(0);
-    // Whatever the killed run's backend did meanwhile is gone too.
-    std::thread::sleep(Duration::from_secs(1));
     let third = h.hook("postinst", &["configure", "14.7.0"], None);
     third.assert_code(0);
     assert_no_leftovers(&h);
