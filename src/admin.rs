@@ -6,11 +6,12 @@
 
 use std::fmt::Write as _;
 
-use crate::check::{self, Status};
+use crate::check;
 use crate::config::Config;
 use crate::error::Error;
 use crate::migrations::{self, source, MigrationSet};
 use crate::pg::{self, Superuser};
+use crate::standing::Standing;
 
 /// The exclusion list inside the migrations tree.
 pub const REPLICATION_EXCLUDE_FILE: &str = "replication-exclude.txt";
@@ -52,23 +53,19 @@ pub async fn status(
         set.head(),
         set.all().len()
     );
-    let status = check::check(config, admin, set).await?;
-    let (verdict, code) = status.verdict(config);
-    let _ = writeln!(
-        out,
-        "state:\t\t{}",
-        verdict.lines().next().unwrap_or_default()
-    );
-    if let Status::Legacy { lines } = &status {
-        for l in lines {
-            let _ = writeln!(
-                out,
-                "\t\t{}",
-                l.replace("Checking ", "").replace("...\t", ": ")
-            );
-        }
+    let standing = check::check(config, admin, set).await?;
+    let (verdict, code) = check::verdict(&standing, config, set)?;
+    let mut lines = verdict.lines();
+    let _ = writeln!(out, "state:\t\t{}", lines.next().unwrap_or_default());
+    // The 14.07 lines, one per database.
+    for l in lines {
+        let _ = writeln!(
+            out,
+            "\t\t{}",
+            l.replace("Checking ", "").replace("...\t", ": ")
+        );
     }
-    if let Status::UpToDate { edited } = &status {
+    if let Standing::Versioned { edited, .. } = &standing {
         for e in edited {
             let _ = writeln!(
                 out,

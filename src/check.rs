@@ -1,99 +1,56 @@
-//! `xivo-check-db`: is the database at this package's head? Read-only, no
-//! lock, one connection and two short queries, so that it is no slower than
-//! `psql -c 'select 1'`.
+//! `xivo-check-db`'s verdict on where the database stands: one connection
+//! and a few short queries (see `standing`), no lock, so that it is no
+//! slower than `psql -c 'select 1'`.
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::migrations::{self, Edited, MigrationSet};
+use crate::migrations::MigrationSet;
 use crate::pg::Superuser;
-use crate::provision::{self, Contents};
+use crate::standing::{self, Standing};
 
-/// What the check found.
-#[derive(Debug)]
-pub enum Status {
-    /// At head. `edited` lists applied migrations whose file changed since.
-    UpToDate { edited: Vec<Edited> },
-    /// Behind head (or partly applied).
-    Behind { current: Vec<String>, head: String },
-    /// The database does not exist.
-    Missing,
-    /// Exists but empty: provisioning never finished.
-    Unprovisioned,
-    /// The 14.07 system: per-database lines, as 14.07 printed them.
-    Legacy { lines: Vec<String> },
-}
-
-impl Status {
-    /// What follows `Checking database...` and a tab, and the exit code.
-    pub fn verdict(&self, config: &Config) -> (String, u8) {
-        match self {
-            Status::UpToDate { .. } => ("OK".into(), 0),
-            Status::Behind { current, head } => {
-                let cur = if current.is_empty() {
-                    "none".to_string()
-                } else {
-                    current.join(", ")
-                };
-                (
-                    format!("NOK (current revision is {cur}, head is {head})"),
-                    1,
-                )
-            }
-            Status::Missing => (
-                format!(
-                    "NOK (database '{}' does not exist; run xivo-init-db --init)",
-                    config.db_name
-                ),
-                1,
-            ),
-            Status::Unprovisioned => (
-                format!(
-                    "NOK (database '{}' is empty; run xivo-init-db --init)",
-                    config.db_name
-                ),
-                1,
-            ),
-            Status::Legacy { lines } => (
-                format!(
-                    "NOK (14.07 system: the merge into '{}' is pending; run xivo-update-db)\n{}",
-                    config.db_name,
-                    lines.join("\n")
-                ),
-                1,
-            ),
-        }
-    }
-}
-
-pub async fn check(
+/// Where the database stands (read-only).
+pub async fn check<'a>(
     config: &Config,
-    admin: &Superuser,
+    superuser: &Superuser,
+    set: &'a MigrationSet,
+) -> Result<Standing<'a>, Error> {
+    let client = standing::connect(superuser, &config.db_name).await?;
+    Ok(standing::classify(client.as_ref(), &config.db_name, set).await?)
+}
+
+/// What follows `Checking database...` and a tab, and the exit code: 0 at
+/// head, 1 anything else. A 14.07 host gets one more line per database, as
+/// 14.07 printed them.
+pub fn verdict(
+    standing: &Standing,
+    config: &Config,
     set: &MigrationSet,
-) -> Result<Status, Error> {
-    let client = match admin.connect(&config.db_name).await {
-        Ok(c) => c,
-        Err(e) if e.is_missing_database() => return Ok(Status::Missing),
-        Err(e) => return Err(e.into()),
-    };
-    match provision::contents(&client).await? {
-        Contents::Empty => Ok(Status::Unprovisioned),
-        Contents::Legacy => Ok(Status::Legacy {
-            lines: crate::legacy::check_lines(config)?,
-        }),
-        Contents::Versioned(current) => {
-            let history = migrations::applied_history(&client).await?;
-            let recorded = history.iter().map(|(r, _)| r.clone()).collect();
-            // Behind as long as anything is pending, at an intermediate
-            // head set (a run stopped between two segments) too.
-            if !set.plan(&current, &recorded)?.is_empty() {
-                return Ok(Status::Behind {
-                    current,
-                    head: set.head().to_string(),
-                });
-            }
-            Ok(Status::UpToDate {
-                edited: migrations::edited_migrations(set, &history),
-            })
-        }
-    }
+) -> Result<(String, u8), Error> {
+    let db = &config.db_name;
+    Ok(match standing {
+        Standing::Versioned { plan, .. } if plan.is_empty() => ("OK".into(), 0),
+        Standing::Versioned { current, .. } => (
+            format!(
+                "NOK (current revision is {}, head is {})",
+                current.join(", "),
+                set.head()
+            ),
+            1,
+        ),
+        Standing::Missing => (
+            format!("NOK (database '{db}' does not exist; run xivo-init-db --init)"),
+            1,
+        ),
+        Standing::Empty => (
+            format!("NOK (database '{db}' is empty; run xivo-init-db --init)"),
+            1,
+        ),
+        Standing::Legacy => (
+            format!(
+                "NOK (14.07 system: the merge into '{db}' is pending; run xivo-update-db)\n{}",
+                crate::legacy::check_lines(config)?.join("\n")
+            ),
+            1,
+        ),
+    })
 }

@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::migrations::{self, MigrationSet};
 use crate::pg::Superuser;
+use crate::standing::Standing;
 use crate::{check, provision, upgrade};
 
 /// `runtime::block_on`, its failure to start as one of our errors.
@@ -80,10 +81,10 @@ pub fn check_db(program: &str) -> ExitCode {
     let result = (|| {
         let (config, admin, set) = prepare()?;
         say("Checking database...");
-        let status = block_on(check::check(&config, &admin, &set))??;
-        let (verdict, code) = status.verdict(&config);
+        let standing = block_on(check::check(&config, &admin, &set))??;
+        let (verdict, code) = check::verdict(&standing, &config, &set)?;
         say(&format!("\t{verdict}\n"));
-        if let check::Status::UpToDate { edited } = &status {
+        if let Standing::Versioned { edited, .. } = &standing {
             for e in edited {
                 log::warn!(
                     "migration {} ({}) was edited after it was applied (applied checksum {}, file checksum {}): \
@@ -109,20 +110,7 @@ pub fn update_db(program: &str) -> ExitCode {
     let result = (|| {
         let (config, admin, set) = prepare()?;
         say("Updating database...\n");
-        match block_on(upgrade::update(&config, &admin, &set))?? {
-            upgrade::Outcome::AlreadyAtHead => {
-                log::info!("nothing to do: already at {}", set.head())
-            }
-            upgrade::Outcome::Provisioned(r)
-            | upgrade::Outcome::Upgraded(r)
-            | upgrade::Outcome::Merged(r) => {
-                log::info!(
-                    "applied {} migration(s), now at {}",
-                    r.applied.len(),
-                    set.head()
-                )
-            }
-        }
+        block_on(upgrade::update(&config, &admin, &set))??.log(&set);
         say("Updating database done.\n");
         Ok(0)
     })();

@@ -79,18 +79,7 @@ impl Error {
                 | ConfigError::BadValue { .. } => 2,
             },
             Error::Pg(e) => pg_exit_code(e),
-            Error::Migration(e) => match e {
-                MigrationError::Unreadable { .. }
-                | MigrationError::BadFile { .. }
-                | MigrationError::DuplicateRevision { .. }
-                | MigrationError::UnknownParent { .. }
-                | MigrationError::Cycle { .. }
-                | MigrationError::SeveralHeads { .. } => 2,
-                // Upgraded by a newer package: nothing attempted.
-                MigrationError::UnknownRevision { .. } => 2,
-                MigrationError::Failed { .. } => 1,
-                MigrationError::Db(e) => pg_exit_code(e),
-            },
+            Error::Migration(e) => Error::migration_exit_code(e),
             Error::Lock(e) => match e {
                 // The lock file cannot be opened: the state directory is
                 // wrong, nothing was attempted.
@@ -98,9 +87,7 @@ impl Error {
                 LockError::Busy { .. } | LockError::AdvisoryBusy { .. } => 1,
                 LockError::Db(e) => pg_exit_code(e),
             },
-            Error::Legacy(e) => match e {
-                LegacyError::StateFile { .. } | LegacyError::Scripts { .. } => 2,
-            },
+            Error::Legacy(e) => Error::legacy_exit_code(e),
             Error::Merge(e) => match e {
                 // The databases' state refuses the merge; nothing changed.
                 MergeError::MissingLegacyDatabase { .. } | MergeError::Conflict { .. } => 1,
@@ -110,7 +97,15 @@ impl Error {
                 // Only after xivo was closed: the merge is rolled back.
                 MergeError::Dump { .. } => 1,
                 // Inside the merge's transaction: rolled back.
-                MergeError::Object { .. } | MergeError::Script { .. } => 1,
+                MergeError::Object { .. }
+                | MergeError::Script { .. }
+                | MergeError::Ownership { .. } => 1,
+                // Before any change by themselves; the upgrade wraps those
+                // that happen during one (`during_change`).
+                MergeError::StateFile { .. } => 2,
+                MergeError::Db(e) => pg_exit_code(e),
+                MergeError::Migration(e) => Error::migration_exit_code(e),
+                MergeError::Legacy(e) => Error::legacy_exit_code(e),
             },
             Error::Snapshot(e) => snapshot_exit_code(e),
             Error::Service(e) => service_exit_code(e),
@@ -133,6 +128,35 @@ impl Error {
             }
         } else {
             self
+        }
+    }
+}
+
+impl Error {
+    fn legacy_exit_code(e: &LegacyError) -> u8 {
+        match e {
+            LegacyError::StateFile { .. } | LegacyError::Scripts { .. } => 2,
+            LegacyError::Migrations(m) => Error::migration_exit_code(m),
+            // Moving the state files comes before any change; removing
+            // them after the merge's commit is wrapped (`during_change`).
+            LegacyError::Io { .. } => 2,
+        }
+    }
+
+    fn migration_exit_code(e: &MigrationError) -> u8 {
+        match e {
+            MigrationError::Unreadable { .. }
+            | MigrationError::BadFile { .. }
+            | MigrationError::DuplicateRevision { .. }
+            | MigrationError::UnknownParent { .. }
+            | MigrationError::Cycle { .. }
+            | MigrationError::SeveralHeads { .. } => 2,
+            // Upgraded by a newer package: nothing attempted.
+            MigrationError::UnknownRevision { .. } => 2,
+            // The database's versioning is broken: nothing attempted.
+            MigrationError::NoRevision { .. } => 2,
+            MigrationError::Failed { .. } => 1,
+            MigrationError::Db(e) => pg_exit_code(e),
         }
     }
 }

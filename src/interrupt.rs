@@ -1,8 +1,9 @@
-//! SIGINT, SIGTERM and SIGHUP during a hook: they no longer kill the process
-//! (that could leave services stopped and a half-made snapshot); instead the
-//! hook stops at the next safe point, rolls back, restarts the services and
-//! exits non-zero. SIGKILL cannot be caught: the next run finds the record
-//! and recovers.
+//! SIGINT, SIGTERM (and, for the hooks, SIGHUP) during a run that changes the
+//! database: they no longer kill the process (that could leave services
+//! stopped, a half-made snapshot, or `xivo` closed); the run stops at the
+//! next safe point or drops the work at once (`race`), puts back what it
+//! must, and exits non-zero. SIGKILL cannot be caught: the next run finds
+//! what was left and finishes it.
 
 use std::future::Future;
 
@@ -15,16 +16,33 @@ pub struct Interrupt {
     seen: Option<&'static str>,
 }
 
+/// Which signals a run takes over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Takeover {
+    /// A maintainer script: SIGINT, SIGTERM and SIGHUP, always (dpkg's
+    /// terminal may go away in the middle of an upgrade).
+    Hook,
+    /// A command: SIGINT and SIGTERM, unless they were ignored when it
+    /// started (a command started in the background by a script, `nohup`).
+    Command,
+}
+
 impl Interrupt {
     /// Take over the signals; must run inside the runtime.
-    pub fn install() -> std::io::Result<Interrupt> {
+    pub fn install(takeover: Takeover) -> std::io::Result<Interrupt> {
         let mut signals = Vec::new();
-        for (kind, name) in [
-            (SignalKind::interrupt(), "SIGINT"),
-            (SignalKind::terminate(), "SIGTERM"),
-            (SignalKind::hangup(), "SIGHUP"),
+        for (kind, number, name) in [
+            (SignalKind::interrupt(), nix::libc::SIGINT, "SIGINT"),
+            (SignalKind::terminate(), nix::libc::SIGTERM, "SIGTERM"),
+            (SignalKind::hangup(), nix::libc::SIGHUP, "SIGHUP"),
         ] {
-            signals.push((signal(kind)?, name));
+            let wanted = match takeover {
+                Takeover::Hook => true,
+                Takeover::Command => number != nix::libc::SIGHUP && !ignored(number),
+            };
+            if wanted {
+                signals.push((signal(kind)?, name));
+            }
         }
         Ok(Interrupt {
             signals,
@@ -56,10 +74,13 @@ impl Interrupt {
         }
     }
 
-    /// Wait for any of the signals.
+    /// Wait for any of the signals (forever, when none is taken over).
     pub async fn recv(&mut self) -> &'static str {
         if let Some(name) = self.seen {
             return name;
+        }
+        if self.signals.is_empty() {
+            return futures_util::future::pending().await;
         }
         let futures = self
             .signals
@@ -69,5 +90,16 @@ impl Interrupt {
         let name = got.unwrap_or("a signal");
         self.seen = Some(name);
         name
+    }
+}
+
+/// Is `signal` ignored (SIG_IGN inherited from whoever started us)?
+fn ignored(signal: nix::libc::c_int) -> bool {
+    // SAFETY: with a null new action, sigaction only reads the current one
+    // into `old`, which is a plain C struct we own.
+    unsafe {
+        let mut old: nix::libc::sigaction = std::mem::zeroed();
+        nix::libc::sigaction(signal, std::ptr::null(), &mut old) == 0
+            && old.sa_sigaction == nix::libc::SIG_IGN
     }
 }

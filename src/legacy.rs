@@ -16,21 +16,24 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::config::{self, Config, LEGACY_DB_NAME};
-use crate::error::Error;
 use crate::fsutil;
-use crate::migrations;
+use crate::migrations::{self, MigrationError};
 
 /// Where the old system's files live in the migrations tree.
 const LEGACY_DIR: &str = "legacy/";
 const DATASTORAGE_DIR: &str = "legacy/datastorage/";
 
-/// Something wrong with the old system's files. Nothing has been changed.
+/// Something wrong with the old system's files.
 #[derive(Debug)]
 pub enum LegacyError {
     /// A state file is missing, unreadable, empty, garbage or out of range.
     StateFile { path: PathBuf, reason: String },
     /// The shipped numbered scripts are inconsistent (a packaging bug).
     Scripts { file: String, reason: String },
+    /// The migrations tree the scripts come from cannot be read.
+    Migrations(MigrationError),
+    /// A state file cannot be moved or removed.
+    Io { path: PathBuf, reason: String },
 }
 
 impl fmt::Display for LegacyError {
@@ -40,6 +43,12 @@ impl fmt::Display for LegacyError {
                 write!(f, "state file {}: {reason}", path.display())
             }
             LegacyError::Scripts { file, reason } => write!(f, "legacy script {file}: {reason}"),
+            LegacyError::Migrations(e) => e.fmt(f),
+            LegacyError::Io { path, reason } => write!(
+                f,
+                "cannot move or remove the 14.07 state file {}: {reason}; check the permissions of its directory",
+                path.display()
+            ),
         }
     }
 }
@@ -95,8 +104,8 @@ pub struct Levels {
 }
 
 impl LegacyScripts {
-    pub fn load(config: &Config) -> Result<LegacyScripts, Error> {
-        let files = migrations::files(config)?;
+    pub fn load(config: &Config) -> Result<LegacyScripts, LegacyError> {
+        let files = migrations::files(config).map_err(LegacyError::Migrations)?;
         let mut asterisk = DbScripts {
             prefix: "asterisk",
             base: 0,
@@ -166,8 +175,7 @@ impl LegacyScripts {
                             "missing: the scripts after level {} must be numbered without a gap",
                             db.base
                         ),
-                    }
-                    .into());
+                    });
                 }
             }
         }
@@ -175,7 +183,7 @@ impl LegacyScripts {
     }
 
     /// Read and validate both state files.
-    pub fn read_levels(&self, config: &Config) -> Result<Levels, Error> {
+    pub fn read_levels(&self, config: &Config) -> Result<Levels, LegacyError> {
         Ok(Levels {
             asterisk: read_state_file(config, &self.asterisk)?,
             xivo: read_state_file(config, &self.xivo)?,
@@ -196,7 +204,7 @@ fn parse_level(text: &str) -> Result<u32, String> {
     })
 }
 
-fn read_state_file(config: &Config, db: &DbScripts) -> Result<u32, Error> {
+fn read_state_file(config: &Config, db: &DbScripts) -> Result<u32, LegacyError> {
     let path = config.legacy_state_file(db.prefix);
     let range = format!("{} to {}", db.base, db.last());
     let fix = format!(
@@ -221,13 +229,15 @@ fn read_state_file(config: &Config, db: &DbScripts) -> Result<u32, Error> {
     let text = match std::fs::read(&found) {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(bad("missing although the database is on the 14.07 system".into()).into())
+            return Err(bad(
+                "missing although the database is on the 14.07 system".into()
+            ))
         }
-        Err(e) => return Err(bad(format!("unreadable ({e})")).into()),
+        Err(e) => return Err(bad(format!("unreadable ({e})"))),
     };
     let level = parse_level(&text).map_err(bad)?;
     if level < db.base || level > db.last() {
-        return Err(bad(format!("level {level} is unknown to this package")).into());
+        return Err(bad(format!("level {level} is unknown to this package")));
     }
     Ok(level)
 }
@@ -240,17 +250,17 @@ pub fn state_files_present(config: &Config) -> bool {
 }
 
 /// Remove the 14.07 state files (after the merge committed). Idempotent.
-pub fn remove_state_files(config: &Config) -> Result<(), Error> {
+pub fn remove_state_files(config: &Config) -> Result<(), LegacyError> {
     for prefix in ["asterisk", LEGACY_DB_NAME] {
         let path = config.legacy_state_file(prefix);
         match std::fs::remove_file(&path) {
             Ok(()) => log::info!("removed the 14.07 state file {}", path.display()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
-                return Err(Error::Other(format!(
-                    "cannot remove {}: {e}",
-                    path.display()
-                )))
+                return Err(LegacyError::Io {
+                    path,
+                    reason: e.to_string(),
+                })
             }
         }
     }
@@ -259,7 +269,7 @@ pub fn remove_state_files(config: &Config) -> Result<(), Error> {
 }
 
 /// The 14.07-style lines of `xivo-check-db`, one per database.
-pub fn check_lines(config: &Config) -> Result<Vec<String>, Error> {
+pub fn check_lines(config: &Config) -> Result<Vec<String>, LegacyError> {
     let scripts = LegacyScripts::load(config)?;
     let levels = scripts.read_levels(config)?;
     Ok([
@@ -280,7 +290,7 @@ pub fn check_lines(config: &Config) -> Result<Vec<String>, Error> {
 
 /// Move the state files older releases kept in `/var/lib/xivo-update-db` or
 /// `/var/lib/xivo-upgrade/update-db` into `$STATE_DIR/update-db`.
-pub fn relocate_state_dirs(config: &Config) -> Result<Vec<PathBuf>, Error> {
+pub fn relocate_state_dirs(config: &Config) -> Result<Vec<PathBuf>, LegacyError> {
     relocate_state_dirs_from(config, &config::legacy_state_dirs())
 }
 
@@ -290,13 +300,11 @@ pub fn relocate_state_dirs(config: &Config) -> Result<Vec<PathBuf>, Error> {
 pub fn relocate_state_dirs_from(
     config: &Config,
     sources: &[PathBuf],
-) -> Result<Vec<PathBuf>, Error> {
+) -> Result<Vec<PathBuf>, LegacyError> {
     let dest_dir = config.legacy_state_dir();
-    let io = |(p, e): fsutil::Failure| {
-        Error::Other(format!(
-            "cannot move the 14.07 state file {}: {e}",
-            p.display()
-        ))
+    let io = |(path, e): fsutil::Failure| LegacyError::Io {
+        path,
+        reason: e.to_string(),
     };
     let mut moved = Vec::new();
     for src_dir in sources {

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod fsutil;
+pub mod interrupt;
 pub mod legacy;
 pub mod lock;
 pub mod logging;
@@ -21,6 +22,7 @@ pub mod provision;
 pub mod runtime;
 pub mod services;
 pub mod snapshot;
+pub mod standing;
 pub mod upgrade;
 
 pub use error::Error;

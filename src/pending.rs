@@ -107,7 +107,7 @@ pub async fn finish(config: &Config, admin: &Superuser) -> Result<String, Error>
     let what = match record.phase {
         Phase::Done => {
             snapshot::discard(config, &postgres, &record).await?;
-            crate::upgrade::finish_cleanup(config, admin).await?;
+            crate::merge::finish_cleanup(config, admin, &postgres, None).await?;
             format!(
                 "the upgrade had committed: snapshot {} dropped",
                 names(&record)
@@ -147,7 +147,7 @@ pub async fn discard(config: &Config, admin: &Superuser) -> Result<String, Error
     };
     snapshot::discard(config, &postgres, &record).await?;
     // Role xivo may have waited for the snapshot to go.
-    crate::upgrade::finish_cleanup(config, admin).await?;
+    crate::merge::finish_cleanup(config, admin, &postgres, None).await?;
     Ok(format!(
         "database kept as it is; snapshot {} dropped{}",
         names(&record),

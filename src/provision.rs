@@ -11,73 +11,53 @@ use tokio_postgres::Client;
 
 use crate::config::Config;
 use crate::error::{Error, Left};
-use crate::migrations::{self, MigrationSet, Report};
+use crate::migrations::{self, MigrationError, MigrationSet, Report};
 use crate::pg::{self, quote_ident, quote_literal, Superuser};
-
-/// What is in a database that already exists.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Contents {
-    /// No relation in any user schema: provisioning never committed.
-    Empty,
-    /// The new system, at these revisions.
-    Versioned(Vec<String>),
-    /// Tables but no `alembic_version`: the 14.07 system.
-    Legacy,
-}
-
-/// Look inside database `db` (connected as a superuser).
-pub async fn contents(client: &Client) -> Result<Contents, Error> {
-    if let Some(revs) = migrations::current_revisions(client).await? {
-        return Ok(Contents::Versioned(revs));
-    }
-    let row = client
-        .query_one(
-            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' \
-               AND n.nspname NOT LIKE 'pg_temp%'",
-            &[],
-        )
-        .await
-        .map_err(|e| pg::query_error("listing relations", &e))?;
-    Ok(if row.get::<_, i64>(0) == 0 {
-        Contents::Empty
-    } else {
-        Contents::Legacy
-    })
-}
+use crate::standing::{self, Standing};
 
 /// `xivo-init-db --init`, the caller holding the run lock. Refuses (changing
 /// nothing) when the database exists and is not empty.
 pub async fn init(config: &Config, admin: &Superuser, set: &MigrationSet) -> Result<Report, Error> {
     let db = &config.db_name;
     let postgres = admin.connect("postgres").await?;
-    if pg::database_exists(&postgres, db).await? {
-        let client = admin.connect(db).await?;
-        match contents(&client).await? {
-            Contents::Empty => log::info!("database '{db}' exists but is empty (interrupted provisioning): continuing"),
-            Contents::Versioned(revs) => {
-                return Err(Error::Refused(format!(
-                    "database '{db}' already exists (revision {}): nothing changed; \
-                     run xivo-update-db to upgrade it, or xivo-init-db --drop --init to recreate it (its data is lost)",
-                    revs.join(", ")
-                )))
-            }
-            Contents::Legacy => {
-                return Err(Error::Refused(format!(
-                    "database '{db}' already exists and holds the 14.07 schema: nothing changed; run xivo-update-db to upgrade it"
-                )))
-            }
+    let client = standing::connect(admin, db).await?;
+    // The set does not matter to tell an empty database from a full one,
+    // but a newer revision must still say "already exists".
+    let standing = match standing::classify(client.as_ref(), db, set).await {
+        Err(MigrationError::UnknownRevision { revision, .. }) => {
+            return Err(already_exists(db, &revision))
         }
-        drop(postgres);
-    } else {
-        create_role_and_database(config, &postgres)
-            .await
-            .map_err(|e| e.during_change(Left::Unfinished))?;
-        drop(postgres);
+        other => other?,
+    };
+    drop(client);
+    match standing {
+        Standing::Empty => {
+            log::info!("database '{db}' exists but is empty (interrupted provisioning): continuing");
+            drop(postgres);
+        }
+        Standing::Versioned { current, .. } => return Err(already_exists(db, &current.join(", "))),
+        Standing::Legacy => {
+            return Err(Error::Refused(format!(
+                "database '{db}' already exists and holds the 14.07 schema: nothing changed; run xivo-update-db to upgrade it"
+            )))
+        }
+        Standing::Missing => {
+            create_role_and_database(config, &postgres)
+                .await
+                .map_err(|e| e.during_change(Left::Unfinished))?;
+            drop(postgres);
+        }
     }
     apply_schema(config, admin, set)
         .await
         .map_err(|e| e.during_change(Left::Unfinished))
+}
+
+fn already_exists(db: &str, revision: &str) -> Error {
+    Error::Refused(format!(
+        "database '{db}' already exists (revision {revision}): nothing changed; \
+         run xivo-update-db to upgrade it, or xivo-init-db --drop --init to recreate it (its data is lost)"
+    ))
 }
 
 /// The baseline, every version and the grants, in the existing empty database.

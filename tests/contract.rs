@@ -166,6 +166,11 @@ fn every_error_variant_exits_as_the_readme_says() {
             2,
         ),
         (
+            "Migration::NoRevision",
+            Error::Migration(MigrationError::NoRevision { db: s() }),
+            2,
+        ),
+        (
             "Migration::Failed (transactional)",
             Error::Migration(MigrationError::Failed {
                 file: s(),
@@ -235,6 +240,61 @@ fn every_error_variant_exits_as_the_readme_says() {
                 file: s(),
                 reason: s(),
             }),
+            2,
+        ),
+        // The tree the numbered scripts come from: as the migrations'.
+        (
+            "Legacy::Migrations",
+            Error::Legacy(LegacyError::Migrations(MigrationError::Unreadable {
+                file: s(),
+                reason: s(),
+            })),
+            2,
+        ),
+        // Moving the state files comes first; removing them after the
+        // merge's commit is wrapped by the upgrade (Failed, below).
+        (
+            "Legacy::Io",
+            Error::Legacy(LegacyError::Io {
+                path: p(),
+                reason: s(),
+            }),
+            2,
+        ),
+        (
+            "Merge::Ownership",
+            Error::Merge(MergeError::Ownership {
+                object: s(),
+                reason: s(),
+            }),
+            1,
+        ),
+        (
+            "Merge::StateFile",
+            Error::Merge(MergeError::StateFile {
+                path: p(),
+                reason: s(),
+            }),
+            2,
+        ),
+        ("Merge::Db", Error::Merge(MergeError::Db(pg_query())), 2),
+        (
+            "Merge::Migration",
+            Error::Merge(MergeError::Migration(MigrationError::Failed {
+                file: s(),
+                revision: s(),
+                reason: s(),
+                report: Report::default(),
+                transactional: true,
+            })),
+            1,
+        ),
+        (
+            "Merge::Legacy",
+            Error::Merge(MergeError::Legacy(LegacyError::Io {
+                path: p(),
+                reason: s(),
+            })),
             2,
         ),
         // The merge: refused or rolled back is 1; pg_dump (before any change) 2.
@@ -499,6 +559,7 @@ fn covered_error(e: &Error) {
             | MigrationError::Cycle { .. }
             | MigrationError::SeveralHeads { .. }
             | MigrationError::UnknownRevision { .. }
+            | MigrationError::NoRevision { .. }
             | MigrationError::Failed { .. } => {}
             MigrationError::Db(p) => covered_pg(p),
         },
@@ -506,16 +567,20 @@ fn covered_error(e: &Error) {
             LockError::Io { .. } | LockError::Busy { .. } | LockError::AdvisoryBusy { .. } => {}
             LockError::Db(p) => covered_pg(p),
         },
-        Error::Legacy(l) => match l {
-            LegacyError::StateFile { .. } | LegacyError::Scripts { .. } => {}
-        },
+        Error::Legacy(l) => covered_legacy(l),
         Error::Merge(m) => match m {
             MergeError::MissingLegacyDatabase { .. }
             | MergeError::Conflict { .. }
             | MergeError::DumpProgram { .. }
             | MergeError::Dump { .. }
             | MergeError::Object { .. }
+            | MergeError::Ownership { .. }
+            | MergeError::StateFile { .. }
             | MergeError::Script { .. } => {}
+            MergeError::Db(p) => covered_pg(p),
+            // Their own variants are covered under Error::Migration and covered_legacy.
+            MergeError::Migration(_) => {}
+            MergeError::Legacy(l) => covered_legacy(l),
         },
         Error::Failed { cause, left } => {
             covered_error(cause);
@@ -526,6 +591,13 @@ fn covered_error(e: &Error) {
         // Same tables as the hooks' (covered_hook_error).
         Error::Snapshot(_) | Error::Service(_) => {}
         Error::Refused(_) | Error::Usage(_) | Error::Other(_) | Error::StdoutClosed => {}
+    }
+}
+
+fn covered_legacy(l: &LegacyError) {
+    match l {
+        LegacyError::StateFile { .. } | LegacyError::Scripts { .. } | LegacyError::Io { .. } => {}
+        LegacyError::Migrations(_) => {}
     }
 }
 

@@ -121,3 +121,13 @@ impl From<crate::migrations::MigrationError> for HookError {
         HookError::Core(e.into())
     }
 }
+impl From<crate::legacy::LegacyError> for HookError {
+    fn from(e: crate::legacy::LegacyError) -> Self {
+        HookError::Core(e.into())
+    }
+}
+impl From<crate::merge::MergeError> for HookError {
+    fn from(e: crate::merge::MergeError) -> Self {
+        HookError::Core(e.into())
+    }
+}

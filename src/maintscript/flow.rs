@@ -14,16 +14,17 @@ use std::time::Instant;
 use tokio_postgres::Client;
 
 use super::error::HookError;
-use super::interrupt::Interrupt;
-use crate::check::{self, Status};
+use crate::check;
 use crate::config::{Config, LEGACY_DB_NAME};
 use crate::error::Error;
+use crate::interrupt::Interrupt;
 use crate::lock::{self, FileLock};
 use crate::migrations::{MigrationError, MigrationSet};
 use crate::pg::{self, Superuser};
 use crate::services::Services;
 use crate::snapshot::{self, sessions, Phase, Record};
-use crate::upgrade::{self, Outcome};
+use crate::standing::Standing;
+use crate::upgrade;
 
 /// What a hook works with.
 pub struct Ctx {
@@ -123,49 +124,35 @@ pub async fn connect(ctx: &Ctx) -> Result<Option<Client>, HookError> {
     }
 }
 
-/// What the database needs.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Work {
-    Nothing,
-    /// Missing or empty: provisioning loses nothing, no snapshot needed.
-    Provision,
-    Upgrade,
-}
-
-/// Look at the database (read-only). A database newer than this package is
-/// refused here, before anything is stopped.
-pub async fn pending_work(ctx: &Ctx, set: &MigrationSet) -> Result<Work, HookError> {
+/// Where the database stands (read-only), logged. A database newer than
+/// this package is refused here, before anything is stopped.
+pub async fn standing<'a>(ctx: &Ctx, set: &'a MigrationSet) -> Result<Standing<'a>, HookError> {
     let db = &ctx.config.db_name;
-    match check::check(&ctx.config, &ctx.admin, set).await {
-        Ok(Status::UpToDate { .. }) => {
-            log::info!("database '{db}' is at head {}", set.head());
-            Ok(Work::Nothing)
-        }
-        Ok(Status::Missing) | Ok(Status::Unprovisioned) => {
-            log::info!("database '{db}' does not exist or is empty: it will be provisioned");
-            Ok(Work::Provision)
-        }
-        Ok(Status::Behind { current, head }) => {
-            let current = if current.is_empty() {
-                "none".to_string()
-            } else {
-                current.join(", ")
-            };
-            log::info!("database '{db}' is at {current}, this package's head is {head}");
-            Ok(Work::Upgrade)
-        }
-        Ok(Status::Legacy { .. }) => {
-            log::info!("database '{db}' is on the 14.07 system: it will be merged and upgraded");
-            Ok(Work::Upgrade)
-        }
+    let standing = match check::check(&ctx.config, &ctx.admin, set).await {
+        Ok(s) => s,
         Err(Error::Migration(MigrationError::UnknownRevision { revision, head })) => {
-            Err(HookError::Downgrade {
+            return Err(HookError::Downgrade {
                 current: revision,
                 head,
             })
         }
-        Err(e) => Err(e.into()),
+        Err(e) => return Err(e.into()),
+    };
+    match &standing {
+        s if s.at_head() => log::info!("database '{db}' is at head {}", set.head()),
+        Standing::Missing | Standing::Empty => {
+            log::info!("database '{db}' does not exist or is empty: it will be provisioned")
+        }
+        Standing::Versioned { current, .. } => log::info!(
+            "database '{db}' is at {}, this package's head is {}",
+            current.join(", "),
+            set.head()
+        ),
+        Standing::Legacy => {
+            log::info!("database '{db}' is on the 14.07 system: it will be merged and upgraded")
+        }
     }
+    Ok(standing)
 }
 
 /// Finish what an earlier run left half-done and that has only one right
@@ -204,7 +191,7 @@ pub async fn recover(ctx: &Ctx, postgres: &Client, services: &Services) -> Resul
             .await?;
             timed(
                 "finishing the cleanup",
-                upgrade::finish_cleanup(&ctx.config, &ctx.admin),
+                crate::merge::finish_cleanup(&ctx.config, &ctx.admin, postgres, None),
             )
             .await?;
         }
@@ -349,6 +336,25 @@ pub async fn prepare(
     Ok(record)
 }
 
+/// `prepare`, and on failure undo what it did (dpkg would call the abort
+/// hooks to the same effect; doing it here keeps the run self-contained).
+pub async fn prepare_or_undo(
+    ctx: &mut Ctx,
+    postgres: &Client,
+    services: &Services,
+) -> Result<Record, HookError> {
+    match prepare(ctx, postgres, services).await {
+        Ok(r) => Ok(r),
+        Err(e) => {
+            log::error!("{e}: undoing the preparation");
+            if let Err(e2) = settle(ctx, postgres, services).await {
+                log::error!("undoing the preparation failed too: {e2}");
+            }
+            Err(e)
+        }
+    }
+}
+
 /// Apply the pending work with `record` as the way back. On success the
 /// snapshot is dropped, the cleanup finished and the services started; on
 /// failure (or a signal) everything is rolled back and the services started.
@@ -377,7 +383,7 @@ pub async fn upgrade_with_rollback(
     };
     match result {
         Ok(outcome) => {
-            report(&outcome, set);
+            outcome.log(set);
             snapshot::set_phase(&ctx.config, &mut record, Phase::Done)?;
             finish_success(ctx, postgres, services, &record).await
         }
@@ -413,17 +419,6 @@ pub async fn upgrade_with_rollback(
     }
 }
 
-fn report(outcome: &Outcome, set: &MigrationSet) {
-    match outcome {
-        Outcome::AlreadyAtHead => log::info!("the database was already at {}", set.head()),
-        Outcome::Provisioned(r) | Outcome::Upgraded(r) | Outcome::Merged(r) => log::info!(
-            "applied {} migration(s), now at {}",
-            r.applied.len(),
-            set.head()
-        ),
-    }
-}
-
 /// The upgrade is committed: drop the snapshot (only then can role `xivo`
 /// go), finish the cleanup, start the services.
 pub async fn finish_success(
@@ -440,7 +435,7 @@ pub async fn finish_success(
         .await?;
         timed(
             "finishing the cleanup",
-            upgrade::finish_cleanup(&ctx.config, &ctx.admin),
+            crate::merge::finish_cleanup(&ctx.config, &ctx.admin, postgres, None),
         )
         .await?;
         Ok::<(), HookError>(())

@@ -16,7 +16,6 @@
 pub mod args;
 pub mod error;
 pub mod flow;
-pub mod interrupt;
 mod postinst;
 mod postrm;
 mod preinst;
@@ -155,7 +154,7 @@ async fn run(inv: &Invocation) -> Result<(), HookError> {
 
 fn context(config: Config) -> Result<flow::Ctx, HookError> {
     let admin = Superuser::from_config(&config)?;
-    let interrupt = interrupt::Interrupt::install()
+    let interrupt = crate::interrupt::Interrupt::install(crate::interrupt::Takeover::Hook)
         .map_err(|e| Error::Other(format!("cannot take over SIGINT/SIGTERM/SIGHUP: {e}")))?;
     Ok(flow::Ctx {
         config,

@@ -9,10 +9,11 @@
 
 use super::args::Invocation;
 use super::error::HookError;
-use super::flow::{self, Ctx, Work};
+use super::flow::{self, Ctx};
 use crate::migrations;
 use crate::services::Services;
 use crate::snapshot;
+use crate::standing::Standing;
 use crate::upgrade;
 
 /// `postinst configure [<most-recently-configured-version>]`.
@@ -36,16 +37,16 @@ pub async fn configure(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError>
     let set = migrations::load(&ctx.config)?;
     let _lock = flow::lock(ctx).await?;
     flow::recover(ctx, &postgres, &services).await?;
-    let work = match flow::pending_work(ctx, &set).await {
-        Ok(w) => w,
+    let standing = match flow::standing(ctx, &set).await {
+        Ok(s) => s,
         Err(e @ HookError::Downgrade { .. }) => {
             flow::settle(ctx, &postgres, &services).await?;
             return Err(e);
         }
         Err(e) => return Err(e),
     };
-    match work {
-        Work::Nothing => {
+    match standing {
+        s if s.at_head() => {
             // At head, yet preinst may have stopped services and snapshotted
             // (someone ran xivo-update-db in between, or an earlier run died
             // after its commit): the snapshot has nothing left to protect.
@@ -54,12 +55,12 @@ pub async fn configure(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError>
             }
             flow::timed(
                 "finishing the cleanup",
-                upgrade::finish_cleanup(&ctx.config, &ctx.admin),
+                crate::merge::finish_cleanup(&ctx.config, &ctx.admin, &postgres, None),
             )
             .await?;
             flow::start(&services).await
         }
-        Work::Provision => {
+        Standing::Missing | Standing::Empty => {
             // Nothing to lose, so no snapshot and no service stopped; an
             // interrupted provisioning is resumed by the next run.
             let result = {
@@ -75,17 +76,8 @@ pub async fn configure(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError>
             let started = flow::start(&services).await;
             result.and(started)
         }
-        Work::Upgrade => {
-            let record = match flow::prepare(ctx, &postgres, &services).await {
-                Ok(r) => r,
-                Err(e) => {
-                    log::error!("{e}: undoing the preparation");
-                    if let Err(e2) = flow::settle(ctx, &postgres, &services).await {
-                        log::error!("undoing the preparation failed too: {e2}");
-                    }
-                    return Err(e);
-                }
-            };
+        Standing::Legacy | Standing::Versioned { .. } => {
+            let record = flow::prepare_or_undo(ctx, &postgres, &services).await?;
             flow::upgrade_with_rollback(ctx, &postgres, &services, &set, record).await
         }
     }

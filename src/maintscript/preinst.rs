@@ -10,9 +10,10 @@
 
 use super::args::Invocation;
 use super::error::HookError;
-use super::flow::{self, Ctx, Work};
+use super::flow::{self, Ctx};
 use crate::migrations;
 use crate::services::Services;
+use crate::standing::Standing;
 
 /// `preinst upgrade <old> [<new>]`.
 pub async fn upgrade(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
@@ -33,29 +34,19 @@ pub async fn upgrade(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
     let set = migrations::load(&ctx.config)?;
     let _lock = flow::lock(ctx).await?;
     flow::recover(ctx, &postgres, &services).await?;
-    match flow::pending_work(ctx, &set).await? {
-        Work::Nothing => {
+    match flow::standing(ctx, &set).await? {
+        s if s.at_head() => {
             log::info!("nothing to prepare: no service stopped, no snapshot taken");
             Ok(())
         }
-        Work::Provision => {
+        Standing::Missing | Standing::Empty => {
             log::info!("no data to keep: postinst provisions the database; no service stopped");
             Ok(())
         }
-        Work::Upgrade => match flow::prepare(ctx, &postgres, &services).await {
-            Ok(_) => {
-                log::info!("ready for the upgrade: postinst applies it");
-                Ok(())
-            }
-            Err(e) => {
-                // dpkg unwinds with postrm abort-upgrade, which would do the
-                // same; doing it here keeps this run self-contained.
-                log::error!("{e}: undoing the preparation");
-                if let Err(e2) = flow::settle(ctx, &postgres, &services).await {
-                    log::error!("undoing the preparation failed too: {e2}");
-                }
-                Err(e)
-            }
-        },
+        Standing::Legacy | Standing::Versioned { .. } => {
+            flow::prepare_or_undo(ctx, &postgres, &services).await?;
+            log::info!("ready for the upgrade: postinst applies it");
+            Ok(())
+        }
     }
 }

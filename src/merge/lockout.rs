@@ -19,9 +19,8 @@ use std::path::PathBuf;
 
 use tokio_postgres::Client;
 
-use super::MERGED_MARK;
+use super::{MergeError, MERGED_MARK};
 use crate::config::{Config, LEGACY_DB_NAME};
-use crate::error::Error;
 use crate::pg::{self, quote_ident, quote_literal};
 
 /// The file that holds the connection limit of `xivo` while the merge holds it.
@@ -35,7 +34,7 @@ fn session_tag() -> String {
 }
 
 /// Name `client`'s session after this run (see [`end_own_sessions`]).
-pub async fn tag(client: &Client) -> Result<(), Error> {
+pub async fn tag(client: &Client) -> Result<(), MergeError> {
     client
         .batch_execute(&format!(
             "SET application_name = {}",
@@ -48,7 +47,7 @@ pub async fn tag(client: &Client) -> Result<(), Error> {
 /// End the sessions this process opened for the merge (an interrupted run:
 /// the server rolls their transaction back now instead of when it next
 /// talks to the client). Waits for them to be gone.
-pub async fn end_own_sessions(postgres: &Client) -> Result<(), Error> {
+pub async fn end_own_sessions(postgres: &Client) -> Result<(), MergeError> {
     let ended = postgres
         .query(
             "SELECT pid, pg_terminate_backend(pid, 30000) FROM pg_stat_activity \
@@ -72,7 +71,7 @@ pub async fn end_own_sessions(postgres: &Client) -> Result<(), Error> {
 
 /// Close `xivo`: remember its limit, set it to 0, end every other session
 /// (`source` is ours). Returns the limit it had.
-pub async fn close(config: &Config, postgres: &Client, source: &Client) -> Result<i32, Error> {
+pub async fn close(config: &Config, postgres: &Client, source: &Client) -> Result<i32, MergeError> {
     // A file left by a killed run holds the real limit: never overwrite it
     // with the 0 that run left.
     reopen_legacy(config, postgres).await?;
@@ -93,11 +92,13 @@ pub async fn close(config: &Config, postgres: &Client, source: &Client) -> Resul
     // next run finds the value to put back.
     let file = path(config);
     crate::fsutil::write_durably(&file, format!("{before}\n").as_bytes()).map_err(|e| {
-        Error::Other(format!(
-            "cannot write {}: {e}; nothing changed: make {} writable, then retry",
-            file.display(),
-            config.state_dir.display()
-        ))
+        MergeError::StateFile {
+            path: file.clone(),
+            reason: format!(
+                "cannot write it: {e}; nothing changed: make {} writable, then retry",
+                config.state_dir.display()
+            ),
+        }
     })?;
     postgres
         .batch_execute(&format!(
@@ -170,26 +171,28 @@ pub fn forget(config: &Config) {
 /// Does nothing without the file. A limit someone (or a rollback) already
 /// changed is left alone, and so is a merged `xivo` (it is dropped next).
 /// The caller holds the run lock.
-pub async fn reopen_legacy(config: &Config, postgres: &Client) -> Result<(), Error> {
+pub async fn reopen_legacy(config: &Config, postgres: &Client) -> Result<(), MergeError> {
     let file = path(config);
     let text = match std::fs::read_to_string(&file) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => {
-            return Err(Error::Other(format!(
-                "cannot read {}: {e}; it holds the connection limit of database '{LEGACY_DB_NAME}' \
-                 before an interrupted upgrade: fix its permissions, then retry",
-                file.display()
-            )))
+            return Err(MergeError::StateFile {
+                path: file,
+                reason: format!(
+                    "cannot read it: {e}; it holds the connection limit of database '{LEGACY_DB_NAME}' \
+                     before an interrupted upgrade: fix its permissions, then retry"
+                ),
+            })
         }
     };
-    let remembered: i32 = text.trim().parse().map_err(|_| {
-        Error::Other(format!(
-            "{} holds '{}', not a connection limit; set the limit of database '{LEGACY_DB_NAME}' by hand \
+    let remembered: i32 = text.trim().parse().map_err(|_| MergeError::StateFile {
+        path: file.clone(),
+        reason: format!(
+            "holds '{}', not a connection limit; set the limit of database '{LEGACY_DB_NAME}' by hand \
              (ALTER DATABASE {LEGACY_DB_NAME} CONNECTION LIMIT -1 for none), then remove the file",
-            file.display(),
             text.trim().chars().take(40).collect::<String>()
-        ))
+        ),
     })?;
     let row = postgres
         .query_opt(

@@ -13,8 +13,8 @@
 
 use tokio_postgres::Transaction;
 
+use super::MergeError;
 use crate::config::Config;
-use crate::error::Error;
 use crate::pg::{self, quote_ident, quote_literal};
 
 /// Objects that carry an owner, by catalog, but those owned by `$1`. The
@@ -87,7 +87,7 @@ fn alter_keyword(kind: &str) -> Option<&'static str> {
 /// The owner role exists (created like `xivo-init-db` creates it: LOGIN,
 /// the configured password sent as a SCRAM verifier) and owns the database,
 /// so that it may create the objects of `xivo` in its schemas.
-pub async fn prepare(tx: &Transaction<'_>, config: &Config) -> Result<(), Error> {
+pub async fn prepare(tx: &Transaction<'_>, config: &Config) -> Result<(), MergeError> {
     let owner = &config.db_owner;
     let exists = !tx
         .query("SELECT 1 FROM pg_roles WHERE rolname = $1", &[owner])
@@ -122,7 +122,7 @@ pub async fn prepare(tx: &Transaction<'_>, config: &Config) -> Result<(), Error>
 
 /// Give every object not owned by the owner role to it. Returns how many
 /// changed hands.
-pub async fn take_all(tx: &Transaction<'_>, owner: &str) -> Result<usize, Error> {
+pub async fn take_all(tx: &Transaction<'_>, owner: &str) -> Result<usize, MergeError> {
     let rows = tx
         .query(FOREIGN_OWNED, &[&owner])
         .await
@@ -130,11 +130,11 @@ pub async fn take_all(tx: &Transaction<'_>, owner: &str) -> Result<usize, Error>
     let mut by_role: std::collections::BTreeMap<String, usize> = Default::default();
     for r in &rows {
         let (kind, identity, was): (String, String, String) = (r.get(0), r.get(1), r.get(2));
-        let keyword = alter_keyword(&kind).ok_or_else(|| {
-            Error::Other(format!(
-                "{kind} {identity} (owner '{was}') cannot be given to role '{owner}': this kind of object \
-                 is not supported; drop it or change its owner by hand, then retry; nothing changed"
-            ))
+        let keyword = alter_keyword(&kind).ok_or_else(|| MergeError::Ownership {
+            object: format!("{kind} {identity} (owner '{was}')"),
+            reason: format!(
+                "cannot be given to role '{owner}': this kind of object is not supported"
+            ),
         })?;
         tx.batch_execute(&format!(
             "ALTER {keyword} {identity} OWNER TO {}",

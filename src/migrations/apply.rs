@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use tokio_postgres::{Client, Transaction};
 
-use super::{Migration, MigrationError, MigrationSet, Segment};
+use super::{Migration, MigrationError, MigrationSet, Plan, Segment};
 use crate::pg::{self, describe, quote_ident, PgError};
 
 /// alembic's table: one row per current head.
@@ -336,14 +336,15 @@ pub async fn recorded_revisions(client: &Client) -> Result<BTreeSet<String>, PgE
     }
 }
 
-/// Apply everything pending on `client` (connected to the target database
-/// as a superuser, under the run lock), objects owned by `owner`, in the
-/// graph's order, segment by segment (see `plan.rs`): each run of
-/// transactional migrations in one transaction with the `alembic_version`
-/// update (a failure changes nothing of that run), each non-transactional
-/// one alone, then recorded with the `alembic_version` update. Those must be
-/// idempotent (`IF NOT EXISTS`): a run interrupted between one and its record
-/// re-runs it. Where it starts is read from the database, so a run stopped
+/// Apply everything from where the database stands to head on `client`
+/// (connected to the target database as a superuser, under the run lock),
+/// objects owned by `owner`, in the graph's order, segment by segment (see
+/// `plan.rs`): each run of transactional migrations in one transaction with
+/// the `alembic_version` update (a failure changes nothing of that run),
+/// each non-transactional one alone, then recorded with the
+/// `alembic_version` update. Those must be idempotent (`IF NOT EXISTS`): a
+/// run interrupted between one and its record re-runs it. Where it starts is
+/// read from the database (`standing` does the same), so a run stopped
 /// between two segments is finished by the next. `committed` is what the
 /// caller committed before (the first segment, in its own transaction): the
 /// returned report, and a failure's, start from it.
@@ -356,6 +357,17 @@ pub async fn run(
     let current = current_revisions(client).await?.unwrap_or_default();
     let recorded = recorded_revisions(client).await?;
     let plan = set.plan(&current, &recorded)?;
+    run_plan(client, set, owner, &plan, committed).await
+}
+
+/// Apply `plan` (made from where the database stands now) as `run` does.
+pub async fn run_plan(
+    client: &mut Client,
+    set: &MigrationSet,
+    owner: &str,
+    plan: &Plan<'_>,
+    committed: Report,
+) -> Result<Report, MigrationError> {
     let mut report = committed;
     if plan.is_empty() {
         return Ok(report);

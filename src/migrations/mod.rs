@@ -17,8 +17,8 @@ use std::fmt;
 
 pub use apply::{
     applied_history, begin_as, current_revisions, edited_migrations, ensure_version_tables,
-    recorded_revisions, run, run_in_transaction, stamp, Applied, Edited, Report, HISTORY_TABLE,
-    VERSION_TABLE,
+    recorded_revisions, run, run_in_transaction, run_plan, stamp, Applied, Edited, Report,
+    HISTORY_TABLE, VERSION_TABLE,
 };
 pub use migration::{checksum, Migration};
 pub use plan::{Plan, Segment};
@@ -64,6 +64,9 @@ pub enum MigrationError {
     /// The database is at a revision this set does not know: it was
     /// upgraded by a newer package (a downgrade is being attempted).
     UnknownRevision { revision: String, head: String },
+    /// `alembic_version` exists but holds no revision: what the schema is
+    /// cannot be known.
+    NoRevision { db: String },
     /// A migration failed. A transactional one: everything of its segment
     /// was rolled back. A non-transactional one ran alone, so what it did
     /// before failing stays. `report` says what earlier segments of the run
@@ -106,6 +109,11 @@ impl fmt::Display for MigrationError {
                 f,
                 "the database is at revision {revision}, which this xivo-manage-db (head {head}) does not know: \
                  it was upgraded by a newer package; downgrading is not supported, reinstall the newer package"
+            ),
+            MigrationError::NoRevision { db } => write!(
+                f,
+                "table alembic_version of database '{db}' is empty: the revision of the schema is unknown; \
+                 nothing changed; restore the database from the backup, or insert the revision the schema is at"
             ),
             MigrationError::Failed { file, revision, reason, report, transactional: true } => {
                 write!(f, "migration {revision} ({file}) failed: {reason}; its changes were rolled back")?;
