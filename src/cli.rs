@@ -40,7 +40,7 @@ pub fn finish(program: &str, result: Result<u8, Error>) -> ExitCode {
             let _ = writeln!(
                 std::io::stderr(),
                 "{program}: error: {}",
-                crate::logging::mask(&e.to_string())
+                crate::secrets::mask(&e.to_string())
             );
             ExitCode::from(e.exit_code())
         }

@@ -138,7 +138,7 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("source", &self.source)
-            .field("admin_uri", &crate::logging::mask(&self.admin_uri))
+            .field("admin_uri", &crate::secrets::mask(&self.admin_uri))
             .field("db_name", &self.db_name)
             .field("db_owner", &self.db_owner)
             .field("db_password", &"********")
@@ -301,51 +301,13 @@ impl Config {
                 });
             }
             let value = parse_value(rest).map_err(|r| malformed(&r))?;
-            let bad = |reason: &str| ConfigError::BadValue {
-                path: path.to_path_buf(),
-                line,
-                key: key.to_string(),
-                reason: reason.to_string(),
-            };
-            match key {
-                "ADMIN_URI" => {
-                    if uri_has_password(&value) && !secrets.contains(&"ADMIN_URI") {
-                        secrets.push("ADMIN_URI");
-                    }
-                    c.admin_uri = value
-                }
-                "DB_NAME" => c.db_name = identifier(&value).map_err(|r| bad(&r))?,
-                "DB_OWNER" => c.db_owner = identifier(&value).map_err(|r| bad(&r))?,
-                "DB_PASSWORD" => {
-                    if value.is_empty() {
-                        return Err(bad("empty: every XiVO service logs in with a password"));
-                    }
-                    if !secrets.contains(&"DB_PASSWORD") {
-                        secrets.push("DB_PASSWORD");
-                    }
-                    c.db_password = value
-                }
-                "STATE_DIR" => {
-                    if !value.starts_with('/') {
-                        return Err(bad("must be an absolute path"));
-                    }
-                    c.state_dir = PathBuf::from(value)
-                }
-                "LOCK_TIMEOUT" => {
-                    let secs: u64 = value
-                        .parse()
-                        .map_err(|_| bad("must be a whole number of seconds"))?;
-                    c.lock_timeout = Duration::from_secs(secs)
-                }
-                "SERVICES" => c.services = value.split_whitespace().map(String::from).collect(),
-                "SERVICE_COMMAND" => {
-                    if value.trim().is_empty() {
-                        return Err(bad("empty"));
-                    }
-                    c.service_command = value
-                }
-                _ => unreachable!("key checked against KEYS"),
-            }
+            c.set(key, value, &mut secrets)
+                .map_err(|reason| ConfigError::BadValue {
+                    path: path.to_path_buf(),
+                    line,
+                    key: key.to_string(),
+                    reason,
+                })?;
         }
         if c.db_name.starts_with(SNAPSHOT_PREFIX) {
             return Err(ConfigError::BadValue {
@@ -366,6 +328,56 @@ impl Config {
             });
         }
         Ok((c, secrets))
+    }
+
+    /// Set `key` (one of `KEYS`) to `value`, noting the keys that hold a
+    /// secret; the error is the reason the value is refused.
+    fn set(
+        &mut self,
+        key: &str,
+        value: String,
+        secrets: &mut Vec<&'static str>,
+    ) -> Result<(), String> {
+        match key {
+            "ADMIN_URI" => {
+                if uri_has_password(&value) && !secrets.contains(&"ADMIN_URI") {
+                    secrets.push("ADMIN_URI");
+                }
+                self.admin_uri = value
+            }
+            "DB_NAME" => self.db_name = identifier(&value)?,
+            "DB_OWNER" => self.db_owner = identifier(&value)?,
+            "DB_PASSWORD" => {
+                if value.is_empty() {
+                    return Err("empty: every XiVO service logs in with a password".into());
+                }
+                if !secrets.contains(&"DB_PASSWORD") {
+                    secrets.push("DB_PASSWORD");
+                }
+                self.db_password = value
+            }
+            "STATE_DIR" => {
+                if !value.starts_with('/') {
+                    return Err("must be an absolute path".into());
+                }
+                self.state_dir = PathBuf::from(value)
+            }
+            "LOCK_TIMEOUT" => {
+                let secs: u64 = value
+                    .parse()
+                    .map_err(|_| "must be a whole number of seconds".to_string())?;
+                self.lock_timeout = Duration::from_secs(secs)
+            }
+            "SERVICES" => self.services = value.split_whitespace().map(String::from).collect(),
+            "SERVICE_COMMAND" => {
+                if value.trim().is_empty() {
+                    return Err("empty".into());
+                }
+                self.service_command = value
+            }
+            _ => return Err(format!("{key} is not a setting of this file")),
+        }
+        Ok(())
     }
 
     /// `$STATE_DIR/update-db`, where the 14.07 state files live.
@@ -435,7 +447,7 @@ impl DpkgEnv {
 fn uri_has_password(uri: &str) -> bool {
     match uri.parse::<tokio_postgres::Config>() {
         Ok(c) => c.get_password().is_some(),
-        Err(_) => crate::logging::mask(uri) != uri,
+        Err(_) => crate::secrets::mask(uri) != uri,
     }
 }
 

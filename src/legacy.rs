@@ -151,10 +151,7 @@ impl LegacyScripts {
                     file: f.name.clone(),
                     reason: "not valid UTF-8".into(),
                 })?;
-                let sql = sql
-                    .strip_prefix('\u{feff}')
-                    .unwrap_or(&sql)
-                    .replace("\r\n", "\n");
+                let sql = crate::migrations::normalise(&sql);
                 db.scripts.insert(
                     number,
                     Script {

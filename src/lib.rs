@@ -20,6 +20,7 @@ pub mod pg;
 pub mod progress;
 pub mod provision;
 pub mod runtime;
+pub mod secrets;
 pub mod services;
 pub mod snapshot;
 pub mod standing;

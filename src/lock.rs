@@ -77,7 +77,9 @@ pub struct FileLock {
 
 impl FileLock {
     /// Take the lock on `config.lock_path()`, waiting up to `LOCK_TIMEOUT`.
-    pub fn acquire(config: &Config) -> Result<FileLock, LockError> {
+    /// Async, polling a non-blocking `flock`: dropping the future gives up at
+    /// once, so a caller can race it against a signal.
+    pub async fn acquire(config: &Config) -> Result<FileLock, LockError> {
         let path = config.lock_path();
         let io = |e: std::io::Error| LockError::Io {
             path: path.clone(),
@@ -113,7 +115,7 @@ impl FileLock {
                             waited: started.elapsed(),
                         });
                     }
-                    std::thread::sleep(POLL);
+                    tokio::time::sleep(POLL).await;
                 }
                 Err(e) => return Err(io(e)),
             }
@@ -207,7 +209,8 @@ pub async fn advisory(
     }
 }
 
-/// Both locks, for one run.
+/// Both locks, for one run. Taking them can be raced against a signal
+/// (`Interrupt::race`): nothing is held until the future completes.
 pub struct RunLock {
     _file: FileLock,
     _advisory: Client,
@@ -215,7 +218,7 @@ pub struct RunLock {
 
 impl RunLock {
     pub async fn acquire(config: &Config, admin: &Superuser) -> Result<RunLock, LockError> {
-        let file = FileLock::acquire(config)?;
+        let file = FileLock::acquire(config).await?;
         let advisory = advisory(admin, &config.db_name, config.lock_timeout).await?;
         Ok(RunLock {
             _file: file,
@@ -234,23 +237,23 @@ mod tests {
         assert_ne!(advisory_key("asterisk"), advisory_key("other"));
     }
 
-    #[test]
-    fn second_comer_times_out_naming_the_holder() {
+    #[tokio::test]
+    async fn second_comer_times_out_naming_the_holder() {
         let dir = std::env::temp_dir().join(format!("xmdb-lock-{}", std::process::id()));
         let mut c = Config::defaults("/x".into());
         c.state_dir = dir.clone();
         c.lock_timeout = Duration::from_millis(300);
-        let first = FileLock::acquire(&c).expect("first lock");
+        let first = FileLock::acquire(&c).await.expect("first lock");
         // flock locks belong to the open file description: a second open in
         // the same process contends like another process would.
-        let e = FileLock::acquire(&c).expect_err("second refused");
+        let e = FileLock::acquire(&c).await.expect_err("second refused");
         let msg = e.to_string();
         assert!(
             msg.contains(&format!("pid {}", std::process::id())),
             "{msg}"
         );
         drop(first);
-        FileLock::acquire(&c).expect("free again");
+        FileLock::acquire(&c).await.expect("free again");
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -18,7 +18,7 @@ use crate::check;
 use crate::config::{Config, LEGACY_DB_NAME};
 use crate::error::Error;
 use crate::interrupt::Interrupt;
-use crate::lock::{self, FileLock};
+use crate::lock::RunLock;
 use crate::migrations::{MigrationError, MigrationSet};
 use crate::pg::{self, Superuser};
 use crate::services::Services;
@@ -61,43 +61,17 @@ pub async fn timed<T, E: Display>(
     r
 }
 
-/// The run lock (host file lock, then the advisory lock), as `RunLock` takes
-/// it, but given up on a signal: the hooks own SIGINT/SIGTERM, so a wait of
-/// up to LOCK_TIMEOUT must not make them deaf.
-pub struct HookLock {
-    _file: FileLock,
-    _advisory: Client,
-}
-
-pub async fn lock(ctx: &mut Ctx) -> Result<HookLock, HookError> {
+/// The run lock (host file lock, then the advisory lock), given up on a
+/// signal: the hooks own SIGINT/SIGTERM/SIGHUP, so a wait of up to
+/// LOCK_TIMEOUT must not make them deaf.
+pub async fn lock(ctx: &mut Ctx) -> Result<RunLock, HookError> {
     let started = Instant::now();
     log::info!("taking the lock...");
-    // FileLock waits with a blocking loop: run it on a thread of its own,
-    // detached, so that giving up never waits for it (a lock it takes after
-    // we left is released when the send fails and it is dropped).
-    let (tx, rx) = std::sync::mpsc::channel();
-    let config = ctx.config.clone();
-    std::thread::spawn(move || {
-        let _ = tx.send(FileLock::acquire(&config));
-    });
-    let file = loop {
-        if let Some(signal) = ctx.interrupt.pending() {
-            return Err(HookError::Interrupted { signal });
-        }
-        match rx.try_recv() {
-            Ok(result) => break result?,
-            Err(std::sync::mpsc::TryRecvError::Empty) => {
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await
-            }
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                return Err(HookError::Core(Error::Other(
-                    "the thread taking the lock died".into(),
-                )))
-            }
-        }
-    };
-    let advisory = lock::advisory(&ctx.admin, &ctx.config.db_name, ctx.config.lock_timeout);
-    let advisory = match ctx.interrupt.race(advisory).await {
+    let lock = match ctx
+        .interrupt
+        .race(RunLock::acquire(&ctx.config, &ctx.admin))
+        .await
+    {
         Ok(r) => r?,
         Err(signal) => return Err(HookError::Interrupted { signal }),
     };
@@ -105,10 +79,7 @@ pub async fn lock(ctx: &mut Ctx) -> Result<HookLock, HookError> {
         "taking the lock: done in {:.2} s",
         started.elapsed().as_secs_f64()
     );
-    Ok(HookLock {
-        _file: file,
-        _advisory: advisory,
-    })
+    Ok(lock)
 }
 
 /// The superuser connection to `postgres`, or `None` when the cluster is not

@@ -128,7 +128,7 @@ async fn run(inv: &Invocation) -> Result<(), HookError> {
             log::info!("nothing to do: {why}");
             Ok(())
         }
-        Plan::Purge => postrm::purge(),
+        Plan::Purge => postrm::purge().await,
         Plan::Unwind => {
             let config = Config::load();
             if !unwind::anything_recorded(config.as_ref().ok()) {

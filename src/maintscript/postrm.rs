@@ -19,24 +19,24 @@ use crate::fsutil;
 use crate::lock::FileLock;
 use crate::snapshot;
 
-pub fn purge() -> Result<(), HookError> {
+pub async fn purge() -> Result<(), HookError> {
     // The list itself lives in the default directory: purge it last.
     let mut dirs = unwind::known_state_dirs();
     dirs.rotate_left(1);
     for dir in &dirs {
-        purge_dir(dir)?;
+        purge_dir(dir).await?;
     }
     Ok(())
 }
 
-fn purge_dir(dir: &Path) -> Result<(), HookError> {
+async fn purge_dir(dir: &Path) -> Result<(), HookError> {
     if !dir.exists() {
         log::info!("{} is already gone", dir.display());
         return Ok(());
     }
     let mut config = Config::defaults(dir.join("config"));
     config.state_dir = dir.to_path_buf();
-    let lock = FileLock::acquire(&config)?;
+    let lock = FileLock::acquire(&config).await?;
     if let Ok(Some(record)) = snapshot::load(&config) {
         log::warn!(
             "an unfinished upgrade left snapshot database(s) {}: kept (they hold your data); \

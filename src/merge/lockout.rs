@@ -16,6 +16,7 @@
 //! leaving a transaction running on the server after it exits.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use tokio_postgres::Client;
 
@@ -48,17 +49,11 @@ pub async fn tag(client: &Client) -> Result<(), MergeError> {
 /// the server rolls their transaction back now instead of when it next
 /// talks to the client). Waits for them to be gone.
 pub async fn end_own_sessions(postgres: &Client) -> Result<(), MergeError> {
-    let ended = postgres
-        .query(
-            "SELECT pid, pg_terminate_backend(pid, 30000) FROM pg_stat_activity \
-              WHERE application_name = $1 AND pid <> pg_backend_pid()",
-            &[&session_tag()],
-        )
-        .await
-        .map_err(|e| pg::query_error("ending the sessions of the interrupted merge", &e))?;
-    for r in ended {
-        let (pid, gone): (i32, bool) = (r.get(0), r.get(1));
-        if gone {
+    let tag = session_tag();
+    let ended = pg::end_sessions(postgres, pg::Which::Named(&tag), Duration::from_secs(30)).await?;
+    for e in ended {
+        let pid = e.session.pid;
+        if e.gone {
             log::info!(
                 "ended session pid {pid} of the interrupted merge: its transaction is rolled back"
             );
@@ -117,20 +112,18 @@ pub async fn close(config: &Config, postgres: &Client, source: &Client) -> Resul
         .await
         .map_err(|e| pg::query_error("reading our backend pid", &e))?
         .get(0);
-    let ended = postgres
-        .query(
-            "SELECT pid, coalesce(usename, ''), coalesce(application_name, ''), pg_terminate_backend(pid, 5000) \
-               FROM pg_stat_activity WHERE datname = $1 AND pid <> $2 AND pid <> pg_backend_pid()",
-            &[&LEGACY_DB_NAME, &ours],
-        )
-        .await
-        .map_err(|e| pg::query_error(format!("ending the other sessions on '{LEGACY_DB_NAME}'"), &e))?;
-    for r in ended {
+    let dbs = [LEGACY_DB_NAME.to_string()];
+    let which = pg::Which::On {
+        dbs: &dbs,
+        except: Some(ours),
+    };
+    for e in pg::end_sessions(postgres, which, Duration::from_secs(5)).await? {
+        let s = e.session;
         log::warn!(
             "ended session pid {} (user {}, application '{}') on '{LEGACY_DB_NAME}' before the merge",
-            r.get::<_, i32>(0),
-            r.get::<_, String>(1),
-            r.get::<_, String>(2)
+            s.pid,
+            s.user,
+            s.application
         );
     }
     Ok(before)

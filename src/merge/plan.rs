@@ -244,7 +244,7 @@ pub async fn dump_program(admin: &Superuser, postgres: &Client) -> Result<PathBu
             .unwrap_or("failed")
             .to_string();
         return Err(MergeError::DumpProgram {
-            reason: format!("{}: {}", program.display(), crate::logging::mask(&reason)),
+            reason: format!("{}: {}", program.display(), crate::secrets::mask(&reason)),
         });
     }
     Ok(program)
@@ -296,7 +296,7 @@ pub async fn dump_schema(
                 .unwrap_or("failed")
                 .to_string();
             return Err(MergeError::Dump {
-                reason: crate::logging::mask(&reason),
+                reason: crate::secrets::mask(&reason),
             });
         }
         let text = String::from_utf8(out.stdout).map_err(|_| MergeError::Dump {

@@ -10,7 +10,7 @@ use std::time::Instant;
 use tokio_postgres::{Client, Transaction};
 
 use super::ddl::{Dump, Entry};
-use super::plan::{Plan, Schema};
+use super::plan::{Compared, Plan, Schema};
 use super::{copy, owner, queue_log, MergeError, MERGED_MARK};
 use crate::config::{Config, LEGACY_DB_NAME};
 use crate::legacy::Script;
@@ -43,10 +43,43 @@ pub async fn merge_in_transaction(
     owner::take_all(&tx, owner).await?;
 
     // 1. The remaining asterisk-NNN scripts, watched when queue_log is rewritten.
+    run_asterisk_scripts(&tx, compared, monitor).await?;
+
+    // 2. The objects of xivo, rows, sequences, then indexes and constraints.
+    move_objects(&tx, source, plan, schema, owner).await?;
+
+    // 3. The remaining xivo-NNN scripts, on the merged tables; then what
+    // they created as the superuser goes to the owner too.
+    for s in &compared.xivo_scripts {
+        run_script(&tx, s).await?;
+    }
+    owner::take_all(&tx, owner).await?;
+
+    // 4. The mark that lets a later run finish the cleanup, never redo the merge.
+    mark_merged(&tx, config, owner).await?;
+
+    // 5. The new system: stamp the baseline, apply the first transactional
+    // segment of the versions (the rest runs after the commit, in order).
+    migrations::stamp(&tx, set, set.baseline()).await?;
+    let staged = migrations::run_in_transaction(&tx, set, report).await?;
+    tx.commit()
+        .await
+        .map_err(|e| pg::query_error("committing the upgrade", &e))?;
+    report.applied.extend(staged);
+    Ok(())
+}
+
+/// Step 1: the remaining asterisk-NNN scripts, as the superuser; the one
+/// that rewrites queue_log is watched so that its progress shows.
+async fn run_asterisk_scripts(
+    tx: &Transaction<'_>,
+    compared: &Compared,
+    monitor: &Client,
+) -> Result<(), MergeError> {
     for s in &compared.asterisk_scripts {
         match compared.queue_log {
             Some(estimate) => {
-                let run = run_script(&tx, s);
+                let run = run_script(tx, s);
                 tokio::pin!(run);
                 let watch = queue_log::watch(monitor, estimate);
                 tokio::pin!(watch);
@@ -55,16 +88,30 @@ pub async fn merge_in_transaction(
                     _ = &mut watch => (&mut run).await?,
                 }
             }
-            None => run_script(&tx, s).await?,
+            None => run_script(tx, s).await?,
         }
     }
+    Ok(())
+}
+
+/// Step 2: as the owner, the objects of xivo (pre-data), its rows, its
+/// sequences' values, then its indexes, constraints and triggers
+/// (post-data), its materialized views, and, as the superuser again, its
+/// privileges.
+async fn move_objects(
+    tx: &Transaction<'_>,
+    source: &Client,
+    plan: &Plan,
+    schema: &Schema,
+    owner: &str,
+) -> Result<(), MergeError> {
+    let compared = &plan.compared;
     tx.batch_execute(&format!("SET LOCAL ROLE {}", quote_ident(owner)))
         .await
         .map_err(|e| pg::query_error(format!("switching to role {owner}"), &e))?;
 
-    // 2. The objects of xivo, rows, sequences, then indexes and constraints.
     let started = Instant::now();
-    create_all(&tx, &schema.pre_data, owner).await?;
+    create_all(tx, &schema.pre_data, owner).await?;
     log::info!(
         "created {} tables, types, functions and views in {:.2} s",
         schema.pre_data.entries.len(),
@@ -80,9 +127,9 @@ pub async fn merge_in_transaction(
     let mut rows = 0u64;
     for t in &plan.tables {
         rows += if compared.identical.contains(&t.qualified()) {
-            merge_rows(&tx, source, t, &mut progress, rows).await?
+            merge_rows(tx, source, t, &mut progress, rows).await?
         } else {
-            copy::copy_table(source, &tx, t, None, &mut progress, rows).await?
+            copy::copy_table(source, tx, t, None, &mut progress, rows).await?
         };
     }
     progress.finish(rows);
@@ -92,10 +139,10 @@ pub async fn merge_in_transaction(
         step.elapsed().as_secs_f64()
     );
     for s in &plan.sequences {
-        copy::set_sequence(&tx, s, compared.shared_sequences.contains(&s.qualified)).await?;
+        copy::set_sequence(tx, s, compared.shared_sequences.contains(&s.qualified)).await?;
     }
     let step = Instant::now();
-    create_all(&tx, &schema.post_data, owner).await?;
+    create_all(tx, &schema.post_data, owner).await?;
     log::info!(
         "built {} indexes, constraints and triggers in {:.2} s",
         schema.post_data.entries.len(),
@@ -128,15 +175,12 @@ pub async fn merge_in_transaction(
         plan.grants.len(),
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
 
-    // 3. The remaining xivo-NNN scripts, on the merged tables; then what
-    // they created as the superuser goes to the owner too.
-    for s in &compared.xivo_scripts {
-        run_script(&tx, s).await?;
-    }
-    owner::take_all(&tx, owner).await?;
-
-    // 4. The mark that lets a later run finish the cleanup, never redo the merge.
+/// Step 4: the mark on `xivo` that lets a later run finish the cleanup,
+/// never redo the merge (commits with the merge).
+async fn mark_merged(tx: &Transaction<'_>, config: &Config, owner: &str) -> Result<(), MergeError> {
     tx.batch_execute(&format!(
         "RESET ROLE; COMMENT ON DATABASE {} IS {}; SET LOCAL ROLE {}",
         quote_ident(LEGACY_DB_NAME),
@@ -145,15 +189,6 @@ pub async fn merge_in_transaction(
     ))
     .await
     .map_err(|e| pg::query_error(format!("marking '{LEGACY_DB_NAME}' as merged"), &e))?;
-
-    // 5. The new system: stamp the baseline, apply the first transactional
-    // segment of the versions (the rest runs after the commit, in order).
-    migrations::stamp(&tx, set, set.baseline()).await?;
-    let staged = migrations::run_in_transaction(&tx, set, report).await?;
-    tx.commit()
-        .await
-        .map_err(|e| pg::query_error("committing the upgrade", &e))?;
-    report.applied.extend(staged);
     Ok(())
 }
 

@@ -148,8 +148,9 @@ impl Migration {
 }
 
 /// Drop a UTF-8 BOM and turn CRLF into LF, so that an editor or a git
-/// setting never makes a migration look edited.
-fn normalise(text: &str) -> String {
+/// setting never makes a migration look edited. The legacy scripts are read
+/// through it too.
+pub fn normalise(text: &str) -> String {
     text.strip_prefix('\u{feff}')
         .unwrap_or(text)
         .replace("\r\n", "\n")

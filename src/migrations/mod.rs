@@ -20,7 +20,7 @@ pub use apply::{
     recorded_revisions, run, run_in_transaction, run_plan, stamp, Applied, Edited, Report,
     HISTORY_TABLE, VERSION_TABLE,
 };
-pub use migration::{checksum, Migration};
+pub use migration::{checksum, normalise, Migration};
 pub use plan::{Plan, Segment};
 pub use set::{MigrationSet, BASELINE_FILE, VERSIONS_DIR};
 

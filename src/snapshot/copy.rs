@@ -85,6 +85,35 @@ pub async fn create(
         what: format!("copying database '{db}'"),
         reason: "it does not exist".into(),
     })?;
+    copy_files(postgres, db, copy, &m).await?;
+    let setup =
+        |e: tokio_postgres::Error| SnapshotError::db(format!("setting up snapshot '{copy}'"), &e);
+    // The comment is for people listing the databases; it is never read.
+    comment_on(postgres, copy, Some(comment))
+        .await
+        .map_err(setup)?;
+    if m.has_acl {
+        copy_grants(postgres, copy, &m).await.map_err(setup)?;
+    }
+    copy_settings(postgres, db, copy).await?;
+    let oid = meta(postgres, copy)
+        .await?
+        .map(|m| m.oid)
+        .ok_or_else(|| SnapshotError::Db {
+            what: format!("looking up snapshot '{copy}'"),
+            reason: "it vanished right after it was made".into(),
+        })?;
+    Ok(oid)
+}
+
+/// `CREATE DATABASE copy TEMPLATE db`, ending the sessions on `db` first
+/// (and again if one slips in before the statement starts).
+async fn copy_files(
+    postgres: &Client,
+    db: &str,
+    copy: &str,
+    m: &Meta,
+) -> Result<(), SnapshotError> {
     // FILE_COPY (PostgreSQL 15; the only strategy before) copies the files
     // after a checkpoint instead of writing the whole database into WAL: on
     // a large queue_log it is both faster and lighter on disk.
@@ -114,8 +143,7 @@ pub async fn create(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let left = sessions::list(postgres, &dbs).await?;
-        sessions::terminate(postgres, &dbs, &left).await?;
+        sessions::terminate(postgres, &dbs).await?;
         match postgres.batch_execute(&sql).await {
             Ok(()) => break,
             Err(e) if e.code() == Some(&SqlState::OBJECT_IN_USE) && attempt < ATTEMPTS => {
@@ -134,37 +162,38 @@ pub async fn create(
         "copied database '{db}' to '{copy}' in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    let setup =
-        |e: tokio_postgres::Error| SnapshotError::db(format!("setting up snapshot '{copy}'"), &e);
-    // The comment is for people listing the databases; it is never read.
-    comment_on(postgres, copy, Some(comment))
-        .await
-        .map_err(setup)?;
-    if m.has_acl {
-        // A NULL acl means the defaults, which the copy has already; an
-        // explicit one is rebuilt grant by grant so that the role
-        // dependencies are recorded as for the original.
-        let mut sql = vec![format!(
-            "REVOKE ALL ON DATABASE {} FROM PUBLIC, {}",
+    Ok(())
+}
+
+/// The database-level grants of the original. A NULL acl means the
+/// defaults, which the copy has already; an explicit one is rebuilt grant by
+/// grant so that the role dependencies are recorded as for the original.
+async fn copy_grants(postgres: &Client, copy: &str, m: &Meta) -> Result<(), tokio_postgres::Error> {
+    let mut sql = vec![format!(
+        "REVOKE ALL ON DATABASE {} FROM PUBLIC, {}",
+        quote_ident(copy),
+        quote_ident(&m.owner)
+    )];
+    for (grantee, privilege, grantable) in &m.acl {
+        let to = if grantee == "PUBLIC" {
+            "PUBLIC".to_string()
+        } else {
+            quote_ident(grantee)
+        };
+        sql.push(format!(
+            "GRANT {privilege} ON DATABASE {} TO {to}{}",
             quote_ident(copy),
-            quote_ident(&m.owner)
-        )];
-        for (grantee, privilege, grantable) in &m.acl {
-            let to = if grantee == "PUBLIC" {
-                "PUBLIC".to_string()
-            } else {
-                quote_ident(grantee)
-            };
-            sql.push(format!(
-                "GRANT {privilege} ON DATABASE {} TO {to}{}",
-                quote_ident(copy),
-                if *grantable { " WITH GRANT OPTION" } else { "" }
-            ));
-        }
-        for s in sql {
-            postgres.batch_execute(&s).await.map_err(setup)?;
-        }
+            if *grantable { " WITH GRANT OPTION" } else { "" }
+        ));
     }
+    for s in sql {
+        postgres.batch_execute(&s).await?;
+    }
+    Ok(())
+}
+
+/// The per-database settings of the original.
+async fn copy_settings(postgres: &Client, db: &str, copy: &str) -> Result<(), SnapshotError> {
     // Per-database settings (ALTER DATABASE ... SET, ALTER ROLE ... IN
     // DATABASE ... SET) live in pg_db_role_setting keyed by the database's
     // oid. Re-issuing them through SQL would re-quote list values such as
@@ -185,14 +214,7 @@ pub async fn create(
                 &e,
             )
         })?;
-    let oid = meta(postgres, copy)
-        .await?
-        .map(|m| m.oid)
-        .ok_or_else(|| SnapshotError::Db {
-            what: format!("looking up snapshot '{copy}'"),
-            reason: "it vanished right after it was made".into(),
-        })?;
-    Ok(oid)
+    Ok(())
 }
 
 /// `COMMENT ON DATABASE`, the text passed as a bind parameter and quoted by
@@ -417,18 +439,17 @@ pub async fn drop_unrecorded(postgres: &Client, snapshot: &str) -> Result<(), Sn
 /// it would finish after we looked, and leak.
 pub async fn stop_unfinished(postgres: &Client) -> Result<(), SnapshotError> {
     let pattern = format!("^\\s*CREATE DATABASE \"?{}", name::PREFIX);
-    let rows = postgres
-        .query(
-            "SELECT pid, pg_terminate_backend(pid, 10000) FROM pg_stat_activity \
-              WHERE pid <> pg_backend_pid() AND state <> 'idle' AND query ~* $1",
-            &[&pattern],
-        )
+    let which = crate::pg::Which::Running(&pattern);
+    let ended = crate::pg::end_sessions(postgres, which, Duration::from_secs(10))
         .await
-        .map_err(|e| SnapshotError::db("ending unfinished snapshot copies", &e))?;
-    for r in rows {
+        .map_err(|e| SnapshotError::Db {
+            what: "ending unfinished snapshot copies".into(),
+            reason: e.to_string(),
+        })?;
+    for e in ended {
         log::warn!(
             "ended session pid {} still copying a snapshot for a run that died",
-            r.get::<_, i32>(0)
+            e.session.pid
         );
     }
     Ok(())

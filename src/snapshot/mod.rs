@@ -133,7 +133,13 @@ pub fn set_phase(config: &Config, record: &mut Record, phase: Phase) -> Result<(
 pub async fn databases(postgres: &Client, config: &Config) -> Result<Vec<String>, SnapshotError> {
     let mut dbs = Vec::new();
     for db in [config.db_name.as_str(), LEGACY_DB_NAME] {
-        if copy::meta(postgres, db).await?.is_some() {
+        let exists = crate::pg::database_exists(postgres, db)
+            .await
+            .map_err(|e| SnapshotError::Db {
+                what: format!("looking up database '{db}'"),
+                reason: e.to_string(),
+            })?;
+        if exists {
             dbs.push(db.to_string());
         }
     }

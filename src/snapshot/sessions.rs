@@ -48,32 +48,28 @@ pub async fn end(
         tokio::time::sleep(POLL).await;
         left = list(postgres, dbs).await?;
     }
-    terminate(postgres, dbs, &left).await?;
+    if !left.is_empty() {
+        terminate(postgres, dbs).await?;
+    }
     Ok(left)
 }
 
-/// Terminate `sessions` now and wait until they are gone.
-pub async fn terminate(
-    postgres: &Client,
-    dbs: &[String],
-    sessions: &[Session],
-) -> Result<(), SnapshotError> {
-    for s in sessions {
-        postgres
-            .query("SELECT pg_terminate_backend($1)", &[&s.pid])
-            .await
-            .map_err(|e| SnapshotError::db(format!("ending session pid {}", s.pid), &e))?;
-        log::warn!("ended session {s}");
-    }
-    // pg_terminate_backend only signals; wait for the backends to exit.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let pids: Vec<i32> = sessions.iter().map(|s| s.pid).collect();
-    while Instant::now() < deadline {
-        let now = list(postgres, dbs).await?;
-        if !now.iter().any(|s| pids.contains(&s.pid)) {
-            break;
+/// End every session on `dbs` now (and the ones that came since we
+/// looked), waiting until they are gone.
+pub async fn terminate(postgres: &Client, dbs: &[String]) -> Result<(), SnapshotError> {
+    let which = crate::pg::Which::On { dbs, except: None };
+    let ended = crate::pg::end_sessions(postgres, which, Duration::from_secs(10))
+        .await
+        .map_err(|e| SnapshotError::Db {
+            what: "ending the sessions on the databases".into(),
+            reason: e.to_string(),
+        })?;
+    for e in ended {
+        if e.gone {
+            log::warn!("ended session {}", e.session);
+        } else {
+            log::warn!("session {} did not end within 10 s", e.session);
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Ok(())
 }

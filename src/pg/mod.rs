@@ -1,7 +1,9 @@
 //! Connecting to PostgreSQL and talking about it: the admin connection (peer
 //! authentication as `postgres`, or `ADMIN_URI`), error text with the server's
 //! message, detail and hint, telling "no server there" from other connection
-//! failures, and identifier/literal quoting.
+//! failures, identifier/literal quoting, and the sessions connected to a
+//! database (`sessions`: listing and ending them, the one place that calls
+//! `pg_terminate_backend`).
 //!
 //! Never prints a password: connection targets are described by host, port,
 //! user and database only. Never builds a literal whose meaning depends on
@@ -15,6 +17,9 @@ use tokio_postgres::config::Host;
 use tokio_postgres::{Client, NoTls};
 
 use crate::config::Config;
+
+mod sessions;
+pub use sessions::{end_sessions, sessions, Ended, Session, Which};
 
 /// A PostgreSQL error, with what we were doing and on which object.
 #[derive(Debug)]
@@ -102,7 +107,7 @@ pub fn describe(e: &tokio_postgres::Error) -> String {
         if let Some(h) = db.hint() {
             s.push_str(&format!(" (hint: {h})"));
         }
-        return crate::logging::mask(&s);
+        return crate::secrets::mask(&s);
     }
     let mut s = e.to_string();
     let mut source = std::error::Error::source(e);
@@ -110,7 +115,7 @@ pub fn describe(e: &tokio_postgres::Error) -> String {
         s.push_str(&format!(": {inner}"));
         source = inner.source();
     }
-    crate::logging::mask(&s)
+    crate::secrets::mask(&s)
 }
 
 /// Did the connection fail because nothing listens there? The io error at
@@ -161,7 +166,7 @@ impl Superuser {
             c.admin_uri
                 .parse()
                 .map_err(|e: tokio_postgres::Error| PgError::BadUri {
-                    reason: crate::logging::mask(&e.to_string()),
+                    reason: crate::secrets::mask(&e.to_string()),
                 })?
         };
         if config.get_hosts().is_empty() {
@@ -341,50 +346,6 @@ pub async fn role_exists(client: &Client, name: &str) -> Result<bool, PgError> {
         .await
         .map_err(|e| query_error(format!("looking up role '{name}'"), &e))?;
     Ok(!rows.is_empty())
-}
-
-/// A session connected to a database.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub pid: i32,
-    pub database: String,
-    pub user: String,
-    pub application: String,
-    pub client: String,
-}
-
-impl fmt::Display for Session {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "pid {} on {} (user {}, application '{}', from {})",
-            self.pid, self.database, self.user, self.application, self.client
-        )
-    }
-}
-
-/// Every session on `dbs` but our own.
-pub async fn sessions(client: &Client, dbs: &[String]) -> Result<Vec<Session>, PgError> {
-    let rows = client
-        .query(
-            "SELECT pid, datname::text, coalesce(usename::text, ''), coalesce(application_name, ''), \
-                    coalesce(client_addr::text, 'local') \
-               FROM pg_stat_activity \
-              WHERE datname = ANY($1) AND pid <> pg_backend_pid() ORDER BY pid",
-            &[&dbs],
-        )
-        .await
-        .map_err(|e| query_error(format!("listing the sessions on {}", dbs.join(", ")), &e))?;
-    Ok(rows
-        .iter()
-        .map(|r| Session {
-            pid: r.get(0),
-            database: r.get(1),
-            user: r.get(2),
-            application: r.get(3),
-            client: r.get(4),
-        })
-        .collect())
 }
 
 /// Find 1-based line of a 1-based character position in `sql`.
