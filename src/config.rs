@@ -9,6 +9,9 @@
 //! A file holding a secret (DB_PASSWORD, or a password in ADMIN_URI) that
 //! every user can read is warned about, once per process, naming the file
 //! and the fix; the package installs it mode 0640.
+//!
+//! Above 400 lines: the parser, its validation rules and their tests are
+//! one contract with the administrator, read best in one file.
 
 use std::fmt;
 use std::os::unix::fs::PermissionsExt;

@@ -1,6 +1,8 @@
 //! xivo-manage-db: provisioning and in-place upgrade of the XiVO database.
-//! Every binary and hook is a thin shim over this library; docs/hooks.md
-//! says what the maintainer scripts do.
+//! The one binary (every command and maintainer script) is a thin shim over
+//! this library. ARCHITECTURE.md, at the top of the repository, maps the
+//! modules, their layers and the upgrade's state machine; docs/hooks.md says
+//! what the maintainer scripts do.
 
 pub mod admin;
 pub mod check;

@@ -6,6 +6,9 @@
 //! Every step is logged with its duration. Signals are looked at between
 //! steps and raced against the upgrade itself; rollback and restart are never
 //! interrupted.
+//!
+//! Above 400 lines: preparing, upgrading with rollback and settling are one
+//! protocol over the same snapshot record, read best together.
 
 use std::fmt::Display;
 use std::future::Future;

@@ -93,6 +93,19 @@ pub async fn statements(
     skip: &BTreeSet<String>,
 ) -> Result<Vec<String>, PgError> {
     let mut out = Vec::new();
+    object_grants(source, owner, skip, &mut out).await?;
+    column_grants(source, owner, skip, &mut out).await?;
+    default_grants(source, owner, &mut out).await?;
+    Ok(out)
+}
+
+/// Grants on tables, sequences, routines, types and schemas.
+async fn object_grants(
+    source: &Client,
+    owner: &str,
+    skip: &BTreeSet<String>,
+    out: &mut Vec<String>,
+) -> Result<(), PgError> {
     let rows = source.query(OBJECT_GRANTS, &[]).await.map_err(|e| {
         pg::query_error(format!("reading the privileges of '{LEGACY_DB_NAME}'"), &e)
     })?;
@@ -117,6 +130,16 @@ pub async fn statements(
             grant_option(r.get(6))
         ));
     }
+    Ok(())
+}
+
+/// Grants on single columns.
+async fn column_grants(
+    source: &Client,
+    owner: &str,
+    skip: &BTreeSet<String>,
+    out: &mut Vec<String>,
+) -> Result<(), PgError> {
     let rows = source.query(COLUMN_GRANTS, &[]).await.map_err(|e| {
         pg::query_error(
             format!("reading the column privileges of '{LEGACY_DB_NAME}'"),
@@ -138,6 +161,15 @@ pub async fn statements(
             grant_option(r.get(5))
         ));
     }
+    Ok(())
+}
+
+/// `ALTER DEFAULT PRIVILEGES`, for what is created after the merge.
+async fn default_grants(
+    source: &Client,
+    owner: &str,
+    out: &mut Vec<String>,
+) -> Result<(), PgError> {
     let rows = source.query(DEFAULT_GRANTS, &[]).await.map_err(|e| {
         pg::query_error(
             format!("reading the default privileges of '{LEGACY_DB_NAME}'"),
@@ -184,7 +216,7 @@ pub async fn statements(
             grant_option(r.get(5))
         ));
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]

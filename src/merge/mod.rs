@@ -242,8 +242,12 @@ impl Merge {
     ) -> Result<(), MergeError> {
         let outcome = async {
             let compared = std::mem::take(&mut self.compared);
-            let plan = plan::read_source(&self.source, compared, &config.db_owner).await?;
-            let schema = plan::dump_schema(superuser, &self.pg_dump, &plan).await?;
+            let snapshot = plan::open_snapshot(&self.source).await?;
+            // pg_dump reads the DDL while we read the catalog.
+            let dump = plan::start_dump(superuser, &self.pg_dump, &compared, &snapshot);
+            let plan = plan::read_source(&self.source, compared, &config.db_owner).await;
+            let schema = dump.finish();
+            let (plan, schema) = (plan?, schema?);
             transaction::merge_in_transaction(
                 config,
                 set,

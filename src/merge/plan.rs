@@ -34,8 +34,6 @@ pub struct Compared {
 /// snapshot of `source`'s open transaction.
 pub struct Plan {
     pub compared: Compared,
-    /// The exported snapshot, for pg_dump.
-    pub snapshot: String,
     pub tables: Vec<copy::Table>,
     pub sequences: Vec<copy::Sequence>,
     pub matviews: Vec<String>,
@@ -121,14 +119,11 @@ pub async fn compare(
 }
 
 /// Open the snapshot everything is read from (`xivo` is closed by now, so
-/// the sequence values read here are at or past every row of it), export it
-/// for pg_dump, and read the tables, sequences and privileges in it.
-pub async fn read_source(
-    source: &Client,
-    compared: Compared,
-    owner: &str,
-) -> Result<Plan, MergeError> {
-    let snapshot: String = source
+/// the sequence values read here are at or past every row of it) and
+/// export it, for pg_dump. The transaction stays open on `source` until the
+/// merge ends.
+pub async fn open_snapshot(source: &Client) -> Result<String, MergeError> {
+    let snapshot = source
         .simple_query(
             "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SELECT pg_export_snapshot()",
         )
@@ -143,6 +138,16 @@ pub async fn read_source(
             what: format!("opening a snapshot of '{LEGACY_DB_NAME}'"),
             reason: "no snapshot id returned".into(),
         })?;
+    Ok(snapshot)
+}
+
+/// Read the tables, sequences, materialized views and privileges of `xivo`
+/// in the snapshot `open_snapshot` opened on `source`.
+pub async fn read_source(
+    source: &Client,
+    compared: Compared,
+    owner: &str,
+) -> Result<Plan, MergeError> {
     let matviews = source
         .query(
             "SELECT quote_ident(schemaname) || '.' || quote_ident(matviewname) FROM pg_matviews WHERE ispopulated ORDER BY 1",
@@ -160,7 +165,6 @@ pub async fn read_source(
         .cloned()
         .collect();
     Ok(Plan {
-        snapshot,
         tables: copy::list_tables(source).await?,
         sequences: copy::list_sequences(source).await?,
         matviews,
@@ -250,17 +254,18 @@ pub async fn dump_program(admin: &Superuser, postgres: &Client) -> Result<PathBu
     Ok(program)
 }
 
-/// `pg_dump --schema-only` of `xivo`, one run per section, in the merge's
-/// snapshot; no owners, no privileges (`owner.rs`, `acl.rs` deal with
-/// those); tables merged row-wise excluded.
-pub async fn dump_schema(
+/// `pg_dump --schema-only` of `xivo`, one run per section, started at once
+/// in the merge's snapshot and running while the catalog is read; no
+/// owners, no privileges (`owner.rs`, `acl.rs` deal with those); tables
+/// merged row-wise excluded.
+pub fn start_dump(
     admin: &Superuser,
     program: &Path,
-    plan: &Plan,
-) -> Result<Schema, MergeError> {
+    compared: &Compared,
+    snapshot: &str,
+) -> DumpJob {
     let started = Instant::now();
-    let mut sections = Vec::with_capacity(2);
-    for section in ["pre-data", "post-data"] {
+    let sections = ["pre-data", "post-data"].map(|section| {
         let mut cmd = admin.client_command(program, LEGACY_DB_NAME);
         cmd.args([
             "--schema-only",
@@ -272,47 +277,70 @@ pub async fn dump_schema(
             "--no-security-labels",
         ])
         .arg(format!("--section={section}"))
-        .arg(format!("--snapshot={}", plan.snapshot));
+        .arg(format!("--snapshot={snapshot}"))
+        .stdin(std::process::Stdio::null());
         // --exclude-table also matches sequences; pg_dump keeps a serial's
         // sequence even when its table is excluded.
-        for t in plan
-            .compared
+        for t in compared
             .identical
             .iter()
-            .chain(plan.compared.shared_sequences.iter())
+            .chain(compared.shared_sequences.iter())
         {
             cmd.arg(format!("--exclude-table={t}"));
         }
-        let out = cmd
-            .stdin(std::process::Stdio::null())
-            .output()
-            .map_err(|e| MergeError::Dump {
-                reason: format!("cannot run {}: {e}", program.display()),
-            })?;
-        if !out.status.success() {
-            let reason = String::from_utf8_lossy(&out.stderr)
-                .lines()
-                .last()
-                .unwrap_or("failed")
-                .to_string();
-            return Err(MergeError::Dump {
-                reason: crate::secrets::mask(&reason),
-            });
-        }
-        let text = String::from_utf8(out.stdout).map_err(|_| MergeError::Dump {
-            reason: "output is not UTF-8".into(),
-        })?;
-        sections.push(ddl::parse(&text).map_err(|reason| MergeError::Dump { reason })?);
+        let program = program.to_path_buf();
+        // A thread each: `output()` reads stdout and stderr to the end, so
+        // neither pg_dump ever waits on a full pipe while we read the catalog.
+        std::thread::spawn(move || run_dump(cmd, &program))
+    });
+    DumpJob { sections, started }
+}
+
+/// The two pg_dump runs `start_dump` started.
+pub struct DumpJob {
+    sections: [std::thread::JoinHandle<Result<Dump, MergeError>>; 2],
+    started: Instant,
+}
+
+impl DumpJob {
+    /// Wait for both sections.
+    pub fn finish(self) -> Result<Schema, MergeError> {
+        let [pre, post] = self.sections.map(|h| {
+            h.join().unwrap_or_else(|_| {
+                Err(MergeError::Dump {
+                    reason: "the thread running pg_dump died".into(),
+                })
+            })
+        });
+        let (pre_data, post_data) = (pre?, post?);
+        log::info!(
+            "read the schema of '{LEGACY_DB_NAME}' ({} objects) in {:.2} s",
+            pre_data.entries.len() + post_data.entries.len(),
+            self.started.elapsed().as_secs_f64()
+        );
+        Ok(Schema {
+            pre_data,
+            post_data,
+        })
     }
-    let post_data = sections.pop().unwrap_or_default();
-    let pre_data = sections.pop().unwrap_or_default();
-    log::info!(
-        "read the schema of '{LEGACY_DB_NAME}' ({} objects) in {:.2} s",
-        pre_data.entries.len() + post_data.entries.len(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(Schema {
-        pre_data,
-        post_data,
-    })
+}
+
+fn run_dump(mut cmd: std::process::Command, program: &Path) -> Result<Dump, MergeError> {
+    let out = cmd.output().map_err(|e| MergeError::Dump {
+        reason: format!("cannot run {}: {e}", program.display()),
+    })?;
+    if !out.status.success() {
+        let reason = String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .last()
+            .unwrap_or("failed")
+            .to_string();
+        return Err(MergeError::Dump {
+            reason: crate::secrets::mask(&reason),
+        });
+    }
+    let text = String::from_utf8(out.stdout).map_err(|_| MergeError::Dump {
+        reason: "output is not UTF-8".into(),
+    })?;
+    ddl::parse(&text).map_err(|reason| MergeError::Dump { reason })
 }

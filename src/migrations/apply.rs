@@ -9,6 +9,9 @@
 //! non-transactional migration runs alone and is recorded right after it.
 //! `alembic_version` always holds the heads of what has been applied: never a
 //! revision with an ancestor that has not run.
+//!
+//! Above 400 lines: the runner and the two tables it keeps in step
+//! (`alembic_version` and the history) must be read together.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};

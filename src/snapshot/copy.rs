@@ -12,6 +12,9 @@
 //! write, plays no part. The live database (`DB_NAME`) and `xivo` never match
 //! the name, and the rename back sets their properties in the same
 //! transaction, so no crash leaves a live database that looks like a copy.
+//!
+//! Above 400 lines: making a copy, recognising one and swapping it back
+//! share one definition of what a copy is; split, they could drift apart.
 
 use std::time::{Duration, Instant};
 

@@ -188,6 +188,14 @@ pub async fn check(
             .or_default()
             .push(("WAL".into(), wal));
     }
+    compare_with_free_space(by_location)
+}
+
+/// Each file system's shares against its free space: the first one short
+/// refuses the upgrade.
+fn compare_with_free_space(
+    by_location: BTreeMap<PathBuf, Vec<(String, u64)>>,
+) -> Result<Vec<Need>, SnapshotError> {
     let mut needs = Vec::new();
     for (location, shares) in by_location {
         let total: u64 = shares.iter().map(|(_, s)| s).sum();
