@@ -158,7 +158,8 @@ pub struct Merge {
     postgres: Client,
     target: Client,
     source: Client,
-    monitor: Client,
+    /// Watches queue_log's rewrite, when the merge has one to do.
+    monitor: Option<Client>,
     compared: plan::Compared,
     pg_dump: PathBuf,
     /// `xivo`'s connection limit before `close`.
@@ -182,12 +183,11 @@ pub async fn prepare(
         return Err(MergeError::MissingLegacyDatabase { db: db.into() });
     }
     let source = superuser.connect(LEGACY_DB_NAME).await?;
-    let monitor = superuser.connect(db).await?;
-    for c in [&target, &source, &monitor] {
+    for c in [&target, &source] {
         lockout::tag(c).await?;
     }
     let step = Instant::now();
-    let compared = plan::compare(&target, &source, &monitor, scripts, levels).await?;
+    let compared = plan::compare(&target, &source, scripts, levels).await?;
     log::info!(
         "compared the objects of both databases in {:.2} s",
         step.elapsed().as_secs_f64()
@@ -200,9 +200,16 @@ pub async fn prepare(
         scripts.xivo.last(),
         compared.tables
     );
-    if let Some(e) = &compared.queue_log {
-        queue_log::announce(e);
-    }
+    // A second connection to watch queue_log's rewrite, only when there is one.
+    let monitor = match &compared.queue_log {
+        Some(e) => {
+            queue_log::announce(e);
+            let monitor = superuser.connect(db).await?;
+            lockout::tag(&monitor).await?;
+            Some(monitor)
+        }
+        None => None,
+    };
     // pg_dump runs after xivo is closed: make sure it can run at all first.
     let pg_dump = plan::dump_program(superuser, &postgres).await?;
     Ok(Merge {
@@ -253,7 +260,7 @@ impl Merge {
                 set,
                 &mut self.target,
                 &self.source,
-                &self.monitor,
+                self.monitor.as_ref(),
                 &plan,
                 &schema,
                 report,

@@ -51,7 +51,6 @@ pub struct Schema {
 pub async fn compare(
     target: &Client,
     source: &Client,
-    monitor: &Client,
     scripts: &LegacyScripts,
     levels: Levels,
 ) -> Result<Compared, MergeError> {
@@ -98,8 +97,8 @@ pub async fn compare(
         .into_iter()
         .cloned()
         .collect();
-    let queue_log = if !asterisk_scripts.is_empty() && queue_log::needs_id(monitor).await? {
-        Some(queue_log::estimate(monitor).await?)
+    let queue_log = if !asterisk_scripts.is_empty() && queue_log::needs_id(target).await? {
+        Some(queue_log::estimate(target).await?)
     } else {
         None
     };

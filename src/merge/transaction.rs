@@ -24,7 +24,7 @@ pub async fn merge_in_transaction(
     set: &MigrationSet,
     target: &mut Client,
     source: &Client,
-    monitor: &Client,
+    monitor: Option<&Client>,
     plan: &Plan,
     schema: &Schema,
     report: &mut Report,
@@ -74,11 +74,11 @@ pub async fn merge_in_transaction(
 async fn run_asterisk_scripts(
     tx: &Transaction<'_>,
     compared: &Compared,
-    monitor: &Client,
+    monitor: Option<&Client>,
 ) -> Result<(), MergeError> {
     for s in &compared.asterisk_scripts {
-        match compared.queue_log {
-            Some(estimate) => {
+        match (compared.queue_log, monitor) {
+            (Some(estimate), Some(monitor)) => {
                 let run = run_script(tx, s);
                 tokio::pin!(run);
                 let watch = queue_log::watch(monitor, estimate);
@@ -88,7 +88,7 @@ async fn run_asterisk_scripts(
                     _ = &mut watch => (&mut run).await?,
                 }
             }
-            None => run_script(tx, s).await?,
+            _ => run_script(tx, s).await?,
         }
     }
     Ok(())
