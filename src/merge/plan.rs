@@ -241,13 +241,8 @@ pub async fn dump_program(admin: &Superuser, postgres: &Client) -> Result<PathBu
             reason: format!("cannot run {}: {e}", program.display()),
         })?;
     if !out.status.success() {
-        let reason = String::from_utf8_lossy(&out.stderr)
-            .lines()
-            .last()
-            .unwrap_or("failed")
-            .to_string();
         return Err(MergeError::DumpProgram {
-            reason: format!("{}: {}", program.display(), crate::secrets::mask(&reason)),
+            reason: format!("{}: {}", program.display(), last_error_line(&out)),
         });
     }
     Ok(program)
@@ -329,17 +324,18 @@ fn run_dump(mut cmd: std::process::Command, program: &Path) -> Result<Dump, Merg
         reason: format!("cannot run {}: {e}", program.display()),
     })?;
     if !out.status.success() {
-        let reason = String::from_utf8_lossy(&out.stderr)
-            .lines()
-            .last()
-            .unwrap_or("failed")
-            .to_string();
         return Err(MergeError::Dump {
-            reason: crate::secrets::mask(&reason),
+            reason: last_error_line(&out),
         });
     }
     let text = String::from_utf8(out.stdout).map_err(|_| MergeError::Dump {
         reason: "output is not UTF-8".into(),
     })?;
     ddl::parse(&text).map_err(|reason| MergeError::Dump { reason })
+}
+
+/// The last line pg_dump wrote on stderr (its error), masked.
+fn last_error_line(out: &std::process::Output) -> String {
+    let text = String::from_utf8_lossy(&out.stderr);
+    crate::secrets::mask(text.lines().last().unwrap_or("failed"))
 }
