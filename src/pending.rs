@@ -20,15 +20,6 @@ use crate::pg::Superuser;
 use crate::services::Services;
 use crate::snapshot::{self, sessions, Phase, Record};
 
-fn names(record: &Record) -> String {
-    record
-        .copies
-        .iter()
-        .map(|c| c.snapshot.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// What to tell whoever meets a pending rollback, and how to resolve it.
 pub fn rollback_pending_message(config: &Config, record: &Record, why: &str) -> String {
     format!(
@@ -36,7 +27,7 @@ pub fn rollback_pending_message(config: &Config, record: &Record, why: &str) -> 
          was used since it started ({why}); run `xivo-manage-db rollback finish` to restore the \
          snapshot (what was written since is lost) or `xivo-manage-db rollback discard` to keep \
          the database as it is, then retry",
-        names(record),
+        record.names(),
         config.rollback_record_path().display()
     )
 }
@@ -110,14 +101,14 @@ pub async fn finish(config: &Config, admin: &Superuser) -> Result<String, Error>
             crate::merge::finish_cleanup(config, admin, &postgres, None).await?;
             format!(
                 "the upgrade had committed: snapshot {} dropped",
-                names(&record)
+                record.names()
             )
         }
         Phase::Creating => {
             snapshot::discard(config, &postgres, &record).await?;
             format!(
                 "snapshot {} was never completed: dropped, the database kept",
-                names(&record)
+                record.names()
             )
         }
         Phase::Ready | Phase::Upgrading | Phase::RollingBack => {
@@ -131,7 +122,7 @@ pub async fn finish(config: &Config, admin: &Superuser) -> Result<String, Error>
             }
             sessions::end(&postgres, &live, snapshot::SESSION_GRACE).await?;
             snapshot::rollback(config, &postgres, &mut record).await?;
-            format!("restored from snapshot {}", names(&record))
+            format!("restored from snapshot {}", record.names())
         }
     };
     Ok(format!("{what}{}", start_recorded(&services)?))
@@ -150,7 +141,7 @@ pub async fn discard(config: &Config, admin: &Superuser) -> Result<String, Error
     crate::merge::finish_cleanup(config, admin, &postgres, None).await?;
     Ok(format!(
         "database kept as it is; snapshot {} dropped{}",
-        names(&record),
+        record.names(),
         start_recorded(&services)?
     ))
 }

@@ -149,7 +149,7 @@ pub async fn recover(ctx: &Ctx, postgres: &Client, services: &Services) -> Resul
             }
             log::warn!(
                 "an earlier rollback to snapshot {} was interrupted: finishing it",
-                names(&record)
+                record.names()
             );
             timed(
                 "finishing the rollback",
@@ -221,15 +221,6 @@ async fn lived_since(
     Ok(None)
 }
 
-pub fn names(record: &Record) -> String {
-    record
-        .copies
-        .iter()
-        .map(|c| c.snapshot.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Everything the upgrade needs before it touches the database: a snapshot
 /// to roll back to, taken with the services stopped and no session left. A
 /// snapshot left by an earlier run is used when nothing can have written to
@@ -246,7 +237,7 @@ pub async fn prepare(
         if running.is_empty() && recorded == dbs && snapshot::is_intact(postgres, &record).await? {
             log::info!(
                 "using snapshot {} taken by an earlier run at {} (phase {}): no service ran since",
-                names(&record),
+                record.names(),
                 record.taken_at,
                 record.phase
             );
@@ -260,7 +251,7 @@ pub async fn prepare(
         log::warn!(
             "snapshot {} of an earlier run cannot be used (running services: {}; its copies must all be \
              there): dropping it and taking a new one",
-            names(&record),
+            record.names(),
             if running.is_empty() { "none".into() } else { running.join(", ") }
         );
         timed(
@@ -305,7 +296,7 @@ pub async fn prepare(
         snapshot::take(&ctx.config, postgres, &dbs, &ctx.version),
     )
     .await?;
-    log::info!("snapshot {} ready", names(&record));
+    log::info!("snapshot {} ready", record.names());
     ctx.check_interrupt()?;
     Ok(record)
 }
@@ -362,7 +353,7 @@ pub async fn upgrade_with_rollback(
             finish_success(ctx, postgres, services, &record).await
         }
         Err(cause) => {
-            let snapshot = names(&record);
+            let snapshot = record.names();
             log::error!("the upgrade failed: {cause}; rolling back to snapshot {snapshot}");
             if let Err(rollback) = timed(
                 "rolling back",
@@ -438,7 +429,7 @@ pub async fn settle(ctx: &Ctx, postgres: &Client, services: &Services) -> Result
         if upgrading && running.is_empty() {
             log::warn!(
                 "an upgrade did not finish: rolling back to snapshot {}",
-                names(&record)
+                record.names()
             );
             timed(
                 "rolling back",

@@ -41,7 +41,7 @@ async fn purge_dir(dir: &Path) -> Result<(), HookError> {
         log::warn!(
             "an unfinished upgrade left snapshot database(s) {}: kept (they hold your data); \
              drop them with DROP DATABASE once you no longer need them",
-            super::flow::names(&record)
+            record.names()
         );
     }
     let io = |(p, e): fsutil::Failure| {

@@ -114,6 +114,15 @@ pub struct Record {
 const HEADER: &str = "# xivo-manage-db rollback snapshot record; written by the hooks, do not edit";
 
 impl Record {
+    /// The copies' names, for messages: `a, b`.
+    pub fn names(&self) -> String {
+        self.copies
+            .iter()
+            .map(|c| c.snapshot.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn to_text(&self) -> String {
         let mut out = format!("{HEADER}\nphase\t{}\n", self.phase);
         out.push_str(&format!(
