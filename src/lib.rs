@@ -17,6 +17,7 @@ pub mod logging;
 pub mod maintscript;
 pub mod merge;
 pub mod migrations;
+pub mod multicall;
 pub mod pending;
 pub mod pg;
 pub mod progress;

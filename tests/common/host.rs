@@ -14,14 +14,14 @@ pub const DB: &str = "asterisk";
 pub const SERVICES: &str = "pbx-a dbclient pbx-b idle";
 pub const RUNNING: [&str; 3] = ["pbx-a", "dbclient", "pbx-b"];
 
+/// Path of one of the maintainer scripts: a symlink by that name to the
+/// binary, which dpkg runs with the script's name as argv[0].
 pub fn hook_path(hook: &str) -> PathBuf {
-    PathBuf::from(match hook {
-        "preinst" => env!("CARGO_BIN_EXE_preinst"),
-        "postinst" => env!("CARGO_BIN_EXE_postinst"),
-        "prerm" => env!("CARGO_BIN_EXE_prerm"),
-        "postrm" => env!("CARGO_BIN_EXE_postrm"),
-        other => panic!("unknown hook {other}"),
-    })
+    assert!(
+        ["preinst", "postinst", "prerm", "postrm"].contains(&hook),
+        "unknown hook {hook}"
+    );
+    super::bin_path(hook)
 }
 
 pub fn service_command() -> PathBuf {

@@ -369,15 +369,46 @@ pub fn normalise_dump(dump: &str) -> String {
         .join("\n")
 }
 
-/// Path of one of the crate's binaries.
+/// The crate's one binary (src/multicall/): it runs the command or
+/// maintainer script its argv[0] names.
+pub fn multicall_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_xivo-manage-db"))
+}
+
+/// Every name the package gives the binary: the commands in /usr/sbin, the
+/// maintainer scripts in DEBIAN/.
+pub const NAMES: [&str; 8] = [
+    "xivo-init-db",
+    "xivo-check-db",
+    "xivo-update-db",
+    "xivo-manage-db",
+    "preinst",
+    "postinst",
+    "prerm",
+    "postrm",
+];
+
+/// A directory of symlinks to the binary, one per name in `NAMES`, made
+/// once per test process (and swept with the other `xmdb-<pid>-*`
+/// directories once the process is gone): every test runs a command or hook
+/// by its real name, as the package does.
+pub fn names_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tmp_root();
+        for name in NAMES {
+            std::os::unix::fs::symlink(multicall_binary(), dir.join(name))
+                .unwrap_or_else(|e| panic!("symlink {name} in {}: {e}", dir.display()));
+        }
+        dir
+    })
+}
+
+/// Path of one of the crate's commands (or maintainer scripts): a symlink
+/// by that name to the binary.
 pub fn bin_path(bin: &str) -> PathBuf {
-    match bin {
-        "xivo-init-db" => PathBuf::from(env!("CARGO_BIN_EXE_xivo-init-db")),
-        "xivo-check-db" => PathBuf::from(env!("CARGO_BIN_EXE_xivo-check-db")),
-        "xivo-update-db" => PathBuf::from(env!("CARGO_BIN_EXE_xivo-update-db")),
-        "xivo-manage-db" => PathBuf::from(env!("CARGO_BIN_EXE_xivo-manage-db")),
-        other => panic!("unknown binary {other}"),
-    }
+    assert!(NAMES.contains(&bin), "unknown binary {bin}");
+    names_dir().join(bin)
 }
 
 /// What a binary did.

@@ -1,0 +1,124 @@
+//! The command line of each command: clap's definitions (help, version,
+//! usage errors with exit 2) and the call into `cli` that does the work.
+//! Only parsing here; the options and exit codes are those of the man pages
+//! in debian/man/.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::cli::{self, ManageCommand};
+
+/// Provision the XiVO database: owner role, database, schema, default data.
+#[derive(Parser)]
+#[command(name = "xivo-init-db", version)]
+struct InitDb {
+    /// Drop the database and its owner role first (refused while sessions are connected).
+    #[arg(long)]
+    drop: bool,
+    /// Create the role and database and apply the schema; refused on an existing database.
+    #[arg(long)]
+    init: bool,
+    /// Print each step.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+/// `xivo-init-db [--drop] [--init] [-v]`.
+pub fn init_db() -> ExitCode {
+    let a = InitDb::parse();
+    cli::init_db("xivo-init-db", a.drop, a.init, a.verbose)
+}
+
+/// `xivo-check-db`: takes no argument. Not clap: it has always answered any
+/// argument with its usage (exit 0 for `-h`/`--help`, else 2).
+pub fn check_db() -> ExitCode {
+    if let Some(arg) = std::env::args_os().nth(1) {
+        let help = arg == "-h" || arg == "--help";
+        // Not eprintln!: it panics when stderr is closed.
+        let _ = std::io::stderr().write_all(
+            b"usage: xivo-check-db\nChecks that the database is up to date (exit 0 OK, 1 NOK, 2 error).\n",
+        );
+        return ExitCode::from(if help { 0 } else { 2 });
+    }
+    cli::check_db("xivo-check-db")
+}
+
+/// Update the XiVO database to the revision this package carries.
+#[derive(Parser)]
+#[command(name = "xivo-update-db", version)]
+struct UpdateDb {}
+
+/// `xivo-update-db`.
+pub fn update_db() -> ExitCode {
+    UpdateDb::parse();
+    cli::update_db("xivo-update-db")
+}
+
+/// Where the XiVO database stands, and what this package carries.
+#[derive(Parser)]
+#[command(name = "xivo-manage-db", version)]
+struct ManageDb {
+    #[command(subcommand)]
+    command: Manage,
+}
+
+#[derive(Subcommand)]
+enum Manage {
+    /// Database, revision, head, 14.07 state (exit 0 up to date, 1 not, 2 error).
+    Status,
+    /// Every revision applied or stamped, with its time and duration.
+    History,
+    /// The migrations this package carries, parents first.
+    Migrations,
+    /// Tables excluded from master-to-slave replication.
+    ReplicationExclusions,
+    /// Print one file of the embedded migrations (e.g. baseline.sql).
+    Show { file: String },
+    /// The pre-upgrade snapshot a hook left, and settling it by hand.
+    Rollback {
+        #[command(subcommand)]
+        action: Rollback,
+    },
+}
+
+#[derive(Subcommand)]
+enum Rollback {
+    /// What is recorded (exit 0 nothing pending, 1 a snapshot is recorded).
+    Status,
+    /// Restore the snapshot: what was written since it was taken is lost.
+    Finish,
+    /// Keep the database as it is and drop the snapshot.
+    Discard,
+}
+
+/// `xivo-manage-db <command>`.
+pub fn manage_db() -> ExitCode {
+    let command = match ManageDb::parse().command {
+        Manage::Status => ManageCommand::Status,
+        Manage::History => ManageCommand::History,
+        Manage::Migrations => ManageCommand::Migrations,
+        Manage::ReplicationExclusions => ManageCommand::ReplicationExclusions,
+        Manage::Show { file } => ManageCommand::Show(file),
+        Manage::Rollback { action } => match action {
+            Rollback::Status => ManageCommand::RollbackStatus,
+            Rollback::Finish => ManageCommand::RollbackFinish,
+            Rollback::Discard => ManageCommand::RollbackDiscard,
+        },
+    };
+    cli::manage_db("xivo-manage-db", command)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_lines_are_well_formed() {
+        InitDb::command().debug_assert();
+        UpdateDb::command().debug_assert();
+        ManageDb::command().debug_assert();
+    }
+}

@@ -1,0 +1,160 @@
+//! The one binary under its names (src/multicall/): each command and
+//! maintainer script answers as itself when called by its name, as the
+//! package installs it (symlinks in /usr/sbin, copies in DEBIAN/, dpkg's
+//! `info/xivo-manage-db.<script>`), and any other name is refused with the
+//! list of names, exit 2. No cluster: nothing here reaches a database.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{bin_path, multicall_binary, names_dir, Run, NAMES};
+
+/// A symlink to the binary named `name`, next to the test process's others.
+fn link(name: &str) -> PathBuf {
+    let path = names_dir().join(name);
+    if !path.exists() {
+        std::os::unix::fs::symlink(multicall_binary(), &path).expect("symlink");
+    }
+    path
+}
+
+fn run(path: &Path, args: &[&str]) -> Run {
+    Command::new(path)
+        .args(args)
+        // What each name does must not depend on dpkg's environment.
+        .env_remove("DPKG_MAINTSCRIPT_NAME")
+        .env(
+            "XIVO_MANAGE_DB_CONFIG",
+            "/nonexistent/xivo-manage-db-test-config",
+        )
+        .output()
+        .expect("run the binary")
+        .into()
+}
+
+#[test]
+fn an_unknown_name_lists_the_names_and_exits_2() {
+    for name in [
+        "xivo-frobnicate-db",
+        "xivo-manage-db-multicall",
+        "postinst.dpkg-new",
+    ] {
+        let r = run(&link(name), &["status"]);
+        r.assert_code(2);
+        assert_eq!(r.stdout, "", "{name}");
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{name}: one line, got {:?}", r.stderr);
+        assert!(
+            lines[0].contains(&format!("'{}'", names_dir().join(name).display())),
+            "{name}: {}",
+            lines[0]
+        );
+        for n in NAMES {
+            assert!(
+                lines[0].contains(n),
+                "{name}: {n} missing from {}",
+                lines[0]
+            );
+        }
+    }
+}
+
+#[test]
+fn each_command_answers_version_and_help_under_its_own_name() {
+    let version = env!("CARGO_PKG_VERSION");
+    for name in ["xivo-init-db", "xivo-update-db", "xivo-manage-db"] {
+        let r = run(&bin_path(name), &["--version"]);
+        r.assert_code(0);
+        assert_eq!(r.stdout, format!("{name} {version}\n"));
+        let r = run(&bin_path(name), &["--help"]);
+        r.assert_code(0);
+        assert!(
+            r.stdout.contains(&format!("Usage: {name}")),
+            "{name}: {}",
+            r.stdout
+        );
+        // A usage error is exit 2, nothing attempted, and names the command.
+        let r = run(&bin_path(name), &["--no-such-option"]);
+        r.assert_code(2);
+        assert!(
+            r.stderr.contains(&format!("Usage: {name}")),
+            "{name}: {}",
+            r.stderr
+        );
+    }
+    let r = run(&bin_path("xivo-init-db"), &["--help"]);
+    for option in ["--drop", "--init", "--verbose"] {
+        assert!(r.stdout.contains(option), "xivo-init-db --help: {option}");
+    }
+    let r = run(&bin_path("xivo-manage-db"), &["--help"]);
+    for command in [
+        "status",
+        "history",
+        "migrations",
+        "replication-exclusions",
+        "show",
+        "rollback",
+    ] {
+        assert!(
+            r.stdout.contains(command),
+            "xivo-manage-db --help: {command}"
+        );
+    }
+}
+
+#[test]
+fn xivo_check_db_keeps_its_usage_and_exit_codes() {
+    let r = run(&bin_path("xivo-check-db"), &["--help"]);
+    r.assert_code(0);
+    assert!(
+        r.stderr.starts_with("usage: xivo-check-db\n"),
+        "{}",
+        r.stderr
+    );
+    run(&bin_path("xivo-check-db"), &["now"]).assert_code(2);
+    // No argument: the check itself, which reads the config first.
+    let r = run(&bin_path("xivo-check-db"), &[]);
+    r.assert_code(2);
+    assert!(r.stderr.starts_with("xivo-check-db: "), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("/nonexistent/xivo-manage-db-test-config"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn every_command_runs_as_itself_whatever_dpkg_maintscript_name_says() {
+    // A maintainer script's environment reaches whatever it runs; the name
+    // alone decides.
+    let r: Run = Command::new(bin_path("xivo-check-db"))
+        .env("DPKG_MAINTSCRIPT_NAME", "postinst")
+        .env(
+            "XIVO_MANAGE_DB_CONFIG",
+            "/nonexistent/xivo-manage-db-test-config",
+        )
+        .output()
+        .expect("run")
+        .into();
+    r.assert_code(2);
+    assert!(r.stderr.starts_with("xivo-check-db: "), "{}", r.stderr);
+}
+
+#[test]
+fn each_maintainer_script_answers_as_itself_under_dpkgs_names() {
+    for hook in ["preinst", "postinst", "prerm", "postrm"] {
+        // DEBIAN/<hook> and dpkg's tmp.ci/<hook>, and dpkg's database copy.
+        for path in [bin_path(hook), link(&format!("xivo-manage-db.{hook}"))] {
+            let r = run(&path, &["no-such-action"]);
+            assert_ne!(r.code, 0, "{}", path.display());
+            assert_eq!(
+                r.stderr,
+                format!("{hook} called with unknown argument 'no-such-action'\n"),
+                "{}",
+                path.display()
+            );
+        }
+    }
+}
