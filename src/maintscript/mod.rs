@@ -1,5 +1,6 @@
-//! The Debian maintainer scripts (preinst, postinst, prerm, postrm): each
-//! binary in `hooks/` calls [`main`] with its name. Here: argument parsing,
+//! The Debian maintainer scripts (preinst, postinst, prerm, postrm): the
+//! package's one binary, run by dpkg under a script's name, calls [`main`]
+//! with it (`multicall`). Here: argument parsing,
 //! logging, the runtime, and what each call asks for (`plan`): most have
 //! nothing to do and touch neither the configuration nor the server; the
 //! unwinding calls (`unwind`) act only when something is recorded; preinst
