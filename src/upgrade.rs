@@ -121,7 +121,7 @@ pub async fn update_locked(
                 .await
                 .map_err(|e| Error::from(e).during_change(Left::Unfinished))?;
             if plan.is_empty() {
-                log::info!("database '{db}' is at head {}", set.head());
+                // Said once, by `Outcome::log`.
                 return Ok(Outcome::AlreadyAtHead);
             }
             log::info!(
