@@ -188,6 +188,17 @@ impl Cluster {
         run_ok(c, "pg_ctl start");
     }
 
+    /// Restart the cluster with `lines` added to its postgresql.conf.
+    pub fn restart_with(&self, lines: &str) {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(self.data().join("postgresql.conf"))
+            .expect("postgresql.conf");
+        std::io::Write::write_all(&mut f, format!("\n{lines}\n").as_bytes()).expect("conf");
+        self.stop();
+        self.pg_ctl_start();
+    }
+
     pub fn stop(&self) {
         let mut c = as_owner(format!("{PG_BIN}/pg_ctl"));
         c.arg("-D")
