@@ -220,7 +220,9 @@ fn upgrade_of_a_14_07_host_through_the_hooks() {
         ..Default::default()
     });
     h.start_services();
-    let rows = all_rows(&h.c);
+    let mut rows = all_rows(&h.c);
+    // The one value the 14.07 scripts rewrite (xivo-122).
+    common::without_column(&mut rows, "public.provisioning", "net4_ip_rest");
     let r = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
     r.assert_code(0);
     let snaps = h.snapshots();
