@@ -168,7 +168,10 @@ mod tests {
                 ],
             ),
         ];
-        let every: Vec<&str> = policy.iter().flat_map(|(_, vs)| vs.iter().copied()).collect();
+        // Every Policy verb, plus words no hook of this package takes
+        // (`triggered`: the package declares no triggers).
+        let mut every: Vec<&str> = policy.iter().flat_map(|(_, vs)| vs.iter().copied()).collect();
+        every.extend(["triggered", "bogus", "", "Configure", "configure "]);
         for (hook, verbs) in policy {
             for verb in &every {
                 let got = parse(hook, &v(&[verb, "14.07"]));
