@@ -152,9 +152,17 @@ mod tests {
             (Hook::Preinst, &["install", "upgrade", "abort-upgrade"]),
             (
                 Hook::Postinst,
-                &["configure", "abort-upgrade", "abort-remove", "abort-deconfigure"],
+                &[
+                    "configure",
+                    "abort-upgrade",
+                    "abort-remove",
+                    "abort-deconfigure",
+                ],
             ),
-            (Hook::Prerm, &["remove", "upgrade", "deconfigure", "failed-upgrade"]),
+            (
+                Hook::Prerm,
+                &["remove", "upgrade", "deconfigure", "failed-upgrade"],
+            ),
             (
                 Hook::Postrm,
                 &[
@@ -170,7 +178,10 @@ mod tests {
         ];
         // Every Policy verb, plus words no hook of this package takes
         // (`triggered`: the package declares no triggers).
-        let mut every: Vec<&str> = policy.iter().flat_map(|(_, vs)| vs.iter().copied()).collect();
+        let mut every: Vec<&str> = policy
+            .iter()
+            .flat_map(|(_, vs)| vs.iter().copied())
+            .collect();
         every.extend(["triggered", "bogus", "", "Configure", "configure "]);
         for (hook, verbs) in policy {
             for verb in &every {
@@ -181,7 +192,10 @@ mod tests {
                 } else {
                     assert_eq!(
                         got.map_err(|e| e.to_string()),
-                        Err(format!("{} called with unknown argument '{verb}'", hook.name())),
+                        Err(format!(
+                            "{} called with unknown argument '{verb}'",
+                            hook.name()
+                        )),
                     );
                 }
             }

@@ -265,10 +265,24 @@ mod tests {
         c.service_command = script.display().to_string();
         let s = ServiceCommand::new(&c, false).expect("command");
         assert!(s.is_invoke_rc_d());
-        for (code, allowed) in [(104, true), (105, true), (101, false), (106, false), (100, false), (0, false)] {
+        for (code, allowed) in [
+            (104, true),
+            (105, true),
+            (101, false),
+            (106, false),
+            (100, false),
+            (0, false),
+        ] {
             std::fs::write(dir.join("code"), code.to_string()).expect("code");
-            let q = s.may_start("svc").expect("invoke-rc.d has --query").expect("ran");
-            assert_eq!(matches!(q, StartQuery::Allowed), allowed, "--query exit {code}");
+            let q = s
+                .may_start("svc")
+                .expect("invoke-rc.d has --query")
+                .expect("ran");
+            assert_eq!(
+                matches!(q, StartQuery::Allowed),
+                allowed,
+                "--query exit {code}"
+            );
         }
         std::fs::write(dir.join("code"), "3").expect("code");
         assert_eq!(s.action("svc", "status"), Ok(3));

@@ -379,8 +379,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("xmdb-svc-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
         let script = dir.join(name);
-        std::fs::write(&script, format!("#!/bin/sh\nexit $(cat {}/code)\n", dir.display()))
-            .expect("script");
+        std::fs::write(
+            &script,
+            format!("#!/bin/sh\nexit $(cat {}/code)\n", dir.display()),
+        )
+        .expect("script");
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         let mut c = Config::defaults("/x".into());
         c.state_dir = dir.clone();
@@ -415,13 +418,25 @@ mod tests {
             (7, absent, State::Unknown(7)),
         ] {
             std::fs::write(dir.join("code"), code.to_string()).expect("code");
-            assert_eq!(s.state(name), want, "invoke-rc.d status exit {code} for {name}");
+            assert_eq!(
+                s.state(name),
+                want,
+                "invoke-rc.d status exit {code} for {name}"
+            );
         }
         let _ = std::fs::remove_dir_all(dir);
         let (dir, s) = services_with("service-command");
-        for (code, want) in [(4, State::Unknown(4)), (101, State::Denied), (100, State::NotInstalled)] {
+        for (code, want) in [
+            (4, State::Unknown(4)),
+            (101, State::Denied),
+            (100, State::NotInstalled),
+        ] {
             std::fs::write(dir.join("code"), code.to_string()).expect("code");
-            assert_eq!(s.state(absent), want, "another command's status exit {code}");
+            assert_eq!(
+                s.state(absent),
+                want,
+                "another command's status exit {code}"
+            );
         }
         let _ = std::fs::remove_dir_all(dir);
     }
