@@ -834,3 +834,48 @@ pub fn without_column(rows: &mut Rows, table: &str, column: &str) {
     }
     table_rows.sort();
 }
+
+impl Cluster {
+    /// `db` is as `before` (a `fingerprint`) after a transaction that
+    /// rolled back, with no snapshot involved: everything equal but the
+    /// sequences, which may only have moved forward (nextval() is not undone
+    /// by a rollback: gaps, never a value handed out twice).
+    pub fn assert_as_before_a_rollback(&self, db: &str, before: &(String, Vec<String>)) {
+        let after = self.fingerprint(db);
+        assert!(
+            after.0 == before.0,
+            "{db}: schema or database settings changed: {}",
+            first_difference(&before.0, &after.0)
+        );
+        let split = |sums: &[String]| -> (Vec<String>, BTreeMap<String, i64>) {
+            let mut tables = Vec::new();
+            let mut seqs = BTreeMap::new();
+            for s in sums {
+                match s.strip_prefix("sequence ") {
+                    Some(rest) => {
+                        let (name, v) = rest.rsplit_once(' ').expect("name and value");
+                        seqs.insert(name.to_string(), v.parse().unwrap_or(0));
+                    }
+                    None => tables.push(s.clone()),
+                }
+            }
+            (tables, seqs)
+        };
+        let (tables_before, seqs_before) = split(&before.1);
+        let (tables_after, seqs_after) = split(&after.1);
+        assert_eq!(tables_after, tables_before, "{db}: table contents changed");
+        assert_eq!(
+            seqs_after.keys().collect::<Vec<_>>(),
+            seqs_before.keys().collect::<Vec<_>>(),
+            "{db}: sequences added or removed"
+        );
+        for (name, v) in &seqs_before {
+            assert!(
+                seqs_after[name] >= *v,
+                "{db}: sequence {name} went back from {v} to {}",
+                seqs_after[name]
+            );
+        }
+    }
+}
+use std::collections::BTreeMap;
