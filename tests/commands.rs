@@ -356,6 +356,9 @@ fn bad_config_is_rejected_and_nothing_is_done() {
 #[test]
 fn passwords_are_never_printed() {
     let c = Cluster::start();
+    // Every statement in the server log, so that one carrying the password
+    // in clear would show there.
+    c.restart_with("log_statement = 'all'");
     c.write_config("DB_PASSWORD='Sentinel-Pa55'");
     let r = c.run("xivo-init-db", &["--init", "-v"], None);
     r.assert_code(0);
@@ -363,7 +366,11 @@ fn passwords_are_never_printed() {
         !r.stdout.contains("Sentinel-Pa55") && !r.stderr.contains("Sentinel-Pa55"),
         "{r:?}"
     );
-    let log = std::fs::read_to_string(c.dir.join("log")).unwrap_or_default();
+    let log = std::fs::read_to_string(c.dir.join("log")).expect("server log");
+    assert!(
+        log.contains("statement: CREATE ROLE") || log.contains("statement: ALTER ROLE"),
+        "the server log has the statements that set the password:\n{log}"
+    );
     assert!(
         !log.contains("Sentinel-Pa55"),
         "server log shows the password"

@@ -109,3 +109,82 @@ fn every_policy_argument_works_twice_and_none_drops_the_database() {
     assert!(h.c.role_exists("asterisk"));
     assert_eq!(sorted(h.running()), running_set());
 }
+
+/// `hook args` twice: exit 0 both times, and the second run stops, starts
+/// and changes nothing (same database, roles, state files and snapshots).
+fn twice(h: &Host, hook: &str, args: &[&str]) {
+    let r = h.hook(hook, args, None);
+    assert_eq!(r.code, 0, "{hook} {args:?} (first run): {r:?}");
+    let after_first = (
+        h.c.exists(DB).then(|| h.c.fingerprint(DB)),
+        h.roles(),
+        h.state_files(),
+        h.snapshots(),
+        sorted(h.running()),
+    );
+    let actions = h.actions();
+    let r = h.hook(hook, args, None);
+    assert_eq!(r.code, 0, "{hook} {args:?} (second run): {r:?}");
+    assert_eq!(
+        h.actions(),
+        actions,
+        "{hook} {args:?}: the second run stopped or started services"
+    );
+    assert_eq!(
+        (
+            h.c.exists(DB).then(|| h.c.fingerprint(DB)),
+            h.roles(),
+            h.state_files(),
+            h.snapshots(),
+            sorted(h.running()),
+        ),
+        after_first,
+        "{hook} {args:?}: the second run changed the host"
+    );
+}
+
+#[test]
+fn every_state_changing_call_works_twice_and_converges() {
+    // Upgrade prepared, then unwound by dpkg (settle rolls back).
+    let h = older_host();
+    let before = (h.c.fingerprint(DB), h.roles());
+    twice(&h, "preinst", &["upgrade", "14.7.0", "14.8.0"]);
+    assert_eq!(h.actions(), "stop pbx-a\nstop dbclient\nstop pbx-b\n");
+    assert_eq!(h.snapshots().len(), 1, "{:?}", h.snapshots());
+    twice(&h, "postrm", &["abort-upgrade", "14.7.0", "14.8.0"]);
+    twice(&h, "postinst", &["abort-upgrade", "14.8.0"]);
+    twice(&h, "preinst", &["abort-upgrade", "14.8.0"]);
+    assert_eq!((h.c.fingerprint(DB), h.roles()), before);
+    assert_eq!(
+        h.actions(),
+        "stop pbx-a\nstop dbclient\nstop pbx-b\nstart pbx-a\nstart dbclient\nstart pbx-b\n"
+    );
+    assert_eq!(sorted(h.running()), running_set());
+    assert_no_leftovers(&h);
+
+    // Upgrade prepared, then the package removed instead (prerm remove settles).
+    h.wait_for_sessions(1);
+    twice(&h, "preinst", &["upgrade", "14.7.0", "14.8.0"]);
+    twice(&h, "prerm", &["remove"]);
+    assert_eq!((h.c.fingerprint(DB), h.roles()), before);
+    assert_eq!(sorted(h.running()), running_set());
+    assert_no_leftovers(&h);
+
+    // The upgrade itself: the second configure finds the database at head.
+    h.wait_for_sessions(1);
+    twice(&h, "preinst", &["upgrade", "14.7.0", "14.8.0"]);
+    twice(&h, "postinst", &["configure", "14.7.0"]);
+    assert_eq!(h.c.revisions(DB), common::repo_head());
+    assert_ne!(h.c.fingerprint(DB), before.0, "upgraded");
+    assert_eq!(sorted(h.running()), running_set());
+    assert_no_leftovers(&h);
+
+    // A fresh install: the second configure finds the database provisioned.
+    let fresh = Host::new();
+    fresh.start_only(&["pbx-a"]);
+    twice(&fresh, "preinst", &["install"]);
+    twice(&fresh, "postinst", &["configure", ""]);
+    assert_eq!(fresh.c.revisions(DB), common::repo_head());
+    assert_eq!(fresh.actions(), "", "a fresh install stops nothing");
+    assert_no_leftovers(&fresh);
+}

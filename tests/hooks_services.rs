@@ -110,8 +110,7 @@ fn downgrade_is_refused_before_anything_stops() {
 
 #[test]
 fn not_enough_disk_for_the_snapshot_is_refused_before_anything_stops() {
-    if !nix::unistd::Uid::effective().is_root() {
-        eprintln!("skipped: mounting a small file system needs root");
+    if common::skip_unless_root("mounting a small file system") {
         return;
     }
     // About 45 MiB for the cluster, about 8 of them the database: room to

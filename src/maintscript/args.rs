@@ -141,9 +141,63 @@ mod tests {
             ]),
         )
         .expect("ok");
-        for hook in [Hook::Preinst, Hook::Postinst, Hook::Prerm, Hook::Postrm] {
-            for verb in hook.verbs() {
-                parse(hook, &v(&[verb])).expect("verb accepted");
+    }
+
+    /// Debian Policy 6.5's calls, written out by hand (not read from the
+    /// table under test): each hook takes exactly these first arguments and
+    /// refuses every other hook's.
+    #[test]
+    fn every_policy_verb_and_only_those_per_hook() {
+        let policy: [(Hook, &[&str]); 4] = [
+            (Hook::Preinst, &["install", "upgrade", "abort-upgrade"]),
+            (
+                Hook::Postinst,
+                &[
+                    "configure",
+                    "abort-upgrade",
+                    "abort-remove",
+                    "abort-deconfigure",
+                ],
+            ),
+            (
+                Hook::Prerm,
+                &["remove", "upgrade", "deconfigure", "failed-upgrade"],
+            ),
+            (
+                Hook::Postrm,
+                &[
+                    "remove",
+                    "purge",
+                    "upgrade",
+                    "disappear",
+                    "failed-upgrade",
+                    "abort-install",
+                    "abort-upgrade",
+                ],
+            ),
+        ];
+        // Every Policy verb, plus words no hook of this package takes
+        // (`triggered`: the package declares no triggers).
+        let mut every: Vec<&str> = policy
+            .iter()
+            .flat_map(|(_, vs)| vs.iter().copied())
+            .collect();
+        every.extend(["triggered", "bogus", "", "Configure", "configure "]);
+        for (hook, verbs) in policy {
+            for verb in &every {
+                let got = parse(hook, &v(&[verb, "14.07"]));
+                if verbs.contains(verb) {
+                    let i = got.unwrap_or_else(|e| panic!("{} {verb}: {e}", hook.name()));
+                    assert_eq!((i.hook, i.verb, i.arg(0)), (hook, *verb, Some("14.07")));
+                } else {
+                    assert_eq!(
+                        got.map_err(|e| e.to_string()),
+                        Err(format!(
+                            "{} called with unknown argument '{verb}'",
+                            hook.name()
+                        )),
+                    );
+                }
             }
         }
     }

@@ -242,18 +242,57 @@ fn close_inherited_fds() -> std::io::Result<()> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn an_absent_daemon_has_no_init_script_or_unit() {
-        assert!(!init_script_or_unit_exists("xivo-manage-db-no-such-daemon"));
-        let mut c = Config::defaults("/x".into());
-        c.services = vec!["xivo-manage-db-no-such-daemon".into()];
-        c.service_command = "/bin/sh".into();
-        let s = ServiceCommand::new(&c, false).expect("services");
-        assert!(
-            !s.is_invoke_rc_d(),
-            "only invoke-rc.d's exit 4 means 'no such unit'"
+    /// A fake `invoke-rc.d` (named so, as the code detects it by name) in
+    /// its own directory: logs its arguments, exits with the code in `code`.
+    fn fake(name: &str) -> (PathBuf, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("xmdb-cmd-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let script = dir.join(name);
+        let text = format!(
+            "#!/bin/sh\necho \"$*\" >> {0}/args\nexit $(cat {0}/code)\n",
+            dir.display()
         );
-        assert!(s.may_start("x").is_none(), "only invoke-rc.d has --query");
+        std::fs::write(&script, text).expect("script");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        (dir, script)
+    }
+
+    #[test]
+    fn invoke_rc_d_is_asked_to_disclose_denials_and_its_query_codes_are_read() {
+        let (dir, script) = fake("invoke-rc.d");
+        let mut c = Config::defaults("/x".into());
+        c.services = vec!["svc".into()];
+        c.service_command = script.display().to_string();
+        let s = ServiceCommand::new(&c, false).expect("command");
+        assert!(s.is_invoke_rc_d());
+        for (code, allowed) in [
+            (104, true),
+            (105, true),
+            (101, false),
+            (106, false),
+            (100, false),
+            (0, false),
+        ] {
+            std::fs::write(dir.join("code"), code.to_string()).expect("code");
+            let q = s
+                .may_start("svc")
+                .expect("invoke-rc.d has --query")
+                .expect("ran");
+            assert_eq!(
+                matches!(q, StartQuery::Allowed),
+                allowed,
+                "--query exit {code}"
+            );
+        }
+        std::fs::write(dir.join("code"), "3").expect("code");
+        assert_eq!(s.action("svc", "status"), Ok(3));
+        let args = std::fs::read_to_string(dir.join("args")).expect("args");
+        assert_eq!(
+            args.lines().last(),
+            Some("--disclose-deny --no-fallback svc status"),
+            "{args}"
+        );
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

@@ -367,3 +367,77 @@ fn start_error(name: &str, trouble: Trouble) -> Trouble {
     log::error!("service {name}: not started: {trouble}");
     trouble
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// Services driven by a fake command called `name`, whose status exits
+    /// with the code written in `<dir>/code`.
+    fn services_with(name: &str) -> (std::path::PathBuf, Services) {
+        let dir = std::env::temp_dir().join(format!("xmdb-svc-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let script = dir.join(name);
+        std::fs::write(
+            &script,
+            format!("#!/bin/sh\nexit $(cat {}/code)\n", dir.display()),
+        )
+        .expect("script");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let mut c = Config::defaults("/x".into());
+        c.state_dir = dir.clone();
+        c.services = vec!["svc".into()];
+        c.service_command = script.display().to_string();
+        (dir, Services::new(&c).expect("services"))
+    }
+
+    /// invoke-rc.d's status 4 (systemctl's "no such unit") and 101 (no init
+    /// script under sysvinit) mean "not installed" only when the host has
+    /// neither an init script nor a unit; otherwise 4 is "unknown" and 101 a
+    /// denial. From any other command, 4 is only "unknown".
+    #[test]
+    fn status_4_means_not_installed_only_from_invoke_rc_d_for_a_missing_service() {
+        let absent = "xivo-manage-db-no-such-daemon";
+        // Installed here: the tests need PostgreSQL, and its init script.
+        let present = "postgresql";
+        assert!(
+            command::init_script_or_unit_exists(present),
+            "this test needs /etc/init.d/postgresql (apt-get install postgresql)"
+        );
+        let (dir, s) = services_with("invoke-rc.d");
+        for (code, name, want) in [
+            (4, absent, State::NotInstalled),
+            (4, present, State::Unknown(4)),
+            (101, absent, State::NotInstalled),
+            (101, present, State::Denied),
+            (100, present, State::NotInstalled),
+            (0, present, State::Running),
+            (3, present, State::Stopped),
+            (1, absent, State::Stopped),
+            (7, absent, State::Unknown(7)),
+        ] {
+            std::fs::write(dir.join("code"), code.to_string()).expect("code");
+            assert_eq!(
+                s.state(name),
+                want,
+                "invoke-rc.d status exit {code} for {name}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(dir);
+        let (dir, s) = services_with("service-command");
+        for (code, want) in [
+            (4, State::Unknown(4)),
+            (101, State::Denied),
+            (100, State::NotInstalled),
+        ] {
+            std::fs::write(dir.join("code"), code.to_string()).expect("code");
+            assert_eq!(
+                s.state(absent),
+                want,
+                "another command's status exit {code}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -160,13 +160,20 @@ impl Host {
         out.lines().map(String::from).collect()
     }
 
-    /// Roles as pg_authid has them, password hashes included.
+    /// Roles as pg_authid has them, password hashes included, with their
+    /// memberships (both ways) and `ALTER ROLE ... SET` settings.
     pub fn roles(&self) -> String {
         self.c.psql(
             "postgres",
-            "SELECT rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin, \
-             rolconnlimit, rolvaliduntil, rolpassword FROM pg_authid \
-             WHERE rolname IN ('asterisk', 'xivo') ORDER BY 1",
+            "SELECT a.rolname, a.rolsuper, a.rolinherit, a.rolcreaterole, a.rolcreatedb, a.rolcanlogin, \
+             a.rolreplication, a.rolbypassrls, a.rolconnlimit, a.rolvaliduntil, a.rolpassword, \
+             (SELECT string_agg(g.rolname || ':' || m.admin_option, ',' ORDER BY g.rolname) \
+                FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = a.oid), \
+             (SELECT string_agg(u.rolname || ':' || m.admin_option, ',' ORDER BY u.rolname) \
+                FROM pg_auth_members m JOIN pg_roles u ON u.oid = m.member WHERE m.roleid = a.oid), \
+             (SELECT array_to_string(s.setconfig, ',') FROM pg_db_role_setting s \
+               WHERE s.setrole = a.oid AND s.setdatabase = 0) \
+             FROM pg_authid a WHERE a.rolname IN ('asterisk', 'xivo') ORDER BY 1",
         )
     }
 
@@ -275,6 +282,7 @@ pub fn older_host() -> Host {
         .assert_code(0);
     assert_eq!(h.c.revisions(DB), older_head);
     h.c.psql(DB, "INSERT INTO queue_log (time, callid, queuename, agent, event) VALUES ('2014-06-01 10:00:00.000000', 'c1', 'q', 'Agent/1', 'CONNECT')");
+    h.c.set_non_defaults(DB, "asterisk");
     h.start_services();
     h
 }

@@ -188,6 +188,17 @@ impl Cluster {
         run_ok(c, "pg_ctl start");
     }
 
+    /// Restart the cluster with `lines` added to its postgresql.conf.
+    pub fn restart_with(&self, lines: &str) {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(self.data().join("postgresql.conf"))
+            .expect("postgresql.conf");
+        std::io::Write::write_all(&mut f, format!("\n{lines}\n").as_bytes()).expect("conf");
+        self.stop();
+        self.pg_ctl_start();
+    }
+
     pub fn stop(&self) {
         let mut c = as_owner(format!("{PG_BIN}/pg_ctl"));
         c.arg("-D")
@@ -313,26 +324,93 @@ impl Cluster {
 
     /// Per-table row count and content checksum of every user table.
     pub fn table_sums(&self, db: &str) -> Vec<String> {
-        let tables = self.psql(
+        // One statement for every table (query_to_xml runs the per-table
+        // query server-side): a psql per table made each fingerprint slow.
+        self.psql(
             db,
-            "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables \
-             WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
-        );
-        tables
-            .lines()
-            .map(|t| {
-                let sum = self.psql(
-                    db,
-                    &format!("SELECT count(*) || ' ' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '-') FROM {t} x"),
-                );
-                format!("{t} {sum}")
-            })
-            .collect()
+            "SELECT t || ' ' || (xpath('/row/s/text()', query_to_xml(format( \
+                 'SELECT count(*) || %L || coalesce(md5(string_agg(x::text, %L ORDER BY x::text)), %L) AS s FROM %s x', \
+                 ' ', '|', '-', t), false, true, '')))[1]::text \
+               FROM (SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) AS t FROM pg_tables \
+                      WHERE schemaname NOT IN ('pg_catalog', 'information_schema')) q ORDER BY t",
+        )
+        .lines()
+        .map(String::from)
+        .collect()
     }
 
-    /// Everything a test compares before/after: schema and table checksums.
+    /// Everything a test compares before/after: the schema and what
+    /// `pg_dump --schema-only` leaves out of it (the database's own settings),
+    /// then table checksums and sequence values.
     pub fn fingerprint(&self, db: &str) -> (String, Vec<String>) {
-        (self.schema(db), self.table_sums(db))
+        let mut sums = self.table_sums(db);
+        sums.extend(
+            self.psql(
+                db,
+                "SELECT 'sequence ' || schemaname || '.' || sequencename || ' ' || \
+                        coalesce(last_value::text, 'unset') FROM pg_sequences ORDER BY 1",
+            )
+            .lines()
+            .map(String::from),
+        );
+        (
+            format!("{}\n{}", self.schema(db), self.database_settings(db)),
+            sums,
+        )
+    }
+
+    /// What belongs to the database itself: owner, comment, connection limit,
+    /// whether it takes connections, its grants and its `ALTER DATABASE ...
+    /// SET` / `ALTER ROLE ... IN DATABASE ... SET` settings.
+    pub fn database_settings(&self, db: &str) -> String {
+        self.psql(
+            "postgres",
+            &format!(
+                "SELECT 'database owner=' || pg_get_userbyid(d.datdba) \
+                        || ' comment=' || coalesce(shobj_description(d.oid, 'pg_database'), '-') \
+                        || ' connlimit=' || d.datconnlimit || ' allowconn=' || d.datallowconn \
+                        || ' acl=' || coalesce(d.datacl::text, '-') \
+                        || ' settings=' || coalesce((SELECT string_agg(coalesce(r.rolname, '*') || ':' \
+                               || array_to_string(s.setconfig, ','), ';' ORDER BY r.rolname NULLS FIRST) \
+                          FROM pg_db_role_setting s LEFT JOIN pg_roles r ON r.oid = s.setrole \
+                          WHERE s.setdatabase = d.oid), '-') \
+                   FROM pg_database d WHERE d.datname = '{}'",
+                db.replace('\'', "''")
+            ),
+        )
+    }
+
+    /// Give `db` and role `role` non-default values of everything a snapshot
+    /// and a rollback must carry and `pg_dump --schema-only` does not show:
+    /// database comment, connection limit, settings, grants, sequence values;
+    /// role connection limit, expiry, settings and a membership.
+    pub fn set_non_defaults(&self, db: &str, role: &str) {
+        self.psql(
+            "postgres",
+            &format!(
+                "COMMENT ON DATABASE {db} IS 'fixture: {db} of a XiVO host'; \
+                 ALTER DATABASE {db} CONNECTION LIMIT 137; \
+                 ALTER DATABASE {db} SET work_mem = '7MB'; \
+                 ALTER ROLE {role} IN DATABASE {db} SET statement_timeout = '17min'; \
+                 REVOKE TEMPORARY ON DATABASE {db} FROM PUBLIC; \
+                 GRANT TEMPORARY ON DATABASE {db} TO {role}; \
+                 ALTER ROLE {role} CONNECTION LIMIT 41 VALID UNTIL '2099-12-31 00:00:00+00'; \
+                 ALTER ROLE {role} SET idle_session_timeout = '2h'"
+            ),
+        );
+        self.psql(
+            "postgres",
+            &format!(
+                "DO $$ BEGIN CREATE ROLE fixture_{role}_group NOLOGIN; \
+                 EXCEPTION WHEN duplicate_object THEN NULL; END $$; \
+                 GRANT fixture_{role}_group TO {role}"
+            ),
+        );
+        // Every sequence well past where its table needs it.
+        self.psql(
+            db,
+            "SELECT count(setval(format('%I.%I', schemaname, sequencename), 4242)) FROM pg_sequences",
+        );
     }
 
     pub fn revisions(&self, db: &str) -> String {
@@ -725,3 +803,110 @@ pub fn older_set() -> (MigrationsDir, String) {
     (dir, older_head)
 }
 pub mod host;
+
+/// Rows of every table as `Cluster::rows` returns them.
+pub type Rows = std::collections::BTreeMap<String, (Vec<String>, Vec<String>)>;
+
+/// Every row of `before` (from `Cluster::rows`, of any database) is still in
+/// `db`, compared over every column the table had before; tables named in
+/// `skip` (our own bookkeeping) aside. Panics naming the table and a lost row.
+pub fn assert_no_row_lost(c: &Cluster, db: &str, before: &Rows, skip: &[&str]) {
+    for (table, (columns, rows)) in before {
+        if skip.contains(&table.as_str()) {
+            continue;
+        }
+        let after = c.rows_of(db, table, columns);
+        let missing = missing_rows(rows, &after);
+        assert!(
+            missing.is_empty(),
+            "{table}: {} of {} rows lost, e.g. {:?}",
+            missing.len(),
+            rows.len(),
+            missing.first()
+        );
+    }
+}
+
+/// Our bookkeeping tables, whose rows an upgrade changes by design.
+pub const BOOKKEEPING: [&str; 2] = ["public.alembic_version", "public.xivo_manage_db_history"];
+
+/// For a test that needs root: true (skip it, saying so) when not root and
+/// a developer runs it by hand; a failure under the test command
+/// (`XMDB_REQUIRE_ALL=1`, which `scripts/test` exports), where a skip must
+/// never count as a pass.
+pub fn skip_unless_root(why: &str) -> bool {
+    if nix::unistd::Uid::effective().is_root() {
+        return false;
+    }
+    assert!(
+        std::env::var_os("XMDB_REQUIRE_ALL").is_none_or(|v| v != "1"),
+        "{why} needs root, and XMDB_REQUIRE_ALL=1 makes a skip a failure: run the tests as root"
+    );
+    eprintln!("SKIPPED (not root): {why} needs root");
+    true
+}
+
+/// Leave `column` of `table` out of `rows` (from `Cluster::rows`): for a
+/// value an upgrade rewrites by design (14.07's xivo-122 turns
+/// provisioning.net4_ip_rest '' into 127.0.0.1).
+pub fn without_column(rows: &mut Rows, table: &str, column: &str) {
+    let (columns, table_rows) = rows
+        .get_mut(table)
+        .unwrap_or_else(|| panic!("no table {table}"));
+    let i = columns
+        .iter()
+        .position(|c| c == column)
+        .unwrap_or_else(|| panic!("no column {column} in {table}"));
+    columns.remove(i);
+    for r in table_rows.iter_mut() {
+        let mut fields: Vec<&str> = r.split('\t').collect();
+        fields.remove(i);
+        *r = fields.join("\t");
+    }
+    table_rows.sort();
+}
+
+impl Cluster {
+    /// `db` is as `before` (a `fingerprint`) after a transaction that
+    /// rolled back, with no snapshot involved: everything equal but the
+    /// sequences, which may only have moved forward (nextval() is not undone
+    /// by a rollback: gaps, never a value handed out twice).
+    pub fn assert_as_before_a_rollback(&self, db: &str, before: &(String, Vec<String>)) {
+        let after = self.fingerprint(db);
+        assert!(
+            after.0 == before.0,
+            "{db}: schema or database settings changed: {}",
+            first_difference(&before.0, &after.0)
+        );
+        let split = |sums: &[String]| -> (Vec<String>, BTreeMap<String, i64>) {
+            let mut tables = Vec::new();
+            let mut seqs = BTreeMap::new();
+            for s in sums {
+                match s.strip_prefix("sequence ") {
+                    Some(rest) => {
+                        let (name, v) = rest.rsplit_once(' ').expect("name and value");
+                        seqs.insert(name.to_string(), v.parse().unwrap_or(0));
+                    }
+                    None => tables.push(s.clone()),
+                }
+            }
+            (tables, seqs)
+        };
+        let (tables_before, seqs_before) = split(&before.1);
+        let (tables_after, seqs_after) = split(&after.1);
+        assert_eq!(tables_after, tables_before, "{db}: table contents changed");
+        assert_eq!(
+            seqs_after.keys().collect::<Vec<_>>(),
+            seqs_before.keys().collect::<Vec<_>>(),
+            "{db}: sequences added or removed"
+        );
+        for (name, v) in &seqs_before {
+            assert!(
+                seqs_after[name] >= *v,
+                "{db}: sequence {name} went back from {v} to {}",
+                seqs_after[name]
+            );
+        }
+    }
+}
+use std::collections::BTreeMap;

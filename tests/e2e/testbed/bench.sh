@@ -10,8 +10,14 @@ bench_update_db_alone() {
     pg_createcluster 15 bench -p 5433 >/dev/null
     cp /etc/postgresql/15/main/conf.d/*.conf /etc/postgresql/15/bench/conf.d/
     pg_ctlcluster 15 bench start
-    as_postgres pg_dumpall -h /var/run/postgresql -p 5432 --clean --if-exists \
-        | as_postgres psql -X -q -h /var/run/postgresql -p 5433 -d postgres >/dev/null 2>&1
+    # The copy must fail loudly (ON_ERROR_STOP, pipefail): half a copy would
+    # time a smaller upgrade. The role we restore as exists already and
+    # cannot be dropped while connected: its two lines are left out.
+    ( set -o pipefail
+      as_postgres pg_dumpall -h /var/run/postgresql -p 5432 --clean --if-exists \
+        | grep -vxE 'DROP ROLE IF EXISTS postgres;|CREATE ROLE postgres;' \
+        | as_postgres psql -X -q -v ON_ERROR_STOP=1 -h /var/run/postgresql -p 5433 -d postgres \
+            > "$ART/bench-copy.log" 2>&1 ) || fail "copying the data to the bench cluster failed: $(tail -3 "$ART/bench-copy.log")"
     sql postgres "SELECT 1" >/dev/null
     [ "$(as_postgres psql -X -Atq -p 5433 -d asterisk -c 'SELECT count(*) FROM queue_log')" = "$QUEUE_LOG_ROWS" ] \
         || fail "the bench copy does not have the data"

@@ -7,10 +7,13 @@ postgres OS user (peer authentication on the local socket).
       columns, row count and the md5 of its rows (each rendered as
       ROW(columns)::text, sorted), the md5 of each row for tables of at most
       50000 rows, every sequence's state, the owner of every object, and the
-      md5 of the normalised `pg_dump --schema-only`; plus the roles (with a
-      hash of their password) and the list of databases.
+      md5 of the normalised `pg_dump --schema-only`, the database's own
+      settings (owner, comment, connection limit, grants, ALTER DATABASE ...
+      SET); plus the roles (every attribute, connection limit, expiry,
+      memberships, settings, a hash of the password) and the databases.
   fp.py exact BEFORE.json AFTER.json
-      identical: same databases, roles, schemas, tables, rows, sequences.
+      identical: same databases and their settings, roles, schemas, tables,
+      rows, sequences.
   fp.py kept BEFORE.json DB [--superset TABLE,...] [--ignore TABLE.COLUMN,...]
       every table of BEFORE (whatever its database) is in DB with the same
       rows over BEFORE's columns (new columns are not compared); tables in
@@ -52,9 +55,37 @@ def databases(conn):
 
 
 def roles(conn):
-    return {r[0]: {"attrs": r[1], "password_md5": hashlib.md5((r[2] or "").encode()).hexdigest()}
-            for r in q(conn, "SELECT rolname, concat_ws(',', rolsuper, rolcreatedb, rolcreaterole, rolcanlogin), "
-                             "rolpassword FROM pg_authid WHERE rolname !~ '^pg_' ORDER BY 1")}
+    """Every attribute, the connection limit, the expiry, the memberships and
+    the ALTER ROLE ... SET settings of each role."""
+    return {r[0]: {"attrs": r[1], "password_md5": hashlib.md5((r[2] or "").encode()).hexdigest(),
+                   "member_of": r[3], "settings": r[4]}
+            for r in q(conn, """
+        SELECT a.rolname,
+               concat_ws(',', a.rolsuper, a.rolinherit, a.rolcreatedb, a.rolcreaterole, a.rolcanlogin,
+                         a.rolreplication, a.rolbypassrls, 'connlimit=' || a.rolconnlimit,
+                         'validuntil=' || coalesce(a.rolvaliduntil::text, '-')),
+               a.rolpassword,
+               coalesce((SELECT string_agg(g.rolname || ':' || m.admin_option, ',' ORDER BY g.rolname)
+                           FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                          WHERE m.member = a.oid), ''),
+               coalesce((SELECT array_to_string(s.setconfig, ',') FROM pg_db_role_setting s
+                          WHERE s.setrole = a.oid AND s.setdatabase = 0), '')
+          FROM pg_authid a WHERE a.rolname !~ '^pg_' ORDER BY 1""")}
+
+
+def database_settings(conn, db):
+    """What pg_dump --schema-only leaves out: the database's owner, comment,
+    connection limit, grants and ALTER DATABASE / ALTER ROLE ... IN DATABASE
+    settings."""
+    r = q(conn, """
+        SELECT pg_get_userbyid(d.datdba), coalesce(shobj_description(d.oid, 'pg_database'), ''),
+               d.datconnlimit, d.datallowconn, coalesce(d.datacl::text, ''),
+               coalesce((SELECT string_agg(coalesce(r.rolname, '*') || ':' || array_to_string(s.setconfig, ','),
+                                           ';' ORDER BY r.rolname NULLS FIRST)
+                           FROM pg_db_role_setting s LEFT JOIN pg_roles r ON r.oid = s.setrole
+                          WHERE s.setdatabase = d.oid), '')
+          FROM pg_database d WHERE d.datname = %s""", (db,))[0]
+    return dict(zip(["owner", "comment", "connlimit", "allowconn", "acl", "settings"], r))
 
 
 def schema_md5(db):
@@ -124,7 +155,8 @@ def snapshot(out, ignore):
     snap = {"databases": databases(conn), "roles": roles(conn), "db": {}}
     for db in snap["databases"]:
         c = connect(db)
-        d = {"schema_md5": schema_md5(db), "sequences": sequences(c), "owners": owners(c), "tables": {}}
+        d = {"schema_md5": schema_md5(db), "database": database_settings(conn, db),
+             "sequences": sequences(c), "owners": owners(c), "tables": {}}
         for t in tables(c):
             cols = [col for col in columns(c, t) if "%s.%s" % (t, col) not in ignore]
             count, digest, rows = row_sums(c, t, cols, True)
@@ -149,6 +181,8 @@ def exact(a_path, b_path):
         da, dbb = a["db"][db], b["db"][db]
         if da["schema_md5"] != dbb["schema_md5"]:
             diffs.append("%s: schema (pg_dump --schema-only) differs" % db)
+        if da["database"] != dbb["database"]:
+            diffs.append("%s: database settings %s -> %s" % (db, da["database"], dbb["database"]))
         if da["sequences"] != dbb["sequences"]:
             diffs.append("%s: sequences differ: %s" % (db, {k: (da["sequences"].get(k), dbb["sequences"].get(k))
                                                              for k in set(da["sequences"]) | set(dbb["sequences"])

@@ -191,6 +191,22 @@ install_1407_with_data() {
     as_postgres psql -X -q -v ON_ERROR_STOP=1 -v users="${E2E_USERS:-1000}" -v queue_log_rows="$rows" \
         -v cel_rows=20000 -v sessions=500 -d postgres -f "$SRC/tests/fixtures/1407/fill.sql" >/dev/null
     sql asterisk "ANALYZE" && sql xivo "ANALYZE"
+    # Non-default values of what pg_dump --schema-only does not show, which a
+    # snapshot and a rollback must carry (fp.py compares them).
+    local pair db role
+    for pair in asterisk:asterisk xivo:xivo; do
+        db=${pair%:*} role=${pair#*:}
+        sql postgres "COMMENT ON DATABASE $db IS 'e2e: $db of a XiVO host'" >/dev/null
+        sql postgres "ALTER DATABASE $db CONNECTION LIMIT 137" >/dev/null
+        sql postgres "ALTER DATABASE $db SET work_mem = '7MB'" >/dev/null
+        sql postgres "ALTER ROLE $role IN DATABASE $db SET statement_timeout = '17min'" >/dev/null
+        sql postgres "REVOKE TEMPORARY ON DATABASE $db FROM PUBLIC" >/dev/null
+        sql postgres "GRANT TEMPORARY ON DATABASE $db TO $role" >/dev/null
+        sql postgres "ALTER ROLE $role CONNECTION LIMIT 41 VALID UNTIL '2099-12-31 00:00:00+00'" >/dev/null
+        sql postgres "ALTER ROLE $role SET idle_session_timeout = '2h'" >/dev/null
+        sql postgres "CREATE ROLE e2e_${role}_group NOLOGIN" >/dev/null
+        sql postgres "GRANT e2e_${role}_group TO $role" >/dev/null
+    done
     timing fill-data "$(elapsed "$t")"
     [ "$(sql asterisk "SELECT count(*) FROM queue_log")" = "$rows" ] || fail "queue_log not filled"
 }
@@ -202,8 +218,23 @@ UPGRADE_SUPERSET=extensions,func_key_destination_type,directories,features,cti_p
 # ... and this value rewritten (xivo-122: '' becomes 127.0.0.1).
 UPGRADE_IGNORE=provisioning.net4_ip_rest
 
-state_files() {  # md5 of the 14.07 state files, or "none"
-    (cd "$STATE_DIR" 2>/dev/null && ls update-db/* 2>/dev/null | sort | xargs -r md5sum) || true
+# md5 of every file under $STATE_DIR (the 14.07 state files, a rollback
+# record, stopped-services, a remembered connection limit...) but the lock
+# and the list of state directories, which outlive every run; empty when
+# there is none. An unreadable directory fails the scenario.
+state_files() {
+    [ -d "$STATE_DIR" ] || return 0
+    (cd "$STATE_DIR" && find . -type f ! -path ./lock ! -path ./state-dirs -print0 | sort -z | xargs -0r md5sum) \
+        || fail "cannot hash the files under $STATE_DIR"
+}
+
+# After a run that ended (success or rollback): nothing of it left behind.
+expect_no_run_leftovers() {
+    local f
+    for f in rollback/record stopped-services merge-xivo-connlimit; do
+        [ ! -e "$STATE_DIR/$f" ] || fail "$STATE_DIR/$f left after the run: $(head -c 300 "$STATE_DIR/$f")"
+    done
+    ok "no rollback record, stopped-services or connection limit left"
 }
 
 # ------------------------------------------------------------ apt and dpkg
