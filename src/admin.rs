@@ -35,12 +35,44 @@ pub fn replication_exclusions(config: &Config) -> Result<Vec<String>, Error> {
         .collect())
 }
 
-/// `xivo-manage-db status`: one line per fact.
+/// `xivo-manage-db status`: one line per fact, or (`json`) one JSON object
+/// with the same facts for monitoring: `code` is the exit code.
 pub async fn status(
     config: &Config,
     admin: &Superuser,
     set: &MigrationSet,
+    json: bool,
 ) -> Result<(String, u8), Error> {
+    let standing = check::check(config, admin, set).await?;
+    let (verdict, code) = check::verdict(&standing, config, set)?;
+    let mut lines = verdict.lines();
+    let state = lines.next().unwrap_or_default().to_string();
+    // The 14.07 lines, one per database.
+    let legacy: Vec<String> = lines
+        .map(|l| l.replace("Checking ", "").replace("...\t", ": "))
+        .collect();
+    let edited: Vec<String> = match &standing {
+        Standing::Versioned { edited, .. } => edited
+            .iter()
+            .map(|e| format!("{} ({}) changed since it was applied", e.revision, e.file))
+            .collect(),
+        _ => Vec::new(),
+    };
+    if json {
+        let text = crate::json::object(vec![
+            ("database", config.db_name.as_str().into()),
+            ("owner", config.db_owner.as_str().into()),
+            ("head", set.head().into()),
+            ("migrations", (set.all().len() as u64).into()),
+            ("state", state.into()),
+            ("code", i64::from(code).into()),
+            ("up_to_date", (code == 0).into()),
+            ("legacy", crate::json::Value::StrList(legacy)),
+            ("edited", crate::json::Value::StrList(edited)),
+            ("state_dir", config.state_dir.display().to_string().into()),
+        ]);
+        return Ok((text + "\n", code));
+    }
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -53,26 +85,12 @@ pub async fn status(
         set.head(),
         set.all().len()
     );
-    let standing = check::check(config, admin, set).await?;
-    let (verdict, code) = check::verdict(&standing, config, set)?;
-    let mut lines = verdict.lines();
-    let _ = writeln!(out, "state:\t\t{}", lines.next().unwrap_or_default());
-    // The 14.07 lines, one per database.
-    for l in lines {
-        let _ = writeln!(
-            out,
-            "\t\t{}",
-            l.replace("Checking ", "").replace("...\t", ": ")
-        );
+    let _ = writeln!(out, "state:\t\t{state}");
+    for l in legacy {
+        let _ = writeln!(out, "\t\t{l}");
     }
-    if let Standing::Versioned { edited, .. } = &standing {
-        for e in edited {
-            let _ = writeln!(
-                out,
-                "edited:\t\t{} ({}) changed since it was applied",
-                e.revision, e.file
-            );
-        }
+    for e in edited {
+        let _ = writeln!(out, "edited:\t\t{e}");
     }
     let _ = writeln!(out, "state dir:\t{}", config.state_dir.display());
     Ok((out, code))

@@ -156,7 +156,18 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode
 
 /// The subcommands of `xivo-manage-db`.
 pub enum ManageCommand {
-    Status,
+    Status {
+        json: bool,
+    },
+    QueueLogStats {
+        exact: bool,
+        json: bool,
+    },
+    QueueLogPrune {
+        before: String,
+        dry_run: bool,
+    },
+    QueueLogPrepare,
     History,
     Migrations,
     ReplicationExclusions,
@@ -170,7 +181,11 @@ pub enum ManageCommand {
 pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
     // Settling a snapshot reports its steps like the hooks do.
     let level = match command {
-        ManageCommand::RollbackFinish | ManageCommand::RollbackDiscard => LevelFilter::Info,
+        ManageCommand::RollbackFinish
+        | ManageCommand::RollbackDiscard
+        | ManageCommand::QueueLogPrune { .. }
+        | ManageCommand::QueueLogPrepare
+        | ManageCommand::QueueLogStats { exact: true, .. } => LevelFilter::Info,
         _ => LevelFilter::Warn,
     };
     crate::logging::init(program, level);
@@ -194,11 +209,28 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 list(&crate::admin::list_migrations(&migrations::load(&config)?))?;
                 Ok(0)
             }
-            ManageCommand::Status => {
+            ManageCommand::Status { json } => {
                 let (config, admin, set) = prepare()?;
-                let (text, code) = block_on(crate::admin::status(&config, &admin, &set))??;
+                let (text, code) = block_on(crate::admin::status(&config, &admin, &set, json))??;
                 say(&text);
                 Ok(code)
+            }
+            ManageCommand::QueueLogStats { exact, json } => {
+                let admin = Superuser::from_config(&config)?;
+                say(&block_on(crate::queue_log_ops::stats(&config, &admin, exact, json))??);
+                Ok(0)
+            }
+            ManageCommand::QueueLogPrune { before, dry_run } => {
+                // A DATE that does not parse is refused before anything connects.
+                let cutoff = crate::queue_log_ops::date::parse(&before).map_err(Error::Usage)?;
+                let admin = Superuser::from_config(&config)?;
+                say(&block_on(crate::queue_log_ops::prune(&config, &admin, &cutoff, dry_run))??);
+                Ok(0)
+            }
+            ManageCommand::QueueLogPrepare => {
+                let admin = Superuser::from_config(&config)?;
+                say(&block_on(crate::queue_log_ops::prepare(&config, &admin))??);
+                Ok(0)
             }
             ManageCommand::RollbackStatus => {
                 let (text, code) = crate::pending::status(&config)?;

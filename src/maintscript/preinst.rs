@@ -3,7 +3,8 @@
 //!
 //! `upgrade` prepares the upgrade while the old package's files are still in
 //! place: when the database is behind this package's head it takes the lock,
-//! checks the free space, stops the running services (recording them), ends
+//! gives a 14.07 queue_log its `id` online (`queue-log prepare`), checks
+//! the free space, stops the running services (recording them), ends
 //! the remaining sessions and snapshots the database(s). postinst does the
 //! upgrade itself. A database newer than this package is refused before
 //! anything is stopped.
@@ -44,6 +45,11 @@ pub async fn upgrade(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
             Ok(())
         }
         Standing::Legacy | Standing::Versioned { .. } => {
+            // While the services still run: the merge then finds it done.
+            let db = ctx.config.db_name.clone();
+            crate::queue_log_ops::online_before_stop(&ctx.admin, &db, &mut ctx.interrupt)
+                .await
+                .map_err(|signal| HookError::Interrupted { signal })?;
             flow::prepare_or_undo(ctx, &postgres, &services).await?;
             log::info!("ready for the upgrade: postinst applies it");
             Ok(())

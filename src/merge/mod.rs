@@ -39,7 +39,7 @@ mod ddl;
 mod lockout;
 mod owner;
 mod plan;
-mod queue_log;
+pub mod queue_log;
 mod transaction;
 
 use std::fmt;

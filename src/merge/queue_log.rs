@@ -30,6 +30,16 @@ pub struct Estimate {
     pub rows_per_second: Option<f64>,
 }
 
+impl Estimate {
+    /// Seconds the rewrite will take on this host (the calibrated rate,
+    /// scaled to the full table), or `None` when it is too small to measure.
+    /// `announce` and `xivo-manage-db queue-log stats` both quote it.
+    pub fn seconds(&self) -> Option<f64> {
+        self.rows_per_second
+            .map(|rate| self.rows as f64 / rate * SCALE_PENALTY)
+    }
+}
+
 /// Does `queue_log` still lack its `id` column?
 pub async fn needs_id(client: &Client) -> Result<bool, PgError> {
     let row = client
@@ -103,16 +113,16 @@ async fn calibrate(client: &Client) -> Result<f64, PgError> {
 
 /// Say what the rewrite will cost, before it starts.
 pub fn announce(e: &Estimate) {
-    match e.rows_per_second {
-        Some(rate) => log::info!(
+    match (e.rows_per_second, e.seconds()) {
+        (Some(rate), Some(secs)) => log::info!(
             "queue_log holds about {} rows: adding its id column will take about {} \
              (measured {} rows/s on a sample on this host, {SCALE_PENALTY}x slower at full size; \
              the 14.08 notes' figure was ~10 min per 2.5 M rows)",
             progress::thousands(e.rows),
-            progress::duration(e.rows as f64 / rate * SCALE_PENALTY),
+            progress::duration(secs),
             progress::thousands(rate as u64)
         ),
-        None => log::info!(
+        _ => log::info!(
             "queue_log holds about {} rows: adding its id column is quick",
             progress::thousands(e.rows)
         ),

@@ -42,7 +42,10 @@ pub async fn merge_in_transaction(
     owner::prepare(&tx, config).await?;
     owner::take_all(&tx, owner).await?;
 
-    // 1. The remaining asterisk-NNN scripts, watched when queue_log is rewritten.
+    // 1. The remaining asterisk-NNN scripts, watched when queue_log is
+    // rewritten; an interrupted `queue-log prepare` is finished first (the
+    // script only looks for the column).
+    crate::queue_log_ops::prepare::finish_in_transaction(&tx).await?;
     run_asterisk_scripts(&tx, compared, monitor).await?;
 
     // 2. The objects of xivo, rows, sequences, then indexes and constraints.

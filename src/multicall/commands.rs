@@ -67,7 +67,11 @@ struct ManageDb {
 #[derive(Subcommand)]
 enum Manage {
     /// Database, revision, head, 14.07 state (exit 0 up to date, 1 not, 2 error).
-    Status,
+    Status {
+        /// One JSON object on stdout, for scripts and monitoring.
+        #[arg(long)]
+        json: bool,
+    },
     /// Every revision applied or stamped, with its time and duration.
     History,
     /// The migrations this package carries, parents first.
@@ -76,6 +80,11 @@ enum Manage {
     ReplicationExclusions,
     /// Print one file of the embedded migrations (e.g. baseline.sql).
     Show { file: String },
+    /// queue_log: its size, pruning old rows, adding its id online.
+    QueueLog {
+        #[command(subcommand)]
+        action: QueueLog,
+    },
     /// The pre-upgrade snapshot a hook left, and settling it by hand.
     Rollback {
         #[command(subcommand)]
@@ -93,14 +102,43 @@ enum Rollback {
     Discard,
 }
 
+#[derive(Subcommand)]
+enum QueueLog {
+    /// Rows (estimated unless --exact), size, oldest and newest time, id column, upgrade cost.
+    Stats {
+        /// Count the rows (a full scan, with progress) instead of estimating.
+        #[arg(long)]
+        exact: bool,
+        /// One JSON object on stdout, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete the rows older than DATE, in small batches, while services run.
+    Prune {
+        /// YYYY-MM-DD or 'YYYY-MM-DD HH:MM[:SS]': rows whose time is before it go.
+        #[arg(long, value_name = "DATE")]
+        before: String,
+        /// Count what would go; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Add queue_log's id primary key (the upgrade's step) online, without stopping services.
+    Prepare,
+}
+
 /// `xivo-manage-db <command>`.
 pub fn manage_db() -> ExitCode {
     let command = match ManageDb::parse().command {
-        Manage::Status => ManageCommand::Status,
+        Manage::Status { json } => ManageCommand::Status { json },
         Manage::History => ManageCommand::History,
         Manage::Migrations => ManageCommand::Migrations,
         Manage::ReplicationExclusions => ManageCommand::ReplicationExclusions,
         Manage::Show { file } => ManageCommand::Show(file),
+        Manage::QueueLog { action } => match action {
+            QueueLog::Stats { exact, json } => ManageCommand::QueueLogStats { exact, json },
+            QueueLog::Prune { before, dry_run } => ManageCommand::QueueLogPrune { before, dry_run },
+            QueueLog::Prepare => ManageCommand::QueueLogPrepare,
+        },
         Manage::Rollback { action } => match action {
             Rollback::Status => ManageCommand::RollbackStatus,
             Rollback::Finish => ManageCommand::RollbackFinish,

@@ -1,0 +1,131 @@
+//! `xivo-manage-db queue-log ...`: the administrator's queue_log steps of the
+//! 14.08 upgrade notes, done safely while the PBX runs: `stats` (how big,
+//! what the upgrade will cost), `prune --before DATE` (batched deletes) and
+//! `prepare` (the upgrade's `id SERIAL PRIMARY KEY`, online; the preinst
+//! hook runs the same step before it stops any service).
+//!
+//! Owns those commands and the online prepare. Never holds a lock that
+//! blocks the services' inserts for longer than a short `lock_timeout`, never
+//! changes a row's columns other than the new `id`, and refuses to run while
+//! a snapshot is pending (a rollback would undo the work) or another run
+//! holds the lock.
+
+pub mod date;
+pub mod prepare;
+pub mod prune;
+pub mod stats;
+
+use crate::config::Config;
+use crate::interrupt::Interrupt;
+use crate::error::{Error, Left};
+use crate::lock::RunLock;
+use crate::pg::Superuser;
+
+/// `queue-log stats [--exact] [--json]`: the text to print.
+pub async fn stats(
+    config: &Config,
+    admin: &Superuser,
+    exact: bool,
+    json: bool,
+) -> Result<String, Error> {
+    let client = admin.connect(&config.db_name).await?;
+    let s = stats::stats(&client, &config.db_name, exact).await?;
+    Ok(if json { s.json() } else { s.text() })
+}
+
+/// `queue-log prune --before DATE [--dry-run]`. `before` was parsed first.
+pub async fn prune(
+    config: &Config,
+    admin: &Superuser,
+    before: &date::Cutoff,
+    dry_run: bool,
+) -> Result<String, Error> {
+    let client = admin.connect(&config.db_name).await?;
+    if prepare::state(&client).await? == prepare::State::Absent {
+        return Err(Error::Other(format!(
+            "database '{}' has no table public.queue_log (check DB_NAME in the config)",
+            config.db_name
+        )));
+    }
+    if dry_run {
+        let p = prune::dry_run(&client, before).await?;
+        return Ok(format!(
+            "would delete {} queue_log rows with a time before {} (oldest {}, newest {}); nothing changed\n",
+            p.rows,
+            before.0,
+            p.oldest.as_deref().unwrap_or("-"),
+            p.newest.as_deref().unwrap_or("-")
+        ));
+    }
+    let _lock = RunLock::acquire(config, admin).await?;
+    crate::pending::refuse_if_pending(config)?;
+    let rows = prune::prune(&client, before)
+        .await
+        .map_err(|e| Error::from(e).during_change(Left::Unfinished))?;
+    Ok(format!(
+        "deleted {rows} queue_log rows with a time before {}\n",
+        before.0
+    ))
+}
+
+/// `queue-log prepare`.
+pub async fn prepare(config: &Config, admin: &Superuser) -> Result<String, Error> {
+    let client = admin.connect(&config.db_name).await?;
+    let state = prepare::state(&client).await?;
+    if state == prepare::State::Absent {
+        return Err(Error::Other(format!(
+            "database '{}' has no table public.queue_log (check DB_NAME in the config)",
+            config.db_name
+        )));
+    }
+    let _lock = RunLock::acquire(config, admin).await?;
+    crate::pending::refuse_if_pending(config)?;
+    let outcome = prepare::online(&client)
+        .await
+        .map_err(|e| Error::from(e).during_change(Left::Unfinished))?;
+    Ok(match outcome {
+        prepare::Outcome::AlreadyDone => {
+            "queue_log already has its id primary key: nothing to do\n".to_string()
+        }
+        prepare::Outcome::Prepared { rows } => format!(
+            "queue_log has its id primary key ({rows} existing rows numbered): the upgrade has nothing left to do there\n"
+        ),
+    })
+}
+
+/// The preinst's step, before any service is stopped: a queue_log without
+/// its `id` (or with a prepare left unfinished) gets it online, so the
+/// services stay down only for what must be exclusive. A failure is logged
+/// and the upgrade goes on: the merge then does it the 14.07 way (or
+/// finishes the partial prepare), services stopped. Only a signal stops the
+/// hook (`Err(signal)`); what was done is kept and resumed by the next run.
+pub async fn online_before_stop(
+    admin: &Superuser,
+    db: &str,
+    interrupt: &mut Interrupt,
+) -> Result<(), &'static str> {
+    let work = async {
+        let client = admin.connect(db).await?;
+        match prepare::state(&client).await? {
+            prepare::State::NoId | prepare::State::Partial => {}
+            prepare::State::Absent | prepare::State::Done => return Ok(None),
+        }
+        let started = std::time::Instant::now();
+        log::info!(
+            "adding queue_log's id online, before any service is stopped (queue-log prepare)..."
+        );
+        prepare::online(&client).await?;
+        Ok::<_, crate::pg::PgError>(Some(started.elapsed()))
+    };
+    match interrupt.race(work).await? {
+        Ok(Some(took)) => log::info!(
+            "adding queue_log's id online: done in {:.2} s, services still running",
+            took.as_secs_f64()
+        ),
+        Ok(None) => {}
+        Err(e) => log::warn!(
+            "adding queue_log's id online failed ({e}): the upgrade does it with the services stopped"
+        ),
+    }
+    Ok(())
+}

@@ -1,0 +1,400 @@
+//! `queue-log prepare`: gives the 14.07 `queue_log` the `id SERIAL PRIMARY
+//! KEY` (and the sequence grant) of legacy script asterisk-193 while the PBX
+//! keeps inserting, so that the upgrade finds it done. The result is the
+//! same catalog state the script's `ALTER TABLE ... ADD COLUMN id SERIAL
+//! PRIMARY KEY` leaves (tests/queue_log_ops.rs compares both dumps).
+//!
+//! Steps, each idempotent so that a second run after a kill converges:
+//! 1. one short transaction: the sequence (as the table's owner), the
+//!    nullable column, its default, `OWNED BY` and the grant (metadata only);
+//! 2. ids for the rows already there, in batches of pages (`ctid` ranges),
+//!    each batch its own statement: no lock that blocks an insert;
+//! 3. the unique index, `CONCURRENTLY` (an invalid one left by a kill is
+//!    dropped and rebuilt);
+//! 4. `CHECK (id IS NOT NULL) NOT VALID`, then `VALIDATE` (online);
+//! 5. one short transaction: `SET NOT NULL` (instant: the validated check
+//!    proves it), the check dropped, `PRIMARY KEY USING INDEX`, the grant.
+//!
+//! Every statement that takes a lock conflicting with inserts runs with a
+//! short `lock_timeout` and is retried: an inserter never queues behind us
+//! for longer than that. `finish_in_transaction` completes a partial run
+//! inside the merge's transaction (services stopped), for an upgrade that
+//! comes after an interrupted prepare. Never rewrites the table, never
+//! touches a row's other columns.
+
+use std::time::Duration;
+
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{Client, GenericClient};
+
+use crate::pg::{self, quote_ident, PgError};
+use crate::progress::Progress;
+
+pub const SEQUENCE: &str = "queue_log_id_seq";
+pub const INDEX: &str = "queue_log_pkey";
+/// The temporary check that makes `SET NOT NULL` instant (dropped at step 5).
+pub const NOT_NULL_CHECK: &str = "queue_log_id_not_null";
+/// The role asterisk-193 grants the sequence to.
+const GRANTEE: &str = "asterisk";
+/// How long a lock that blocks inserts may be waited for, per try.
+const LOCK_TIMEOUT: Duration = Duration::from_millis(200);
+/// Tries before giving up (a long transaction holding queue_log).
+const LOCK_TRIES: u32 = 150;
+/// Pages per backfill batch (about 70 rows each on a 14.07 queue_log).
+const BATCH_PAGES: u64 = 200;
+
+/// Where `queue_log` stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// No table `queue_log` in this database.
+    Absent,
+    /// No `id` column: the 14.07 table.
+    NoId,
+    /// `id` added, the primary key not yet (a prepare under way or killed).
+    Partial,
+    /// `id` and its primary key: what the upgrade wants.
+    Done,
+}
+
+impl State {
+    pub fn describe(self) -> &'static str {
+        match self {
+            State::Absent => "absent",
+            State::NoId => "no id column (the upgrade rewrites the table)",
+            State::Partial => "id column being added (run queue-log prepare again to finish)",
+            State::Done => "id column and primary key present (nothing left for the upgrade)",
+        }
+    }
+}
+
+pub async fn state(c: &impl GenericClient) -> Result<State, PgError> {
+    let row = c
+        .query_one(
+            "SELECT to_regclass('public.queue_log') IS NOT NULL, \
+                    EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('public.queue_log') \
+                             AND attname = 'id' AND attnum > 0 AND NOT attisdropped), \
+                    EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('public.queue_log') \
+                             AND contype = 'p')",
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error("inspecting queue_log", &e))?;
+    Ok(match (row.get(0), row.get(1), row.get(2)) {
+        (false, _, _) => State::Absent,
+        (true, false, _) => State::NoId,
+        (true, true, false) => State::Partial,
+        (true, true, true) => State::Done,
+    })
+}
+
+/// What `online` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The table already had its id and primary key.
+    AlreadyDone,
+    /// Added now (or finished, after an interrupted run); rows given ids.
+    Prepared { rows: u64 },
+}
+
+/// Run every step that is left, online. `client` is connected to the
+/// database holding `queue_log`, as a superuser.
+pub async fn online(client: &Client) -> Result<Outcome, PgError> {
+    match state(client).await? {
+        State::Absent => {
+            return Err(PgError::Query {
+                what: "preparing queue_log".into(),
+                reason: "this database has no table public.queue_log (check DB_NAME in the config)"
+                    .into(),
+            })
+        }
+        State::Done => {
+            grant(client).await?;
+            return Ok(Outcome::AlreadyDone);
+        }
+        State::NoId => add_column(client).await?,
+        State::Partial => check_ours(client).await?,
+    }
+    let rows = backfill(client).await?;
+    index(client).await?;
+    not_null(client).await?;
+    let sql = format!(
+        "ALTER TABLE public.queue_log ALTER COLUMN id SET NOT NULL; \
+         ALTER TABLE public.queue_log DROP CONSTRAINT {NOT_NULL_CHECK}; \
+         ALTER TABLE public.queue_log ADD CONSTRAINT {INDEX} PRIMARY KEY USING INDEX {INDEX};"
+    );
+    briefly_locked(client, "making queue_log.id its primary key", &sql).await?;
+    grant(client).await?;
+    Ok(Outcome::Prepared { rows })
+}
+
+/// Step 1: the sequence, the column and its default, in one short transaction.
+async fn add_column(client: &Client) -> Result<(), PgError> {
+    let row = client
+        .query_one(
+            "SELECT pg_get_userbyid(relowner), to_regclass('public.queue_log_id_seq') IS NOT NULL, \
+                    EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) \
+               FROM pg_class WHERE oid = 'public.queue_log'::regclass",
+            &[&GRANTEE],
+        )
+        .await
+        .map_err(|e| pg::query_error("reading the owner of queue_log", &e))?;
+    let (owner, seq_exists, grantee): (String, bool, bool) = (row.get(0), row.get(1), row.get(2));
+    if seq_exists {
+        return Err(PgError::Query {
+            what: "preparing queue_log".into(),
+            reason: format!(
+                "a sequence public.{SEQUENCE} exists but queue_log has no id column: the upgrade's \
+                 ALTER would name its sequence differently; drop or rename that sequence first"
+            ),
+        });
+    }
+    // As SERIAL does: an integer sequence owned by the table's owner, owned
+    // by the column. Granted in the same transaction: the PBX inserts as
+    // role asterisk, and from the default on, an insert draws from it.
+    let grant = if grantee {
+        format!("GRANT ALL ON SEQUENCE public.{SEQUENCE} TO {GRANTEE};")
+    } else {
+        String::new()
+    };
+    let sql = format!(
+        "CREATE SEQUENCE public.{SEQUENCE} AS integer; \
+         ALTER SEQUENCE public.{SEQUENCE} OWNER TO {owner}; \
+         ALTER TABLE public.queue_log ADD COLUMN id integer; \
+         ALTER TABLE public.queue_log ALTER COLUMN id SET DEFAULT nextval('public.{SEQUENCE}'::regclass); \
+         ALTER SEQUENCE public.{SEQUENCE} OWNED BY public.queue_log.id; {grant}",
+        owner = quote_ident(&owner)
+    );
+    briefly_locked(client, "adding queue_log.id", &sql).await
+}
+
+/// A partial state is resumed only if it is ours: the column's default
+/// draws from `queue_log_id_seq`, which the column owns.
+async fn check_ours(c: &impl GenericClient) -> Result<(), PgError> {
+    let row = c
+        .query_one(
+            "SELECT pg_get_serial_sequence('public.queue_log', 'id'), \
+                    (SELECT format_type(atttypid, atttypmod) FROM pg_attribute \
+                      WHERE attrelid = 'public.queue_log'::regclass AND attname = 'id')",
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error("inspecting queue_log.id", &e))?;
+    let seq: Option<String> = row.get(0);
+    let ty: String = row.get(1);
+    if seq.as_deref() != Some(&format!("public.{SEQUENCE}")) || ty != "integer" {
+        return Err(PgError::Query {
+            what: "preparing queue_log".into(),
+            reason: format!(
+                "queue_log has an id column ({ty}, sequence {}) and no primary key, which neither \
+                 queue-log prepare nor the upgrade leaves; fix it by hand (drop that column) and retry",
+                seq.as_deref().unwrap_or("none")
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Step 2: ids for the rows that have none, a range of pages at a time.
+/// Rows inserted from step 1 on get theirs from the default; an updated
+/// row's new version has its id wherever it lands.
+async fn backfill(client: &Client) -> Result<u64, PgError> {
+    let what = "giving queue_log's rows their id";
+    let row = client
+        .query_one(
+            "SELECT (pg_relation_size('public.queue_log') / current_setting('block_size')::int)::bigint, \
+                    greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'public.queue_log'::regclass",
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error(what, &e))?;
+    let pages = row.get::<_, i64>(0).max(0) as u64;
+    let estimate = row.get::<_, i64>(1).max(0) as u64;
+    let mut progress = Progress::new(what, "pages", pages);
+    let mut rows = 0;
+    let mut start = 0;
+    while start < pages {
+        let end = (start + BATCH_PAGES).min(pages);
+        rows += client
+            .execute(
+                &format!(
+                    "UPDATE public.queue_log SET id = DEFAULT \
+                      WHERE ctid >= '({start},0)'::tid AND ctid < '({end},0)'::tid AND id IS NULL"
+                ),
+                &[],
+            )
+            .await
+            .map_err(|e| pg::query_error(what, &e))?;
+        start = end;
+        progress.update(start);
+    }
+    progress.finish(pages);
+    log::info!("{what}: {rows} rows (about {estimate} expected)");
+    Ok(rows)
+}
+
+/// Step 3: the unique index, built without blocking inserts.
+async fn index(client: &Client) -> Result<(), PgError> {
+    let what = format!("building index {INDEX} concurrently");
+    let valid: Option<bool> = client
+        .query_opt(
+            "SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass('public.queue_log_pkey')",
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error(&what, &e))?
+        .map(|r| r.get(0));
+    match valid {
+        Some(true) => return Ok(()),
+        Some(false) => {
+            // Left by a killed build: it slows inserts down and cannot be used.
+            log::info!("dropping the invalid index {INDEX} a killed run left");
+            no_lock_timeout(client, &what).await?;
+            client
+                .batch_execute(&format!("DROP INDEX CONCURRENTLY public.{INDEX}"))
+                .await
+                .map_err(|e| pg::query_error(&what, &e))?;
+        }
+        None => {}
+    }
+    log::info!("{what}...");
+    // A concurrent build waits for older transactions, never blocks new
+    // ones: no lock_timeout (it would leave an invalid index).
+    no_lock_timeout(client, &what).await?;
+    client
+        .batch_execute(&format!(
+            "CREATE UNIQUE INDEX CONCURRENTLY {INDEX} ON public.queue_log (id)"
+        ))
+        .await
+        .map_err(|e| pg::query_error(&what, &e))
+}
+
+/// Step 4: a validated `CHECK (id IS NOT NULL)`. Validation scans without
+/// blocking inserts; a row left without an id (there should be none) gets
+/// one and the validation is retried once.
+async fn not_null(client: &Client) -> Result<(), PgError> {
+    let exists: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'public.queue_log'::regclass \
+                             AND conname = $1)",
+            &[&NOT_NULL_CHECK],
+        )
+        .await
+        .map_err(|e| pg::query_error("inspecting queue_log's constraints", &e))?
+        .get(0);
+    if !exists {
+        briefly_locked(
+            client,
+            "adding a NOT VALID check on queue_log.id",
+            &format!(
+                "ALTER TABLE public.queue_log ADD CONSTRAINT {NOT_NULL_CHECK} CHECK (id IS NOT NULL) NOT VALID"
+            ),
+        )
+        .await?;
+    }
+    let what = "validating that every queue_log row has an id";
+    no_lock_timeout(client, what).await?;
+    let validate = format!("ALTER TABLE public.queue_log VALIDATE CONSTRAINT {NOT_NULL_CHECK}");
+    match client.batch_execute(&validate).await {
+        Err(e) if e.code() == Some(&SqlState::CHECK_VIOLATION) => {
+            log::warn!("{what}: some rows had no id yet; giving them one");
+            client
+                .batch_execute("UPDATE public.queue_log SET id = DEFAULT WHERE id IS NULL")
+                .await
+                .map_err(|e| pg::query_error(what, &e))?;
+            client
+                .batch_execute(&validate)
+                .await
+                .map_err(|e| pg::query_error(what, &e))
+        }
+        r => r.map_err(|e| pg::query_error(what, &e)),
+    }
+}
+
+/// Each statement its own: several in one simple query would be one
+/// transaction, which a concurrent index build refuses.
+async fn no_lock_timeout(client: &Client, what: &str) -> Result<(), PgError> {
+    client
+        .batch_execute("SET lock_timeout = 0")
+        .await
+        .map_err(|e| pg::query_error(what, &e))
+}
+
+/// The grant asterisk-193 gives, when its role exists (it always does on a
+/// 14.07 host).
+async fn grant(c: &impl GenericClient) -> Result<(), PgError> {
+    let exists: bool = c
+        .query_one(
+            "SELECT to_regclass('public.queue_log_id_seq') IS NOT NULL \
+                AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
+            &[&GRANTEE],
+        )
+        .await
+        .map_err(|e| pg::query_error("looking for role asterisk", &e))?
+        .get(0);
+    if exists {
+        c.batch_execute(&format!("GRANT ALL ON SEQUENCE public.{SEQUENCE} TO {GRANTEE}"))
+            .await
+            .map_err(|e| pg::query_error(format!("granting {SEQUENCE} to {GRANTEE}"), &e))?;
+    }
+    Ok(())
+}
+
+/// Run `sql` in its own transaction with a short `lock_timeout`, retrying
+/// while the lock is busy: inserters queue behind us for at most that long.
+async fn briefly_locked(client: &Client, what: &str, sql: &str) -> Result<(), PgError> {
+    let timeout = LOCK_TIMEOUT.as_millis();
+    for attempt in 1..=LOCK_TRIES {
+        let r = client
+            .batch_execute(&format!(
+                "BEGIN; SET LOCAL lock_timeout = '{timeout}ms'; {}; COMMIT;",
+                sql.trim_end_matches(';')
+            ))
+            .await;
+        match r {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                let _ = client.batch_execute("ROLLBACK").await;
+                let busy = matches!(
+                    e.code(),
+                    Some(c) if *c == SqlState::LOCK_NOT_AVAILABLE || *c == SqlState::T_R_DEADLOCK_DETECTED
+                );
+                if !busy {
+                    return Err(pg::query_error(what, &e));
+                }
+                log::debug!("{what}: queue_log is busy (try {attempt}), retrying");
+                tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt.min(10)))).await;
+            }
+        }
+    }
+    Err(PgError::Query {
+        what: what.into(),
+        reason: format!(
+            "queue_log stayed locked by another session through {LOCK_TRIES} tries of {timeout} ms; \
+             look for a long transaction in pg_stat_activity and retry"
+        ),
+    })
+}
+
+/// Finish a partial prepare inside `tx` (the upgrade's transaction, services
+/// stopped): nothing online is needed there, and the legacy script, which
+/// only looks for the column, must find the primary key too.
+pub async fn finish_in_transaction(tx: &impl GenericClient) -> Result<bool, PgError> {
+    if state(tx).await? != State::Partial {
+        return Ok(false);
+    }
+    check_ours(tx).await?;
+    let what = "finishing the interrupted queue-log prepare";
+    log::info!("{what}");
+    tx.batch_execute(&format!(
+        "UPDATE public.queue_log SET id = DEFAULT WHERE id IS NULL; \
+         DROP INDEX IF EXISTS public.{INDEX}; \
+         CREATE UNIQUE INDEX {INDEX} ON public.queue_log (id); \
+         ALTER TABLE public.queue_log DROP CONSTRAINT IF EXISTS {NOT_NULL_CHECK}; \
+         ALTER TABLE public.queue_log ALTER COLUMN id SET NOT NULL; \
+         ALTER TABLE public.queue_log ADD CONSTRAINT {INDEX} PRIMARY KEY USING INDEX {INDEX};"
+    ))
+    .await
+    .map_err(|e| pg::query_error(what, &e))?;
+    grant(tx).await?;
+    Ok(true)
+}

@@ -1,0 +1,626 @@
+//! `xivo-manage-db queue-log stats|prune|prepare` and the preinst's online
+//! prepare, on 14.07 hosts built by scripts/make-1407-host: each command's
+//! normal case, concurrent inserts (by role asterisk, as the PBX does) during
+//! prune and prepare (none lost, the longest wait printed), bad arguments,
+//! the `--json` outputs, schema parity between `prepare` and the upgrade's
+//! own step (asterisk-193), a prepare killed at any point, an upgrade after a
+//! partial prepare, and the preinst path with its rollback.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::host::{Host, DB};
+use common::{missing_rows, Cluster, Host1407, MigrationsDir, LAYOUTS_1407};
+
+const COLUMNS: &str = "\"time\", callid, queuename, agent, event, data1, data2, data3, data4, data5";
+
+/// A 14.07 host (no fill) whose queue_log holds `rows` rows, their times
+/// spread over 2013-2014, plus a few with the column's default ''.
+fn host_1407(layout: &str, rows: u64) -> Host {
+    let h = Host::new();
+    h.c.make_1407_host(Host1407 {
+        layout,
+        ..Default::default()
+    });
+    insert_rows(&h.c, rows);
+    h
+}
+
+fn insert_rows(c: &Cluster, rows: u64) {
+    c.psql(
+        DB,
+        &format!(
+            "INSERT INTO queue_log ({COLUMNS}) \
+             SELECT to_char(timestamp '2013-01-01' + g * interval '37 seconds', 'YYYY-MM-DD HH24:MI:SS.US'), \
+                    'call-' || g, 'q' || g % 7, 'Agent/' || g % 50, \
+                    (ARRAY['ENTERQUEUE','CONNECT','COMPLETECALLER'])[1 + g % 3], g::text, '', NULL, 'x', '' \
+               FROM generate_series(1, {rows}) g; \
+             INSERT INTO queue_log (callid, event) VALUES ('no-time-1', 'CONFIGRELOAD'), ('no-time-2', 'CONFIGRELOAD'); \
+             ANALYZE queue_log"
+        ),
+    );
+}
+
+/// queue_log's rows over its 14.07 columns, sorted.
+fn rows_1407(c: &Cluster, db: &str) -> Vec<String> {
+    let cols: Vec<String> = COLUMNS.split(", ").map(String::from).collect();
+    c.rows_of(db, "queue_log", &cols)
+}
+
+fn manage(c: &Cluster, args: &[&str]) -> common::Run {
+    c.run("xivo-manage-db", args, None)
+}
+
+/// What the upgrade's step leaves vs what prepare leaves: the whole schema
+/// dump, plus the sequence's definition, value and owner.
+fn id_schema(c: &Cluster, db: &str) -> (String, String) {
+    (
+        c.schema(db),
+        c.psql(
+            db,
+            "SELECT data_type, start_value, min_value, max_value, increment_by, cycle, cache_size, \
+                    last_value, sequenceowner FROM pg_sequences WHERE sequencename = 'queue_log_id_seq'",
+        ),
+    )
+}
+
+/// The upgrade's own step, as the merge runs it: asterisk-193.sql as the superuser.
+fn upgrade_step(c: &Cluster, db: &str) {
+    let file = common::repo_migrations().join("legacy/asterisk-193.sql");
+    let mut cmd = common::as_owner("psql");
+    cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h"])
+        .arg(&c.dir)
+        .args(["-p", &c.port.to_string(), "-U", &common::owner().name, "-d", db, "-1", "-f"])
+        .arg(&file);
+    let out = cmd.output().expect("psql");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn copy_database(c: &Cluster, from: &str, to: &str) {
+    c.psql("postgres", &format!("CREATE DATABASE {to} TEMPLATE {from}"));
+}
+
+/// Every row has a distinct id, and the table is in the upgrade's state.
+fn assert_prepared(c: &Cluster, db: &str) {
+    assert_eq!(
+        c.psql(
+            db,
+            "SELECT count(*) = count(id) AND count(id) = count(DISTINCT id) FROM queue_log"
+        ),
+        "t",
+        "every row has a distinct id"
+    );
+    assert_eq!(
+        c.psql(
+            db,
+            "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint \
+              WHERE conrelid = 'queue_log'::regclass ORDER BY 1"
+        ),
+        "queue_log_pkey PRIMARY KEY (id)"
+    );
+}
+
+/// An inserter as the PBX is one: role asterisk, one short transaction per
+/// row, in a loop, timing each insert.
+struct Inserter {
+    stop: Arc<AtomicBool>,
+    handle: std::thread::JoinHandle<Inserted>,
+}
+
+#[derive(Debug)]
+struct Inserted {
+    callids: Vec<String>,
+    max_wait: Duration,
+    errors: Vec<String>,
+}
+
+impl Inserter {
+    fn start(c: &Cluster, tag: &str) -> Inserter {
+        let stop = Arc::new(AtomicBool::new(false));
+        let conn = format!(
+            "host={} port={} user=asterisk password=proformatique dbname={DB}",
+            c.dir.display(),
+            c.port
+        );
+        let (stop2, tag) = (stop.clone(), tag.to_string());
+        let handle = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let (client, connection) = tokio_postgres::connect(&conn, tokio_postgres::NoTls)
+                    .await
+                    .expect("connect as asterisk");
+                tokio::spawn(connection);
+                let mut out = Inserted {
+                    callids: Vec::new(),
+                    max_wait: Duration::ZERO,
+                    errors: Vec::new(),
+                };
+                let mut n = 0u64;
+                while !stop2.load(Ordering::SeqCst) {
+                    n += 1;
+                    let callid = format!("{tag}-{n}");
+                    let started = Instant::now();
+                    let r = client
+                        .execute(
+                            "INSERT INTO queue_log (\"time\", callid, queuename, agent, event) \
+                             VALUES (to_char(now(), 'YYYY-MM-DD HH24:MI:SS.US'), $1, 'live', 'Agent/9', 'CONNECT')",
+                            &[&callid],
+                        )
+                        .await;
+                    out.max_wait = out.max_wait.max(started.elapsed());
+                    match r {
+                        Ok(_) => out.callids.push(callid),
+                        Err(e) => out.errors.push(format!(
+                            "{callid}: {}",
+                            e.as_db_error().map_or(e.to_string(), |d| d.message().to_string())
+                        )),
+                    }
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                }
+                out
+            })
+        });
+        // Running before the command under test starts.
+        std::thread::sleep(Duration::from_millis(300));
+        Inserter { stop, handle }
+    }
+
+    fn finish(self) -> Inserted {
+        self.stop.store(true, Ordering::SeqCst);
+        self.handle.join().expect("inserter")
+    }
+}
+
+/// Every row the inserter committed is there, with an id.
+fn assert_inserted_kept(c: &Cluster, ins: &Inserted, tag: &str) {
+    assert!(ins.errors.is_empty(), "inserts failed: {:?}", &ins.errors[..ins.errors.len().min(3)]);
+    assert!(!ins.callids.is_empty(), "the inserter inserted nothing");
+    let there: Vec<String> = c
+        .psql(
+            DB,
+            &format!("SELECT callid FROM queue_log WHERE callid LIKE '{tag}-%' ORDER BY callid"),
+        )
+        .lines()
+        .map(String::from)
+        .collect();
+    let mut want = ins.callids.clone();
+    want.sort();
+    assert_eq!(there, want, "rows inserted during the command");
+}
+
+// ------------------------------------------------------------------ prepare
+
+#[test]
+fn prepare_leaves_exactly_what_the_upgrade_step_leaves() {
+    for layout in LAYOUTS_1407 {
+        let h = Host::new();
+        h.c.make_1407_host(Host1407 {
+            layout,
+            fill: true,
+            queue_log_rows: 20_000,
+            ..Default::default()
+        });
+        let before = rows_1407(&h.c, DB);
+        copy_database(&h.c, DB, "via_upgrade_step");
+        upgrade_step(&h.c, "via_upgrade_step");
+        let r = manage(&h.c, &["queue-log", "prepare"]);
+        r.assert_code(0);
+        assert!(r.stdout.contains("has its id primary key"), "{}", r.stdout);
+        let (prepared, stepped) = (id_schema(&h.c, DB), id_schema(&h.c, "via_upgrade_step"));
+        assert!(
+            prepared.0 == stepped.0,
+            "{layout}: schema after prepare differs from the upgrade step's: {}",
+            common::first_difference(&stepped.0, &prepared.0)
+        );
+        assert_eq!(prepared.1, stepped.1, "{layout}: sequence");
+        assert!(prepared.1.starts_with("integer|1|1|2147483647|1|f|1|"), "{}", prepared.1);
+        // Same rows, same ids (both number the rows in physical order).
+        let all: Vec<String> = format!("id, {COLUMNS}").split(", ").map(String::from).collect();
+        assert_eq!(
+            h.c.rows_of(DB, "queue_log", &all),
+            h.c.rows_of("via_upgrade_step", "queue_log", &all),
+            "{layout}: rows and ids"
+        );
+        assert_eq!(rows_1407(&h.c, DB), before, "{layout}: no row changed");
+        assert_prepared(&h.c, DB);
+        // Idempotent: the second run has nothing to do.
+        let again = manage(&h.c, &["queue-log", "prepare"]);
+        again.assert_code(0);
+        assert!(again.stdout.contains("nothing to do"), "{}", again.stdout);
+        assert_eq!(id_schema(&h.c, DB), prepared);
+    }
+}
+
+#[test]
+fn prepare_under_concurrent_inserts_loses_nothing_and_blocks_nobody() {
+    let h = host_1407("superuser-owned", 300_000);
+    let before = rows_1407(&h.c, DB);
+    let ins = Inserter::start(&h.c, "during-prepare");
+    let r = manage(&h.c, &["queue-log", "prepare"]);
+    let ins = ins.finish();
+    r.assert_code(0);
+    println!(
+        "prepare of 300,000 rows with a concurrent inserter: {} inserts, longest insert {:.1} ms",
+        ins.callids.len(),
+        ins.max_wait.as_secs_f64() * 1000.0
+    );
+    assert_inserted_kept(&h.c, &ins, "during-prepare");
+    let after = rows_1407(&h.c, DB);
+    let missing = missing_rows(&before, &after);
+    assert!(missing.is_empty(), "{} rows lost, e.g. {:?}", missing.len(), missing.first());
+    assert_eq!(after.len(), before.len() + ins.callids.len());
+    assert_prepared(&h.c, DB);
+    // Rows inserted afterwards, by the PBX's role, get ids too.
+    h.c.psql(DB, "SET ROLE asterisk; INSERT INTO queue_log (callid) VALUES ('after')");
+    assert_eq!(h.c.psql(DB, "SELECT id IS NOT NULL FROM queue_log WHERE callid = 'after'"), "t");
+}
+
+#[test]
+fn prepare_killed_at_any_point_resumes_and_converges() {
+    let h = host_1407("superuser-owned", 200_000);
+    let before = rows_1407(&h.c, DB);
+    copy_database(&h.c, DB, "via_upgrade_step");
+    upgrade_step(&h.c, "via_upgrade_step");
+    let want = id_schema(&h.c, "via_upgrade_step").0;
+    let mut states = BTreeMap::new();
+    for delay_ms in [30, 150, 400, 900, 1500, 2500] {
+        let mut child = h.c.cmd("xivo-manage-db");
+        child.args(["queue-log", "prepare"]);
+        let mut child = child.spawn().expect("spawn prepare");
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        // The server notices the dead client at its next statement at the latest.
+        std::thread::sleep(Duration::from_millis(300));
+        let state = h.c.psql(
+            DB,
+            "SELECT (SELECT count(*) FROM pg_attribute WHERE attrelid = 'queue_log'::regclass AND attname = 'id') || ' ' || \
+                    (SELECT count(*) FROM pg_index WHERE indrelid = 'queue_log'::regclass AND NOT indisvalid) || ' ' || \
+                    (SELECT string_agg(conname, ',') FROM pg_constraint WHERE conrelid = 'queue_log'::regclass)",
+        );
+        states.insert(delay_ms, state);
+        let r = manage(&h.c, &["queue-log", "prepare"]);
+        r.assert_code(0);
+        assert_prepared(&h.c, DB);
+        assert_eq!(rows_1407(&h.c, DB), before, "killed after {delay_ms} ms: rows");
+        if delay_ms == 30 {
+            let got = id_schema(&h.c, DB).0;
+            assert!(got == want, "{}", common::first_difference(&want, &got));
+        }
+        // Back to the 14.07 table for the next kill.
+        h.c.psql(DB, "ALTER TABLE queue_log DROP COLUMN id");
+    }
+    println!("state left by each kill (id column, invalid indexes, constraints): {states:?}");
+}
+
+#[test]
+fn upgrade_after_a_partial_prepare_finishes_it() {
+    let h = host_1407("superuser-owned", 50_000);
+    let before = rows_1407(&h.c, DB);
+    // What a prepare killed after its first steps leaves: the column, some
+    // ids, an invalid index (a killed concurrent build) and the NOT VALID check.
+    h.c.psql(
+        DB,
+        "CREATE SEQUENCE queue_log_id_seq AS integer; \
+         ALTER TABLE queue_log ADD COLUMN id integer; \
+         ALTER TABLE queue_log ALTER COLUMN id SET DEFAULT nextval('queue_log_id_seq'::regclass); \
+         ALTER SEQUENCE queue_log_id_seq OWNED BY queue_log.id; \
+         GRANT ALL ON SEQUENCE queue_log_id_seq TO asterisk; \
+         UPDATE queue_log SET id = DEFAULT WHERE ctid < '(100,0)'::tid; \
+         CREATE UNIQUE INDEX queue_log_pkey ON queue_log (id); \
+         UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'queue_log_pkey'::regclass; \
+         ALTER TABLE queue_log ADD CONSTRAINT queue_log_id_not_null CHECK (id IS NOT NULL) NOT VALID",
+    );
+    let r = manage(&h.c, &["queue-log", "stats"]);
+    r.assert_code(0);
+    assert!(r.stdout.contains("id column being added"), "{}", r.stdout);
+    h.c.run("xivo-update-db", &[], None).assert_code(0);
+    h.c.run("xivo-check-db", &[], None).assert_code(0);
+    assert_prepared(&h.c, DB);
+    assert_eq!(rows_1407(&h.c, DB), before);
+    assert_eq!(
+        h.c.psql(DB, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'queue_log_pkey'::regclass"),
+        "t"
+    );
+}
+
+// ------------------------------------------------------------------ preinst
+
+#[test]
+fn preinst_prepares_queue_log_online_and_a_rollback_keeps_it() {
+    let h = host_1407("superuser-owned", 100_000);
+    h.start_services();
+    let before = rows_1407(&h.c, DB);
+    let r = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
+    r.assert_code(0);
+    let online = r
+        .stderr
+        .find("adding queue_log's id online: done")
+        .unwrap_or_else(|| panic!("no online prepare: {}", r.stderr));
+    let stop = r.stderr.find("stopping the services...").expect("services stopped");
+    assert!(online < stop, "the prepare ran before any service stopped: {}", r.stderr);
+    assert_prepared(&h.c, DB);
+    let prepared = (h.c.fingerprint(DB), h.c.fingerprint("xivo"));
+    // A failing upgrade is rolled back to the snapshot, taken after the
+    // prepare: queue_log keeps its id, the rest is as before.
+    let broken = MigrationsDir::copy_of_repo();
+    std::fs::write(
+        broken.path.join("versions/fa11ed000003_test.sql"),
+        format!(
+            "-- revision: fa11ed000003\n-- down_revision: {}\n-- message: fails alone\n-- transactional: false\n\nSELECT 1/0;\n",
+            common::repo_head()
+        ),
+    )
+    .expect("write version");
+    let r = h.hook("postinst", &["configure", "14.7.0"], Some(&broken.path));
+    r.assert_code(1);
+    assert!(r.stderr.contains("restored from snapshot"), "{}", r.stderr);
+    assert_eq!((h.c.fingerprint(DB), h.c.fingerprint("xivo")), prepared);
+    assert_prepared(&h.c, DB);
+    assert_eq!(rows_1407(&h.c, DB), before);
+    // The fixed package converges, with nothing left to do on queue_log.
+    h.wait_for_sessions(1);
+    let r = h.hook("postinst", &["configure", "14.7.0"], None);
+    r.assert_code(0);
+    assert!(!r.stderr.contains("rewriting queue_log"), "{}", r.stderr);
+    assert_prepared(&h.c, DB);
+    assert_eq!(rows_1407(&h.c, DB), before);
+}
+
+// ------------------------------------------------------------------ prune
+
+#[test]
+fn prune_deletes_only_older_rows_under_concurrent_inserts() {
+    let h = host_1407("superuser-owned", 200_000);
+    let cutoff = "2013-02-01";
+    let before = rows_1407(&h.c, DB);
+    let (old, keep): (Vec<String>, Vec<String>) = before
+        .iter()
+        .cloned()
+        .partition(|r| r.as_bytes()[0].is_ascii_digit() && r[..10] < *cutoff);
+    assert!(!old.is_empty() && !keep.is_empty());
+    // --dry-run says what would go, changes nothing.
+    let r = manage(&h.c, &["queue-log", "prune", "--before", cutoff, "--dry-run"]);
+    r.assert_code(0);
+    assert!(
+        r.stdout.contains(&format!("would delete {} queue_log rows", old.len())),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(rows_1407(&h.c, DB), before);
+
+    let ins = Inserter::start(&h.c, "during-prune");
+    let r = manage(&h.c, &["queue-log", "prune", "--before", cutoff]);
+    let ins = ins.finish();
+    r.assert_code(0);
+    assert!(
+        r.stdout.contains(&format!("deleted {} queue_log rows", old.len())),
+        "{}",
+        r.stdout
+    );
+    println!(
+        "prune of {} rows with a concurrent inserter: {} inserts, longest insert {:.1} ms",
+        old.len(),
+        ins.callids.len(),
+        ins.max_wait.as_secs_f64() * 1000.0
+    );
+    assert_inserted_kept(&h.c, &ins, "during-prune");
+    let after: Vec<String> = rows_1407(&h.c, DB)
+        .into_iter()
+        .filter(|r| !r.contains("during-prune-"))
+        .collect();
+    assert_eq!(after, keep, "exactly the rows before the date went ('' times kept)");
+}
+
+#[test]
+fn bad_arguments_are_refused_before_anything() {
+    let h = host_1407("superuser-owned", 1000);
+    let before = (h.c.fingerprint(DB), rows_1407(&h.c, DB));
+    for (args, says) in [
+        (&["queue-log", "prune", "--before", "2014-02-30"][..], "is not a date"),
+        (&["queue-log", "prune", "--before", "yesterday"][..], "is not a date"),
+        (&["queue-log", "prune", "--before"][..], "a value is required"),
+        (&["queue-log", "prune"][..], "--before"),
+        (&["queue-log", "prune", "--before", "2014-01-01", "--force"][..], "--force"),
+        (&["queue-log", "stats", "--fast"][..], "--fast"),
+        (&["queue-log", "prepare", "now"][..], "now"),
+        (&["queue-log"][..], "Usage"),
+        (&["status", "--yaml"][..], "--yaml"),
+    ] {
+        let r = manage(&h.c, args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+    }
+    let r = manage(&h.c, &["queue-log", "prune", "--before", "2014-13-01"]);
+    assert_eq!(
+        r.stderr.trim(),
+        "xivo-manage-db: error: --before '2014-13-01' is not a date: give YYYY-MM-DD or 'YYYY-MM-DD HH:MM[:SS]' (e.g. 2014-03-01)"
+    );
+    assert_eq!((h.c.fingerprint(DB), rows_1407(&h.c, DB)), before, "nothing changed");
+}
+
+// ------------------------------------------------------------------ stats
+
+/// The fields of a flat JSON object (strings, numbers, booleans, null, arrays
+/// of strings), strictly: anything else fails the test.
+fn parse_json_object(text: &str) -> BTreeMap<String, String> {
+    fn string(s: &mut std::iter::Peekable<std::str::Chars>) -> String {
+        assert_eq!(s.next(), Some('"'));
+        let mut out = String::new();
+        loop {
+            match s.next().expect("unterminated string") {
+                '"' => return out,
+                '\\' => match s.next().expect("escape") {
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    'r' => out.push('\r'),
+                    'u' => {
+                        let hex: String = (0..4).map(|_| s.next().expect("hex")).collect();
+                        out.push(char::from_u32(u32::from_str_radix(&hex, 16).expect("hex")).expect("char"));
+                    }
+                    c @ ('"' | '\\' | '/') => out.push(c),
+                    c => panic!("bad escape \\{c}"),
+                },
+                c => {
+                    assert!(c as u32 >= 0x20, "raw control character in a string");
+                    out.push(c)
+                }
+            }
+        }
+    }
+    let text = text.trim_end_matches('\n');
+    assert!(!text.contains('\n'), "one line: {text}");
+    let mut s = text.chars().peekable();
+    let mut out = BTreeMap::new();
+    let skip_ws = |s: &mut std::iter::Peekable<std::str::Chars>| {
+        while s.peek() == Some(&' ') {
+            s.next();
+        }
+    };
+    assert_eq!(s.next(), Some('{'), "{text}");
+    loop {
+        skip_ws(&mut s);
+        let key = string(&mut s);
+        skip_ws(&mut s);
+        assert_eq!(s.next(), Some(':'));
+        skip_ws(&mut s);
+        let value = match s.peek() {
+            Some('"') => string(&mut s),
+            Some('[') => {
+                s.next();
+                let mut items = Vec::new();
+                loop {
+                    skip_ws(&mut s);
+                    if s.peek() == Some(&']') {
+                        s.next();
+                        break;
+                    }
+                    items.push(string(&mut s));
+                    skip_ws(&mut s);
+                    if s.peek() == Some(&',') {
+                        s.next();
+                    }
+                }
+                format!("[{}]", items.join("|"))
+            }
+            _ => {
+                let mut v = String::new();
+                while let Some(&c) = s.peek() {
+                    if c == ',' || c == '}' || c == ' ' {
+                        break;
+                    }
+                    v.push(c);
+                    s.next();
+                }
+                assert!(
+                    v == "true" || v == "false" || v == "null" || v.parse::<f64>().is_ok(),
+                    "bad value {v:?} in {text}"
+                );
+                v
+            }
+        };
+        assert!(out.insert(key.clone(), value).is_none(), "duplicate {key}");
+        skip_ws(&mut s);
+        match s.next() {
+            Some(',') => continue,
+            Some('}') => break,
+            c => panic!("expected , or }} in {text}, got {c:?}"),
+        }
+    }
+    assert_eq!(s.next(), None, "trailing text: {text}");
+    out
+}
+
+#[test]
+fn stats_reports_rows_size_times_and_upgrade_cost() {
+    let h = host_1407("superuser-owned", 250_000);
+    // Stale statistics (a tenth of the rows added since ANALYZE): stats analyses.
+    h.c.psql(
+        DB,
+        &format!(
+            "INSERT INTO queue_log ({COLUMNS}) SELECT '2015-06-0' || (1 + g % 9) || ' 10:00:00.000000', 'late-' || g, \
+             'q', 'a', 'CONNECT', '', '', '', '', '' FROM generate_series(1, 25000) g"
+        ),
+    );
+    let exact: u64 = h.c.psql(DB, "SELECT count(*) FROM queue_log").parse().expect("count");
+    let r = manage(&h.c, &["queue-log", "stats", "--json"]);
+    r.assert_code(0);
+    let j = parse_json_object(&r.stdout);
+    let rows: f64 = j["rows"].parse().expect("rows");
+    assert!(
+        (rows - exact as f64).abs() <= exact as f64 * 0.01,
+        "estimate {rows} vs {exact}: {}",
+        r.stdout
+    );
+    assert_eq!(j["rows_exact"], "false");
+    assert_eq!(j["analyzed"], "true", "stale statistics were refreshed");
+    assert_eq!(j["database"], DB);
+    assert_eq!(j["has_id"], "false");
+    assert_eq!(j["id_state"], "no-id");
+    let (oldest, newest) = h
+        .c
+        .psql(
+            DB,
+            "SELECT min(\"time\" COLLATE \"C\") || '|' || max(\"time\" COLLATE \"C\") FROM queue_log WHERE \"time\" <> ''",
+        )
+        .split_once('|')
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .expect("times");
+    assert_eq!((j["oldest_time"].as_str(), j["newest_time"].as_str()), (oldest.as_str(), newest.as_str()));
+    assert_eq!(oldest, "2013-01-01 00:00:37.000000");
+    assert_eq!(newest, "2015-06-09 10:00:00.000000");
+    let size: i64 = h
+        .c
+        .psql(DB, "SELECT pg_total_relation_size('queue_log')")
+        .parse()
+        .expect("size");
+    assert_eq!(j["total_bytes"], size.to_string());
+    let secs: f64 = j["upgrade_seconds"].parse().expect("upgrade_seconds");
+    assert!(secs > 0.0, "{}", r.stdout);
+
+    // Text, and --exact.
+    let r = manage(&h.c, &["queue-log", "stats", "--exact"]);
+    r.assert_code(0);
+    assert!(
+        r.stdout.contains(&format!(
+            "rows:\t\t{} (exact count)",
+            exact.to_string().as_bytes().rchunks(3).rev().map(|c| std::str::from_utf8(c).expect("utf8")).collect::<Vec<_>>().join(",")
+        )),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("oldest time:\t2013-01-01 00:00:37.000000"), "{}", r.stdout);
+    assert!(r.stdout.contains("id column:\tno id column"), "{}", r.stdout);
+
+    // After prepare: no upgrade cost left.
+    manage(&h.c, &["queue-log", "prepare"]).assert_code(0);
+    let j = parse_json_object(&manage(&h.c, &["queue-log", "stats", "--json"]).stdout);
+    assert_eq!((j["has_id"].as_str(), j["id_state"].as_str()), ("true", "done"));
+    assert_eq!(j["upgrade_seconds"], "0.000");
+}
+
+#[test]
+fn status_json_is_one_object_with_the_exit_code() {
+    let h = host_1407("superuser-owned", 10);
+    let r = manage(&h.c, &["status", "--json"]);
+    let j = parse_json_object(&r.stdout);
+    assert_eq!(j["code"], r.code.to_string());
+    assert_eq!(r.code, 1, "a 14.07 host is behind: {}", r.stdout);
+    assert_eq!(j["up_to_date"], "false");
+    assert_eq!(j["database"], DB);
+    assert_eq!(j["head"], common::repo_head());
+    assert!(j["legacy"].contains("asterisk"), "{}", r.stdout);
+    assert_eq!(j["state_dir"], h.c.state_dir().display().to_string());
+    // The text form says the same state.
+    let t = manage(&h.c, &["status"]);
+    assert_eq!(t.code, 1);
+    assert!(t.stdout.contains(&format!("state:\t\t{}", j["state"])), "{}", t.stdout);
+}
