@@ -93,6 +93,12 @@ pub async fn prepare(config: &Config, admin: &Superuser) -> Result<String, Error
     })
 }
 
+/// Benchmark and testing aid only (scripts/bench-downtime, docs/hooks.md):
+/// set to 1, preinst skips the online prepare, so that the upgrade adds
+/// queue_log's id the 14.07 way, with the services stopped. Never set on a
+/// PBX: it only makes the downtime longer.
+pub const SKIP_ONLINE_PREPARE_ENV: &str = "XIVO_MANAGE_DB_BENCH_SKIP_ONLINE_PREPARE";
+
 /// The preinst's step, before any service is stopped: a queue_log without
 /// its `id` (or with a prepare left unfinished) gets it online, so the
 /// services stay down only for what must be exclusive. A failure is logged
@@ -104,6 +110,10 @@ pub async fn online_before_stop(
     db: &str,
     interrupt: &mut Interrupt,
 ) -> Result<(), &'static str> {
+    if std::env::var_os(SKIP_ONLINE_PREPARE_ENV).is_some_and(|v| v == "1") {
+        log::warn!("{SKIP_ONLINE_PREPARE_ENV}=1 (a benchmark aid): queue_log is not prepared online");
+        return Ok(());
+    }
     let work = async {
         let client = admin.connect(db).await?;
         match prepare::state(&client).await? {
