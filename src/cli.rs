@@ -156,17 +156,9 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode
 
 /// The subcommands of `xivo-manage-db`.
 pub enum ManageCommand {
-    Status {
-        json: bool,
-    },
-    QueueLogStats {
-        exact: bool,
-        json: bool,
-    },
-    QueueLogPrune {
-        before: String,
-        dry_run: bool,
-    },
+    Status { json: bool },
+    QueueLogStats { exact: bool, json: bool },
+    QueueLogPrune { before: String, dry_run: bool },
     QueueLogPrepare,
     History,
     Migrations,
@@ -217,14 +209,18 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
             }
             ManageCommand::QueueLogStats { exact, json } => {
                 let admin = Superuser::from_config(&config)?;
-                say(&block_on(crate::queue_log_ops::stats(&config, &admin, exact, json))??);
+                say(&block_on(crate::queue_log_ops::stats(
+                    &config, &admin, exact, json,
+                ))??);
                 Ok(0)
             }
             ManageCommand::QueueLogPrune { before, dry_run } => {
                 // A DATE that does not parse is refused before anything connects.
                 let cutoff = crate::queue_log_ops::date::parse(&before).map_err(Error::Usage)?;
                 let admin = Superuser::from_config(&config)?;
-                say(&block_on(crate::queue_log_ops::prune(&config, &admin, &cutoff, dry_run))??);
+                say(&block_on(crate::queue_log_ops::prune(
+                    &config, &admin, &cutoff, dry_run,
+                ))??);
                 Ok(0)
             }
             ManageCommand::QueueLogPrepare => {

@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 use common::host::{Host, DB};
 use common::{missing_rows, Cluster, Host1407, MigrationsDir, LAYOUTS_1407};
 
-const COLUMNS: &str = "\"time\", callid, queuename, agent, event, data1, data2, data3, data4, data5";
+const COLUMNS: &str =
+    "\"time\", callid, queuename, agent, event, data1, data2, data3, data4, data5";
 
 /// A 14.07 host (no fill) whose queue_log holds `rows` rows, their times
 /// spread over 2013-2014, plus a few with the column's default ''.
@@ -74,10 +75,23 @@ fn upgrade_step(c: &Cluster, db: &str) {
     let mut cmd = common::as_owner("psql");
     cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h"])
         .arg(&c.dir)
-        .args(["-p", &c.port.to_string(), "-U", &common::owner().name, "-d", db, "-1", "-f"])
+        .args([
+            "-p",
+            &c.port.to_string(),
+            "-U",
+            &common::owner().name,
+            "-d",
+            db,
+            "-1",
+            "-f",
+        ])
         .arg(&file);
     let out = cmd.output().expect("psql");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn copy_database(c: &Cluster, from: &str, to: &str) {
@@ -180,7 +194,11 @@ impl Inserter {
 
 /// Every row the inserter committed is there, with an id.
 fn assert_inserted_kept(c: &Cluster, ins: &Inserted, tag: &str) {
-    assert!(ins.errors.is_empty(), "inserts failed: {:?}", &ins.errors[..ins.errors.len().min(3)]);
+    assert!(
+        ins.errors.is_empty(),
+        "inserts failed: {:?}",
+        &ins.errors[..ins.errors.len().min(3)]
+    );
     assert!(!ins.callids.is_empty(), "the inserter inserted nothing");
     let there: Vec<String> = c
         .psql(
@@ -220,9 +238,16 @@ fn prepare_leaves_exactly_what_the_upgrade_step_leaves() {
             common::first_difference(&stepped.0, &prepared.0)
         );
         assert_eq!(prepared.1, stepped.1, "{layout}: sequence");
-        assert!(prepared.1.starts_with("integer|1|1|2147483647|1|f|1|"), "{}", prepared.1);
+        assert!(
+            prepared.1.starts_with("integer|1|1|2147483647|1|f|1|"),
+            "{}",
+            prepared.1
+        );
         // Same rows, same ids (both number the rows in physical order).
-        let all: Vec<String> = format!("id, {COLUMNS}").split(", ").map(String::from).collect();
+        let all: Vec<String> = format!("id, {COLUMNS}")
+            .split(", ")
+            .map(String::from)
+            .collect();
         assert_eq!(
             h.c.rows_of(DB, "queue_log", &all),
             h.c.rows_of("via_upgrade_step", "queue_log", &all),
@@ -254,12 +279,26 @@ fn prepare_under_concurrent_inserts_loses_nothing_and_blocks_nobody() {
     assert_inserted_kept(&h.c, &ins, "during-prepare");
     let after = rows_1407(&h.c, DB);
     let missing = missing_rows(&before, &after);
-    assert!(missing.is_empty(), "{} rows lost, e.g. {:?}", missing.len(), missing.first());
+    assert!(
+        missing.is_empty(),
+        "{} rows lost, e.g. {:?}",
+        missing.len(),
+        missing.first()
+    );
     assert_eq!(after.len(), before.len() + ins.callids.len());
     assert_prepared(&h.c, DB);
     // Rows inserted afterwards, by the PBX's role, get ids too.
-    h.c.psql(DB, "SET ROLE asterisk; INSERT INTO queue_log (callid) VALUES ('after')");
-    assert_eq!(h.c.psql(DB, "SELECT id IS NOT NULL FROM queue_log WHERE callid = 'after'"), "t");
+    h.c.psql(
+        DB,
+        "SET ROLE asterisk; INSERT INTO queue_log (callid) VALUES ('after')",
+    );
+    assert_eq!(
+        h.c.psql(
+            DB,
+            "SELECT id IS NOT NULL FROM queue_log WHERE callid = 'after'"
+        ),
+        "t"
+    );
 }
 
 #[test]
@@ -289,7 +328,11 @@ fn prepare_killed_at_any_point_resumes_and_converges() {
         let r = manage(&h.c, &["queue-log", "prepare"]);
         r.assert_code(0);
         assert_prepared(&h.c, DB);
-        assert_eq!(rows_1407(&h.c, DB), before, "killed after {delay_ms} ms: rows");
+        assert_eq!(
+            rows_1407(&h.c, DB),
+            before,
+            "killed after {delay_ms} ms: rows"
+        );
         if delay_ms == 30 {
             let got = id_schema(&h.c, DB).0;
             assert!(got == want, "{}", common::first_difference(&want, &got));
@@ -326,7 +369,10 @@ fn upgrade_after_a_partial_prepare_finishes_it() {
     assert_prepared(&h.c, DB);
     assert_eq!(rows_1407(&h.c, DB), before);
     assert_eq!(
-        h.c.psql(DB, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'queue_log_pkey'::regclass"),
+        h.c.psql(
+            DB,
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'queue_log_pkey'::regclass"
+        ),
         "t"
     );
 }
@@ -344,8 +390,15 @@ fn preinst_prepares_queue_log_online_and_a_rollback_keeps_it() {
         .stderr
         .find("adding queue_log's id online: done")
         .unwrap_or_else(|| panic!("no online prepare: {}", r.stderr));
-    let stop = r.stderr.find("stopping the services...").expect("services stopped");
-    assert!(online < stop, "the prepare ran before any service stopped: {}", r.stderr);
+    let stop = r
+        .stderr
+        .find("stopping the services...")
+        .expect("services stopped");
+    assert!(
+        online < stop,
+        "the prepare ran before any service stopped: {}",
+        r.stderr
+    );
     assert_prepared(&h.c, DB);
     let prepared = (h.c.fingerprint(DB), h.c.fingerprint("xivo"));
     // A failing upgrade is rolled back to the snapshot, taken after the
@@ -387,10 +440,14 @@ fn prune_deletes_only_older_rows_under_concurrent_inserts() {
         .partition(|r| r.as_bytes()[0].is_ascii_digit() && r[..10] < *cutoff);
     assert!(!old.is_empty() && !keep.is_empty());
     // --dry-run says what would go, changes nothing.
-    let r = manage(&h.c, &["queue-log", "prune", "--before", cutoff, "--dry-run"]);
+    let r = manage(
+        &h.c,
+        &["queue-log", "prune", "--before", cutoff, "--dry-run"],
+    );
     r.assert_code(0);
     assert!(
-        r.stdout.contains(&format!("would delete {} queue_log rows", old.len())),
+        r.stdout
+            .contains(&format!("would delete {} queue_log rows", old.len())),
         "{}",
         r.stdout
     );
@@ -401,7 +458,8 @@ fn prune_deletes_only_older_rows_under_concurrent_inserts() {
     let ins = ins.finish();
     r.assert_code(0);
     assert!(
-        r.stdout.contains(&format!("deleted {} queue_log rows", old.len())),
+        r.stdout
+            .contains(&format!("deleted {} queue_log rows", old.len())),
         "{}",
         r.stdout
     );
@@ -416,7 +474,10 @@ fn prune_deletes_only_older_rows_under_concurrent_inserts() {
         .into_iter()
         .filter(|r| !r.contains("during-prune-"))
         .collect();
-    assert_eq!(after, keep, "exactly the rows before the date went ('' times kept)");
+    assert_eq!(
+        after, keep,
+        "exactly the rows before the date went ('' times kept)"
+    );
 }
 
 #[test]
@@ -424,11 +485,23 @@ fn bad_arguments_are_refused_before_anything() {
     let h = host_1407("superuser-owned", 1000);
     let before = (h.c.fingerprint(DB), rows_1407(&h.c, DB));
     for (args, says) in [
-        (&["queue-log", "prune", "--before", "2014-02-30"][..], "is not a date"),
-        (&["queue-log", "prune", "--before", "yesterday"][..], "is not a date"),
-        (&["queue-log", "prune", "--before"][..], "a value is required"),
+        (
+            &["queue-log", "prune", "--before", "2014-02-30"][..],
+            "is not a date",
+        ),
+        (
+            &["queue-log", "prune", "--before", "yesterday"][..],
+            "is not a date",
+        ),
+        (
+            &["queue-log", "prune", "--before"][..],
+            "a value is required",
+        ),
         (&["queue-log", "prune"][..], "--before"),
-        (&["queue-log", "prune", "--before", "2014-01-01", "--force"][..], "--force"),
+        (
+            &["queue-log", "prune", "--before", "2014-01-01", "--force"][..],
+            "--force",
+        ),
         (&["queue-log", "stats", "--fast"][..], "--fast"),
         (&["queue-log", "prepare", "now"][..], "now"),
         (&["queue-log"][..], "Usage"),
@@ -444,7 +517,11 @@ fn bad_arguments_are_refused_before_anything() {
         r.stderr.trim(),
         "xivo-manage-db: error: --before '2014-13-01' is not a date: give YYYY-MM-DD or 'YYYY-MM-DD HH:MM[:SS]' (e.g. 2014-03-01)"
     );
-    assert_eq!((h.c.fingerprint(DB), rows_1407(&h.c, DB)), before, "nothing changed");
+    assert_eq!(
+        (h.c.fingerprint(DB), rows_1407(&h.c, DB)),
+        before,
+        "nothing changed"
+    );
 }
 
 // ------------------------------------------------------------------ stats
@@ -464,7 +541,10 @@ fn parse_json_object(text: &str) -> BTreeMap<String, String> {
                     'r' => out.push('\r'),
                     'u' => {
                         let hex: String = (0..4).map(|_| s.next().expect("hex")).collect();
-                        out.push(char::from_u32(u32::from_str_radix(&hex, 16).expect("hex")).expect("char"));
+                        out.push(
+                            char::from_u32(u32::from_str_radix(&hex, 16).expect("hex"))
+                                .expect("char"),
+                        );
                     }
                     c @ ('"' | '\\' | '/') => out.push(c),
                     c => panic!("bad escape \\{c}"),
@@ -550,7 +630,10 @@ fn stats_reports_rows_size_times_and_upgrade_cost() {
              'q', 'a', 'CONNECT', '', '', '', '', '' FROM generate_series(1, 25000) g"
         ),
     );
-    let exact: u64 = h.c.psql(DB, "SELECT count(*) FROM queue_log").parse().expect("count");
+    let exact: u64 =
+        h.c.psql(DB, "SELECT count(*) FROM queue_log")
+            .parse()
+            .expect("count");
     let r = manage(&h.c, &["queue-log", "stats", "--json"]);
     r.assert_code(0);
     let j = parse_json_object(&r.stdout);
@@ -574,14 +657,16 @@ fn stats_reports_rows_size_times_and_upgrade_cost() {
         .split_once('|')
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .expect("times");
-    assert_eq!((j["oldest_time"].as_str(), j["newest_time"].as_str()), (oldest.as_str(), newest.as_str()));
+    assert_eq!(
+        (j["oldest_time"].as_str(), j["newest_time"].as_str()),
+        (oldest.as_str(), newest.as_str())
+    );
     assert_eq!(oldest, "2013-01-01 00:00:37.000000");
     assert_eq!(newest, "2015-06-09 10:00:00.000000");
-    let size: i64 = h
-        .c
-        .psql(DB, "SELECT pg_total_relation_size('queue_log')")
-        .parse()
-        .expect("size");
+    let size: i64 =
+        h.c.psql(DB, "SELECT pg_total_relation_size('queue_log')")
+            .parse()
+            .expect("size");
     assert_eq!(j["total_bytes"], size.to_string());
     let secs: f64 = j["upgrade_seconds"].parse().expect("upgrade_seconds");
     assert!(secs > 0.0, "{}", r.stdout);
@@ -592,18 +677,37 @@ fn stats_reports_rows_size_times_and_upgrade_cost() {
     assert!(
         r.stdout.contains(&format!(
             "rows:\t\t{} (exact count)",
-            exact.to_string().as_bytes().rchunks(3).rev().map(|c| std::str::from_utf8(c).expect("utf8")).collect::<Vec<_>>().join(",")
+            exact
+                .to_string()
+                .as_bytes()
+                .rchunks(3)
+                .rev()
+                .map(|c| std::str::from_utf8(c).expect("utf8"))
+                .collect::<Vec<_>>()
+                .join(",")
         )),
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("oldest time:\t2013-01-01 00:00:37.000000"), "{}", r.stdout);
-    assert!(r.stdout.contains("id column:\tno id column"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("oldest time:\t2013-01-01 00:00:37.000000"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("id column:\tno id column"),
+        "{}",
+        r.stdout
+    );
 
     // After prepare: no upgrade cost left.
     manage(&h.c, &["queue-log", "prepare"]).assert_code(0);
     let j = parse_json_object(&manage(&h.c, &["queue-log", "stats", "--json"]).stdout);
-    assert_eq!((j["has_id"].as_str(), j["id_state"].as_str()), ("true", "done"));
+    assert_eq!(
+        (j["has_id"].as_str(), j["id_state"].as_str()),
+        ("true", "done")
+    );
     assert_eq!(j["upgrade_seconds"], "0.000");
 }
 
@@ -622,5 +726,9 @@ fn status_json_is_one_object_with_the_exit_code() {
     // The text form says the same state.
     let t = manage(&h.c, &["status"]);
     assert_eq!(t.code, 1);
-    assert!(t.stdout.contains(&format!("state:\t\t{}", j["state"])), "{}", t.stdout);
+    assert!(
+        t.stdout.contains(&format!("state:\t\t{}", j["state"])),
+        "{}",
+        t.stdout
+    );
 }

@@ -16,8 +16,8 @@ pub mod prune;
 pub mod stats;
 
 use crate::config::Config;
-use crate::interrupt::Interrupt;
 use crate::error::{Error, Left};
+use crate::interrupt::Interrupt;
 use crate::lock::RunLock;
 use crate::pg::Superuser;
 
@@ -111,7 +111,9 @@ pub async fn online_before_stop(
     interrupt: &mut Interrupt,
 ) -> Result<(), &'static str> {
     if std::env::var_os(SKIP_ONLINE_PREPARE_ENV).is_some_and(|v| v == "1") {
-        log::warn!("{SKIP_ONLINE_PREPARE_ENV}=1 (a benchmark aid): queue_log is not prepared online");
+        log::warn!(
+            "{SKIP_ONLINE_PREPARE_ENV}=1 (a benchmark aid): queue_log is not prepared online"
+        );
         return Ok(());
     }
     let work = async {

@@ -332,9 +332,11 @@ async fn grant(c: &impl GenericClient) -> Result<(), PgError> {
         .map_err(|e| pg::query_error("looking for role asterisk", &e))?
         .get(0);
     if exists {
-        c.batch_execute(&format!("GRANT ALL ON SEQUENCE public.{SEQUENCE} TO {GRANTEE}"))
-            .await
-            .map_err(|e| pg::query_error(format!("granting {SEQUENCE} to {GRANTEE}"), &e))?;
+        c.batch_execute(&format!(
+            "GRANT ALL ON SEQUENCE public.{SEQUENCE} TO {GRANTEE}"
+        ))
+        .await
+        .map_err(|e| pg::query_error(format!("granting {SEQUENCE} to {GRANTEE}"), &e))?;
     }
     Ok(())
 }

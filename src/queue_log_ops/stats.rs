@@ -232,7 +232,10 @@ impl Stats {
             ("total_bytes", self.total_bytes.into()),
             ("oldest_time", self.oldest.clone().into()),
             ("newest_time", self.newest.clone().into()),
-            ("has_id", matches!(self.state, State::Partial | State::Done).into()),
+            (
+                "has_id",
+                matches!(self.state, State::Partial | State::Done).into(),
+            ),
             ("id_state", state.into()),
         ];
         fields.push((
