@@ -46,8 +46,8 @@ pub async fn upgrade(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
         }
         Standing::Legacy | Standing::Versioned { .. } => {
             // While the services still run: the merge then finds it done.
-            let db = ctx.config.db_name.clone();
-            crate::queue_log_ops::online_before_stop(&ctx.admin, &db, &mut ctx.interrupt)
+            let (db, wait) = (ctx.config.db_name.clone(), ctx.config.lock_timeout);
+            crate::queue_log_ops::online_before_stop(&ctx.admin, &db, wait, &mut ctx.interrupt)
                 .await
                 .map_err(|signal| HookError::Interrupted { signal })?;
             flow::prepare_or_undo(ctx, &postgres, &services).await?;

@@ -80,7 +80,7 @@ pub async fn prepare(config: &Config, admin: &Superuser) -> Result<String, Error
     }
     let _lock = RunLock::acquire(config, admin).await?;
     crate::pending::refuse_if_pending(config)?;
-    let outcome = prepare::online(&client)
+    let outcome = prepare::online(&client, config.lock_timeout)
         .await
         .map_err(|e| Error::from(e).during_change(Left::Unfinished))?;
     Ok(match outcome {
@@ -108,6 +108,7 @@ pub const SKIP_ONLINE_PREPARE_ENV: &str = "XIVO_MANAGE_DB_BENCH_SKIP_ONLINE_PREP
 pub async fn online_before_stop(
     admin: &Superuser,
     db: &str,
+    wait: std::time::Duration,
     interrupt: &mut Interrupt,
 ) -> Result<(), &'static str> {
     if std::env::var_os(SKIP_ONLINE_PREPARE_ENV).is_some_and(|v| v == "1") {
@@ -126,7 +127,7 @@ pub async fn online_before_stop(
         log::info!(
             "adding queue_log's id online, before any service is stopped (queue-log prepare)..."
         );
-        prepare::online(&client).await?;
+        prepare::online(&client, wait).await?;
         Ok::<_, crate::pg::PgError>(Some(started.elapsed()))
     };
     match interrupt.race(work).await? {

@@ -97,8 +97,11 @@ pub enum Outcome {
 }
 
 /// Run every step that is left, online. `client` is connected to the
-/// database holding `queue_log`, as a superuser.
-pub async fn online(client: &Client) -> Result<Outcome, PgError> {
+/// database holding `queue_log`, as a superuser. `wait` bounds how long the
+/// concurrent index build waits for older transactions (`LOCK_TIMEOUT` of
+/// the config): a session in the middle of a long query or transaction
+/// makes it wait that long, then fail naming it.
+pub async fn online(client: &Client, wait: Duration) -> Result<Outcome, PgError> {
     match state(client).await? {
         State::Absent => {
             return Err(PgError::Query {
@@ -115,7 +118,7 @@ pub async fn online(client: &Client) -> Result<Outcome, PgError> {
         State::Partial => check_ours(client).await?,
     }
     let rows = backfill(client).await?;
-    index(client).await?;
+    index(client, wait).await?;
     not_null(client).await?;
     let sql = format!(
         "ALTER TABLE public.queue_log ALTER COLUMN id SET NOT NULL; \
@@ -233,7 +236,7 @@ async fn backfill(client: &Client) -> Result<u64, PgError> {
 }
 
 /// Step 3: the unique index, built without blocking inserts.
-async fn index(client: &Client) -> Result<(), PgError> {
+async fn index(client: &Client, wait: Duration) -> Result<(), PgError> {
     let what = format!("building index {INDEX} concurrently");
     let valid: Option<bool> = client
         .query_opt(
@@ -257,15 +260,56 @@ async fn index(client: &Client) -> Result<(), PgError> {
         None => {}
     }
     log::info!("{what}...");
-    // A concurrent build waits for older transactions, never blocks new
-    // ones: no lock_timeout (it would leave an invalid index).
-    no_lock_timeout(client, &what).await?;
+    // A concurrent build never blocks new transactions, but waits for every
+    // older one in the database to end (their snapshots): bounded, so that
+    // a session stuck in a long query cannot hold the run (or preinst)
+    // forever. A timeout leaves an invalid index, which the next run drops.
     client
+        .batch_execute(&format!("SET lock_timeout = '{}ms'", wait.as_millis()))
+        .await
+        .map_err(|e| pg::query_error(&what, &e))?;
+    let r = client
         .batch_execute(&format!(
             "CREATE UNIQUE INDEX CONCURRENTLY {INDEX} ON public.queue_log (id)"
         ))
-        .await
-        .map_err(|e| pg::query_error(&what, &e))
+        .await;
+    no_lock_timeout(client, &what).await?;
+    match r {
+        Ok(()) => Ok(()),
+        Err(e) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) => Err(PgError::Query {
+            what,
+            reason: format!(
+                "it waited {} s for older transactions to end: {}; end them (or wait for them) \
+                 and run queue-log prepare again, which resumes",
+                wait.as_secs(),
+                old_transactions(client).await
+            ),
+        }),
+        Err(e) => Err(pg::query_error(&what, &e)),
+    }
+}
+
+/// The sessions of this database in a transaction, oldest first, as one
+/// line for an error message.
+async fn old_transactions(client: &Client) -> String {
+    let rows = client
+        .query(
+            "SELECT format('session pid %s (user %s, application ''%s'', %s since %s)', pid, usename, \
+                           application_name, state, to_char(xact_start, 'YYYY-MM-DD HH24:MI:SS')) \
+               FROM pg_stat_activity \
+              WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL \
+              ORDER BY xact_start LIMIT 5",
+            &[],
+        )
+        .await;
+    match rows {
+        Ok(rows) if !rows.is_empty() => rows
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => "a transaction that has ended since".into(),
+    }
 }
 
 /// Step 4: a validated `CHECK (id IS NOT NULL)`. Validation scans without
