@@ -128,6 +128,13 @@ pub async fn online_before_stop(
             "adding queue_log's id online, before any service is stopped (queue-log prepare)..."
         );
         prepare::online(&client, wait).await?;
+        // The backfill dirtied the whole table: flush it now, services
+        // running, rather than in the checkpoint the snapshot's FILE_COPY
+        // starts with, once they are stopped.
+        client
+            .batch_execute("CHECKPOINT")
+            .await
+            .map_err(|e| crate::pg::query_error("checkpoint after adding queue_log's id", &e))?;
         Ok::<_, crate::pg::PgError>(Some(started.elapsed()))
     };
     match interrupt.race(work).await? {
