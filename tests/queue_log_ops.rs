@@ -301,6 +301,19 @@ fn prepare_under_concurrent_inserts_loses_nothing_and_blocks_nobody() {
     );
 }
 
+/// What a prepare left: id column, rows without id, invalid indexes, constraints.
+fn prepare_state(c: &Cluster) -> String {
+    c.psql(
+        DB,
+        "SELECT (SELECT count(*) FROM pg_attribute WHERE attrelid = 'queue_log'::regclass AND attname = 'id' \
+                    AND NOT attisdropped) || ' id, ' || \
+                (SELECT count(*) FROM pg_index WHERE indrelid = 'queue_log'::regclass AND NOT indisvalid) \
+                    || ' invalid index, constraints: ' || \
+                coalesce((SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint \
+                           WHERE conrelid = 'queue_log'::regclass), 'none')",
+    )
+}
+
 #[test]
 fn prepare_killed_at_any_point_resumes_and_converges() {
     let h = host_1407("superuser-owned", 200_000);
@@ -308,39 +321,64 @@ fn prepare_killed_at_any_point_resumes_and_converges() {
     copy_database(&h.c, DB, "via_upgrade_step");
     upgrade_step(&h.c, "via_upgrade_step");
     let want = id_schema(&h.c, "via_upgrade_step").0;
-    let mut states = BTreeMap::new();
-    for delay_ms in [30, 150, 400, 900, 1500, 2500] {
-        let mut child = h.c.cmd("xivo-manage-db");
-        child.args(["queue-log", "prepare"]);
-        let mut child = child.spawn().expect("spawn prepare");
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill();
-        let _ = child.wait();
-        // The server notices the dead client at its next statement at the latest.
-        std::thread::sleep(Duration::from_millis(300));
-        let state = h.c.psql(
+    // 1. A real SIGKILL in the middle of the backfill: once the column is
+    // there and some rows still have no id.
+    let mut child = h.c.cmd("xivo-manage-db");
+    child.args(["queue-log", "prepare"]);
+    let mut child = child.spawn().expect("spawn prepare");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        assert!(Instant::now() < deadline, "the backfill never showed");
+        let partial = h.c.psql(
             DB,
-            "SELECT (SELECT count(*) FROM pg_attribute WHERE attrelid = 'queue_log'::regclass AND attname = 'id') || ' ' || \
-                    (SELECT count(*) FROM pg_index WHERE indrelid = 'queue_log'::regclass AND NOT indisvalid) || ' ' || \
-                    (SELECT string_agg(conname, ',') FROM pg_constraint WHERE conrelid = 'queue_log'::regclass)",
+            "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'queue_log'::regclass AND attname = 'id') \
+                AND EXISTS (SELECT 1 FROM queue_log WHERE id IS NOT NULL) \
+                AND EXISTS (SELECT 1 FROM queue_log WHERE id IS NULL)",
         );
-        states.insert(delay_ms, state);
-        let r = manage(&h.c, &["queue-log", "prepare"]);
-        r.assert_code(0);
-        assert_prepared(&h.c, DB);
-        assert_eq!(
-            rows_1407(&h.c, DB),
-            before,
-            "killed after {delay_ms} ms: rows"
-        );
-        if delay_ms == 30 {
-            let got = id_schema(&h.c, DB).0;
-            assert!(got == want, "{}", common::first_difference(&want, &got));
+        if partial == "t" {
+            break;
         }
-        // Back to the 14.07 table for the next kill.
-        h.c.psql(DB, "ALTER TABLE queue_log DROP COLUMN id");
+        std::thread::sleep(Duration::from_millis(20));
     }
-    println!("state left by each kill (id column, invalid indexes, constraints): {states:?}");
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    let left = prepare_state(&h.c);
+    assert_eq!(left, "1 id, 0 invalid index, constraints: none");
+    let r = manage(&h.c, &["queue-log", "stats"]);
+    assert!(r.stdout.contains("id column being added"), "{}", r.stdout);
+    manage(&h.c, &["queue-log", "prepare"]).assert_code(0);
+    assert_prepared(&h.c, DB);
+    assert_eq!(rows_1407(&h.c, DB), before, "killed in the backfill: rows");
+    let got = id_schema(&h.c, DB).0;
+    assert!(got == want, "{}", common::first_difference(&want, &got));
+
+    // 2. Killed during the concurrent index build (an invalid index left)
+    // and 3. after the NOT VALID check: the states those kills leave.
+    for (case, sql) in [
+        (
+            "invalid index",
+            "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'queue_log_pkey'::regclass",
+        ),
+        (
+            "check not validated",
+            "ALTER TABLE queue_log ADD CONSTRAINT queue_log_id_not_null CHECK (id IS NOT NULL) NOT VALID",
+        ),
+    ] {
+        h.c.psql(
+            DB,
+            &format!(
+                "ALTER TABLE queue_log DROP CONSTRAINT queue_log_pkey; \
+                 ALTER TABLE queue_log ALTER COLUMN id DROP NOT NULL; \
+                 CREATE UNIQUE INDEX queue_log_pkey ON queue_log (id); {sql}"
+            ),
+        );
+        assert!(prepare_state(&h.c).starts_with("1 id"), "{case}");
+        manage(&h.c, &["queue-log", "prepare"]).assert_code(0);
+        assert_prepared(&h.c, DB);
+        assert_eq!(rows_1407(&h.c, DB), before, "{case}: rows");
+        let got = id_schema(&h.c, DB).0;
+        assert!(got == want, "{case}: {}", common::first_difference(&want, &got));
+    }
 }
 
 #[test]
