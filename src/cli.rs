@@ -164,13 +164,16 @@ pub enum ManageCommand {
     RollbackStatus,
     RollbackFinish,
     RollbackDiscard,
+    Restore(crate::restore::Options),
 }
 
 /// `xivo-manage-db <command>`.
 pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
     // Settling a snapshot reports its steps like the hooks do.
     let level = match command {
-        ManageCommand::RollbackFinish | ManageCommand::RollbackDiscard => LevelFilter::Info,
+        ManageCommand::RollbackFinish
+        | ManageCommand::RollbackDiscard
+        | ManageCommand::Restore(_) => LevelFilter::Info,
         _ => LevelFilter::Warn,
     };
     crate::logging::init(program, level);
@@ -212,6 +215,12 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 } else {
                     block_on(crate::pending::discard(&config, &admin))??
                 };
+                say(&format!("{done}\n"));
+                Ok(0)
+            }
+            ManageCommand::Restore(options) => {
+                let (config, admin, set) = prepare()?;
+                let done = block_on(crate::restore::restore(&config, &admin, &set, &options))??;
                 say(&format!("{done}\n"));
                 Ok(0)
             }

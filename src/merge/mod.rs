@@ -54,6 +54,7 @@ use crate::migrations::{MigrationError, MigrationSet, Report};
 use crate::pg::{self, PgError, Superuser};
 
 pub use cleanup::finish_cleanup;
+pub use owner::take_all;
 pub use lockout::reopen_legacy;
 
 /// The comment the merge puts on database `xivo`, in its transaction.

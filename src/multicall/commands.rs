@@ -76,6 +76,15 @@ enum Manage {
     ReplicationExclusions,
     /// Print one file of the embedded migrations (e.g. baseline.sql).
     Show { file: String },
+    /// Put a backup (pg_dump -Fc of the database) in its place, upgraded to head;
+    /// the current database is kept until the restore has succeeded.
+    Restore {
+        /// The backup file, made by `pg_dump -Fc asterisk`.
+        dump: std::path::PathBuf,
+        /// Keep this host's network configuration (dhcp, netiface, resolvconf).
+        #[arg(long)]
+        keep_system_config: bool,
+    },
     /// The pre-upgrade snapshot a hook left, and settling it by hand.
     Rollback {
         #[command(subcommand)]
@@ -95,12 +104,35 @@ enum Rollback {
 
 /// `xivo-manage-db <command>`.
 pub fn manage_db() -> ExitCode {
-    let command = match ManageDb::parse().command {
+    let parsed = match ManageDb::try_parse() {
+        Ok(p) => p,
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            // One line, as every other error of the command: clap's message
+            // and the usage it shows, joined.
+            let text = e.render().to_string();
+            let line: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+                .collect();
+            let _ = writeln!(std::io::stderr(), "xivo-manage-db: {}", line.join("; "));
+            return ExitCode::from(2);
+        }
+    };
+    let command = match parsed.command {
         Manage::Status => ManageCommand::Status,
         Manage::History => ManageCommand::History,
         Manage::Migrations => ManageCommand::Migrations,
         Manage::ReplicationExclusions => ManageCommand::ReplicationExclusions,
         Manage::Show { file } => ManageCommand::Show(file),
+        Manage::Restore {
+            dump,
+            keep_system_config,
+        } => ManageCommand::Restore(crate::restore::Options {
+            dump,
+            keep_system_config,
+        }),
         Manage::Rollback { action } => match action {
             Rollback::Status => ManageCommand::RollbackStatus,
             Rollback::Finish => ManageCommand::RollbackFinish,
