@@ -53,7 +53,11 @@ fn dump(h: &Host, db: &str, name: &str) -> PathBuf {
         .arg(&path)
         .arg(db);
     let out = c.output().expect("pg_dump");
-    assert!(out.status.success(), "pg_dump: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "pg_dump: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     path
 }
 
@@ -92,13 +96,20 @@ fn record(h: &Host) -> Option<String> {
 
 /// Nothing of a restore is left, the services run again.
 fn assert_converged(h: &Host) {
-    assert_eq!(restore_dbs(h), Vec::<String>::new(), "restore databases left");
+    assert_eq!(
+        restore_dbs(h),
+        Vec::<String>::new(),
+        "restore databases left"
+    );
     assert_eq!(record(h), None, "restore record left");
     assert!(
         !h.c.state_dir().join("stopped-services").exists(),
         "stopped-services left"
     );
-    assert_eq!(common::host::sorted(h.running()), common::host::running_set());
+    assert_eq!(
+        common::host::sorted(h.running()),
+        common::host::running_set()
+    );
 }
 
 /// Table sums of everything but `skip`.
@@ -142,20 +153,38 @@ fn restore_of_a_head_dump_brings_back_every_row_owned_as_provisioned() {
     live_on(&h);
     h.c.set_non_defaults(DB, "asterisk");
     let settings = h.c.database_settings(DB);
-    assert_ne!(h.c.table_sums(DB), source, "the database changed since the backup");
+    assert_ne!(
+        h.c.table_sums(DB),
+        source,
+        "the database changed since the backup"
+    );
 
     let r = restore(&h, &[file.to_str().expect("path")]);
     r.assert_code(0);
     assert!(r.stdout.contains("restored"), "{}", r.stdout);
 
-    assert_eq!(h.c.table_sums(DB), source, "every row of the backup, over every column");
+    assert_eq!(
+        h.c.table_sums(DB),
+        source,
+        "every row of the backup, over every column"
+    );
     assert_eq!(h.c.schema(DB), schema, "schema and owners as provisioned");
-    assert_eq!(h.c.database_settings(DB), settings, "the database's own settings are this host's");
+    assert_eq!(
+        h.c.database_settings(DB),
+        settings,
+        "the database's own settings are this host's"
+    );
     assert_eq!(h.c.revisions(DB), common::repo_head());
     let actions = h.actions();
     for s in RUNNING {
-        assert!(actions.contains(&format!("stop {s}")), "{s} stopped: {actions}");
-        assert!(actions.contains(&format!("start {s}")), "{s} started: {actions}");
+        assert!(
+            actions.contains(&format!("stop {s}")),
+            "{s} stopped: {actions}"
+        );
+        assert!(
+            actions.contains(&format!("start {s}")),
+            "{s} started: {actions}"
+        );
     }
     assert_converged(&h);
 }
@@ -171,16 +200,30 @@ fn keep_system_config_takes_the_system_tables_from_the_current_database() {
 
     restore(&h, &[file.to_str().expect("path"), "--keep-system-config"]).assert_code(0);
 
-    assert_eq!(sums_of(&h, DB, &SYSTEM), here_system, "system tables: this host's rows");
-    assert_eq!(sums_without(&h, DB, &SYSTEM), backup_rest, "everything else: the backup's");
+    assert_eq!(
+        sums_of(&h, DB, &SYSTEM),
+        here_system,
+        "system tables: this host's rows"
+    );
+    assert_eq!(
+        sums_without(&h, DB, &SYSTEM),
+        backup_rest,
+        "everything else: the backup's"
+    );
     // The next row gets an id past this host's rows.
     h.c.psql(
         DB,
         "INSERT INTO netiface (ifname, networktype, type, family, options, description) \
          VALUES ('eth-next', 'data', 'iface', 'inet', '', '')",
     );
-    let next: i64 = h.c.psql(DB, "SELECT id FROM netiface WHERE ifname = 'eth-next'").parse().expect("id");
-    assert!(next > netiface_max.parse::<i64>().expect("max"), "{next} after {netiface_max}");
+    let next: i64 =
+        h.c.psql(DB, "SELECT id FROM netiface WHERE ifname = 'eth-next'")
+            .parse()
+            .expect("id");
+    assert!(
+        next > netiface_max.parse::<i64>().expect("max"),
+        "{next} after {netiface_max}"
+    );
     assert_converged(&h);
 }
 
@@ -211,7 +254,10 @@ fn assert_refused(h: &Host, file: &Path, args: &[&str], says: &str) {
     let r = restore(h, &all);
     r.assert_code(2);
     let line = one_line(&r);
-    assert!(line.contains(&file.display().to_string()), "names the file: {line}");
+    assert!(
+        line.contains(&file.display().to_string()),
+        "names the file: {line}"
+    );
     assert!(line.contains(says), "says {says}: {line}");
     assert_eq!(h.c.fingerprint(DB), before, "database untouched");
     assert_eq!(h.actions(), "", "no service touched");
@@ -226,14 +272,19 @@ fn a_truncated_or_corrupt_dump_is_refused_before_anything_is_touched() {
     h.c.psql(
         DB,
         "INSERT INTO queue_log (time, callid, queuename, agent, event, data1) \
-           SELECT now(), 'bulk-' || i, 'q', 'Agent/1', 'CONNECT', md5(i::text) FROM generate_series(1, 20000) i",
+           SELECT '2014-06-01 10:00:00.000000', 'bulk-' || i, 'q', 'Agent/1', 'CONNECT', left(md5(i::text), 20) FROM generate_series(1, 20000) i",
     );
     let file = dump(&h, DB, "good.dump");
     let bytes = std::fs::read(&file).expect("dump");
 
     let half = h.c.dir.join("half.dump");
     std::fs::write(&half, &bytes[..bytes.len() / 2]).expect("write");
-    assert_refused(&h, &half, &[], "not a complete pg_dump custom-format archive");
+    assert_refused(
+        &h,
+        &half,
+        &[],
+        "not a complete pg_dump custom-format archive",
+    );
 
     // The table of contents intact, the data overwritten with junk.
     let mut corrupt = bytes.clone();
@@ -243,11 +294,21 @@ fn a_truncated_or_corrupt_dump_is_refused_before_anything_is_touched() {
     }
     let junk_inside = h.c.dir.join("junk-inside.dump");
     std::fs::write(&junk_inside, &corrupt).expect("write");
-    assert_refused(&h, &junk_inside, &[], "not a complete pg_dump custom-format archive");
+    assert_refused(
+        &h,
+        &junk_inside,
+        &[],
+        "not a complete pg_dump custom-format archive",
+    );
 
     let junk = h.c.dir.join("junk.dump");
     std::fs::write(&junk, b"\x00\x17 not a dump at all \xff\xfe".repeat(100)).expect("write");
-    assert_refused(&h, &junk, &["--keep-system-config"], "not a pg_dump custom-format archive");
+    assert_refused(
+        &h,
+        &junk,
+        &["--keep-system-config"],
+        "not a pg_dump custom-format archive",
+    );
 
     // A plain SQL dump is not a custom-format archive either.
     let plain = h.c.dir.join("plain.sql");
@@ -262,9 +323,18 @@ fn a_dump_of_another_database_or_a_newer_package_is_refused() {
     let other = dump(&h, "other", "other.dump");
     assert_refused(&h, &other, &[], "backup of database 'other'");
 
-    h.c.psql(DB, "UPDATE alembic_version SET version_num = 'ffffffffffff'");
+    h.c.psql(
+        DB,
+        "UPDATE alembic_version SET version_num = 'ffffffffffff'",
+    );
     let newer = dump(&h, DB, "newer.dump");
-    h.c.psql(DB, &format!("UPDATE alembic_version SET version_num = '{}'", common::repo_head()));
+    h.c.psql(
+        DB,
+        &format!(
+            "UPDATE alembic_version SET version_num = '{}'",
+            common::repo_head()
+        ),
+    );
     assert_refused(&h, &newer, &[], "revision ffffffffffff");
 }
 
@@ -327,7 +397,11 @@ fn a_failing_upgrade_of_the_backup_leaves_the_database_as_it_was() {
             .expect("run"),
     );
     r.assert_code(1);
-    assert!(r.stderr.contains("failing migration for tests"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("failing migration for tests"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(h.c.fingerprint(DB), before);
     assert_converged(&h);
 }
@@ -344,7 +418,10 @@ fn an_older_dump_is_upgraded_to_head() {
     assert_eq!(h.c.revisions(DB), common::repo_head());
     common::assert_no_row_lost(&h.c, DB, &old_rows, &BOOKKEEPING);
     assert_eq!(
-        h.c.psql(DB, "SELECT count(*) FROM queue_log WHERE callid LIKE 'live-after-backup-%'"),
+        h.c.psql(
+            DB,
+            "SELECT count(*) FROM queue_log WHERE callid LIKE 'live-after-backup-%'"
+        ),
         "0",
         "nothing of the replaced database"
     );
@@ -365,14 +442,21 @@ fn stop_services(h: &Host) {
     for s in RUNNING {
         assert_eq!(h.service(s, "stop"), 0, "stop {s}");
     }
-    wait_for("dbclient's session to end", || h.sessions() == 0);
+    h.c.psql(
+        "postgres",
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = 'asterisk' AND pid <> pg_backend_pid()",
+    );
+    wait_for("the sessions to end", || h.sessions() == 0);
 }
 
 /// Wait until `what` holds, or fail.
 fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
     let started = Instant::now();
     while !f() {
-        assert!(started.elapsed() < Duration::from_secs(120), "timed out waiting for {what}");
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "timed out waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -383,7 +467,7 @@ fn killed_restore(h: &Host) -> (String, Vec<String>) {
     h.c.psql(
         DB,
         "INSERT INTO queue_log (time, callid, queuename, agent, event, data1) \
-           SELECT now(), 'bulk-' || i, 'q', 'Agent/1', 'CONNECT', md5(i::text) FROM generate_series(1, 400000) i",
+           SELECT '2014-06-01 10:00:00.000000', 'bulk-' || i, 'q', 'Agent/1', 'CONNECT', left(md5(i::text), 20) FROM generate_series(1, 400000) i",
     );
     let file = dump(h, DB, "big.dump");
     live_on(h);
@@ -419,10 +503,19 @@ fn a_restore_killed_midway_is_undone_by_the_next_restore() {
     assert!(source > 0);
     restore(&h, &[file.to_str().expect("path")]).assert_code(0);
     assert_eq!(
-        h.c.psql(DB, "SELECT count(*) FROM queue_log WHERE callid LIKE 'live-after-backup-%'"),
+        h.c.psql(
+            DB,
+            "SELECT count(*) FROM queue_log WHERE callid LIKE 'live-after-backup-%'"
+        ),
         "0"
     );
-    assert_eq!(h.c.psql(DB, "SELECT count(*) FROM queue_log WHERE callid LIKE 'bulk-%'"), "400000");
+    assert_eq!(
+        h.c.psql(
+            DB,
+            "SELECT count(*) FROM queue_log WHERE callid LIKE 'bulk-%'"
+        ),
+        "400000"
+    );
     assert_converged(&h);
 }
 
@@ -443,22 +536,41 @@ fn a_restore_killed_after_its_swap_is_completed_by_xivo_update_db() {
     let h = host();
     let new = "xivo_manage_db_restore_20260101T000000Z_new";
     let old = "xivo_manage_db_restore_20260101T000000Z_old";
-    h.c.psql(DB, "INSERT INTO resolvconf (hostname, description) VALUES ('restored', '')");
+    h.c.psql(
+        DB,
+        "INSERT INTO resolvconf (hostname, description) VALUES ('restored', '')",
+    );
     stop_services(&h);
-    h.c.psql("postgres", &format!("CREATE DATABASE {new} TEMPLATE {DB}"));
+    h.c.psql(
+        "postgres",
+        &format!("CREATE DATABASE \"{new}\" TEMPLATE {DB}"),
+    );
     let restored = h.c.fingerprint(new);
-    let oid = h.c.psql("postgres", &format!("SELECT oid FROM pg_database WHERE datname = '{new}'"));
+    let oid = h.c.psql(
+        "postgres",
+        &format!("SELECT oid FROM pg_database WHERE datname = '{new}'"),
+    );
     std::fs::write(
         h.c.state_dir().join("restore-record"),
         format!("phase swapping\nnew {new}\nold {old}\nnew_oid {oid}\n"),
     )
     .expect("record");
-    h.c.psql("postgres", &format!("ALTER DATABASE {DB} RENAME TO {old}"));
-    h.c.psql("postgres", &format!("ALTER DATABASE {new} RENAME TO {DB}"));
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE {DB} RENAME TO \"{old}\""),
+    );
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE \"{new}\" RENAME TO {DB}"),
+    );
 
     h.run("xivo-update-db", &[]).assert_code(0);
     assert_eq!(h.c.fingerprint(DB), restored, "the restored database stays");
-    assert_eq!(restore_dbs(&h), Vec::<String>::new(), "the replaced one is dropped");
+    assert_eq!(
+        restore_dbs(&h),
+        Vec::<String>::new(),
+        "the replaced one is dropped"
+    );
     assert_eq!(record(&h), None);
 }
 
@@ -470,8 +582,14 @@ fn a_restore_killed_before_its_swap_committed_is_undone_by_xivo_update_db() {
     let old = "xivo_manage_db_restore_20260101T000000Z_old";
     stop_services(&h);
     let before = h.c.fingerprint(DB);
-    h.c.psql("postgres", &format!("CREATE DATABASE {new} TEMPLATE {DB}"));
-    let oid = h.c.psql("postgres", &format!("SELECT oid FROM pg_database WHERE datname = '{new}'"));
+    h.c.psql(
+        "postgres",
+        &format!("CREATE DATABASE \"{new}\" TEMPLATE {DB}"),
+    );
+    let oid = h.c.psql(
+        "postgres",
+        &format!("SELECT oid FROM pg_database WHERE datname = '{new}'"),
+    );
     std::fs::write(
         h.c.state_dir().join("restore-record"),
         format!("phase swapping\nnew {new}\nold {old}\nnew_oid {oid}\n"),

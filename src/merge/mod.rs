@@ -54,8 +54,8 @@ use crate::migrations::{MigrationError, MigrationSet, Report};
 use crate::pg::{self, PgError, Superuser};
 
 pub use cleanup::finish_cleanup;
-pub use owner::take_all;
 pub use lockout::reopen_legacy;
+pub use owner::take_all;
 
 /// The comment the merge puts on database `xivo`, in its transaction.
 const MERGED_MARK: &str = "xivo-manage-db: merged into";

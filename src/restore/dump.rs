@@ -121,10 +121,9 @@ pub fn inspect(
         .lines()
         .filter(|l| !l.starts_with(';') && !l.trim().is_empty())
         .count() as u64;
-    if !list
-        .lines()
-        .any(|l| l.contains(" TABLE public alembic_version ") || l.ends_with(" TABLE public alembic_version"))
-    {
+    if !list.lines().any(|l| {
+        l.contains(" TABLE public alembic_version ") || l.ends_with(" TABLE public alembic_version")
+    }) {
         return Err(refused(
             path,
             "it has no table alembic_version: it is a backup of the 14.07 system, or of something else",

@@ -23,7 +23,10 @@ use crate::progress::Progress;
 /// `xivo-init-db` makes it); the owner role is created when missing.
 pub async fn create(postgres: &Client, config: &Config, new: &str) -> Result<(), String> {
     let owner = &config.db_owner;
-    if !pg::role_exists(postgres, owner).await.map_err(|e| e.to_string())? {
+    if !pg::role_exists(postgres, owner)
+        .await
+        .map_err(|e| e.to_string())?
+    {
         let verifier = postgres_protocol::password::scram_sha_256(config.db_password.as_bytes());
         postgres
             .batch_execute(&format!(
@@ -41,7 +44,13 @@ pub async fn create(postgres: &Client, config: &Config, new: &str) -> Result<(),
             &[&config.db_name],
         )
         .await
-        .map_err(|e| format!("reading the locale of '{}': {}", config.db_name, pg::describe(&e)))?;
+        .map_err(|e| {
+            format!(
+                "reading the locale of '{}': {}",
+                config.db_name,
+                pg::describe(&e)
+            )
+        })?;
     let locale = match like {
         Some(r) => format!(
             " LC_COLLATE {} LC_CTYPE {}",
@@ -50,7 +59,10 @@ pub async fn create(postgres: &Client, config: &Config, new: &str) -> Result<(),
         ),
         None => {
             let ctype: String = postgres
-                .query_one("SELECT datctype::text FROM pg_database WHERE datname = 'template0'", &[])
+                .query_one(
+                    "SELECT datctype::text FROM pg_database WHERE datname = 'template0'",
+                    &[],
+                )
                 .await
                 .map_err(|e| format!("reading the cluster's locale: {}", pg::describe(&e)))?
                 .get(0);
@@ -103,7 +115,14 @@ pub async fn pg_restore(
         .map_err(|e| format!("cannot open '{}': {e}", dump.path.display()))?;
     let mut child = superuser
         .client_command(program, new)
-        .args(["--no-owner", "--no-acl", "--exit-on-error", "--verbose", "--dbname", new])
+        .args([
+            "--no-owner",
+            "--no-acl",
+            "--exit-on-error",
+            "--verbose",
+            "--dbname",
+            new,
+        ])
         .stdin(Stdio::from(file))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -123,7 +142,11 @@ pub async fn pg_restore(
         });
     }
     let mut running = Running(child);
-    let mut progress = Progress::new(format!("restoring '{}'", dump.path.display()), "bytes", dump.size);
+    let mut progress = Progress::new(
+        format!("restoring '{}'", dump.path.display()),
+        "bytes",
+        dump.size,
+    );
     let status = loop {
         match running.0.try_wait() {
             Ok(Some(status)) => break status,
@@ -166,7 +189,10 @@ pub async fn own(new_client: &mut Client, owner: &str) -> Result<(), String> {
     ))
     .await
     .map_err(|e| format!("granting rights to role '{owner}': {}", pg::describe(&e)))?;
-    tx.commit()
-        .await
-        .map_err(|e| format!("giving the restored objects to '{owner}': {}", pg::describe(&e)))
+    tx.commit().await.map_err(|e| {
+        format!(
+            "giving the restored objects to '{owner}': {}",
+            pg::describe(&e)
+        )
+    })
 }

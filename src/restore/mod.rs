@@ -121,7 +121,9 @@ pub async fn restore(
         old: name::make(&stamp, name::Slot::Old),
         new_oid: None,
     };
-    let work = restore_into_new(config, superuser, set, opts, &postgres, &program, &dump, exists, &services, &mut rec);
+    let work = restore_into_new(
+        config, superuser, set, opts, &postgres, &program, &dump, exists, &services, &mut rec,
+    );
     let result = match interrupt.race(work).await {
         Ok(r) => r,
         Err(signal) => {
@@ -139,7 +141,9 @@ pub async fn restore(
                 return after_swap_done(&services, started, &dump, db);
             }
             Ok(_) => format!("database '{db}' was left as it was"),
-            Err(e) => format!("undoing it failed too ({e}): run xivo-manage-db restore again to clean up"),
+            Err(e) => {
+                format!("undoing it failed too ({e}): run xivo-manage-db restore again to clean up")
+            }
         };
         let services_said = match started {
             Ok(_) => String::new(),
@@ -177,7 +181,10 @@ fn after_swap_done(
     match started {
         Ok(_) => {
             log::info!("backup '{}' restored as '{db}'", dump.path.display());
-            Ok(format!("backup '{}' restored as database '{db}'", dump.path.display()))
+            Ok(format!(
+                "backup '{}' restored as database '{db}'",
+                dump.path.display()
+            ))
         }
         Err(e) => Err(Error::Refused(format!(
             "backup '{}' restored as '{db}', but {e}",
@@ -225,7 +232,10 @@ async fn restore_into_new(
         load::pg_restore(superuser, program, dump, &rec.new),
     )
     .await?;
-    let mut client = superuser.connect(&rec.new).await.map_err(|e| e.to_string())?;
+    let mut client = superuser
+        .connect(&rec.new)
+        .await
+        .map_err(|e| e.to_string())?;
     timed(
         &format!("giving every object to '{}'", config.db_owner),
         load::own(&mut client, &config.db_owner),
@@ -250,7 +260,12 @@ async fn restore_into_new(
 }
 
 /// The restored database to this package's head.
-async fn upgrade(client: &mut Client, new: &str, set: &MigrationSet, owner: &str) -> Result<(), String> {
+async fn upgrade(
+    client: &mut Client,
+    new: &str,
+    set: &MigrationSet,
+    owner: &str,
+) -> Result<(), String> {
     let standing = standing::classify(Some(client), new, set)
         .await
         .map_err(|e| e.to_string())?;
@@ -311,7 +326,10 @@ async fn swap(config: &Config, postgres: &Client, rec: &mut Record) -> Result<()
             .map_err(|e| e.to_string())?;
         match postgres.batch_execute(&sql).await {
             Ok(()) => {
-                log::info!("database '{db}' is now the restored backup (the replaced one is '{}')", rec.old);
+                log::info!(
+                    "database '{db}' is now the restored backup (the replaced one is '{}')",
+                    rec.old
+                );
                 return Ok(());
             }
             Err(e) => {
@@ -337,7 +355,10 @@ async fn drop_database(postgres: &Client, name: &str) -> Result<(), String> {
         return Err(format!("refusing to drop '{name}': not a restore database"));
     }
     postgres
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(name)))
+        .batch_execute(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            quote_ident(name)
+        ))
         .await
         .map_err(|e| format!("dropping '{name}': {}", pg::describe(&e)))
 }
@@ -364,13 +385,20 @@ pub async fn recover(config: &Config, postgres: &Client) -> Result<Option<Recove
         None => None,
         Some(r) => {
             let db_oid = oid(postgres, db).await?;
-            let committed = r.phase == Phase::Swapping && r.new_oid.is_some() && db_oid == r.new_oid;
+            let committed =
+                r.phase == Phase::Swapping && r.new_oid.is_some() && db_oid == r.new_oid;
             if committed {
-                log::warn!("a restore was interrupted after its swap: dropping the replaced database '{}'", r.old);
+                log::warn!(
+                    "a restore was interrupted after its swap: dropping the replaced database '{}'",
+                    r.old
+                );
                 drop_database(postgres, &r.old).await?;
                 Some(Recovered::Completed)
             } else {
-                log::warn!("a restore did not finish: dropping '{}'; database '{db}' is kept as it is", r.new);
+                log::warn!(
+                    "a restore did not finish: dropping '{}'; database '{db}' is kept as it is",
+                    r.new
+                );
                 drop_database(postgres, &r.new).await?;
                 Some(Recovered::Undone)
             }
@@ -386,7 +414,9 @@ pub async fn recover(config: &Config, postgres: &Client) -> Result<Option<Recove
                     quote_ident(db)
                 ))
                 .await
-                .map_err(|e| format!("renaming '{leftover}' back to '{db}': {}", pg::describe(&e)))?;
+                .map_err(|e| {
+                    format!("renaming '{leftover}' back to '{db}': {}", pg::describe(&e))
+                })?;
             continue;
         }
         log::warn!("database '{leftover}' was left by a restore that died: dropping it");
@@ -406,7 +436,12 @@ async fn leftovers(postgres: &Client) -> Result<Vec<String>, String> {
             &[&name::PREFIX],
         )
         .await
-        .map_err(|e| format!("looking for databases left by a restore: {}", pg::describe(&e)))?;
+        .map_err(|e| {
+            format!(
+                "looking for databases left by a restore: {}",
+                pg::describe(&e)
+            )
+        })?;
     Ok(rows
         .iter()
         .map(|r| r.get::<_, String>(0))

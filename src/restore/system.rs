@@ -65,12 +65,17 @@ pub async fn keep(current: &Client, restored: &mut Client) -> Result<(), String>
             .into_iter()
             .filter(|c| theirs.contains(c))
             .collect();
-        let list = cols.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", ");
+        let list = cols
+            .iter()
+            .map(|c| quote_ident(c))
+            .collect::<Vec<_>>()
+            .join(", ");
         let qualified = format!("public.{}", quote_ident(t));
         tx.batch_execute(&format!("DELETE FROM {qualified}"))
             .await
             .map_err(|e| format!("emptying {t} of the backup: {}", pg::describe(&e)))?;
-        let failed = |e: tokio_postgres::Error| format!("copying the rows of {t}: {}", pg::describe(&e));
+        let failed =
+            |e: tokio_postgres::Error| format!("copying the rows of {t}: {}", pg::describe(&e));
         let out = current
             .copy_out(&format!("COPY {qualified} ({list}) TO STDOUT"))
             .await
@@ -86,17 +91,22 @@ pub async fn keep(current: &Client, restored: &mut Client) -> Result<(), String>
         }
         let rows = sink.finish().await.map_err(failed)?;
         for c in &cols {
+            let seq: Option<String> = tx
+                .query_one("SELECT pg_get_serial_sequence($1, $2)", &[&qualified, c])
+                .await
+                .map_err(|e| format!("looking up the sequence of {t}.{c}: {}", pg::describe(&e)))?
+                .get(0);
+            let Some(seq) = seq else { continue };
             tx.execute(
                 &format!(
-                    "SELECT setval(s, m) FROM (SELECT pg_get_serial_sequence($1, $2) AS s, \
-                            (SELECT max({}) FROM {qualified})::bigint AS m) q \
-                      WHERE s IS NOT NULL AND m IS NOT NULL",
+                    "SELECT setval($1::text::regclass, m) FROM (SELECT max({})::bigint AS m FROM {qualified}) q \
+                      WHERE m IS NOT NULL",
                     quote_ident(c)
                 ),
-                &[&qualified, c],
+                &[&seq],
             )
             .await
-            .map_err(|e| format!("setting the sequence of {t}.{c}: {}", pg::describe(&e)))?;
+            .map_err(|e| format!("setting sequence {seq} past {t}.{c}: {}", pg::describe(&e)))?;
         }
         log::info!("kept the {rows} row(s) of {t} of this host");
     }
