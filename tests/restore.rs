@@ -411,7 +411,10 @@ fn an_older_dump_is_upgraded_to_head() {
     let h = common::host::older_host();
     let old_rows = h.c.rows(DB);
     let file = dump(&h, DB, "older.dump");
+    // A concurrent index waits for the services' open transactions.
+    stop_services(&h);
     h.run("xivo-update-db", &[]).assert_code(0);
+    h.start_services();
     live_on(&h);
 
     restore(&h, &[file.to_str().expect("path")]).assert_code(0);

@@ -78,29 +78,7 @@ pub async fn restore(
     opts: &Options,
 ) -> Result<String, Error> {
     let db = &config.db_name;
-    let postgres = superuser.connect("postgres").await?;
-    let program = pg::client_program("pg_restore", pg::server_major(&postgres).await?)?;
-    let dump = dump::inspect(&program, &opts.dump, db, set).map_err(Error::Other)?;
-    log::info!(
-        "backup '{}' checked: {} bytes, {} entries, revision {}",
-        dump.path.display(),
-        dump.size,
-        dump.entries,
-        dump.revisions.join(", ")
-    );
-    let current = standing::connect(superuser, db).await?;
-    if opts.keep_system_config {
-        let Some(current) = &current else {
-            return Err(Error::Other(format!(
-                "--keep-system-config: database '{db}' does not exist, there is no system configuration to keep; \
-                 restore without --keep-system-config; nothing changed"
-            )));
-        };
-        system::check(current, db).await.map_err(Error::Other)?;
-    }
-    // Sessions on DB_NAME are ended below: this one would be among them.
-    let exists = current.is_some();
-    drop(current);
+    let (postgres, program, dump, exists) = check_first(config, superuser, set, opts).await?;
     let services = Services::new(config)?;
     let _lock = RunLock::acquire(config, superuser).await?;
     crate::pending::refuse_if_pending(config)?;
@@ -132,27 +110,7 @@ pub async fn restore(
         }
     };
     if let Err(cause) = result {
-        log::error!("the restore failed: {cause}; undoing it");
-        let undone = recover(config, &postgres).await;
-        let started = services.start_recorded();
-        let left = match undone {
-            Ok(Some(Recovered::Completed)) => {
-                // The swap committed before the failure was seen.
-                return after_swap_done(&services, started, &dump, db);
-            }
-            Ok(_) => format!("database '{db}' was left as it was"),
-            Err(e) => {
-                format!("undoing it failed too ({e}): run xivo-manage-db restore again to clean up")
-            }
-        };
-        let services_said = match started {
-            Ok(_) => String::new(),
-            Err(e) => format!("; {e}"),
-        };
-        return Err(Error::Refused(format!(
-            "restoring '{}' failed: {cause}; {left}{services_said}",
-            dump.path.display()
-        )));
+        return undo(config, &postgres, &services, &cause, &dump).await;
     }
     // Committed: from here on the backup is the database.
     let dropped = timed(
@@ -169,11 +127,77 @@ pub async fn restore(
             dump.path.display()
         )));
     }
-    after_swap_done(&services, started, &dump, db)
+    after_swap_done(started, &dump, db)
 }
 
+/// Step 1: the backup and, with `--keep-system-config`, the current
+/// database's system tables; nothing is touched. Returns the connection to
+/// `postgres`, pg_restore, the checked backup, and whether `DB_NAME` exists.
+async fn check_first(
+    config: &Config,
+    superuser: &Superuser,
+    set: &MigrationSet,
+    opts: &Options,
+) -> Result<(Client, PathBuf, dump::Dump, bool), Error> {
+    let db = &config.db_name;
+    let postgres = superuser.connect("postgres").await?;
+    let program = pg::client_program("pg_restore", pg::server_major(&postgres).await?)?;
+    let dump = dump::inspect(&program, &opts.dump, db, set).map_err(Error::Other)?;
+    log::info!(
+        "backup '{}' checked: {} bytes, {} entries, revision {}",
+        dump.path.display(),
+        dump.size,
+        dump.entries,
+        dump.revisions.join(", ")
+    );
+    let current = standing::connect(superuser, db).await?;
+    if opts.keep_system_config {
+        let Some(current) = &current else {
+            return Err(Error::Other(format!(
+                "--keep-system-config: database '{db}' does not exist, there is no system configuration to keep; \
+                 restore without --keep-system-config; nothing changed"
+            )));
+        };
+        system::check(current, db).await.map_err(Error::Other)?;
+    }
+    // Sessions on DB_NAME are ended later: this one would be among them.
+    Ok((postgres, program, dump, current.is_some()))
+}
+
+/// A failure or a signal before the swap was seen to commit: what the
+/// record names is dropped (or, if the swap did commit, the replaced
+/// database), the services start again.
+async fn undo(
+    config: &Config,
+    postgres: &Client,
+    services: &Services,
+    cause: &str,
+    dump: &dump::Dump,
+) -> Result<String, Error> {
+    let db = &config.db_name;
+    log::error!("the restore failed: {cause}; undoing it");
+    let undone = recover(config, postgres).await;
+    let started = services.start_recorded();
+    let left = match undone {
+        // The swap committed before the failure was seen.
+        Ok(Some(Recovered::Completed)) => return after_swap_done(started, dump, db),
+        Ok(_) => format!("database '{db}' was left as it was"),
+        Err(e) => {
+            format!("undoing it failed too ({e}): run xivo-manage-db restore again to clean up")
+        }
+    };
+    let services_said = match started {
+        Ok(_) => String::new(),
+        Err(e) => format!("; {e}"),
+    };
+    Err(Error::Refused(format!(
+        "restoring '{}' failed: {cause}; {left}{services_said}",
+        dump.path.display()
+    )))
+}
+
+/// The line of a restore whose swap committed, or what the services said.
 fn after_swap_done(
-    _services: &Services,
     started: Result<Vec<String>, crate::services::ServiceError>,
     dump: &dump::Dump,
     db: &str,
