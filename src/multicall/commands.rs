@@ -116,7 +116,14 @@ pub fn manage_db() -> ExitCode {
                 .map(str::trim)
                 .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
                 .collect();
-            let _ = writeln!(std::io::stderr(), "xivo-manage-db: {}", line.join("; "));
+            let mut one = String::new();
+            for l in line {
+                if !one.is_empty() {
+                    one.push_str(if one.ends_with(':') { " " } else { "; " });
+                }
+                one.push_str(l);
+            }
+            let _ = writeln!(std::io::stderr(), "xivo-manage-db: {one}");
             return ExitCode::from(2);
         }
     };
