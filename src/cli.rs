@@ -167,6 +167,7 @@ pub enum ManageCommand {
     RollbackStatus,
     RollbackFinish,
     RollbackDiscard,
+    Restore(crate::restore::Options),
 }
 
 /// `xivo-manage-db <command>`.
@@ -177,7 +178,8 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
         | ManageCommand::RollbackDiscard
         | ManageCommand::QueueLogPrune { .. }
         | ManageCommand::QueueLogPrepare
-        | ManageCommand::QueueLogStats { exact: true, .. } => LevelFilter::Info,
+        | ManageCommand::QueueLogStats { exact: true, .. }
+        | ManageCommand::Restore(_) => LevelFilter::Info,
         _ => LevelFilter::Warn,
     };
     crate::logging::init(program, level);
@@ -240,6 +242,12 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 } else {
                     block_on(crate::pending::discard(&config, &admin))??
                 };
+                say(&format!("{done}\n"));
+                Ok(0)
+            }
+            ManageCommand::Restore(options) => {
+                let (config, admin, set) = prepare()?;
+                let done = block_on(crate::restore::restore(&config, &admin, &set, &options))??;
                 say(&format!("{done}\n"));
                 Ok(0)
             }

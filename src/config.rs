@@ -47,6 +47,9 @@ pub const POLICY_RC_D: &str = "/usr/sbin/policy-rc.d";
 /// Every snapshot database's name starts with this (see `snapshot::name`);
 /// `DB_NAME` may not.
 pub const SNAPSHOT_PREFIX: &str = "xivo_manage_db_snapshot_";
+/// Every database `xivo-manage-db restore` creates or sets aside starts with
+/// this (see `restore::name`); `DB_NAME` may not.
+pub const RESTORE_PREFIX: &str = "xivo_manage_db_restore_";
 
 /// Debian's directory of a PostgreSQL major version's client programs.
 pub fn pg_bin_dir(major: u32) -> PathBuf {
@@ -61,7 +64,7 @@ pub const DEFAULT_STATE_DIR: &str = "/var/lib/xivo-manage-db";
 pub const DPKG_ROOT_ENV: &str = "DPKG_ROOT";
 /// What the package itself creates in a state directory: purge removes these
 /// and nothing else (`update-db/` only loses the 14.07 state files).
-pub const STATE_ENTRIES: [&str; 9] = [
+pub const STATE_ENTRIES: [&str; 11] = [
     "lock",
     "stopped-services",
     "stopped-services.tmp",
@@ -71,6 +74,8 @@ pub const STATE_ENTRIES: [&str; 9] = [
     "state-dirs",
     "state-dirs.tmp",
     "record.tmp",
+    "restore-record",
+    "restore-record.tmp",
 ];
 /// The 14.07 state files, in `$STATE_DIR/update-db`.
 pub const LEGACY_STATE_FILES: [&str; 2] = ["asterisk-last", "xivo-last"];
@@ -312,15 +317,18 @@ impl Config {
                     reason,
                 })?;
         }
-        if c.db_name.starts_with(SNAPSHOT_PREFIX) {
-            return Err(ConfigError::BadValue {
-                path: path.to_path_buf(),
-                line: 0,
-                key: "DB_NAME".into(),
-                reason: format!(
-                    "names starting with '{SNAPSHOT_PREFIX}' are reserved for rollback snapshots"
-                ),
-            });
+        for (prefix, what) in [
+            (SNAPSHOT_PREFIX, "rollback snapshots"),
+            (RESTORE_PREFIX, "the databases of a restore"),
+        ] {
+            if c.db_name.starts_with(prefix) {
+                return Err(ConfigError::BadValue {
+                    path: path.to_path_buf(),
+                    line: 0,
+                    key: "DB_NAME".into(),
+                    reason: format!("names starting with '{prefix}' are reserved for {what}"),
+                });
+            }
         }
         if c.db_name == LEGACY_DB_NAME {
             return Err(ConfigError::BadValue {
@@ -416,6 +424,11 @@ impl Config {
     /// A 14.07 state file: `asterisk-last` or `xivo-last`.
     pub fn legacy_state_file(&self, prefix: &str) -> PathBuf {
         self.legacy_state_dir().join(format!("{prefix}-last"))
+    }
+
+    /// What a running `xivo-manage-db restore` made (see `restore::record`).
+    pub fn restore_record_path(&self) -> PathBuf {
+        self.state_dir.join("restore-record")
     }
 
     /// The connection limit of `xivo` while the merge holds it at 0.

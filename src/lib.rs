@@ -24,6 +24,7 @@ pub mod pg;
 pub mod progress;
 pub mod provision;
 pub mod queue_log_ops;
+pub mod restore;
 pub mod runtime;
 pub mod secrets;
 pub mod services;

@@ -96,6 +96,10 @@ pub async fn update_locked(
     let postgres = superuser.connect("postgres").await?;
     // A merge stopped by a kill left `xivo` closed to the 14.07 daemons.
     merge::reopen_legacy(config, &postgres).await?;
+    // A restore killed midway: its leftovers go, a swap it committed stays.
+    crate::restore::recover(config, &postgres)
+        .await
+        .map_err(Error::Refused)?;
     let target = standing::connect(superuser, db).await?;
     let standing = standing::classify(target.as_ref(), db, set).await?;
     let provision = || async {

@@ -137,6 +137,10 @@ pub async fn standing<'a>(ctx: &Ctx, set: &'a MigrationSet) -> Result<Standing<'
 pub async fn recover(ctx: &Ctx, postgres: &Client, services: &Services) -> Result<(), HookError> {
     // Before any snapshot copies `xivo`: a killed merge left it closed.
     crate::merge::reopen_legacy(&ctx.config, postgres).await?;
+    // A restore killed midway: its leftovers go, a swap it committed stays.
+    crate::restore::recover(&ctx.config, postgres)
+        .await
+        .map_err(|e| HookError::Core(Error::Refused(e)))?;
     let Some(mut record) = snapshot::load(&ctx.config)? else {
         return Ok(());
     };

@@ -55,6 +55,7 @@ use crate::pg::{self, PgError, Superuser};
 
 pub use cleanup::finish_cleanup;
 pub use lockout::reopen_legacy;
+pub use owner::take_all;
 
 /// The comment the merge puts on database `xivo`, in its transaction.
 const MERGED_MARK: &str = "xivo-manage-db: merged into";

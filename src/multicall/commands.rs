@@ -85,6 +85,15 @@ enum Manage {
         #[command(subcommand)]
         action: QueueLog,
     },
+    /// Put a backup (pg_dump -Fc of the database) in its place, upgraded to head;
+    /// the current database is kept until the restore has succeeded.
+    Restore {
+        /// The backup file, made by `pg_dump -Fc asterisk`.
+        dump: std::path::PathBuf,
+        /// Keep this host's network configuration (dhcp, netiface, resolvconf).
+        #[arg(long)]
+        keep_system_config: bool,
+    },
     /// The pre-upgrade snapshot a hook left, and settling it by hand.
     Rollback {
         #[command(subcommand)]
@@ -128,7 +137,30 @@ enum QueueLog {
 
 /// `xivo-manage-db <command>`.
 pub fn manage_db() -> ExitCode {
-    let command = match ManageDb::parse().command {
+    let parsed = match ManageDb::try_parse() {
+        Ok(p) => p,
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            // One line, as every other error of the command: clap's message
+            // and the usage it shows, joined.
+            let text = e.render().to_string();
+            let line: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+                .collect();
+            let mut one = String::new();
+            for l in line {
+                if !one.is_empty() {
+                    one.push_str(if one.ends_with(':') { " " } else { "; " });
+                }
+                one.push_str(l);
+            }
+            let _ = writeln!(std::io::stderr(), "xivo-manage-db: {one}");
+            return ExitCode::from(2);
+        }
+    };
+    let command = match parsed.command {
         Manage::Status { json } => ManageCommand::Status { json },
         Manage::History => ManageCommand::History,
         Manage::Migrations => ManageCommand::Migrations,
@@ -139,6 +171,13 @@ pub fn manage_db() -> ExitCode {
             QueueLog::Prune { before, dry_run } => ManageCommand::QueueLogPrune { before, dry_run },
             QueueLog::Prepare => ManageCommand::QueueLogPrepare,
         },
+        Manage::Restore {
+            dump,
+            keep_system_config,
+        } => ManageCommand::Restore(crate::restore::Options {
+            dump,
+            keep_system_config,
+        }),
         Manage::Rollback { action } => match action {
             Rollback::Status => ManageCommand::RollbackStatus,
             Rollback::Finish => ManageCommand::RollbackFinish,

@@ -109,6 +109,34 @@ pub async fn create(
     Ok(oid)
 }
 
+/// Give `to` the properties of `db` a database keeps apart from its
+/// contents (owner, connection limit, comment, grants, per-database
+/// settings): for a database about to take `db`'s place (`restore`).
+pub async fn carry_properties(postgres: &Client, db: &str, to: &str) -> Result<(), SnapshotError> {
+    let Some(m) = meta(postgres, db).await? else {
+        return Ok(());
+    };
+    let setup = |e: tokio_postgres::Error| {
+        SnapshotError::db(format!("giving '{to}' the properties of '{db}'"), &e)
+    };
+    postgres
+        .batch_execute(&format!(
+            "ALTER DATABASE {0} OWNER TO {1}; ALTER DATABASE {0} CONNECTION LIMIT {2}",
+            quote_ident(to),
+            quote_ident(&m.owner),
+            m.connection_limit
+        ))
+        .await
+        .map_err(setup)?;
+    comment_on(postgres, to, m.comment.as_deref())
+        .await
+        .map_err(setup)?;
+    if m.has_acl {
+        copy_grants(postgres, to, &m).await.map_err(setup)?;
+    }
+    copy_settings(postgres, db, to).await
+}
+
 /// `CREATE DATABASE copy TEMPLATE db`, ending the sessions on `db` first
 /// (and again if one slips in before the statement starts).
 async fn copy_files(

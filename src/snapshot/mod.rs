@@ -33,6 +33,7 @@ use tokio_postgres::Client;
 
 use crate::config::{Config, LEGACY_DB_NAME};
 use crate::{fsutil, pg};
+pub use copy::carry_properties;
 pub use record::{Phase, Record};
 
 /// Why a snapshot could not be taken, restored or dropped.

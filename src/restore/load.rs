@@ -1,0 +1,198 @@
+//! Loading a checked backup into a new database: `CREATE DATABASE` (owned
+//! by `DB_OWNER`, the encoding and locale of the database it will replace),
+//! `pg_restore --no-owner --no-acl` into it with progress in bytes read,
+//! then every object given to `DB_OWNER` and the grants `xivo-init-db`
+//! gives, so that the result is owned as a provisioned database is.
+//!
+//! Only ever writes to the new database it is given; never to `DB_NAME`.
+
+use std::io::{BufRead, BufReader, Seek};
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio_postgres::Client;
+
+use super::dump::Dump;
+use crate::config::Config;
+use crate::pg::{self, quote_ident, quote_literal, Superuser};
+use crate::progress::Progress;
+
+/// `CREATE DATABASE new`, like `DB_NAME` (or, without one, like
+/// `xivo-init-db` makes it); the owner role is created when missing.
+pub async fn create(postgres: &Client, config: &Config, new: &str) -> Result<(), String> {
+    let owner = &config.db_owner;
+    if !pg::role_exists(postgres, owner)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        let verifier = postgres_protocol::password::scram_sha_256(config.db_password.as_bytes());
+        postgres
+            .batch_execute(&format!(
+                "CREATE ROLE {} WITH LOGIN PASSWORD {}",
+                quote_ident(owner),
+                quote_literal(&verifier)
+            ))
+            .await
+            .map_err(|e| format!("creating role '{owner}' (DB_OWNER): {}", pg::describe(&e)))?;
+        log::info!("created role '{owner}' (DB_OWNER)");
+    }
+    let like = postgres
+        .query_opt(
+            "SELECT datcollate::text, datctype::text FROM pg_database WHERE datname = $1",
+            &[&config.db_name],
+        )
+        .await
+        .map_err(|e| {
+            format!(
+                "reading the locale of '{}': {}",
+                config.db_name,
+                pg::describe(&e)
+            )
+        })?;
+    let locale = match like {
+        Some(r) => format!(
+            " LC_COLLATE {} LC_CTYPE {}",
+            quote_literal(&r.get::<_, String>(0)),
+            quote_literal(&r.get::<_, String>(1))
+        ),
+        None => {
+            let ctype: String = postgres
+                .query_one(
+                    "SELECT datctype::text FROM pg_database WHERE datname = 'template0'",
+                    &[],
+                )
+                .await
+                .map_err(|e| format!("reading the cluster's locale: {}", pg::describe(&e)))?
+                .get(0);
+            let l = ctype.to_ascii_lowercase();
+            if l == "c" || l == "posix" || l.contains("utf8") || l.contains("utf-8") {
+                String::new()
+            } else {
+                " LOCALE 'C.UTF-8'".into()
+            }
+        }
+    };
+    postgres
+        .batch_execute(&format!(
+            "CREATE DATABASE {} WITH OWNER {} ENCODING 'UTF8' TEMPLATE template0{locale}",
+            quote_ident(new),
+            quote_ident(owner)
+        ))
+        .await
+        .map_err(|e| format!("creating database '{new}': {}", pg::describe(&e)))?;
+    Ok(())
+}
+
+/// Kills `pg_restore` when the restore is dropped (a signal, an error):
+/// it must not go on writing into a database about to be dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// `pg_restore --no-owner --no-acl --exit-on-error -d new`, the archive on
+/// its stdin (one process: parallel workers would reopen the file by name,
+/// as the server's OS user, who may not read it). Progress is the archive's
+/// offset, shared with the child through the file description.
+pub async fn pg_restore(
+    superuser: &Superuser,
+    program: &Path,
+    dump: &Dump,
+    new: &str,
+) -> Result<(), String> {
+    let file = std::fs::File::open(&dump.path)
+        .map_err(|e| format!("cannot open '{}': {e}", dump.path.display()))?;
+    let mut offset = file
+        .try_clone()
+        .map_err(|e| format!("cannot open '{}': {e}", dump.path.display()))?;
+    let mut child = superuser
+        .client_command(program, new)
+        .args([
+            "--no-owner",
+            "--no-acl",
+            "--exit-on-error",
+            "--verbose",
+            "--dbname",
+            new,
+        ])
+        .stdin(Stdio::from(file))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    let errors = Arc::new(Mutex::new(Vec::<String>::new()));
+    if let Some(stderr) = child.stderr.take() {
+        let errors = Arc::clone(&errors);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if line.contains("error:") || line.contains("FATAL") || line.contains("ERROR") {
+                    if let Ok(mut e) = errors.lock() {
+                        e.push(line);
+                    }
+                }
+            }
+        });
+    }
+    let mut running = Running(child);
+    let mut progress = Progress::new(
+        format!("restoring '{}'", dump.path.display()),
+        "bytes",
+        dump.size,
+    );
+    let status = loop {
+        match running.0.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) => {
+                progress.update(offset.stream_position().unwrap_or(0));
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => return Err(format!("waiting for pg_restore: {e}")),
+        }
+    };
+    if !status.success() {
+        // Give the reader thread a moment to take the last lines.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let why = errors
+            .lock()
+            .ok()
+            .and_then(|e| e.first().cloned())
+            .unwrap_or_else(|| format!("pg_restore exited with {status}"));
+        return Err(format!("pg_restore into '{new}' failed: {}", why.trim()));
+    }
+    progress.finish(dump.size);
+    Ok(())
+}
+
+/// Every object of `new` given to `DB_OWNER`, and the grants `xivo-init-db`
+/// gives, in one transaction.
+pub async fn own(new_client: &mut Client, owner: &str) -> Result<(), String> {
+    let tx = new_client
+        .transaction()
+        .await
+        .map_err(|e| format!("starting a transaction: {}", pg::describe(&e)))?;
+    crate::merge::take_all(&tx, owner)
+        .await
+        .map_err(|e| e.to_string())?;
+    let q = quote_ident(owner);
+    tx.batch_execute(&format!(
+        "GRANT ALL ON ALL TABLES IN SCHEMA public TO {q};\n\
+         GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {q};\n\
+         GRANT ALL ON ALL FUNCTIONS IN SCHEMA public TO {q};"
+    ))
+    .await
+    .map_err(|e| format!("granting rights to role '{owner}': {}", pg::describe(&e)))?;
+    tx.commit().await.map_err(|e| {
+        format!(
+            "giving the restored objects to '{owner}': {}",
+            pg::describe(&e)
+        )
+    })
+}

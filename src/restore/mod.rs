@@ -1,0 +1,474 @@
+//! `xivo-manage-db restore DUMP [--keep-system-config]`: put a backup made
+//! by `pg_dump -Fc` of `DB_NAME` in place of the database, the way the
+//! 14.08 notes did by hand (rename the database, `pg_restore -C`, copy back
+//! dhcp, netiface and resolvconf, drop the old one), but so that the current
+//! database stays whole until the restore has fully succeeded:
+//!
+//! 1. the backup is checked (`dump`): readable, complete, of `DB_NAME`, at a
+//!    revision this package knows; nothing is touched before (exit 2);
+//! 2. the run lock, the services stopped as the hooks stop them (recorded
+//!    in `stopped-services`), the sessions ended;
+//! 3. the record (`record`), then the backup restored into a new database
+//!    `xivo_manage_db_restore_<time>_new` (`name`, `load`), owned by
+//!    `DB_OWNER`, upgraded to this package's head, and with
+//!    `--keep-system-config` given this host's system tables (`system`);
+//! 4. the record says `swapping` (with the new database's oid), then one
+//!    transaction renames `DB_NAME` to `..._old` and the new one to
+//!    `DB_NAME`; then the old one is dropped, the record removed, the
+//!    services started.
+//!
+//! Any failure or signal before the swap's commit drops the new database
+//! and starts the services: `DB_NAME` is exactly as it was (exit 1). A run
+//! killed anywhere leaves the record, and the next restore, hook or
+//! `xivo-update-db` converges (`recover`): before the swap the new database
+//! is dropped; after it (`DB_NAME` has the recorded oid) the old one is.
+//!
+//! Never runs without the run lock, never drops a database whose name does
+//! not have the restore shape, and never touches `DB_NAME` but by the swap.
+
+pub mod dump;
+mod load;
+pub mod name;
+pub mod record;
+mod system;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use tokio_postgres::Client;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::interrupt::{Interrupt, Takeover};
+use crate::lock::RunLock;
+use crate::migrations::{self, MigrationSet, Report};
+use crate::pg::{self, quote_ident, Superuser};
+use crate::services::Services;
+use crate::snapshot;
+use crate::standing::{self, Standing};
+
+use record::{Phase, Record};
+
+/// What the command line asks for.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub dump: PathBuf,
+    pub keep_system_config: bool,
+}
+
+/// Run one step, logging it and its duration.
+async fn timed<T>(what: &str, f: impl Future<Output = Result<T, String>>) -> Result<T, String> {
+    let started = Instant::now();
+    log::info!("{what}...");
+    let r = f.await;
+    let secs = started.elapsed().as_secs_f64();
+    match &r {
+        Ok(_) => log::info!("{what}: done in {secs:.2} s"),
+        Err(e) => log::error!("{what}: failed after {secs:.2} s: {e}"),
+    }
+    r
+}
+
+/// The restore (see the module header). Returns the line to print.
+pub async fn restore(
+    config: &Config,
+    superuser: &Superuser,
+    set: &MigrationSet,
+    opts: &Options,
+) -> Result<String, Error> {
+    let db = &config.db_name;
+    let (postgres, program, dump, exists) = check_first(config, superuser, set, opts).await?;
+    let services = Services::new(config)?;
+    let _lock = RunLock::acquire(config, superuser).await?;
+    crate::pending::refuse_if_pending(config)?;
+    recover(config, &postgres).await.map_err(Error::Refused)?;
+    let mut interrupt = Interrupt::install(Takeover::Command)
+        .map_err(|e| Error::Other(format!("cannot take over SIGINT/SIGTERM: {e}")))?;
+    let stamp: String = postgres
+        .query_one(
+            "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"')",
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error("reading the server's clock", &e))?
+        .get(0);
+    let mut rec = Record {
+        phase: Phase::Restoring,
+        new: name::make(&stamp, name::Slot::New),
+        old: name::make(&stamp, name::Slot::Old),
+        new_oid: None,
+    };
+    let work = restore_into_new(
+        config, superuser, set, opts, &postgres, &program, &dump, exists, &services, &mut rec,
+    );
+    let result = match interrupt.race(work).await {
+        Ok(r) => r,
+        Err(signal) => {
+            log::error!("{signal} received: stopping the restore");
+            Err(format!("interrupted by {signal}"))
+        }
+    };
+    if let Err(cause) = result {
+        return undo(config, &postgres, &services, &cause, &dump).await;
+    }
+    // Committed: from here on the backup is the database.
+    let dropped = timed(
+        &format!("dropping the replaced database '{}'", rec.old),
+        drop_database(&postgres, &rec.old),
+    )
+    .await
+    .and_then(|()| record::remove(config));
+    let started = services.start_recorded();
+    if let Err(e) = dropped {
+        return Err(Error::Refused(format!(
+            "backup '{}' restored as '{db}', but {e}; the next run of xivo-manage-db restore or xivo-update-db \
+             finishes this",
+            dump.path.display()
+        )));
+    }
+    after_swap_done(started, &dump, db)
+}
+
+/// Step 1: the backup and, with `--keep-system-config`, the current
+/// database's system tables; nothing is touched. Returns the connection to
+/// `postgres`, pg_restore, the checked backup, and whether `DB_NAME` exists.
+async fn check_first(
+    config: &Config,
+    superuser: &Superuser,
+    set: &MigrationSet,
+    opts: &Options,
+) -> Result<(Client, PathBuf, dump::Dump, bool), Error> {
+    let db = &config.db_name;
+    let postgres = superuser.connect("postgres").await?;
+    let program = pg::client_program("pg_restore", pg::server_major(&postgres).await?)?;
+    let dump = dump::inspect(&program, &opts.dump, db, set).map_err(Error::Other)?;
+    log::info!(
+        "backup '{}' checked: {} bytes, {} entries, revision {}",
+        dump.path.display(),
+        dump.size,
+        dump.entries,
+        dump.revisions.join(", ")
+    );
+    let current = standing::connect(superuser, db).await?;
+    if opts.keep_system_config {
+        let Some(current) = &current else {
+            return Err(Error::Other(format!(
+                "--keep-system-config: database '{db}' does not exist, there is no system configuration to keep; \
+                 restore without --keep-system-config; nothing changed"
+            )));
+        };
+        system::check(current, db).await.map_err(Error::Other)?;
+    }
+    // Sessions on DB_NAME are ended later: this one would be among them.
+    Ok((postgres, program, dump, current.is_some()))
+}
+
+/// A failure or a signal before the swap was seen to commit: what the
+/// record names is dropped (or, if the swap did commit, the replaced
+/// database), the services start again.
+async fn undo(
+    config: &Config,
+    postgres: &Client,
+    services: &Services,
+    cause: &str,
+    dump: &dump::Dump,
+) -> Result<String, Error> {
+    let db = &config.db_name;
+    log::error!("the restore failed: {cause}; undoing it");
+    let undone = recover(config, postgres).await;
+    let started = services.start_recorded();
+    let left = match undone {
+        // The swap committed before the failure was seen.
+        Ok(Some(Recovered::Completed)) => return after_swap_done(started, dump, db),
+        Ok(_) => format!("database '{db}' was left as it was"),
+        Err(e) => {
+            format!("undoing it failed too ({e}): run xivo-manage-db restore again to clean up")
+        }
+    };
+    let services_said = match started {
+        Ok(_) => String::new(),
+        Err(e) => format!("; {e}"),
+    };
+    Err(Error::Refused(format!(
+        "restoring '{}' failed: {cause}; {left}{services_said}",
+        dump.path.display()
+    )))
+}
+
+/// The line of a restore whose swap committed, or what the services said.
+fn after_swap_done(
+    started: Result<Vec<String>, crate::services::ServiceError>,
+    dump: &dump::Dump,
+    db: &str,
+) -> Result<String, Error> {
+    match started {
+        Ok(_) => {
+            log::info!("backup '{}' restored as '{db}'", dump.path.display());
+            Ok(format!(
+                "backup '{}' restored as database '{db}'",
+                dump.path.display()
+            ))
+        }
+        Err(e) => Err(Error::Refused(format!(
+            "backup '{}' restored as '{db}', but {e}",
+            dump.path.display()
+        ))),
+    }
+}
+
+/// Steps 2 to 4 of the module header, up to the swap's commit.
+#[allow(clippy::too_many_arguments)]
+async fn restore_into_new(
+    config: &Config,
+    superuser: &Superuser,
+    set: &MigrationSet,
+    opts: &Options,
+    postgres: &Client,
+    program: &std::path::Path,
+    dump: &dump::Dump,
+    exists: bool,
+    services: &Services,
+    rec: &mut Record,
+) -> Result<(), String> {
+    let db = &config.db_name;
+    timed("stopping the services", async {
+        services.stop_running().map_err(|e| e.to_string())
+    })
+    .await?;
+    if exists {
+        timed("ending the remaining sessions", async {
+            snapshot::sessions::end(postgres, std::slice::from_ref(db), snapshot::SESSION_GRACE)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .await?;
+    }
+    record::save(config, rec)?;
+    timed(
+        &format!("creating database '{}'", rec.new),
+        load::create(postgres, config, &rec.new),
+    )
+    .await?;
+    timed(
+        &format!("restoring '{}' into '{}'", dump.path.display(), rec.new),
+        load::pg_restore(superuser, program, dump, &rec.new),
+    )
+    .await?;
+    let mut client = superuser
+        .connect(&rec.new)
+        .await
+        .map_err(|e| e.to_string())?;
+    timed(
+        &format!("giving every object to '{}'", config.db_owner),
+        load::own(&mut client, &config.db_owner),
+    )
+    .await?;
+    upgrade(&mut client, &rec.new, set, &config.db_owner).await?;
+    if opts.keep_system_config {
+        let current = superuser.connect(db).await.map_err(|e| e.to_string())?;
+        timed(
+            "keeping this host's system configuration",
+            system::keep(&current, &mut client),
+        )
+        .await?;
+    }
+    drop(client);
+    if exists {
+        snapshot::carry_properties(postgres, db, &rec.new)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    swap(config, postgres, rec).await
+}
+
+/// The restored database to this package's head.
+async fn upgrade(
+    client: &mut Client,
+    new: &str,
+    set: &MigrationSet,
+    owner: &str,
+) -> Result<(), String> {
+    let standing = standing::classify(Some(client), new, set)
+        .await
+        .map_err(|e| e.to_string())?;
+    let Standing::Versioned { current, plan, .. } = standing else {
+        return Err("the restored database holds no versioned schema".into());
+    };
+    if plan.is_empty() {
+        log::info!("the backup is at head {}", set.head());
+        return Ok(());
+    }
+    log::info!(
+        "the backup is at {}: {} migration(s) to apply up to {}",
+        current.join(", "),
+        plan.len(),
+        set.head()
+    );
+    timed("upgrading the restored database", async {
+        migrations::run_plan(client, set, owner, &plan, Report::default())
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .await
+}
+
+/// The record says `swapping` with the new database's oid, then one
+/// transaction renames `DB_NAME` aside and the new one into its place.
+async fn swap(config: &Config, postgres: &Client, rec: &mut Record) -> Result<(), String> {
+    let db = &config.db_name;
+    rec.new_oid = Some(
+        oid(postgres, &rec.new)
+            .await?
+            .ok_or_else(|| format!("database '{}' is gone", rec.new))?,
+    );
+    rec.phase = Phase::Swapping;
+    record::save(config, rec)?;
+    let exists = oid(postgres, db).await?.is_some();
+    let mut sql = String::from("BEGIN;\n");
+    if exists {
+        sql.push_str(&format!(
+            "ALTER DATABASE {} RENAME TO {};\n",
+            quote_ident(db),
+            quote_ident(&rec.old)
+        ));
+    }
+    sql.push_str(&format!(
+        "ALTER DATABASE {} RENAME TO {};\nCOMMIT;",
+        quote_ident(&rec.new),
+        quote_ident(db)
+    ));
+    let both = [db.clone(), rec.new.clone()];
+    let mut last = String::new();
+    // A session may connect between the termination and the rename (a
+    // probe, a backup): end it and try again, a few times.
+    for _ in 0..5 {
+        snapshot::sessions::terminate(postgres, &both)
+            .await
+            .map_err(|e| e.to_string())?;
+        match postgres.batch_execute(&sql).await {
+            Ok(()) => {
+                log::info!(
+                    "database '{db}' is now the restored backup (the replaced one is '{}')",
+                    rec.old
+                );
+                return Ok(());
+            }
+            Err(e) => {
+                let _ = postgres.batch_execute("ROLLBACK").await;
+                last = pg::describe(&e);
+            }
+        }
+    }
+    Err(format!("renaming '{}' to '{db}': {last}", rec.new))
+}
+
+async fn oid(postgres: &Client, name: &str) -> Result<Option<u32>, String> {
+    Ok(postgres
+        .query_opt("SELECT oid FROM pg_database WHERE datname = $1", &[&name])
+        .await
+        .map_err(|e| format!("looking up database '{name}': {}", pg::describe(&e)))?
+        .map(|r| r.get::<_, u32>(0)))
+}
+
+/// Drop a database of a restore; refuses any other name.
+async fn drop_database(postgres: &Client, name: &str) -> Result<(), String> {
+    if !name::is_restore(name) {
+        return Err(format!("refusing to drop '{name}': not a restore database"));
+    }
+    postgres
+        .batch_execute(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            quote_ident(name)
+        ))
+        .await
+        .map_err(|e| format!("dropping '{name}': {}", pg::describe(&e)))
+}
+
+/// What `recover` found and did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recovered {
+    /// The swap had not committed: the new database was dropped, `DB_NAME`
+    /// is as it was.
+    Undone,
+    /// The swap had committed: the replaced database was dropped.
+    Completed,
+}
+
+/// Converge after a restore that failed or was killed: with a record, the
+/// swap is judged by `DB_NAME`'s oid, and whichever side lost is dropped;
+/// without one, any database with a restore name is a leftover. A
+/// `DB_NAME` gone while a set-aside database exists gets it back rather
+/// than lose it. The caller holds the run lock.
+pub async fn recover(config: &Config, postgres: &Client) -> Result<Option<Recovered>, String> {
+    let db = &config.db_name;
+    let rec = record::load(config)?;
+    let outcome = match &rec {
+        None => None,
+        Some(r) => {
+            let db_oid = oid(postgres, db).await?;
+            let committed =
+                r.phase == Phase::Swapping && r.new_oid.is_some() && db_oid == r.new_oid;
+            if committed {
+                log::warn!(
+                    "a restore was interrupted after its swap: dropping the replaced database '{}'",
+                    r.old
+                );
+                drop_database(postgres, &r.old).await?;
+                Some(Recovered::Completed)
+            } else {
+                log::warn!(
+                    "a restore did not finish: dropping '{}'; database '{db}' is kept as it is",
+                    r.new
+                );
+                drop_database(postgres, &r.new).await?;
+                Some(Recovered::Undone)
+            }
+        }
+    };
+    for leftover in leftovers(postgres).await? {
+        if oid(postgres, db).await?.is_none() && leftover.ends_with("_old") {
+            log::warn!("database '{db}' is missing and '{leftover}' was set aside by a restore: putting it back");
+            postgres
+                .batch_execute(&format!(
+                    "ALTER DATABASE {} RENAME TO {}",
+                    quote_ident(&leftover),
+                    quote_ident(db)
+                ))
+                .await
+                .map_err(|e| {
+                    format!("renaming '{leftover}' back to '{db}': {}", pg::describe(&e))
+                })?;
+            continue;
+        }
+        log::warn!("database '{leftover}' was left by a restore that died: dropping it");
+        drop_database(postgres, &leftover).await?;
+    }
+    if rec.is_some() {
+        record::remove(config)?;
+    }
+    Ok(outcome)
+}
+
+/// Every database with a restore name.
+async fn leftovers(postgres: &Client) -> Result<Vec<String>, String> {
+    let rows = postgres
+        .query(
+            "SELECT datname::text FROM pg_database WHERE starts_with(datname, $1) ORDER BY 1",
+            &[&name::PREFIX],
+        )
+        .await
+        .map_err(|e| {
+            format!(
+                "looking for databases left by a restore: {}",
+                pg::describe(&e)
+            )
+        })?;
+    Ok(rows
+        .iter()
+        .map(|r| r.get::<_, String>(0))
+        .filter(|n| name::is_restore(n))
+        .collect())
+}

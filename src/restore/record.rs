@@ -1,0 +1,138 @@
+//! The record of a restore under way, `$STATE_DIR/restore-record` (mode
+//! 0600, written durably): which databases it made, and whether the swap of
+//! names may have happened. Written before each change it describes (before
+//! `CREATE DATABASE`, before the swap), removed only once nothing of the
+//! restore is left, so a run killed anywhere leaves enough for the next one
+//! to put things right (`super::recover`).
+//!
+//! Never touches a database.
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::fsutil;
+
+/// How far a restore got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// The backup is being restored into `new`; `DB_NAME` is untouched.
+    Restoring,
+    /// The swap of names may have committed: `DB_NAME` is `new` when its
+    /// oid is `new_oid`, else it is still the database we found.
+    Swapping,
+}
+
+/// What a restore made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub phase: Phase,
+    /// The database the backup is restored into.
+    pub new: String,
+    /// The name `DB_NAME` is set aside under by the swap.
+    pub old: String,
+    /// `new`'s oid, known from the swap on.
+    pub new_oid: Option<u32>,
+}
+
+impl Record {
+    pub fn to_text(&self) -> String {
+        let phase = match self.phase {
+            Phase::Restoring => "restoring",
+            Phase::Swapping => "swapping",
+        };
+        let mut t = format!("phase {phase}\nnew {}\nold {}\n", self.new, self.old);
+        if let Some(oid) = self.new_oid {
+            t.push_str(&format!("new_oid {oid}\n"));
+        }
+        t
+    }
+
+    pub fn parse(text: &str) -> Result<Record, String> {
+        let (mut phase, mut new, mut old, mut new_oid) = (None, None, None, None);
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let (key, value) = line
+                .split_once(' ')
+                .ok_or_else(|| format!("malformed line '{line}'"))?;
+            match key {
+                "phase" => {
+                    phase = Some(match value {
+                        "restoring" => Phase::Restoring,
+                        "swapping" => Phase::Swapping,
+                        other => return Err(format!("unknown phase '{other}'")),
+                    })
+                }
+                "new" | "old" if super::name::is_restore(value) => {
+                    let slot = if key == "new" { &mut new } else { &mut old };
+                    *slot = Some(value.to_string());
+                }
+                "new_oid" => {
+                    new_oid = Some(
+                        value
+                            .parse::<u32>()
+                            .map_err(|_| format!("bad oid '{value}'"))?,
+                    )
+                }
+                _ => return Err(format!("unexpected line '{line}'")),
+            }
+        }
+        let missing = |what: &str| format!("no '{what}' line");
+        Ok(Record {
+            phase: phase.ok_or_else(|| missing("phase"))?,
+            new: new.ok_or_else(|| missing("new"))?,
+            old: old.ok_or_else(|| missing("old"))?,
+            new_oid,
+        })
+    }
+}
+
+fn problem(path: &Path, reason: impl std::fmt::Display) -> String {
+    format!(
+        "restore record {}: {reason}; look at the databases named '{}*' and remove the file by hand",
+        path.display(),
+        super::name::PREFIX
+    )
+}
+
+/// The record a restore left, if any.
+pub fn load(config: &Config) -> Result<Option<Record>, String> {
+    let path = config.restore_record_path();
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Record::parse(&text)
+            .map(Some)
+            .map_err(|e| problem(&path, e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(problem(&path, e)),
+    }
+}
+
+/// Write the record durably, before the change it describes.
+pub fn save(config: &Config, record: &Record) -> Result<(), String> {
+    let path = config.restore_record_path();
+    fsutil::write_durably(&path, record.to_text().as_bytes()).map_err(|e| problem(&path, e))
+}
+
+/// Forget the record, once nothing it names is left.
+pub fn remove(config: &Config) -> Result<(), String> {
+    let path = config.restore_record_path();
+    fsutil::remove(&path).map_err(|(p, e)| problem(&p, e))?;
+    fsutil::sync_dir(&config.state_dir);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_reads_back_as_written() {
+        let r = Record {
+            phase: Phase::Swapping,
+            new: "xivo_manage_db_restore_20260101T101500Z_new".into(),
+            old: "xivo_manage_db_restore_20260101T101500Z_old".into(),
+            new_oid: Some(16384),
+        };
+        assert_eq!(Record::parse(&r.to_text()), Ok(r));
+        assert!(Record::parse("phase swapping\nnew asterisk\nold x\n").is_err());
+        assert!(Record::parse("phase later\n").is_err());
+    }
+}

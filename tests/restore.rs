@@ -1,0 +1,606 @@
+//! `xivo-manage-db restore`: a backup (`pg_dump -Fc`) takes the database's
+//! place, on a miniature host (a cluster and fake services). Every row of
+//! the backup comes back over every column; with `--keep-system-config` the
+//! system tables keep this host's rows; a bad backup is refused before
+//! anything is touched; a failure or a kill leaves the database as it was
+//! and the next run converges.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::host::{Host, DB, RUNNING};
+use common::{as_owner, owner, Run, BOOKKEEPING, PG_BIN};
+
+const SYSTEM: [&str; 3] = ["public.dhcp", "public.netiface", "public.resolvconf"];
+
+/// A provisioned host at head with rows in the system tables and elsewhere,
+/// its services running.
+fn host() -> Host {
+    let h = Host::new();
+    h.c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    fill(&h, "backup");
+    h.start_services();
+    h
+}
+
+/// Rows that say where they come from (`tag`).
+fn fill(h: &Host, tag: &str) {
+    h.c.psql(
+        DB,
+        &format!(
+            "INSERT INTO queue_log (time, callid, queuename, agent, event) \
+               SELECT '2014-06-01 10:00:00'::timestamp + i * interval '1 s', '{tag}-' || i, 'q', 'Agent/1', 'CONNECT' \
+                 FROM generate_series(1, 50) i; \
+             INSERT INTO dhcp (active, pool_start, pool_end) VALUES (1, '10.0.{n}.10', '10.0.{n}.99'); \
+             INSERT INTO netiface (ifname, networktype, type, family, method, address, options, description) \
+               VALUES ('eth-{tag}', 'voip', 'iface', 'inet', 'static', '10.0.{n}.1', '', '{tag}'); \
+             INSERT INTO resolvconf (hostname, domain, description) VALUES ('{tag}', '{tag}.example', '{tag}')",
+            n = tag.len()
+        ),
+    );
+}
+
+/// `pg_dump -Fc` of `db` into the cluster's directory.
+fn dump(h: &Host, db: &str, name: &str) -> PathBuf {
+    let path = h.c.dir.join(name);
+    let mut c = as_owner(format!("{PG_BIN}/pg_dump"));
+    c.args(["-Fc", "-h"])
+        .arg(&h.c.dir)
+        .args(["-p", &h.c.port.to_string(), "-U", &owner().name, "-f"])
+        .arg(&path)
+        .arg(db);
+    let out = c.output().expect("pg_dump");
+    assert!(
+        out.status.success(),
+        "pg_dump: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    path
+}
+
+/// `xivo-manage-db restore <args>` as an administrator runs it.
+fn restore_cmd(h: &Host, args: &[&str], migrations: Option<&Path>) -> Command {
+    let mut c = h.c.cmd("xivo-manage-db");
+    c.arg("restore")
+        .args(args)
+        .env("XMDB_SVC_DIR", &h.svc)
+        .env("XMDB_SVC_PGHOST", &h.c.dir)
+        .env("XMDB_SVC_PGPORT", h.c.port.to_string());
+    if let Some(m) = migrations {
+        c.env("XIVO_MANAGE_DB_DANGEROUS_MIGRATIONS_DIR", m);
+    }
+    c
+}
+
+fn restore(h: &Host, args: &[&str]) -> Run {
+    Run::from(restore_cmd(h, args, None).output().expect("run restore"))
+}
+
+/// Databases a restore made and left.
+fn restore_dbs(h: &Host) -> Vec<String> {
+    h.c.psql(
+        "postgres",
+        "SELECT datname FROM pg_database WHERE datname LIKE 'xivo\\_manage\\_db\\_restore\\_%' ORDER BY 1",
+    )
+    .lines()
+    .map(String::from)
+    .collect()
+}
+
+fn record(h: &Host) -> Option<String> {
+    std::fs::read_to_string(h.c.state_dir().join("restore-record")).ok()
+}
+
+/// Nothing of a restore is left, the services run again.
+fn assert_converged(h: &Host) {
+    assert_eq!(
+        restore_dbs(h),
+        Vec::<String>::new(),
+        "restore databases left"
+    );
+    assert_eq!(record(h), None, "restore record left");
+    assert!(
+        !h.c.state_dir().join("stopped-services").exists(),
+        "stopped-services left"
+    );
+    assert_eq!(
+        common::host::sorted(h.running()),
+        common::host::running_set()
+    );
+}
+
+/// Table sums of everything but `skip`.
+fn sums_without(h: &Host, db: &str, skip: &[&str]) -> Vec<String> {
+    h.c.table_sums(db)
+        .into_iter()
+        .filter(|l| !skip.iter().any(|s| l.starts_with(&format!("{s} "))))
+        .collect()
+}
+
+fn sums_of(h: &Host, db: &str, only: &[&str]) -> Vec<String> {
+    h.c.table_sums(db)
+        .into_iter()
+        .filter(|l| only.iter().any(|s| l.starts_with(&format!("{s} "))))
+        .collect()
+}
+
+/// Change the database after the backup was made: rows added, changed and
+/// removed everywhere, the system tables included.
+fn live_on(h: &Host) {
+    fill(h, "live-after-backup");
+    h.c.psql(
+        DB,
+        "DELETE FROM queue_log WHERE callid = 'backup-7'; \
+         UPDATE resolvconf SET domain = 'changed.example' WHERE hostname = 'backup'",
+    );
+}
+
+fn one_line(r: &Run) -> &str {
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line on stderr, got {:?}", r.stderr);
+    lines[0]
+}
+
+#[test]
+fn restore_of_a_head_dump_brings_back_every_row_owned_as_provisioned() {
+    let h = host();
+    let source = h.c.table_sums(DB);
+    let schema = h.c.schema(DB);
+    let file = dump(&h, DB, "backup.dump");
+    live_on(&h);
+    h.c.set_non_defaults(DB, "asterisk");
+    let settings = h.c.database_settings(DB);
+    assert_ne!(
+        h.c.table_sums(DB),
+        source,
+        "the database changed since the backup"
+    );
+
+    let r = restore(&h, &[file.to_str().expect("path")]);
+    r.assert_code(0);
+    assert!(r.stdout.contains("restored"), "{}", r.stdout);
+
+    assert_eq!(
+        h.c.table_sums(DB),
+        source,
+        "every row of the backup, over every column"
+    );
+    assert_eq!(h.c.schema(DB), schema, "schema and owners as provisioned");
+    assert_eq!(
+        h.c.database_settings(DB),
+        settings,
+        "the database's own settings are this host's"
+    );
+    assert_eq!(h.c.revisions(DB), common::repo_head());
+    let actions = h.actions();
+    for s in RUNNING {
+        assert!(
+            actions.contains(&format!("stop {s}")),
+            "{s} stopped: {actions}"
+        );
+        assert!(
+            actions.contains(&format!("start {s}")),
+            "{s} started: {actions}"
+        );
+    }
+    assert_converged(&h);
+}
+
+#[test]
+fn keep_system_config_takes_the_system_tables_from_the_current_database() {
+    let h = host();
+    let backup_rest = sums_without(&h, DB, &SYSTEM);
+    let file = dump(&h, DB, "backup.dump");
+    live_on(&h);
+    let here_system = sums_of(&h, DB, &SYSTEM);
+    let netiface_max = h.c.psql(DB, "SELECT max(id) FROM netiface");
+
+    restore(&h, &[file.to_str().expect("path"), "--keep-system-config"]).assert_code(0);
+
+    assert_eq!(
+        sums_of(&h, DB, &SYSTEM),
+        here_system,
+        "system tables: this host's rows"
+    );
+    assert_eq!(
+        sums_without(&h, DB, &SYSTEM),
+        backup_rest,
+        "everything else: the backup's"
+    );
+    // The next row gets an id past this host's rows.
+    h.c.psql(
+        DB,
+        "INSERT INTO netiface (ifname, networktype, type, family, options, description) \
+         VALUES ('eth-next', 'data', 'iface', 'inet', '', '')",
+    );
+    let next: i64 =
+        h.c.psql(DB, "SELECT id FROM netiface WHERE ifname = 'eth-next'")
+            .parse()
+            .expect("id");
+    assert!(
+        next > netiface_max.parse::<i64>().expect("max"),
+        "{next} after {netiface_max}"
+    );
+    assert_converged(&h);
+}
+
+#[test]
+fn without_keep_system_config_the_system_tables_are_the_backups() {
+    let h = host();
+    let backup = h.c.table_sums(DB);
+    let file = dump(&h, DB, "backup.dump");
+    live_on(&h);
+    restore(&h, &[file.to_str().expect("path")]).assert_code(0);
+    assert_eq!(sums_of(&h, DB, &SYSTEM), sums_of_list(&backup, &SYSTEM));
+    assert_converged(&h);
+}
+
+fn sums_of_list(sums: &[String], only: &[&str]) -> Vec<String> {
+    sums.iter()
+        .filter(|l| only.iter().any(|s| l.starts_with(&format!("{s} "))))
+        .cloned()
+        .collect()
+}
+
+/// A bad backup: exit 2, one line naming the file, the database untouched,
+/// no service stopped.
+fn assert_refused(h: &Host, file: &Path, args: &[&str], says: &str) {
+    let before = h.c.fingerprint(DB);
+    let mut all = vec![file.to_str().expect("path")];
+    all.extend_from_slice(args);
+    let r = restore(h, &all);
+    r.assert_code(2);
+    let line = one_line(&r);
+    assert!(
+        line.contains(&file.display().to_string()),
+        "names the file: {line}"
+    );
+    assert!(line.contains(says), "says {says}: {line}");
+    assert_eq!(h.c.fingerprint(DB), before, "database untouched");
+    assert_eq!(h.actions(), "", "no service touched");
+    assert_eq!(restore_dbs(h), Vec::<String>::new());
+    assert_eq!(record(h), None);
+}
+
+#[test]
+fn a_truncated_or_corrupt_dump_is_refused_before_anything_is_touched() {
+    let h = host();
+    // Enough data that the cut falls in the table data, after the TOC.
+    h.c.psql(
+        DB,
+        "INSERT INTO queue_log (time, callid, queuename, agent, event, data1) \
+           SELECT '2014-06-01 10:00:00.000000', 'bulk-' || i, 'q', 'Agent/1', 'CONNECT', left(md5(i::text), 20) FROM generate_series(1, 20000) i",
+    );
+    let file = dump(&h, DB, "good.dump");
+    let bytes = std::fs::read(&file).expect("dump");
+
+    let half = h.c.dir.join("half.dump");
+    std::fs::write(&half, &bytes[..bytes.len() / 2]).expect("write");
+    assert_refused(
+        &h,
+        &half,
+        &[],
+        "not a complete pg_dump custom-format archive",
+    );
+
+    // The table of contents intact, the data overwritten with junk.
+    let mut corrupt = bytes.clone();
+    let from = bytes.len() * 2 / 3;
+    for (i, b) in corrupt[from..from + 4096].iter_mut().enumerate() {
+        *b = (i * 7 + 13) as u8;
+    }
+    let junk_inside = h.c.dir.join("junk-inside.dump");
+    std::fs::write(&junk_inside, &corrupt).expect("write");
+    assert_refused(
+        &h,
+        &junk_inside,
+        &[],
+        "not a complete pg_dump custom-format archive",
+    );
+
+    let junk = h.c.dir.join("junk.dump");
+    std::fs::write(&junk, b"\x00\x17 not a dump at all \xff\xfe".repeat(100)).expect("write");
+    assert_refused(
+        &h,
+        &junk,
+        &["--keep-system-config"],
+        "not a pg_dump custom-format archive",
+    );
+
+    // A plain SQL dump is not a custom-format archive either.
+    let plain = h.c.dir.join("plain.sql");
+    std::fs::write(&plain, "SELECT 1;\n").expect("write");
+    assert_refused(&h, &plain, &[], "not a pg_dump custom-format archive");
+}
+
+#[test]
+fn a_dump_of_another_database_or_a_newer_package_is_refused() {
+    let h = host();
+    h.c.psql("postgres", "CREATE DATABASE other");
+    let other = dump(&h, "other", "other.dump");
+    assert_refused(&h, &other, &[], "backup of database 'other'");
+
+    h.c.psql(
+        DB,
+        "UPDATE alembic_version SET version_num = 'ffffffffffff'",
+    );
+    let newer = dump(&h, DB, "newer.dump");
+    h.c.psql(
+        DB,
+        &format!(
+            "UPDATE alembic_version SET version_num = '{}'",
+            common::repo_head()
+        ),
+    );
+    assert_refused(&h, &newer, &[], "revision ffffffffffff");
+}
+
+#[test]
+fn bad_arguments_of_restore_exit_2_with_one_line() {
+    let h = host();
+    let before = h.c.fingerprint(DB);
+    let missing = h.c.dir.join("no-such.dump");
+    for (args, says) in [
+        (vec![missing.to_str().expect("path")], "no-such.dump"),
+        (vec![h.c.dir.to_str().expect("path")], "not a regular file"),
+        (vec!["x.dump", "--frobnicate"], "--frobnicate"),
+        (vec![], "<DUMP>"),
+        (vec!["a.dump", "b.dump"], "b.dump"),
+    ] {
+        let r = restore(&h, &args);
+        r.assert_code(2);
+        assert_eq!(r.stdout, "", "{args:?}");
+        let line = one_line(&r);
+        assert!(line.contains(says), "{args:?}: {line}");
+    }
+    assert_eq!(h.c.fingerprint(DB), before);
+    assert_eq!(h.actions(), "");
+}
+
+#[test]
+fn a_failing_restore_leaves_the_database_as_it_was_and_services_running() {
+    let h = host();
+    // A row-level security policy names a role: --no-owner and --no-acl do
+    // not take that away, and the role is gone when the backup comes back.
+    h.c.psql(
+        DB,
+        "CREATE ROLE restore_gone; ALTER TABLE dhcp ENABLE ROW LEVEL SECURITY; \
+         CREATE POLICY p ON dhcp TO restore_gone USING (true)",
+    );
+    let file = dump(&h, DB, "backup.dump");
+    h.c.psql(DB, "DROP POLICY p ON dhcp; ALTER TABLE dhcp DISABLE ROW LEVEL SECURITY; DROP ROLE restore_gone");
+    live_on(&h);
+    let before = h.c.fingerprint(DB);
+
+    let r = restore(&h, &[file.to_str().expect("path")]);
+    r.assert_code(1);
+    let last = r.stderr.lines().last().unwrap_or_default();
+    assert!(last.contains("restore_gone"), "names the cause: {last}");
+    assert!(last.contains("left as it was"), "{last}");
+    assert_eq!(h.c.fingerprint(DB), before, "database exactly as it was");
+    assert_converged(&h);
+}
+
+#[test]
+fn a_failing_upgrade_of_the_backup_leaves_the_database_as_it_was() {
+    let h = host();
+    let file = dump(&h, DB, "backup.dump");
+    live_on(&h);
+    let before = h.c.fingerprint(DB);
+    let failing = common::MigrationsDir::copy_of_repo().overlay("migrations_failing_last");
+    let r = Run::from(
+        restore_cmd(&h, &[file.to_str().expect("path")], Some(&failing.path))
+            .output()
+            .expect("run"),
+    );
+    r.assert_code(1);
+    assert!(
+        r.stderr.contains("failing migration for tests"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(h.c.fingerprint(DB), before);
+    assert_converged(&h);
+}
+
+#[test]
+fn an_older_dump_is_upgraded_to_head() {
+    let h = common::host::older_host();
+    let old_rows = h.c.rows(DB);
+    let file = dump(&h, DB, "older.dump");
+    // A concurrent index waits for the services' open transactions.
+    stop_services(&h);
+    h.run("xivo-update-db", &[]).assert_code(0);
+    h.start_services();
+    live_on(&h);
+
+    restore(&h, &[file.to_str().expect("path")]).assert_code(0);
+    assert_eq!(h.c.revisions(DB), common::repo_head());
+    common::assert_no_row_lost(&h.c, DB, &old_rows, &BOOKKEEPING);
+    assert_eq!(
+        h.c.psql(
+            DB,
+            "SELECT count(*) FROM queue_log WHERE callid LIKE 'live-after-backup-%'"
+        ),
+        "0",
+        "nothing of the replaced database"
+    );
+    assert_converged(&h);
+}
+
+#[test]
+fn a_1407_backup_is_refused_naming_what_to_do() {
+    let h = Host::new();
+    h.c.make_1407_host(common::Host1407::default());
+    let file = dump(&h, DB, "asterisk-1407.dump");
+    h.c.run("xivo-update-db", &[], None).assert_code(0);
+    h.start_services();
+    assert_refused(&h, &file, &[], "14.07");
+}
+
+fn stop_services(h: &Host) {
+    for s in RUNNING {
+        assert_eq!(h.service(s, "stop"), 0, "stop {s}");
+    }
+    h.c.psql(
+        "postgres",
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = 'asterisk' AND pid <> pg_backend_pid()",
+    );
+    wait_for("the sessions to end", || h.sessions() == 0);
+}
+
+/// Wait until `what` holds, or fail.
+fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !f() {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A restore SIGKILLed while pg_restore runs; returns the fingerprint of
+/// the database before.
+fn killed_restore(h: &Host) -> (String, Vec<String>) {
+    h.c.psql(
+        DB,
+        "INSERT INTO queue_log (time, callid, queuename, agent, event, data1) \
+           SELECT '2014-06-01 10:00:00.000000', 'bulk-' || i, 'q', 'Agent/1', 'CONNECT', left(md5(i::text), 20) FROM generate_series(1, 400000) i",
+    );
+    let file = dump(h, DB, "big.dump");
+    live_on(h);
+    let before = h.c.fingerprint(DB);
+    let mut child = restore_cmd(h, &[file.to_str().expect("path")], None)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn restore");
+    wait_for("the restore to load its new database", || {
+        h.c.psql(
+            "postgres",
+            "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'xivo\\_manage\\_db\\_restore\\_%' \
+               AND query LIKE 'COPY%'",
+        ) != "0"
+    });
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reap");
+    assert!(record(h).is_some(), "the record stays after a kill");
+    assert_eq!(h.c.fingerprint(DB), before, "untouched by the killed run");
+    before
+}
+
+#[test]
+fn a_restore_killed_midway_is_undone_by_the_next_restore() {
+    let h = host();
+    let before = killed_restore(&h);
+    let file = h.c.dir.join("big.dump");
+    let source = {
+        // What the backup holds: restored again below.
+        before.1.len()
+    };
+    assert!(source > 0);
+    restore(&h, &[file.to_str().expect("path")]).assert_code(0);
+    assert_eq!(
+        h.c.psql(
+            DB,
+            "SELECT count(*) FROM queue_log WHERE callid LIKE 'live-after-backup-%'"
+        ),
+        "0"
+    );
+    assert_eq!(
+        h.c.psql(
+            DB,
+            "SELECT count(*) FROM queue_log WHERE callid LIKE 'bulk-%'"
+        ),
+        "400000"
+    );
+    assert_converged(&h);
+}
+
+#[test]
+fn a_restore_killed_midway_is_undone_by_the_next_hook() {
+    let h = host();
+    let before = killed_restore(&h);
+    let r = h.hook("postinst", &["abort-upgrade", "14.8.0"], None);
+    r.assert_code(0);
+    assert_eq!(h.c.fingerprint(DB), before);
+    assert_converged(&h);
+}
+
+/// A run killed right after its swap committed: the record says
+/// `swapping` and `DB_NAME` has the recorded oid.
+#[test]
+fn a_restore_killed_after_its_swap_is_completed_by_xivo_update_db() {
+    let h = host();
+    let new = "xivo_manage_db_restore_20260101T000000Z_new";
+    let old = "xivo_manage_db_restore_20260101T000000Z_old";
+    h.c.psql(
+        DB,
+        "INSERT INTO resolvconf (hostname, description) VALUES ('restored', '')",
+    );
+    stop_services(&h);
+    h.c.psql(
+        "postgres",
+        &format!("CREATE DATABASE \"{new}\" TEMPLATE {DB}"),
+    );
+    let restored = h.c.fingerprint(new);
+    let oid = h.c.psql(
+        "postgres",
+        &format!("SELECT oid FROM pg_database WHERE datname = '{new}'"),
+    );
+    std::fs::write(
+        h.c.state_dir().join("restore-record"),
+        format!("phase swapping\nnew {new}\nold {old}\nnew_oid {oid}\n"),
+    )
+    .expect("record");
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE {DB} RENAME TO \"{old}\""),
+    );
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE \"{new}\" RENAME TO {DB}"),
+    );
+
+    h.run("xivo-update-db", &[]).assert_code(0);
+    assert_eq!(h.c.fingerprint(DB), restored, "the restored database stays");
+    assert_eq!(
+        restore_dbs(&h),
+        Vec::<String>::new(),
+        "the replaced one is dropped"
+    );
+    assert_eq!(record(&h), None);
+}
+
+/// Killed after the record said `swapping` but before the swap committed.
+#[test]
+fn a_restore_killed_before_its_swap_committed_is_undone_by_xivo_update_db() {
+    let h = host();
+    let new = "xivo_manage_db_restore_20260101T000000Z_new";
+    let old = "xivo_manage_db_restore_20260101T000000Z_old";
+    stop_services(&h);
+    let before = h.c.fingerprint(DB);
+    h.c.psql(
+        "postgres",
+        &format!("CREATE DATABASE \"{new}\" TEMPLATE {DB}"),
+    );
+    let oid = h.c.psql(
+        "postgres",
+        &format!("SELECT oid FROM pg_database WHERE datname = '{new}'"),
+    );
+    std::fs::write(
+        h.c.state_dir().join("restore-record"),
+        format!("phase swapping\nnew {new}\nold {old}\nnew_oid {oid}\n"),
+    )
+    .expect("record");
+
+    h.run("xivo-update-db", &[]).assert_code(0);
+    assert_eq!(h.c.fingerprint(DB), before);
+    assert_eq!(restore_dbs(&h), Vec::<String>::new());
+    assert_eq!(record(&h), None);
+}
