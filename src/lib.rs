@@ -22,6 +22,7 @@ pub mod pending;
 pub mod pg;
 pub mod progress;
 pub mod provision;
+pub mod replicate;
 pub mod runtime;
 pub mod secrets;
 pub mod services;

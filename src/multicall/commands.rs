@@ -76,6 +76,13 @@ enum Manage {
     ReplicationExclusions,
     /// Print one file of the embedded migrations (e.g. baseline.sql).
     Show { file: String },
+    /// Copy every table but the replication exclusions to the slave, in one
+    /// transaction there (exit 0 done, 1 failed and rolled back, 2 nothing attempted).
+    Replicate {
+        /// The slave: host name, IPv4 or IPv6 address (optionally with :PORT),
+        /// or a postgresql:// URI.
+        slave: String,
+    },
     /// The pre-upgrade snapshot a hook left, and settling it by hand.
     Rollback {
         #[command(subcommand)]
@@ -96,6 +103,7 @@ enum Rollback {
 /// `xivo-manage-db <command>`.
 pub fn manage_db() -> ExitCode {
     let command = match ManageDb::parse().command {
+        Manage::Replicate { slave } => return cli::replicate("xivo-manage-db", &slave),
         Manage::Status => ManageCommand::Status,
         Manage::History => ManageCommand::History,
         Manage::Migrations => ManageCommand::Migrations,
