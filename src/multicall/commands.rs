@@ -76,8 +76,8 @@ enum Manage {
     ReplicationExclusions,
     /// Print one file of the embedded migrations (e.g. baseline.sql).
     Show { file: String },
-    /// Copy every table but the replication exclusions to the slave, in one
-    /// transaction there (exit 0 done, 1 failed and rolled back, 2 nothing attempted).
+    /// Copy every table but the replication exclusions to an HA slave, in one
+    /// transaction (exit 0 done, 1 failed, rolled back, 2 nothing attempted).
     Replicate {
         /// The slave: host name, IPv4 or IPv6 address (optionally with :PORT),
         /// or a postgresql:// URI.
@@ -100,9 +100,43 @@ enum Rollback {
     Discard,
 }
 
+/// Parse the command line; a usage error is one line on stderr (what went
+/// wrong and the usage), exit 2, so that a script's log or syslog keeps it
+/// whole. Help, version, and help for a missing subcommand stay clap's.
+fn parse_in_one_line<P: Parser>(program: &str) -> P {
+    match P::try_parse() {
+        Ok(p) => p,
+        Err(e)
+            if !e.use_stderr()
+                || e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            e.exit()
+        }
+        Err(e) => {
+            let text = e.to_string();
+            let mut what = Vec::new();
+            let mut usage = None;
+            for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                if line.starts_with("Usage:") {
+                    usage = Some(line.to_string());
+                } else if !line.starts_with("tip:") && !line.starts_with("For more information") {
+                    what.push(line.strip_prefix("error: ").unwrap_or(line).to_string());
+                }
+            }
+            let usage = usage.map(|u| format!("{u}; ")).unwrap_or_default();
+            let _ = writeln!(
+                std::io::stderr(),
+                "{program}: error: {} ({usage}see {program} --help)",
+                what.join(" ")
+            );
+            std::process::exit(2)
+        }
+    }
+}
+
 /// `xivo-manage-db <command>`.
 pub fn manage_db() -> ExitCode {
-    let command = match ManageDb::parse().command {
+    let command = match parse_in_one_line::<ManageDb>("xivo-manage-db").command {
         Manage::Replicate { slave } => return cli::replicate("xivo-manage-db", &slave),
         Manage::Status => ManageCommand::Status,
         Manage::History => ManageCommand::History,
