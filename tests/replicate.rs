@@ -87,69 +87,12 @@ fn add_types_table(c: &Cluster, is_slave: bool) {
     );
 }
 
-/// Rows on the master in every table, every column (NULLs in a quarter of
-/// the nullable ones), foreign keys aside (inserted as the superuser with
-/// `session_replication_role = replica`): `per_table` rows each.
+/// Rows on the master in every table, every column
+/// (`fixtures/replication-fill.sql`): `per_table` rows each.
 fn fill(c: &Cluster, per_table: u32) {
     c.psql(
         "asterisk",
-        &format!(
-            r#"SET session_replication_role = replica;
-DO $fill$
-DECLARE
-    t record; col record; cols text; vals text; e text; i int;
-BEGIN
-  FOR t IN SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS q
-             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind = 'r' AND n.nspname = 'public'
-              AND c.relname NOT IN ('alembic_version', 'xivo_manage_db_history') LOOP
-    cols := ''; vals := '';
-    FOR col IN SELECT a.attname, a.atttypmod, a.attnotnull, ty.typtype,
-                      format_type(a.atttypid, a.atttypmod) AS ft, format_type(a.atttypid, NULL) AS base,
-                      el.typtype AS eltype, format_type(ty.typelem, NULL) AS elft
-                 FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
-                 LEFT JOIN pg_type el ON el.oid = ty.typelem AND ty.typcategory = 'A'
-                WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
-                ORDER BY a.attnum LOOP
-      e := CASE
-        WHEN col.typtype = 'e' THEN format('(enum_range(NULL::%s))[1 + g %% array_length(enum_range(NULL::%s), 1)]', col.ft, col.ft)
-        WHEN col.eltype = 'e' THEN format('(enum_range(NULL::%s))[1 : 1 + g %% 3]', col.elft)
-        WHEN col.base = 'integer[]' THEN 'ARRAY[g, NULL, -g]'
-        WHEN col.base = 'text[]' THEN 'ARRAY[''a'' || g, NULL, E''q"\\{{}},'', '''']'
-        WHEN col.base = 'uuid' THEN 'md5(g::text)::uuid'
-        WHEN col.base = 'jsonb' THEN 'jsonb_build_object(''g'', g, ''n'', NULL, ''s'', E''\t"'')'
-        WHEN col.base IN ('integer', 'bigint') THEN 'g'
-        WHEN col.base = 'smallint' THEN '(g % 32000)::smallint'
-        WHEN col.base = 'character varying' AND col.atttypmod > 4 THEN format('left(%L || g || %L || md5(g::text), %s)', col.attname, E' \\', col.atttypmod - 4)
-        WHEN col.base = 'character' THEN format('left(md5(g::text), %s)', greatest(col.atttypmod - 4, 1))
-        WHEN col.base IN ('text', 'character varying') THEN format('%L || g || E''\t\n\\'' || md5(g::text)', col.attname)
-        WHEN col.base = 'boolean' THEN '(g % 2 = 0)'
-        WHEN col.base LIKE 'timestamp%' THEN '(timestamp ''2014-08-01 09:00'' + g * interval ''61.25 seconds'')'
-        WHEN col.base LIKE 'time%' THEN '(time ''08:00'' + g * interval ''1 minute 0.5 seconds'')'
-        WHEN col.base = 'date' THEN '(date ''2014-08-01'' + g)'
-        WHEN col.base = 'interval' THEN '(g * interval ''1 minute 1.5 seconds'')'
-        WHEN col.base = 'inet' THEN '(inet ''10.0.0.0'' + g)'
-        WHEN col.base IN ('double precision', 'real', 'numeric') THEN '(g / 7.0)'
-        WHEN col.base = 'bytea' THEN 'decode(md5(g::text), ''hex'')'
-        ELSE format('(g::text)::%s', col.ft)
-      END;
-      IF NOT col.attnotnull THEN
-        e := format('CASE WHEN g %% 4 = 3 THEN NULL ELSE %s END', e);
-      END IF;
-      cols := cols || CASE WHEN cols = '' THEN '' ELSE ', ' END || quote_ident(col.attname);
-      vals := vals || CASE WHEN vals = '' THEN '' ELSE ', ' END || e || '::' || col.ft;
-    END LOOP;
-    -- Only the generated rows that pass the table's CHECK constraints.
-    SELECT coalesce(string_agg(format('coalesce(%s, true)',
-                                      substring(pg_get_constraintdef(k.oid) FROM 'CHECK (\(.*\))')), ' AND '), 'true')
-      INTO e FROM pg_constraint k WHERE k.conrelid = t.oid AND k.contype = 'c';
-    EXECUTE format('INSERT INTO %s (%s) SELECT * FROM (SELECT %s FROM generate_series(1, {per_table}) g) x (%s)
-                    WHERE %s ON CONFLICT DO NOTHING', t.q, cols, vals, cols, e);
-  END LOOP;
-END
-$fill$;
-SELECT count(setval(format('%I.%I', schemaname, sequencename), 5000 + length(sequencename))) FROM pg_sequences"#
-        ),
+        &format!("SET fill.rows = {per_table}; {}", include_str!("fixtures/replication-fill.sql")),
     );
 }
 
