@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use tokio_postgres::GenericClient;
 
 use crate::error::Error;
-use crate::merge::copy::{CopyFormat, Table};
+use crate::merge::copy::{self, CopyFormat, Table};
 use crate::pg;
 
 /// The heads in `alembic_version`, sorted and joined by ',', or None when
@@ -247,4 +247,56 @@ pub async fn sees_session(client: &impl GenericClient, session: &(i32, String)) 
         .await
         .map_err(|e| pg::query_error("reading the sessions of the slave", &e))?;
     Ok(row.get(0))
+}
+
+/// The current value of every sequence named, in one statement (a
+/// round trip per sequence would cost more than the copy of a small table).
+pub async fn sequence_values(
+    client: &impl GenericClient,
+    names: &[String],
+) -> Result<Vec<copy::Sequence>, Error> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The names are quote_ident spellings read from the catalog; each goes
+    // as a literal too, to come back as the row's key.
+    let union: Vec<String> = names
+        .iter()
+        .map(|n| {
+            format!(
+                "SELECT {}::text, last_value, is_called FROM {n}",
+                pg::quote_literal(n)
+            )
+        })
+        .collect();
+    let rows = client
+        .query(&union.join(" UNION ALL "), &[])
+        .await
+        .map_err(|e| pg::query_error("reading the sequences of the master", &e))?;
+    Ok(rows
+        .iter()
+        .map(|r| copy::Sequence {
+            qualified: r.get(0),
+            last_value: r.get(1),
+            is_called: r.get(2),
+        })
+        .collect())
+}
+
+/// Set every sequence to its master's value, in one statement.
+pub async fn set_sequences(
+    client: &impl GenericClient,
+    sequences: &[copy::Sequence],
+) -> Result<(), Error> {
+    let names: Vec<&str> = sequences.iter().map(|s| s.qualified.as_str()).collect();
+    let values: Vec<i64> = sequences.iter().map(|s| s.last_value).collect();
+    let called: Vec<bool> = sequences.iter().map(|s| s.is_called).collect();
+    client
+        .query_one(
+            "SELECT count(setval(n::regclass, v, c)) FROM unnest($1::text[], $2::int8[], $3::bool[]) AS s (n, v, c)",
+            &[&names, &values, &called],
+        )
+        .await
+        .map_err(|e| pg::query_error("setting the sequences on the slave", &e))?;
+    Ok(())
 }

@@ -152,11 +152,12 @@ async fn read_master(master: &Client, exclusions: &[String]) -> Result<MasterSta
         .map(|u| u.qualified.as_str())
         .collect();
     // Read after the snapshot was taken: at least the values its rows used.
-    let sequences = copy::list_sequences(master)
-        .await?
-        .into_iter()
-        .filter(|s| !skip.contains(s.qualified.as_str()))
+    let names: Vec<String> = uses
+        .iter()
+        .filter(|u| !skip.contains(u.qualified.as_str()))
+        .map(|u| u.qualified.clone())
         .collect();
+    let sequences = catalog::sequence_values(master, &names).await?;
     Ok(MasterState {
         revision,
         tables,
@@ -247,8 +248,6 @@ async fn load(
         rows += n;
     }
     progress.finish(rows);
-    for s in &state.sequences {
-        copy::set_sequence(tx, s, false).await?;
-    }
+    catalog::set_sequences(tx, &state.sequences).await?;
     Ok((rows, state.sequences.len()))
 }
