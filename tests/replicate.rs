@@ -92,7 +92,10 @@ fn add_types_table(c: &Cluster, is_slave: bool) {
 fn fill(c: &Cluster, per_table: u32) {
     c.psql(
         "asterisk",
-        &format!("SET fill.rows = {per_table}; {}", include_str!("fixtures/replication-fill.sql")),
+        &format!(
+            "SET fill.rows = {per_table}; {}",
+            include_str!("fixtures/replication-fill.sql")
+        ),
     );
 }
 
@@ -169,15 +172,22 @@ fn replication_copies_every_table_but_the_exclusions_exactly() {
         })
         .map(|(t, _)| t)
         .collect();
-    assert!(empty.is_empty(), "master tables left empty by the fill: {empty:?}");
+    assert!(
+        empty.is_empty(),
+        "master tables left empty by the fill: {empty:?}"
+    );
 
     let r = run_replicate(&master, &slave_arg(&slave));
     r.assert_code(0);
     let copied = copied_tables(&master);
     assert!(
-        r.stdout.starts_with(&format!("replicated {} tables (", copied.len()))
+        r.stdout
+            .starts_with(&format!("replicated {} tables (", copied.len()))
             && r.stdout.contains(" to 127.0.0.1 in ")
-            && r.stdout.contains(&format!("{} tables excluded", master_sums.len() - copied.len())),
+            && r.stdout.contains(&format!(
+                "{} tables excluded",
+                master_sums.len() - copied.len()
+            )),
         "report: {}",
         r.stdout
     );
@@ -191,12 +201,18 @@ fn replication_copies_every_table_but_the_exclusions_exactly() {
                 "excluded table {table} changed on the slave"
             );
         } else {
-            assert_eq!(slave_after.get(table), Some(sum), "table {table} differs from the master");
+            assert_eq!(
+                slave_after.get(table),
+                Some(sum),
+                "table {table} differs from the master"
+            );
         }
     }
     let (m_seqs, s_seqs) = (master.sequences("asterisk"), slave.sequences("asterisk"));
     for (seq, v) in &s_seqs {
-        let table = seq.trim_start_matches("public.").trim_end_matches("_id_seq");
+        let table = seq
+            .trim_start_matches("public.")
+            .trim_end_matches("_id_seq");
         if is_excluded(table) {
             assert_eq!(
                 Some(v),
@@ -204,7 +220,11 @@ fn replication_copies_every_table_but_the_exclusions_exactly() {
                 "sequence {seq} of an excluded table changed"
             );
         } else {
-            assert_eq!(Some(v), m_seqs.get(seq), "sequence {seq} differs from the master");
+            assert_eq!(
+                Some(v),
+                m_seqs.get(seq),
+                "sequence {seq} differs from the master"
+            );
         }
     }
     // The slave's own rows in excluded tables are still there, and the
@@ -348,7 +368,10 @@ fn replication_refuses_a_slave_whose_tables_differ_and_changes_nothing() {
     let (master, slave) = pair();
     fill(&master, 5);
     // A column the master does not have.
-    slave.psql("asterisk", "ALTER TABLE voicemail ADD COLUMN slave_only integer");
+    slave.psql(
+        "asterisk",
+        "ALTER TABLE voicemail ADD COLUMN slave_only integer",
+    );
     let before = slave.fingerprint("asterisk");
     let r = run_replicate(&master, &slave_arg(&slave));
     r.assert_code(2);
@@ -366,7 +389,8 @@ fn replication_refuses_a_slave_whose_tables_differ_and_changes_nothing() {
     let r = run_replicate(&master, &slave_arg(&slave));
     r.assert_code(2);
     assert!(
-        r.stderr.contains("public.master_only of the master is missing on the slave"),
+        r.stderr
+            .contains("public.master_only of the master is missing on the slave"),
         "{}",
         r.stderr
     );
@@ -389,7 +413,8 @@ fn replication_refuses_a_foreign_key_across_the_exclusions() {
     r.assert_code(2);
     assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
     assert!(
-        r.stderr.contains("ha_note_netiface_id_fkey") && r.stderr.contains("public.netiface is not replicated"),
+        r.stderr.contains("ha_note_netiface_id_fkey")
+            && r.stderr.contains("public.netiface is not replicated"),
         "{}",
         r.stderr
     );
@@ -437,14 +462,22 @@ fn replicate_bad_arguments_exit_2_in_one_line() {
         &["replicate"][..],
         &["replicate", "--no-such-flag", "10.0.0.1"],
         &["replicate", "10.0.0.1", "10.0.0.2"],
-        &["replicate", "postgresql://postgres:pw-in-junk@host:notaport/asterisk"],
+        &[
+            "replicate",
+            "postgresql://postgres:pw-in-junk@host:notaport/asterisk",
+        ],
         &["replicate", "not a host"],
         &["replicate", "10.0.0.1:99999"],
         &["replicate", "[fe80::1"],
     ] {
         let r = master.run("xivo-manage-db", args, None);
         r.assert_code(2);
-        assert_eq!(r.stderr.lines().count(), 1, "{args:?}: one line: {}", r.stderr);
+        assert_eq!(
+            r.stderr.lines().count(),
+            1,
+            "{args:?}: one line: {}",
+            r.stderr
+        );
         assert!(
             r.stderr.starts_with("xivo-manage-db: error: "),
             "{args:?}: {}",
@@ -482,7 +515,9 @@ fn replication_never_prints_a_password() {
         ),
     )
     .expect("config");
-    let mut perms = std::fs::metadata(master.config_path()).expect("stat").permissions();
+    let mut perms = std::fs::metadata(master.config_path())
+        .expect("stat")
+        .permissions();
     std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o600);
     std::fs::set_permissions(master.config_path(), perms).expect("chmod");
     let r = run_replicate(&master, &slave_arg(&slave));
@@ -492,7 +527,13 @@ fn replication_never_prints_a_password() {
     }
     // A URI's password, right and wrong.
     master.write_config("");
-    let uri = |pw: &str| format!("postgresql://{}:{pw}@[::1]:{}/asterisk", owner().name, slave.port);
+    let uri = |pw: &str| {
+        format!(
+            "postgresql://{}:{pw}@[::1]:{}/asterisk",
+            owner().name,
+            slave.port
+        )
+    };
     let r = run_replicate(&master, &uri("Slave-Secret-42"));
     r.assert_code(0);
     assert!(!r.stdout.contains("Slave-Secret-42") && !r.stderr.contains("Slave-Secret-42"));
@@ -504,4 +545,45 @@ fn replication_never_prints_a_password() {
     // Without any password: refused by the slave, exit 2, nothing printed of it.
     let r = run_replicate(&master, &slave_arg(&slave));
     r.assert_code(2);
+}
+
+/// The failure reaches syslog at error level (LOG_ERR, facility daemon:
+/// `<27>`), where monitoring looks. The command runs in a private mount
+/// namespace whose /dev/log is a datagram socket this test reads.
+#[test]
+fn replication_failure_is_logged_to_syslog_at_error_level() {
+    if skip_unless_root("a private /dev/log (unshare --mount)") {
+        return;
+    }
+    let master = provisioned();
+    let sock_dir = master.dir.join("syslog");
+    std::fs::create_dir_all(&sock_dir).expect("syslog dir");
+    let sock_path = sock_dir.join("log");
+    let sock = std::os::unix::net::UnixDatagram::bind(&sock_path).expect("bind syslog socket");
+    let script = format!(
+        "mount -t tmpfs none /dev && : > /dev/log && mount --bind '{}' /dev/log && exec '{}' replicate 127.0.0.1:{}",
+        sock_path.display(),
+        bin_path("xivo-manage-db").display(),
+        master.port
+    );
+    let out = std::process::Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c", &script])
+        .env("XIVO_MANAGE_DB_CONFIG", master.config_path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("unshare");
+    let r = Run::from(out);
+    r.assert_code(2);
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+    sock.set_nonblocking(true).expect("nonblocking");
+    let mut lines = Vec::new();
+    let mut buf = [0u8; 8192];
+    while let Ok(n) = sock.recv(&mut buf) {
+        lines.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+    }
+    assert!(
+        lines.iter().any(|l| l.starts_with("<27>")
+            && l.contains("replication failed: cannot connect to the slave")),
+        "no error-level syslog line about the failure; got {lines:?}"
+    );
 }

@@ -44,7 +44,10 @@ pub struct Shape {
 
 /// The shape of every ordinary table, by qualified name (quote_ident
 /// spelling, as `copy::list_tables` writes it).
-pub async fn shapes(client: &impl GenericClient, side: &str) -> Result<BTreeMap<String, Shape>, Error> {
+pub async fn shapes(
+    client: &impl GenericClient,
+    side: &str,
+) -> Result<BTreeMap<String, Shape>, Error> {
     // Binary COPY of a value of an array or composite type carries the
     // element's type OID, which only matches between clusters for the
     // built-in types (OIDs below 16384); an enum travels as its label.
@@ -117,10 +120,15 @@ pub fn check_tables(
         };
         let ours = master.get(&q).map(|s| &s.columns[..]).unwrap_or_default();
         if ours != &theirs.columns[..] {
-            let only_master: Vec<&String> =
-                ours.iter().filter(|c| !theirs.columns.contains(c)).collect();
-            let only_slave: Vec<&String> =
-                theirs.columns.iter().filter(|c| !ours.contains(c)).collect();
+            let only_master: Vec<&String> = ours
+                .iter()
+                .filter(|c| !theirs.columns.contains(c))
+                .collect();
+            let only_slave: Vec<&String> = theirs
+                .columns
+                .iter()
+                .filter(|c| !ours.contains(c))
+                .collect();
             return Err(Error::Other(format!(
                 "table {q} differs between the master and the slave ({slave_name}): \
                  master only {only_master:?}, slave only {only_slave:?}; \
@@ -158,7 +166,11 @@ pub async fn check_foreign_keys(
         let (name, from, to): (String, String, String) = (r.get(0), r.get(1), r.get(2));
         let (from_copied, to_copied) = (copied.contains(&from), copied.contains(&to));
         if from_copied != to_copied {
-            let (kept, _) = if from_copied { (&to, &from) } else { (&from, &to) };
+            let (kept, _) = if from_copied {
+                (&to, &from)
+            } else {
+                (&from, &to)
+            };
             return Err(Error::Other(format!(
                 "foreign key {name} of {from} references {to} on the slave ({slave_name}), \
                  but {kept} is not replicated: the copy would leave one side inconsistent. \
@@ -237,7 +249,10 @@ pub async fn session_id(client: &impl GenericClient) -> Result<(i32, String), Er
 }
 
 /// Does the slave's database see `session` (the master's connection)?
-pub async fn sees_session(client: &impl GenericClient, session: &(i32, String)) -> Result<bool, Error> {
+pub async fn sees_session(
+    client: &impl GenericClient,
+    session: &(i32, String),
+) -> Result<bool, Error> {
     let row = client
         .query_one(
             "SELECT count(*) > 0 FROM pg_stat_activity \

@@ -96,11 +96,9 @@ pub async fn replicate(
     let (rows, sequences) = load(&master, &tx, &state)
         .await
         .map_err(|e| e.during_change(Left::RolledBack))?;
-    tx.commit()
-        .await
-        .map_err(|e| {
-            Error::Pg(pg::query_error("committing on the slave", &e)).during_change(Left::RolledBack)
-        })?;
+    tx.commit().await.map_err(|e| {
+        Error::Pg(pg::query_error("committing on the slave", &e)).during_change(Left::RolledBack)
+    })?;
     // The master's snapshot ends with its connection; say so explicitly.
     let _ = master.batch_execute("COMMIT").await;
     Ok(Report {
@@ -216,7 +214,11 @@ async fn check_slave(
     let names: BTreeSet<String> = copied.iter().map(Table::qualified).collect();
     catalog::check_foreign_keys(tx, &names, &name).await?;
     let theirs = catalog::sequence_names(tx).await?;
-    if let Some(s) = state.sequences.iter().find(|s| !theirs.contains(&s.qualified)) {
+    if let Some(s) = state
+        .sequences
+        .iter()
+        .find(|s| !theirs.contains(&s.qualified))
+    {
         return Err(Error::Other(format!(
             "sequence {} of the master is missing on the slave ({name}): give both the same schema",
             s.qualified

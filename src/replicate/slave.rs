@@ -208,11 +208,23 @@ mod tests {
     fn hosts_addresses_and_ports() {
         let c = config("");
         for (arg, want) in [
-            ("10.0.0.2", "database 'asterisk' as 'postgres' on 10.0.0.2 port 5432"),
-            ("slave.example.com:5433", "database 'asterisk' as 'postgres' on slave.example.com port 5433"),
+            (
+                "10.0.0.2",
+                "database 'asterisk' as 'postgres' on 10.0.0.2 port 5432",
+            ),
+            (
+                "slave.example.com:5433",
+                "database 'asterisk' as 'postgres' on slave.example.com port 5433",
+            ),
             ("::1", "database 'asterisk' as 'postgres' on ::1 port 5432"),
-            ("[fd00::2]:6000", "database 'asterisk' as 'postgres' on fd00::2 port 6000"),
-            ("[::1]", "database 'asterisk' as 'postgres' on ::1 port 5432"),
+            (
+                "[fd00::2]:6000",
+                "database 'asterisk' as 'postgres' on fd00::2 port 6000",
+            ),
+            (
+                "[::1]",
+                "database 'asterisk' as 'postgres' on ::1 port 5432",
+            ),
         ] {
             let s = Slave::parse(arg, &c).unwrap_or_else(|e| panic!("{arg}: {e}"));
             assert_eq!(s.describe(), want, "{arg}");
@@ -233,14 +245,18 @@ mod tests {
     #[test]
     fn a_uri_overrides_and_its_password_is_never_shown() {
         let c = config("user=admin password=other");
-        let s = Slave::parse("postgresql://repl:pw0rd@10.2.2.2:6543/asterisk2", &c).expect("parses");
+        let s =
+            Slave::parse("postgresql://repl:pw0rd@10.2.2.2:6543/asterisk2", &c).expect("parses");
         assert_eq!(
             s.describe(),
             "database 'asterisk2' as 'repl' on 10.2.2.2 port 6543"
         );
         assert_eq!(s.config.get_password(), Some(&b"pw0rd"[..]));
         let s = Slave::parse("postgresql://10.2.2.2", &c).expect("parses");
-        assert_eq!(s.describe(), "database 'asterisk' as 'admin' on 10.2.2.2 port 5432");
+        assert_eq!(
+            s.describe(),
+            "database 'asterisk' as 'admin' on 10.2.2.2 port 5432"
+        );
         assert_eq!(s.config.get_password(), None);
     }
 
