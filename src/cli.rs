@@ -154,6 +154,47 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode
     finish(program, result)
 }
 
+/// `xivo-manage-db replicate SLAVE`. Every failure is logged at error level
+/// (syslog LOG_ERR, where monitoring looks: the 14.07 tool mailed root),
+/// which is also its one line on stderr.
+pub fn replicate(program: &str, slave: &str) -> ExitCode {
+    crate::logging::init(program, LevelFilter::Info);
+    let result = (|| {
+        let (config, admin, _set) = prepare()?;
+        let slave = crate::replicate::slave::Slave::parse(slave, &config)?;
+        let exclusions = crate::admin::replication_exclusions(&config)?;
+        block_on(async {
+            let mut interrupt = crate::interrupt::Interrupt::install(
+                crate::interrupt::Takeover::Command,
+            )
+            .map_err(|e| Error::Other(format!("cannot take over SIGINT and SIGTERM: {e}")))?;
+            let work = async {
+                let _lock = crate::lock::RunLock::acquire(&config, &admin).await?;
+                crate::replicate::replicate(&config, &admin, &slave, &exclusions).await
+            };
+            match interrupt.race(work).await {
+                Ok(done) => done,
+                // The slave's transaction ends with its connection.
+                Err(signal) => Err(Error::Failed {
+                    cause: Box::new(Error::Other(format!("interrupted by {signal}"))),
+                    left: crate::error::Left::RolledBack,
+                }),
+            }
+        })?
+    })();
+    match result {
+        Ok(report) => {
+            log::info!("{report}");
+            say(&format!("{report}\n"));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            log::error!("replication failed: {e}");
+            ExitCode::from(e.exit_code().max(1))
+        }
+    }
+}
+
 /// The subcommands of `xivo-manage-db`.
 pub enum ManageCommand {
     Status { json: bool },

@@ -25,6 +25,7 @@ pub mod progress;
 pub mod provision;
 pub mod queue_log_ops;
 pub mod restore;
+pub mod replicate;
 pub mod runtime;
 pub mod secrets;
 pub mod services;

@@ -1,6 +1,8 @@
-//! Moving rows and sequence values from `xivo` to `asterisk`: one COPY stream
-//! per table between two connections, inside the merge's transaction on the
-//! asterisk side; no SQL text, no process in between.
+//! Moving rows and sequence values between two connections: one COPY stream
+//! per table, inside the caller's transaction on the target side; no SQL
+//! text, no process in between. The merge moves `xivo` into `asterisk` in
+//! text format; `replicate` moves the master's tables to the slave in
+//! binary format where the types allow it (`CopyFormat`).
 
 use bytes::{Bytes, BytesMut};
 use futures_util::{pin_mut, SinkExt, StreamExt};
@@ -12,12 +14,25 @@ use crate::progress::Progress;
 /// Bytes gathered before each write to the target.
 const BATCH_BYTES: usize = 256 * 1024;
 
-/// A table of `xivo` whose rows move.
+/// How the rows travel: PostgreSQL's text format, or its binary format
+/// (faster: no formatting and parsing of every value, but only between
+/// identical types, and a value of an array or composite type carries the
+/// type's OID, which differs between clusters for types made after initdb).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyFormat {
+    Text,
+    Binary,
+}
+
+/// A table whose rows move.
 #[derive(Debug, Clone)]
 pub struct Table {
     /// As PostgreSQL's quote_ident writes it, e.g. `public."user"`: the
     /// same spelling as every other name the merge compares.
     qualified: String,
+    /// Its schema and name as stored (unquoted).
+    pub schema: String,
+    pub name: String,
     /// Columns COPY can write (no dropped or generated ones), in order.
     pub columns: Vec<String>,
     /// Planner estimate, for progress only.
@@ -42,7 +57,7 @@ pub async fn list_tables(client: &Client) -> Result<Vec<Table>, PgError> {
     let rows = client
         .query(
             "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), greatest(c.reltuples, 0)::bigint, \
-                    array_agg(a.attname::text ORDER BY a.attnum) \
+                    array_agg(a.attname::text ORDER BY a.attnum), n.nspname::text, c.relname::text \
                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
                JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
                                   AND a.attgenerated = '' \
@@ -59,12 +74,14 @@ pub async fn list_tables(client: &Client) -> Result<Vec<Table>, PgError> {
             qualified: r.get(0),
             estimated_rows: r.get::<_, i64>(1).max(0) as u64,
             columns: r.get(2),
+            schema: r.get(3),
+            name: r.get(4),
         })
         .collect())
 }
 
 /// Stream the rows of `table` from `source` into `target` (the same name
-/// there, or `into` when given). Returns the rows copied.
+/// there, or `into` when given), in text format. Returns the rows copied.
 pub async fn copy_table(
     source: &Client,
     target: &Transaction<'_>,
@@ -73,17 +90,49 @@ pub async fn copy_table(
     progress: &mut Progress,
     done_before: u64,
 ) -> Result<u64, PgError> {
+    stream_table(
+        source,
+        target,
+        table,
+        into,
+        CopyFormat::Text,
+        progress,
+        done_before,
+    )
+    .await
+}
+
+/// `copy_table` in the given format. Returns the rows copied, as the
+/// target counted them.
+pub async fn stream_table(
+    source: &Client,
+    target: &Transaction<'_>,
+    table: &Table,
+    into: Option<&str>,
+    format: CopyFormat,
+    progress: &mut Progress,
+    done_before: u64,
+) -> Result<u64, PgError> {
     let what = format!("copying the rows of {}", table.qualified());
     let columns = table.column_list();
+    let options = match format {
+        CopyFormat::Text => "",
+        CopyFormat::Binary => " (FORMAT binary)",
+    };
     let out = source
-        .copy_out(&format!("COPY {} ({columns}) TO STDOUT", table.qualified()))
+        .copy_out(&format!(
+            "COPY {} ({columns}) TO STDOUT{options}",
+            table.qualified()
+        ))
         .await
         .map_err(|e| pg::query_error(&what, &e))?;
     let destination = into
         .map(str::to_string)
         .unwrap_or_else(|| table.qualified());
     let sink = target
-        .copy_in::<_, Bytes>(&format!("COPY {destination} ({columns}) FROM STDIN"))
+        .copy_in::<_, Bytes>(&format!(
+            "COPY {destination} ({columns}) FROM STDIN{options}"
+        ))
         .await
         .map_err(|e| pg::query_error(&what, &e))?;
     pin_mut!(out);
@@ -94,8 +143,14 @@ pub async fn copy_table(
     let mut rows_seen = 0u64;
     while let Some(chunk) = out.next().await {
         let chunk = chunk.map_err(|e| pg::query_error(&what, &e))?;
-        // Text COPY: one line per row (newlines inside values are escaped).
-        rows_seen += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+        rows_seen += match format {
+            // Text COPY: one line per row (newlines inside values are escaped).
+            CopyFormat::Text => chunk.iter().filter(|&&b| b == b'\n').count() as u64,
+            // Binary COPY: the server sends a message per row (plus the
+            // trailer): near enough for progress; the count returned is
+            // the target's.
+            CopyFormat::Binary => 1,
+        };
         batch.extend_from_slice(&chunk);
         if batch.len() >= BATCH_BYTES {
             sink.send(batch.split().freeze())

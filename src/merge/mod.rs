@@ -34,7 +34,8 @@
 
 mod acl;
 mod cleanup;
-mod copy;
+// Shared with `replicate`, which streams tables the same way.
+pub mod copy;
 mod ddl;
 mod lockout;
 mod owner;

@@ -94,6 +94,13 @@ enum Manage {
         #[arg(long)]
         keep_system_config: bool,
     },
+    /// Copy every table but the replication exclusions to an HA slave, in one
+    /// transaction (exit 0 done, 1 failed, rolled back, 2 nothing attempted).
+    Replicate {
+        /// The slave: host name, IPv4 or IPv6 address (optionally with :PORT),
+        /// or a postgresql:// URI.
+        slave: String,
+    },
     /// The pre-upgrade snapshot a hook left, and settling it by hand.
     Rollback {
         #[command(subcommand)]
@@ -135,32 +142,44 @@ enum QueueLog {
     Prepare,
 }
 
+/// Parse the command line; a usage error is one line on stderr (what went
+/// wrong and the usage), exit 2, so that a script's log or syslog keeps it
+/// whole. Help, version, and help for a missing subcommand stay clap's.
+fn parse_in_one_line<P: Parser>(program: &str) -> P {
+    match P::try_parse() {
+        Ok(p) => p,
+        Err(e)
+            if !e.use_stderr()
+                || e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            e.exit()
+        }
+        Err(e) => {
+            let text = e.to_string();
+            let mut what = Vec::new();
+            let mut usage = None;
+            for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                if line.starts_with("Usage:") {
+                    usage = Some(line.to_string());
+                } else if !line.starts_with("tip:") && !line.starts_with("For more information") {
+                    what.push(line.strip_prefix("error: ").unwrap_or(line).to_string());
+                }
+            }
+            let usage = usage.map(|u| format!("{u}; ")).unwrap_or_default();
+            let _ = writeln!(
+                std::io::stderr(),
+                "{program}: error: {} ({usage}see {program} --help)",
+                what.join(" ")
+            );
+            std::process::exit(2)
+        }
+    }
+}
+
 /// `xivo-manage-db <command>`.
 pub fn manage_db() -> ExitCode {
-    let parsed = match ManageDb::try_parse() {
-        Ok(p) => p,
-        Err(e) if !e.use_stderr() => e.exit(),
-        Err(e) => {
-            // One line, as every other error of the command: clap's message
-            // and the usage it shows, joined.
-            let text = e.render().to_string();
-            let line: Vec<&str> = text
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
-                .collect();
-            let mut one = String::new();
-            for l in line {
-                if !one.is_empty() {
-                    one.push_str(if one.ends_with(':') { " " } else { "; " });
-                }
-                one.push_str(l);
-            }
-            let _ = writeln!(std::io::stderr(), "xivo-manage-db: {one}");
-            return ExitCode::from(2);
-        }
-    };
-    let command = match parsed.command {
+    let command = match parse_in_one_line::<ManageDb>("xivo-manage-db").command {
+        Manage::Replicate { slave } => return cli::replicate("xivo-manage-db", &slave),
         Manage::Status { json } => ManageCommand::Status { json },
         Manage::History => ManageCommand::History,
         Manage::Migrations => ManageCommand::Migrations,

@@ -1,0 +1,255 @@
+//! `xivo-manage-db replicate SLAVE`: the master's `asterisk` copied into the
+//! slave's, every table but those of the exclusion list
+//! (`migrations/replication-exclude.txt`), for a high-availability pair.
+//!
+//! The master is read in one REPEATABLE READ, READ ONLY snapshot; the slave
+//! is written in one transaction: checks (same revision, same tables and
+//! columns, no foreign key across the exclusion boundary, not the master
+//! itself), one TRUNCATE of every copied table, the rows streamed with COPY
+//! between the two connections (`merge::copy`), the copied tables'
+//! sequences set to the master's values, one COMMIT. The slave is either
+//! fully updated or unchanged, whatever stops the run (an error, a signal,
+//! SIGKILL: the server rolls back a transaction whose client went away).
+//!
+//! Must never: write the master, write a dump file anywhere, touch a table
+//! of the exclusion list on the slave, or print a password.
+//!
+//! Foreign keys: the load runs with `session_replication_role = replica`
+//! (as logical replication does), so the slave checks no foreign key and
+//! fires no trigger while the rows arrive, in any table order: the master's
+//! snapshot is consistent and every foreign key links two copied tables
+//! (one across the boundary is refused before anything is written).
+
+mod catalog;
+pub mod slave;
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use tokio_postgres::Client;
+
+use crate::config::Config;
+use crate::error::{Error, Left};
+use crate::merge::copy::{self, CopyFormat, Table};
+use crate::pg::{self, Superuser};
+use crate::progress::Progress;
+use slave::Slave;
+
+/// What a replication did.
+#[derive(Debug)]
+pub struct Report {
+    pub slave: String,
+    pub tables: usize,
+    pub rows: u64,
+    pub sequences: usize,
+    pub excluded: usize,
+    pub took: Duration,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "replicated {} tables ({} rows) and {} sequences to {} in {:.1} s; {} tables excluded",
+            self.tables,
+            crate::progress::thousands(self.rows),
+            self.sequences,
+            self.slave,
+            self.took.as_secs_f64(),
+            self.excluded
+        )
+    }
+}
+
+/// Session settings on both sides so that text COPY (used for the tables
+/// binary COPY cannot carry) means the same thing on both.
+const SESSION_SETTINGS: &str = "SET DateStyle = ISO, YMD; SET IntervalStyle = postgres; \
+     SET extra_float_digits = 3; SET bytea_output = hex";
+
+/// Everything the master's snapshot gives.
+struct MasterState {
+    revision: String,
+    tables: Vec<(Table, CopyFormat)>,
+    shapes: std::collections::BTreeMap<String, catalog::Shape>,
+    excluded: usize,
+    sequences: Vec<copy::Sequence>,
+    session: (i32, String),
+}
+
+/// Replicate the master's database (`admin`, `config.db_name`) to `slave`.
+pub async fn replicate(
+    config: &Config,
+    admin: &Superuser,
+    slave: &Slave,
+    exclusions: &[String],
+) -> Result<Report, Error> {
+    let started = Instant::now();
+    let master = admin.connect(&config.db_name).await?;
+    let state = read_master(&master, exclusions).await?;
+    let target = slave.connect().await?;
+    let mut target = target;
+    let tx = target
+        .transaction()
+        .await
+        .map_err(|e| pg::query_error("starting the transaction on the slave", &e))?;
+    check_slave(&tx, &state, slave).await?;
+    let (rows, sequences) = load(&master, &tx, &state)
+        .await
+        .map_err(|e| e.during_change(Left::RolledBack))?;
+    tx.commit().await.map_err(|e| {
+        Error::Pg(pg::query_error("committing on the slave", &e)).during_change(Left::RolledBack)
+    })?;
+    // The master's snapshot ends with its connection; say so explicitly.
+    let _ = master.batch_execute("COMMIT").await;
+    Ok(Report {
+        slave: slave.host(),
+        tables: state.tables.len(),
+        rows,
+        sequences,
+        excluded: state.excluded,
+        took: started.elapsed(),
+    })
+}
+
+/// The master in one snapshot: revision, tables to copy, their shapes, the
+/// sequences of the copied tables with their values.
+async fn read_master(master: &Client, exclusions: &[String]) -> Result<MasterState, Error> {
+    master
+        .batch_execute(&format!(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; {SESSION_SETTINGS}"
+        ))
+        .await
+        .map_err(|e| pg::query_error("opening a snapshot of the master", &e))?;
+    let revision = catalog::revision(master, "master").await?.ok_or_else(|| {
+        Error::Other(
+            "the master's database has no alembic_version (a 14.07 database?): \
+             run xivo-update-db on the master first"
+                .into(),
+        )
+    })?;
+    let session = catalog::session_id(master).await?;
+    let all = copy::list_tables(master).await?;
+    let shapes = catalog::shapes(master, "master").await?;
+    let (excluded, kept): (Vec<Table>, Vec<Table>) = all
+        .into_iter()
+        .partition(|t| catalog::excluded(t, exclusions));
+    let excluded_names: BTreeSet<String> = excluded.iter().map(Table::qualified).collect();
+    let tables: Vec<(Table, CopyFormat)> = kept
+        .into_iter()
+        .map(|t| {
+            let f = catalog::format_of(shapes.get(&t.qualified()));
+            (t, f)
+        })
+        .collect();
+    // A sequence used by an excluded table stays the slave's own: its
+    // excluded table's rows there keep drawing from it.
+    let uses = catalog::sequence_uses(master).await?;
+    let skip: BTreeSet<&str> = uses
+        .iter()
+        .filter(|u| u.tables.iter().any(|t| excluded_names.contains(t)))
+        .map(|u| u.qualified.as_str())
+        .collect();
+    // Read after the snapshot was taken: at least the values its rows used.
+    let names: Vec<String> = uses
+        .iter()
+        .filter(|u| !skip.contains(u.qualified.as_str()))
+        .map(|u| u.qualified.clone())
+        .collect();
+    let sequences = catalog::sequence_values(master, &names).await?;
+    Ok(MasterState {
+        revision,
+        tables,
+        shapes,
+        excluded: excluded.len(),
+        sequences,
+        session,
+    })
+}
+
+/// Everything that must hold before the slave is written. Nothing has
+/// been written when one fails (exit 2).
+async fn check_slave(
+    tx: &tokio_postgres::Transaction<'_>,
+    state: &MasterState,
+    slave: &Slave,
+) -> Result<(), Error> {
+    let name = slave.describe();
+    // Superuser only: refused here, before anything is written.
+    tx.batch_execute(&format!(
+        "SET LOCAL session_replication_role = replica; {SESSION_SETTINGS}"
+    ))
+    .await
+    .map_err(|e| {
+        Error::Other(format!(
+            "preparing the slave ({name}) for the copy: {} (connect as a superuser: \
+             the role of ADMIN_URI, or the user of the slave URI)",
+            pg::describe(&e)
+        ))
+    })?;
+    if catalog::sees_session(tx, &state.session).await? {
+        return Err(Error::Other(format!(
+            "the slave ({name}) is the master's own database: give the slave's address"
+        )));
+    }
+    match catalog::revision(tx, "slave").await? {
+        None => {
+            return Err(Error::Other(format!(
+                "the slave's database ({name}) has no alembic_version: provision it with \
+                 xivo-init-db, or upgrade it with xivo-update-db, first"
+            )))
+        }
+        Some(r) if r != state.revision => {
+            return Err(Error::Other(format!(
+                "the slave ({name}) is at revision {}, the master at {}: upgrade the one behind \
+                 (xivo-update-db) so that both are at the same revision, then replicate",
+                if r.is_empty() { "(none)" } else { &r },
+                state.revision
+            )))
+        }
+        Some(_) => {}
+    }
+    let copied: Vec<Table> = state.tables.iter().map(|(t, _)| t.clone()).collect();
+    let shapes = catalog::shapes(tx, "slave").await?;
+    catalog::check_tables(&copied, &state.shapes, &shapes, &name)?;
+    let names: BTreeSet<String> = copied.iter().map(Table::qualified).collect();
+    catalog::check_foreign_keys(tx, &names, &name).await?;
+    let theirs = catalog::sequence_names(tx).await?;
+    if let Some(s) = state
+        .sequences
+        .iter()
+        .find(|s| !theirs.contains(&s.qualified))
+    {
+        return Err(Error::Other(format!(
+            "sequence {} of the master is missing on the slave ({name}): give both the same schema",
+            s.qualified
+        )));
+    }
+    Ok(())
+}
+
+/// TRUNCATE, COPY, setval: the writes, inside the slave's transaction.
+/// Returns the rows and sequences copied.
+async fn load(
+    master: &Client,
+    tx: &tokio_postgres::Transaction<'_>,
+    state: &MasterState,
+) -> Result<(u64, usize), Error> {
+    if !state.tables.is_empty() {
+        // One statement: foreign keys between copied tables do not stop it.
+        let list: Vec<String> = state.tables.iter().map(|(t, _)| t.qualified()).collect();
+        tx.batch_execute(&format!("TRUNCATE {}", list.join(", ")))
+            .await
+            .map_err(|e| pg::query_error("emptying the replicated tables on the slave", &e))?;
+    }
+    let estimate: u64 = state.tables.iter().map(|(t, _)| t.estimated_rows).sum();
+    let mut progress = Progress::new("replicating to the slave", "rows", estimate);
+    let mut rows = 0u64;
+    for (t, format) in &state.tables {
+        let n = copy::stream_table(master, tx, t, None, *format, &mut progress, rows).await?;
+        log::debug!("{}: {n} rows", t.qualified());
+        rows += n;
+    }
+    progress.finish(rows);
+    catalog::set_sequences(tx, &state.sequences).await?;
+    Ok((rows, state.sequences.len()))
+}

@@ -1,0 +1,589 @@
+//! `xivo-manage-db replicate SLAVE` between two real clusters: the master
+//! (reached as the other tests reach their cluster, unix socket, peer) and a
+//! slave listening on 127.0.0.1 and ::1 with XiVO's HA pg_hba.conf line
+//! (`host asterisk postgres MASTER/32 trust`). Each test is named after what
+//! it pins: every non-excluded table copied exactly, excluded tables and
+//! their sequences untouched, a run killed midway or refused leaves the slave
+//! as it was, bad arguments and an unreachable slave are one line and exit
+//! 2, no password ever printed.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const EXCLUDE: &str = include_str!("../migrations/replication-exclude.txt");
+
+/// The exclusion list, as the package ships it.
+fn exclusions() -> Vec<String> {
+    EXCLUDE
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or_default().trim())
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn is_excluded(qualified: &str) -> bool {
+    let name = qualified.trim_start_matches("public.").trim_matches('"');
+    exclusions().iter().any(|e| e == name)
+}
+
+/// A provisioned database on a fresh cluster.
+fn provisioned() -> Cluster {
+    let c = Cluster::start();
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    c
+}
+
+/// The cluster also listens on 127.0.0.1 and ::1, and lets the superuser
+/// into `asterisk` from there as XiVO's HA set-up does on a slave (`trust`),
+/// or with a password (`scram-sha-256`).
+fn listen_on_tcp(c: &Cluster, method: &str) {
+    let line = |addr: &str| format!("host asterisk {} {addr} {method}\n", owner().name);
+    let mut hba = std::fs::read_to_string(c.data().join("pg_hba.conf")).expect("pg_hba");
+    hba = format!("{}{}{hba}", line("127.0.0.1/32"), line("::1/128"));
+    std::fs::write(c.data().join("pg_hba.conf"), hba).expect("pg_hba");
+    c.restart_with("listen_addresses = '127.0.0.1,::1'");
+}
+
+/// A master and a slave, both provisioned, the slave reachable over TCP.
+fn pair() -> (Cluster, Cluster) {
+    let master = provisioned();
+    let slave = provisioned();
+    listen_on_tcp(&slave, "trust");
+    (master, slave)
+}
+
+fn slave_arg(slave: &Cluster) -> String {
+    format!("127.0.0.1:{}", slave.port)
+}
+
+/// A table of every kind of value the catalog offers and the schema does
+/// not use (bytea, arrays, an enum array, time zones, numeric, json, uuid,
+/// NULLs, text COPY's special characters), made on both sides. Its enum is
+/// made after another type on the slave, so that its OID differs there:
+/// binary COPY of the enum array would fail; it must travel as text.
+fn add_types_table(c: &Cluster, is_slave: bool) {
+    let shift = if is_slave {
+        "CREATE TYPE replication_shift AS ENUM ('x'); "
+    } else {
+        ""
+    };
+    c.psql(
+        "asterisk",
+        &format!(
+            "{shift}CREATE TYPE replication_mood AS ENUM ('calm', 'busy', 'on fire'); \
+             CREATE TABLE replication_types (id serial PRIMARY KEY, b bytea, ia integer[], ta text[], \
+                moods replication_mood[], mood replication_mood, tz timestamptz, ts timestamp, \
+                n numeric(20,6), j jsonb, u uuid, t text, f double precision, r real, \
+                iv interval, ip inet, d date, bo boolean, big bigint, ch char(3)); \
+             ALTER TABLE replication_types OWNER TO asterisk; \
+             ALTER TYPE replication_mood OWNER TO asterisk"
+        ),
+    );
+}
+
+/// Rows on the master in every table, every column
+/// (`fixtures/replication-fill.sql`): `per_table` rows each.
+fn fill(c: &Cluster, per_table: u32) {
+    c.psql(
+        "asterisk",
+        &format!(
+            "SET fill.rows = {per_table}; {}",
+            include_str!("fixtures/replication-fill.sql")
+        ),
+    );
+}
+
+/// `table_sums` by table name.
+fn sums(c: &Cluster) -> BTreeMap<String, String> {
+    c.table_sums("asterisk")
+        .into_iter()
+        .map(|l| {
+            let (t, s) = l.split_once(' ').expect("table and sum");
+            (t.to_string(), s.to_string())
+        })
+        .collect()
+}
+
+/// The tables of `c` that `replicate` copies (what the master has, minus the
+/// exclusions and our bookkeeping, which is equal on both sides anyway).
+fn copied_tables(c: &Cluster) -> Vec<String> {
+    sums(c).into_keys().filter(|t| !is_excluded(t)).collect()
+}
+
+/// Rows in every excluded table of the slave, unlike any the master has.
+fn prefill_excluded_tables_on_the_slave(slave: &Cluster) {
+    slave.psql(
+        "asterisk",
+        "SET session_replication_role = replica; \
+         INSERT INTO netiface (ifname, networktype, type, family, method, address, options, description) \
+              SELECT 'eth-slave', (enum_range(NULL::netiface_networktype))[1], (enum_range(NULL::netiface_type))[1], \
+                     (enum_range(NULL::netiface_family))[1], NULL, '10.9.9.9', '', 'the slave''s own'; \
+         INSERT INTO queue_log (time, callid, queuename, agent, event) \
+              SELECT '2014-09-01 ' || g || ':00', 'slave-' || g, 'q', 'Agent/1', 'ENTERQUEUE' \
+                FROM generate_series(1, 9) g; \
+         INSERT INTO stat_queue (name) VALUES ('slave-queue'); \
+         INSERT INTO session (sessid, start, expire, identifier, data) \
+              VALUES ('slave-session', 1, 2, 'x', 'y')",
+    );
+}
+
+fn run_replicate(master: &Cluster, slave: &str) -> Run {
+    master.run("xivo-manage-db", &["replicate", slave], None)
+}
+
+#[test]
+fn replication_copies_every_table_but_the_exclusions_exactly() {
+    let (master, slave) = pair();
+    add_types_table(&master, false);
+    add_types_table(&slave, true);
+    fill(&master, 40);
+    master.psql(
+        "asterisk",
+        "INSERT INTO replication_types (b, ia, ta, moods, mood, tz, ts, n, j, u, t, f, r, iv, ip, d, bo, big, ch) VALUES \
+         ('\\x00ff0a0d5c'::bytea, '{1,NULL,-3}', '{\"a b\",NULL,\"q\\\"uote\"}', '{calm,\"on fire\"}', 'busy', \
+          '2014-08-01 09:00:00.123456+05:30', '1999-12-31 23:59:59.999999', 123456.000001, '{\"k\": [1, null, \"v\"]}', \
+          'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', E'tab\\there\\nnew line \\\\ back', 1e-300, 3.4e38, '-1 day 02:03:04.5', \
+          '::1/128', '0001-01-01', true, 9223372036854775807, 'ab'), \
+         (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL), \
+         ('', '{}', '{}', '{}', 'calm', 'infinity', '-infinity', 'NaN', 'null', '00000000-0000-0000-0000-000000000000', '', \
+          'Infinity', '-0', '0', '0.0.0.0/0', 'infinity', false, -9223372036854775808, '')",
+    );
+    // The slave had rows of its own in the replicated tables too: they go.
+    slave.psql(
+        "asterisk",
+        "INSERT INTO replication_types (t) VALUES ('only on the slave')",
+    );
+    prefill_excluded_tables_on_the_slave(&slave);
+    let master_sums = sums(&master);
+    let slave_before = sums(&slave);
+    let slave_seqs_before = slave.sequences("asterisk");
+    // Every copied table holds rows: a table the filler could not fill
+    // would make its checksum comparison prove nothing.
+    let empty: Vec<&String> = master_sums
+        .iter()
+        .filter(|(t, s)| {
+            !is_excluded(t) && s.starts_with("0 ") && !BOOKKEEPING.contains(&t.as_str())
+        })
+        .map(|(t, _)| t)
+        .collect();
+    assert!(
+        empty.is_empty(),
+        "master tables left empty by the fill: {empty:?}"
+    );
+
+    let r = run_replicate(&master, &slave_arg(&slave));
+    r.assert_code(0);
+    let copied = copied_tables(&master);
+    assert!(
+        r.stdout
+            .starts_with(&format!("replicated {} tables (", copied.len()))
+            && r.stdout.contains(" to 127.0.0.1 in ")
+            && r.stdout.contains(&format!(
+                "{} tables excluded",
+                master_sums.len() - copied.len()
+            )),
+        "report: {}",
+        r.stdout
+    );
+
+    let slave_after = sums(&slave);
+    for (table, sum) in &master_sums {
+        if is_excluded(table) {
+            assert_eq!(
+                slave_after.get(table),
+                slave_before.get(table),
+                "excluded table {table} changed on the slave"
+            );
+        } else {
+            assert_eq!(
+                slave_after.get(table),
+                Some(sum),
+                "table {table} differs from the master"
+            );
+        }
+    }
+    let (m_seqs, s_seqs) = (master.sequences("asterisk"), slave.sequences("asterisk"));
+    for (seq, v) in &s_seqs {
+        let table = seq
+            .trim_start_matches("public.")
+            .trim_end_matches("_id_seq");
+        if is_excluded(table) {
+            assert_eq!(
+                Some(v),
+                slave_seqs_before.get(seq),
+                "sequence {seq} of an excluded table changed"
+            );
+        } else {
+            assert_eq!(
+                Some(v),
+                m_seqs.get(seq),
+                "sequence {seq} differs from the master"
+            );
+        }
+    }
+    // The slave's own rows in excluded tables are still there, and the
+    // master's never arrived (checksums above; one readable witness here).
+    assert_eq!(
+        slave.psql("asterisk", "SELECT description FROM netiface"),
+        "the slave's own"
+    );
+
+    // Again: it converges to the same state.
+    run_replicate(&master, &slave_arg(&slave)).assert_code(0);
+    assert_eq!(sums(&slave), slave_after, "a second run changed the slave");
+}
+
+#[test]
+fn replication_killed_midway_leaves_the_slave_unchanged() {
+    let (master, slave) = pair();
+    fill(&master, 20);
+    prefill_excluded_tables_on_the_slave(&slave);
+    let before = slave.fingerprint("asterisk");
+    // The last table copied is locked on the master: the run stops in its
+    // COPY after every earlier table went into the slave's transaction.
+    let last = master.psql(
+        "asterisk",
+        &format!(
+            "SELECT max(format('%I.%I', schemaname, tablename) COLLATE \"C\") FROM pg_tables \
+              WHERE schemaname = 'public' AND tablename NOT IN ({})",
+            exclusions()
+                .iter()
+                .map(|e| format!("'{e}'"))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    );
+    let mut holder = as_owner("psql")
+        .args(["-X", "-q", "-h"])
+        .arg(&master.dir)
+        .args(["-p", &master.port.to_string(), "-d", "asterisk"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("psql holding a lock");
+    {
+        use std::io::Write;
+        let stdin = holder.stdin.as_mut().expect("stdin");
+        writeln!(stdin, "BEGIN; LOCK TABLE {last} IN ACCESS EXCLUSIVE MODE;").expect("lock");
+        stdin.flush().expect("flush");
+    }
+    let mut child: Child = master
+        .cmd("xivo-manage-db")
+        .args(["replicate", &slave_arg(&slave)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("replicate");
+    // Wait until the master side waits on that lock in its COPY, and the
+    // slave side holds the emptied tables in its open transaction.
+    let started = Instant::now();
+    loop {
+        let waiting = master.psql(
+            "asterisk",
+            &format!(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' \
+                   AND query LIKE 'COPY {} %'",
+                last.replace('\'', "''")
+            ),
+        );
+        let slave_tx = slave.psql(
+            "asterisk",
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'xivo-manage-db replicate' \
+               AND xact_start IS NOT NULL",
+        );
+        if waiting == "1" && slave_tx == "1" {
+            break;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("replicate ended before it could be killed: {status:?}");
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "replicate never reached the locked table {last}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Rows have gone into the slave's transaction already.
+    let inserted = slave.psql(
+        "asterisk",
+        "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+          WHERE a.application_name = 'xivo-manage-db replicate' AND l.mode = 'AccessExclusiveLock' \
+            AND l.locktype = 'relation'",
+    );
+    assert_ne!(inserted, "0", "the slave's tables were not truncated yet");
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    drop(holder.stdin.take());
+    let _ = holder.wait();
+    // The slave ends the dead client's session (and its transaction).
+    let started = Instant::now();
+    while slave.psql(
+        "asterisk",
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'xivo-manage-db replicate'",
+    ) != "0"
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the slave kept the killed run's session"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let after = slave.fingerprint("asterisk");
+    assert_eq!(after.0, before.0, "the slave's schema changed");
+    assert_eq!(after.1, before.1, "the slave's rows or sequences changed");
+    // And the next run completes.
+    run_replicate(&master, &slave_arg(&slave)).assert_code(0);
+}
+
+#[test]
+fn replication_to_a_slave_at_another_revision_is_refused_and_changes_nothing() {
+    let master = provisioned();
+    let (older, _) = older_set();
+    let slave = Cluster::start();
+    slave
+        .run("xivo-init-db", &["--init"], Some(&older.path))
+        .assert_code(0);
+    listen_on_tcp(&slave, "trust");
+    fill(&master, 5);
+    let before = slave.fingerprint("asterisk");
+    let r = run_replicate(&master, &slave_arg(&slave));
+    r.assert_code(2);
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+    assert!(
+        r.stderr.contains("is at revision") && r.stderr.contains("xivo-update-db"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(slave.fingerprint("asterisk"), before);
+}
+
+#[test]
+fn replication_refuses_a_slave_whose_tables_differ_and_changes_nothing() {
+    let (master, slave) = pair();
+    fill(&master, 5);
+    // A column the master does not have.
+    slave.psql(
+        "asterisk",
+        "ALTER TABLE voicemail ADD COLUMN slave_only integer",
+    );
+    let before = slave.fingerprint("asterisk");
+    let r = run_replicate(&master, &slave_arg(&slave));
+    r.assert_code(2);
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+    assert!(
+        r.stderr.contains("public.voicemail differs") && r.stderr.contains("slave_only"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(slave.fingerprint("asterisk"), before);
+    // A table the slave does not have.
+    slave.psql("asterisk", "ALTER TABLE voicemail DROP COLUMN slave_only");
+    master.psql("asterisk", "CREATE TABLE master_only (x int)");
+    let before = slave.fingerprint("asterisk");
+    let r = run_replicate(&master, &slave_arg(&slave));
+    r.assert_code(2);
+    assert!(
+        r.stderr
+            .contains("public.master_only of the master is missing on the slave"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(slave.fingerprint("asterisk"), before);
+}
+
+#[test]
+fn replication_refuses_a_foreign_key_across_the_exclusions() {
+    let (master, slave) = pair();
+    for c in [&master, &slave] {
+        c.psql(
+            "asterisk",
+            "CREATE TABLE ha_note (id int PRIMARY KEY, netiface_id int REFERENCES netiface (id))",
+        );
+    }
+    fill(&master, 5);
+    prefill_excluded_tables_on_the_slave(&slave);
+    let before = slave.fingerprint("asterisk");
+    let r = run_replicate(&master, &slave_arg(&slave));
+    r.assert_code(2);
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+    assert!(
+        r.stderr.contains("ha_note_netiface_id_fkey")
+            && r.stderr.contains("public.netiface is not replicated"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(slave.fingerprint("asterisk"), before);
+}
+
+#[test]
+fn replication_to_the_masters_own_database_is_refused() {
+    let master = provisioned();
+    listen_on_tcp(&master, "trust");
+    fill(&master, 5);
+    let before = master.fingerprint("asterisk");
+    let r = run_replicate(&master, &format!("[::1]:{}", master.port));
+    r.assert_code(2);
+    assert!(
+        r.stderr.contains("is the master's own database"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(master.fingerprint("asterisk"), before);
+}
+
+#[test]
+fn replication_to_an_unreachable_slave_is_one_line_and_exit_2() {
+    let master = provisioned();
+    // A port nobody listens on: the master's, on TCP (it listens on its
+    // socket only).
+    let r = run_replicate(&master, &format!("127.0.0.1:{}", master.port));
+    r.assert_code(2);
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+    let want = format!(
+        "xivo-manage-db: error: replication failed: cannot connect to the slave, \
+         database 'asterisk' as '{}' on 127.0.0.1 port {}: ",
+        owner().name,
+        master.port
+    );
+    assert!(r.stderr.starts_with(&want), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+}
+
+#[test]
+fn replicate_bad_arguments_exit_2_in_one_line() {
+    let master = Cluster::start();
+    for args in [
+        &["replicate"][..],
+        &["replicate", "--no-such-flag", "10.0.0.1"],
+        &["replicate", "10.0.0.1", "10.0.0.2"],
+        &[
+            "replicate",
+            "postgresql://postgres:pw-in-junk@host:notaport/asterisk",
+        ],
+        &["replicate", "not a host"],
+        &["replicate", "10.0.0.1:99999"],
+        &["replicate", "[fe80::1"],
+    ] {
+        let r = master.run("xivo-manage-db", args, None);
+        r.assert_code(2);
+        assert_eq!(
+            r.stderr.lines().count(),
+            1,
+            "{args:?}: one line: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.starts_with("xivo-manage-db: error: "),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("pw-in-junk"), "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+    }
+}
+
+#[test]
+fn replication_never_prints_a_password() {
+    let (master, slave) = pair();
+    // Password authentication on the slave, over both addresses.
+    let hba = std::fs::read_to_string(slave.data().join("pg_hba.conf")).expect("pg_hba");
+    std::fs::write(
+        slave.data().join("pg_hba.conf"),
+        hba.replace(" trust\n", " scram-sha-256\n"),
+    )
+    .expect("pg_hba");
+    slave.psql("postgres", "SELECT pg_reload_conf()");
+    slave.psql(
+        "postgres",
+        &format!("ALTER ROLE {} PASSWORD 'Slave-Secret-42'", owner().name),
+    );
+    fill(&master, 5);
+    // The password of ADMIN_URI reaches a bare-host slave.
+    master.write_config("");
+    let config = std::fs::read_to_string(master.config_path()).expect("config");
+    std::fs::write(
+        master.config_path(),
+        config.replace(
+            &format!("user={}'", owner().name),
+            &format!("user={} password=Slave-Secret-42'", owner().name),
+        ),
+    )
+    .expect("config");
+    let mut perms = std::fs::metadata(master.config_path())
+        .expect("stat")
+        .permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o600);
+    std::fs::set_permissions(master.config_path(), perms).expect("chmod");
+    let r = run_replicate(&master, &slave_arg(&slave));
+    r.assert_code(0);
+    for text in [&r.stdout, &r.stderr] {
+        assert!(!text.contains("Slave-Secret-42"), "{text}");
+    }
+    // A URI's password, right and wrong.
+    master.write_config("");
+    let uri = |pw: &str| {
+        format!(
+            "postgresql://{}:{pw}@[::1]:{}/asterisk",
+            owner().name,
+            slave.port
+        )
+    };
+    let r = run_replicate(&master, &uri("Slave-Secret-42"));
+    r.assert_code(0);
+    assert!(!r.stdout.contains("Slave-Secret-42") && !r.stderr.contains("Slave-Secret-42"));
+    let r = run_replicate(&master, &uri("Wrong-Secret-43"));
+    r.assert_code(2);
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+    assert!(r.stderr.contains("failed for user"), "{}", r.stderr);
+    assert!(!r.stderr.contains("Wrong-Secret-43"), "{}", r.stderr);
+    // Without any password: refused by the slave, exit 2, nothing printed of it.
+    let r = run_replicate(&master, &slave_arg(&slave));
+    r.assert_code(2);
+}
+
+/// The failure reaches syslog at error level (LOG_ERR, facility daemon:
+/// `<27>`), where monitoring looks. The command runs in a private mount
+/// namespace whose /dev/log is a datagram socket this test reads.
+#[test]
+fn replication_failure_is_logged_to_syslog_at_error_level() {
+    if skip_unless_root("a private /dev/log (unshare --mount)") {
+        return;
+    }
+    let master = provisioned();
+    let sock_dir = master.dir.join("syslog");
+    std::fs::create_dir_all(&sock_dir).expect("syslog dir");
+    let sock_path = sock_dir.join("log");
+    let sock = std::os::unix::net::UnixDatagram::bind(&sock_path).expect("bind syslog socket");
+    let script = format!(
+        "mount -t tmpfs none /dev && : > /dev/log && mount --bind '{}' /dev/log && exec '{}' replicate 127.0.0.1:{}",
+        sock_path.display(),
+        bin_path("xivo-manage-db").display(),
+        master.port
+    );
+    let out = std::process::Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c", &script])
+        .env("XIVO_MANAGE_DB_CONFIG", master.config_path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("unshare");
+    let r = Run::from(out);
+    r.assert_code(2);
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+    sock.set_nonblocking(true).expect("nonblocking");
+    let mut lines = Vec::new();
+    let mut buf = [0u8; 8192];
+    while let Ok(n) = sock.recv(&mut buf) {
+        lines.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+    }
+    assert!(
+        lines.iter().any(|l| l.starts_with("<27>")
+            && l.contains("replication failed: cannot connect to the slave")),
+        "no error-level syslog line about the failure; got {lines:?}"
+    );
+}
