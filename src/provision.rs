@@ -87,7 +87,7 @@ async fn apply_schema(
         tx.commit()
             .await
             .map_err(|e| pg::query_error(format!("committing the schema of '{db}'"), &e))?;
-            fail_point!("provision.after_commit");
+        fail_point!("provision.after_commit");
         report.applied.extend(staged);
     }
     let report = migrations::run(&mut client, set, owner, report).await?;

@@ -72,7 +72,7 @@ pub async fn merge_in_transaction(
     tx.commit()
         .await
         .map_err(|e| pg::query_error("committing the upgrade", &e))?;
-        fail_point!("merge.after_commit");
+    fail_point!("merge.after_commit");
     report.applied.extend(staged);
     Ok(())
 }
@@ -135,7 +135,7 @@ async fn move_objects(
     );
     let mut rows = 0u64;
     for t in &plan.tables {
-    fail_point!("merge.each_table");
+        fail_point!("merge.each_table");
         rows += if compared.identical.contains(&t.qualified()) {
             merge_rows(tx, source, t, &mut progress, rows).await?
         } else {
@@ -149,7 +149,7 @@ async fn move_objects(
         step.elapsed().as_secs_f64()
     );
     for s in &plan.sequences {
-    fail_point!("merge.each_sequence");
+        fail_point!("merge.each_sequence");
         copy::set_sequence(tx, s, compared.shared_sequences.contains(&s.qualified)).await?;
     }
     let step = Instant::now();
@@ -172,7 +172,7 @@ async fn move_objects(
         .await
         .map_err(|e| pg::query_error("resetting the session after the merge", &e))?;
     for g in &plan.grants {
-    fail_point!("merge.each_grant");
+        fail_point!("merge.each_grant");
         tx.batch_execute(g).await.map_err(|e| {
             pg::query_error(
                 format!("carrying over a privilege of '{LEGACY_DB_NAME}' ({g})"),
