@@ -49,9 +49,11 @@ macro_rules! fail_point {
 }
 
 /// The failure a `return` action injects, named after its failpoint.
+#[cfg(feature = "failpoints")]
 #[derive(Debug, Clone, Copy)]
 pub struct Injected(pub &'static str);
 
+#[cfg(feature = "failpoints")]
 impl std::fmt::Display for Injected {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -62,11 +64,13 @@ impl std::fmt::Display for Injected {
     }
 }
 
+#[cfg(feature = "failpoints")]
 impl std::error::Error for Injected {}
 
 // Each error type on the upgrade path takes the injected failure as the
 // variant that carries a free message, so that its exit code is the one a
 // real failure at that step has.
+#[cfg(feature = "failpoints")]
 impl From<Injected> for crate::pg::PgError {
     fn from(i: Injected) -> Self {
         crate::pg::PgError::Query {
@@ -76,24 +80,28 @@ impl From<Injected> for crate::pg::PgError {
     }
 }
 
+#[cfg(feature = "failpoints")]
 impl From<Injected> for crate::error::Error {
     fn from(i: Injected) -> Self {
         crate::error::Error::Pg(i.into())
     }
 }
 
+#[cfg(feature = "failpoints")]
 impl From<Injected> for crate::maintscript::error::HookError {
     fn from(i: Injected) -> Self {
         crate::maintscript::error::HookError::Core(i.into())
     }
 }
 
+#[cfg(feature = "failpoints")]
 impl From<Injected> for crate::merge::MergeError {
     fn from(i: Injected) -> Self {
         crate::merge::MergeError::Db(i.into())
     }
 }
 
+#[cfg(feature = "failpoints")]
 impl From<Injected> for crate::legacy::LegacyError {
     fn from(i: Injected) -> Self {
         crate::legacy::LegacyError::Io {
@@ -103,6 +111,7 @@ impl From<Injected> for crate::legacy::LegacyError {
     }
 }
 
+#[cfg(feature = "failpoints")]
 impl From<Injected> for crate::migrations::MigrationError {
     fn from(i: Injected) -> Self {
         crate::migrations::MigrationError::Unreadable {
@@ -112,6 +121,7 @@ impl From<Injected> for crate::migrations::MigrationError {
     }
 }
 
+#[cfg(feature = "failpoints")]
 impl From<Injected> for crate::snapshot::SnapshotError {
     fn from(i: Injected) -> Self {
         crate::snapshot::SnapshotError::Db {
@@ -121,6 +131,7 @@ impl From<Injected> for crate::snapshot::SnapshotError {
     }
 }
 
+#[cfg(feature = "failpoints")]
 impl From<Injected> for crate::services::ServiceError {
     fn from(i: Injected) -> Self {
         crate::services::ServiceError::StateFile {

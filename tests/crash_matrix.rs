@@ -602,20 +602,39 @@ fn every_failpoint_crash_on_every_path_converges() {
         .expect("failed")
         .retain(|p| !clean_legacy.contains(p));
 
-    let mut queue = VecDeque::new();
-    for way in WAYS {
+    // Every point once first, on the cheapest path that reaches it; then
+    // the other paths and the kills. The same cases, in an order that
+    // shows a broken point as early as possible.
+    let cost = |w: Way| match w {
+        Way::Fresh => 0,
+        Way::NewSystem => 1,
+        Way::Legacy => 2,
+        Way::Failed => 3,
+    };
+    let mut by_cost = WAYS.to_vec();
+    by_cost.sort_by_key(|w| cost(*w));
+    let mut seen = BTreeSet::new();
+    let mut first = Vec::new();
+    let mut rest = Vec::new();
+    for way in by_cost {
         for p in &reached[&way] {
-            queue.push_back((way, p.clone(), Crash::Panic));
+            let case = (way, p.clone(), Crash::Panic);
+            if seen.insert(p.clone()) {
+                first.push(case);
+            } else {
+                rest.push(case);
+            }
             // A panic unwinds, a SIGKILL does not; on this path the only
             // destructor that does anything is the run lock's (it clears
             // the holder line), and the server sees a closed connection
             // either way. So the kill is run where a crash matters most:
             // in the middle of a rollback.
             if way == Way::Failed {
-                queue.push_back((way, p.clone(), Crash::Kill));
+                rest.insert(0, (way, p.clone(), Crash::Kill));
             }
         }
     }
+    let mut queue: VecDeque<_> = first.into_iter().chain(rest).collect();
     // For working on one area: only the points whose name contains this.
     // Such a run fails at the end: it is not the matrix.
     let only = std::env::var("XMDB_CRASH_ONLY").ok();
@@ -721,4 +740,78 @@ fn every_failpoint_crash_on_every_path_converges() {
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+/// `=return` makes the point fail its function with an error of its own
+/// type naming the failpoint: provisioning stops there (exit 1, nothing
+/// half-made but the role), the next run finishes it.
+#[test]
+fn a_return_failpoint_fails_provisioning_with_its_name_and_the_next_run_finishes() {
+    let h = Host::new();
+    let r = common::host::finish(
+        h.hook_cmd("postinst", &["configure"], None)
+            .env("FAILPOINTS", "provision.before_database=return")
+            .spawn()
+            .expect("spawn"),
+    );
+    r.assert_code(1);
+    assert!(
+        r.stderr
+            .contains("failpoint 'provision.before_database' injected a failure"),
+        "{}",
+        r.stderr
+    );
+    assert!(!h.c.exists(DB), "the database was not created");
+    h.hook("postinst", &["configure"], None).assert_code(0);
+    assert_eq!(h.c.revisions(DB), repo_head());
+}
+
+/// `=return` inside the merge's transaction: the hook rolls back to its
+/// snapshot (exit 1, the error names the failpoint), the host is as before,
+/// and the next run converges.
+#[test]
+fn a_return_failpoint_in_the_merge_is_rolled_back_and_the_next_run_converges() {
+    let h = Host::new();
+    h.c.make_1407_host(Host1407::default());
+    h.c.set_non_defaults(DB, "asterisk");
+    h.c.set_non_defaults(LEGACY, LEGACY);
+    h.start_only(&RUNNING);
+    let before = (
+        h.c.fingerprint(DB),
+        h.c.fingerprint(LEGACY),
+        h.roles(),
+        h.state_files(),
+    );
+    h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None)
+        .assert_code(0);
+    let r = common::host::finish(
+        h.hook_cmd("postinst", &["configure", "14.7.0"], None)
+            .env("FAILPOINTS", "merge.before_commit=return")
+            .spawn()
+            .expect("spawn"),
+    );
+    r.assert_code(1);
+    assert!(
+        r.stderr
+            .contains("failpoint 'merge.before_commit' injected a failure")
+            && r.stderr.contains("restored from snapshot"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        (
+            h.c.fingerprint(DB),
+            h.c.fingerprint(LEGACY),
+            h.roles(),
+            h.state_files()
+        ),
+        before,
+        "both databases, the roles and the state files as before"
+    );
+    h.hook("postinst", &["configure", "14.7.0"], None)
+        .assert_code(0);
+    assert_eq!(h.c.revisions(DB), repo_head());
+    assert!(!h.c.exists(LEGACY) && !h.c.role_exists(LEGACY));
+    assert!(h.snapshots().is_empty() && h.record().is_none());
+    assert_eq!(common::host::sorted(h.running()), RUNNING.to_vec());
 }
