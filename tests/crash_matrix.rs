@@ -13,7 +13,10 @@
 //! - `failed`: the 14.07 host with a migration that fails after the merge:
 //!   the hook rolls back to its snapshot. It runs only the points a clean
 //!   14.07 upgrade does not reach (the rollback and what follows it); the
-//!   next run is the fixed package (`dpkg --configure -a`).
+//!   next run is the fixed package (`dpkg --configure -a`);
+//! - `merge-failed`: the same with the last 14.07 script failing, inside the
+//!   merge's transaction (xivo is reopened); only the points no other path
+//!   reaches.
 //!
 //! The crash is `panic` (unwinds: destructors run) on every path, and also
 //! `kill` (a real SIGKILL at the point, src/failpoints.rs) on `failed`,
@@ -81,9 +84,16 @@ enum Way {
     Fresh,
     NewSystem,
     Failed,
+    MergeFailed,
 }
 
-const WAYS: [Way; 4] = [Way::Legacy, Way::Fresh, Way::NewSystem, Way::Failed];
+const WAYS: [Way; 5] = [
+    Way::Legacy,
+    Way::Fresh,
+    Way::NewSystem,
+    Way::Failed,
+    Way::MergeFailed,
+];
 
 impl Way {
     fn name(self) -> &'static str {
@@ -92,6 +102,7 @@ impl Way {
             Way::Fresh => "fresh",
             Way::NewSystem => "new-system",
             Way::Failed => "failed",
+            Way::MergeFailed => "merge-failed",
         }
     }
 }
@@ -123,12 +134,32 @@ struct Fixtures {
     new_system: Fixture,
     /// The real set plus a migration that fails after the merge.
     broken: MigrationsDir,
+    /// The real set plus one that fails inside the merge's transaction.
+    broken_merge: MigrationsDir,
 }
 
 impl Fixtures {
+    /// The migrations of the first attempt (`None`: the package's own).
+    fn first_migrations(&self, way: Way) -> Option<&Path> {
+        match way {
+            Way::Failed => Some(self.broken.path.as_path()),
+            Way::MergeFailed => Some(self.broken_merge.path.as_path()),
+            _ => None,
+        }
+    }
+
+    /// What the first attempt of a failing path fails with.
+    fn fails_with(&self, way: Way) -> Option<&'static str> {
+        match way {
+            Way::Failed => Some("division by zero"),
+            Way::MergeFailed => Some("fails in the merge"),
+            _ => None,
+        }
+    }
+
     fn of(&self, way: Way) -> &Fixture {
         match way {
-            Way::Legacy | Way::Failed => &self.legacy,
+            Way::Legacy | Way::Failed | Way::MergeFailed => &self.legacy,
             Way::Fresh => &self.fresh,
             Way::NewSystem => &self.new_system,
         }
@@ -160,6 +191,11 @@ fn make_fixtures() -> Fixtures {
     // What pg_dump --schema-only does not show must come through too.
     legacy.set_non_defaults(DB, "asterisk");
     legacy.set_non_defaults(LEGACY, LEGACY);
+    // Privileges the merge carries over (merge.each_grant).
+    legacy.psql(
+        LEGACY,
+        "GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC",
+    );
     let legacy_rows = rows_1407(&legacy);
     legacy.stop();
 
@@ -191,6 +227,13 @@ fn make_fixtures() -> Fixtures {
         ),
     )
     .expect("write the failing version");
+    // The last 14.07 script fails: it runs in the merge's own transaction,
+    // after xivo was closed, so the merge itself fails and xivo reopens.
+    let broken_merge = MigrationsDir::copy_of_repo();
+    let last = broken_merge.path.join("legacy/xivo-123.sql");
+    let mut sql = std::fs::read_to_string(&last).expect("read xivo-123.sql");
+    sql.push_str("\nDO $$ BEGIN RAISE EXCEPTION 'fails in the merge'; END $$;\n");
+    std::fs::write(&last, sql).expect("write xivo-123.sql");
     Fixtures {
         legacy: Fixture {
             cluster: legacy,
@@ -205,6 +248,7 @@ fn make_fixtures() -> Fixtures {
             rows: new_rows,
         },
         broken,
+        broken_merge,
     }
 }
 
@@ -473,7 +517,7 @@ fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, schema: &str) -
         ("FAILPOINTS", format!("{point}={}", crash.action())),
         ("FAILPOINTS_TRACE", trace.display().to_string()),
     ];
-    let first_migrations = (way == Way::Failed).then_some(fxs.broken.path.as_path());
+    let first_migrations = fxs.first_migrations(way);
     let (runs, in_preinst) = upgrade(&h, way, &env, first_migrations);
     let reached = std::fs::read_to_string(&trace)
         .unwrap_or_default()
@@ -543,15 +587,15 @@ fn clean_run(fxs: &Fixtures, way: Way) -> (BTreeSet<String>, String) {
     let h = host_from(fxs.of(way));
     let trace = h.c.dir.join("trace");
     let env = [("FAILPOINTS_TRACE", trace.display().to_string())];
-    let first_migrations = (way == Way::Failed).then_some(fxs.broken.path.as_path());
+    let first_migrations = fxs.first_migrations(way);
     let (runs, _) = upgrade(&h, way, &env, first_migrations);
     for (n, r) in &runs {
         eprintln!("--- clean {} {n}:\n{}", way.name(), r.stderr);
     }
     let last = &runs[runs.len() - 1].1;
-    if way == Way::Failed {
+    if let Some(why) = fxs.fails_with(way) {
         assert_eq!(last.code, 1, "{}", show("the failing upgrade", last));
-        assert!(last.stderr.contains("division by zero"), "{}", last.stderr);
+        assert!(last.stderr.contains(why), "{}", last.stderr);
         h.hook("postinst", &["configure", "14.7.0"], None)
             .assert_code(0);
     } else {
@@ -595,12 +639,28 @@ fn every_failpoint_crash_on_every_path_converges() {
         reached.insert(way, passed);
         schemas.insert(way, schema);
     }
-    // `failed` runs what a clean 14.07 upgrade does not reach.
+    // A point no clean run passes can never crash anything: a dead
+    // failpoint (or a path missing from this test). Said before any case.
+    let never: Vec<&String> = points
+        .iter()
+        .filter(|p| !reached.values().any(|r| r.contains(*p)))
+        .collect();
+    assert!(
+        never.is_empty(),
+        "failpoints no path reaches (dead): {never:?}"
+    );
+    // `failed` runs what a clean 14.07 upgrade does not reach,
+    // `merge-failed` what neither reaches.
     let clean_legacy = reached[&Way::Legacy].clone();
     reached
         .get_mut(&Way::Failed)
         .expect("failed")
         .retain(|p| !clean_legacy.contains(p));
+    let failed = reached[&Way::Failed].clone();
+    reached
+        .get_mut(&Way::MergeFailed)
+        .expect("merge-failed")
+        .retain(|p| !clean_legacy.contains(p) && !failed.contains(p));
 
     // Every point once first, on the cheapest path that reaches it; then
     // the other paths and the kills. The same cases, in an order that
@@ -610,6 +670,7 @@ fn every_failpoint_crash_on_every_path_converges() {
         Way::NewSystem => 1,
         Way::Legacy => 2,
         Way::Failed => 3,
+        Way::MergeFailed => 4,
     };
     let mut by_cost = WAYS.to_vec();
     by_cost.sort_by_key(|w| cost(*w));
@@ -639,7 +700,7 @@ fn every_failpoint_crash_on_every_path_converges() {
     // Such a run fails at the end: it is not the matrix.
     let only = std::env::var("XMDB_CRASH_ONLY").ok();
     if let Some(o) = &only {
-        queue.retain(|(_, p, _)| p.contains(o.as_str()));
+        queue.retain(|(_, p, _)| o.split(',').any(|x| p.contains(x)));
     }
     let cases = queue.len();
     let queue = Mutex::new(queue);
