@@ -197,10 +197,6 @@ fn make_fixtures() -> Fixtures {
         "GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC",
     );
     let legacy_rows = rows_1407(&legacy);
-    legacy.psql(
-        DB,
-        "DELETE FROM queue_log WHERE id = (SELECT min(id) FROM queue_log)",
-    ); // DEMO: a lost row
     legacy.stop();
 
     let fresh = Cluster::start();
