@@ -77,6 +77,7 @@ pub fn mirror_files(from: &Path, to: &Path) -> Result<bool, Failure> {
     std::fs::create_dir_all(to).map_err(at(to))?;
     for name in &names {
         let src = from.join(name);
+        fail_point!("state_files.each_file", no_return);
         copy_durably(&src, &to.join(name)).map_err(at(&src))?;
     }
     for old in files_in(to)?.unwrap_or_default() {

@@ -251,6 +251,7 @@ pub fn state_files_present(config: &Config) -> bool {
 /// Remove the 14.07 state files (after the merge committed). Idempotent.
 pub fn remove_state_files(config: &Config) -> Result<(), LegacyError> {
     for prefix in ["asterisk", LEGACY_DB_NAME] {
+        fail_point!("cleanup.each_state_file");
         let path = config.legacy_state_file(prefix);
         match std::fs::remove_file(&path) {
             Ok(()) => log::info!("removed the 14.07 state file {}", path.display()),

@@ -4,6 +4,9 @@
 //! modules, their layers and the upgrade's state machine; docs/hooks.md says
 //! what the maintainer scripts do.
 
+// First: its `fail_point!` macro is used by the modules below.
+#[macro_use]
+pub mod failpoints;
 pub mod admin;
 pub mod check;
 pub mod cli;

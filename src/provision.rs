@@ -75,6 +75,7 @@ async fn apply_schema(
         // commit with the grants; the rest runs after, in order.
         let tx = migrations::begin_as(&mut client, owner).await?;
         let staged = migrations::run_in_transaction(&tx, set, &report).await?;
+        fail_point!("provision.before_grants");
         let q = quote_ident(owner);
         tx.batch_execute(&format!(
             "GRANT ALL ON ALL TABLES IN SCHEMA public TO {q};\n\
@@ -86,6 +87,7 @@ async fn apply_schema(
         tx.commit()
             .await
             .map_err(|e| pg::query_error(format!("committing the schema of '{db}'"), &e))?;
+        fail_point!("provision.after_commit");
         report.applied.extend(staged);
     }
     let report = migrations::run(&mut client, set, owner, report).await?;
@@ -96,6 +98,7 @@ async fn apply_schema(
 async fn create_role_and_database(config: &Config, postgres: &Client) -> Result<(), Error> {
     let db = &config.db_name;
     let owner = &config.db_owner;
+    fail_point!("provision.before_role");
     if pg::role_exists(postgres, owner).await? {
         log::info!("role '{owner}' exists: kept as it is");
     } else {
@@ -112,6 +115,7 @@ async fn create_role_and_database(config: &Config, postgres: &Client) -> Result<
             .map_err(|e| pg::query_error(format!("creating role '{owner}'"), &e))?;
         log::info!("created role '{owner}'");
     }
+    fail_point!("provision.before_database");
     // UTF8 needs a compatible locale: keep the cluster's when it is UTF-8
     // (or C), otherwise use C.UTF-8, which every Debian system has.
     let row = postgres

@@ -287,6 +287,7 @@ pub async fn prepare(
     )
     .await?;
     ctx.check_interrupt()?;
+    fail_point!("hook.before_stop_services");
     timed("stopping the services", async { services.stop_running() }).await?;
     ctx.check_interrupt()?;
     timed(
@@ -295,12 +296,14 @@ pub async fn prepare(
     )
     .await?;
     ctx.check_interrupt()?;
+    fail_point!("hook.before_snapshot");
     let record = timed(
         "taking the snapshot",
         snapshot::take(&ctx.config, postgres, &dbs, &ctx.version),
     )
     .await?;
     log::info!("snapshot {} ready", record.names());
+    fail_point!("hook.after_snapshot");
     ctx.check_interrupt()?;
     Ok(record)
 }
@@ -335,6 +338,7 @@ pub async fn upgrade_with_rollback(
     mut record: Record,
 ) -> Result<(), HookError> {
     snapshot::set_phase(&ctx.config, &mut record, Phase::Upgrading)?;
+    fail_point!("hook.after_phase_upgrading");
     let result = {
         let work = timed(
             "upgrading the database",
@@ -353,12 +357,15 @@ pub async fn upgrade_with_rollback(
     match result {
         Ok(outcome) => {
             outcome.log(set);
+            fail_point!("hook.after_upgrade");
             snapshot::set_phase(&ctx.config, &mut record, Phase::Done)?;
+            fail_point!("hook.after_phase_done");
             finish_success(ctx, postgres, services, &record).await
         }
         Err(cause) => {
             let snapshot = record.names();
             log::error!("the upgrade failed: {cause}; rolling back to snapshot {snapshot}");
+            fail_point!("hook.before_rollback");
             if let Err(rollback) = timed(
                 "rolling back",
                 snapshot::rollback(&ctx.config, postgres, &mut record),
@@ -377,6 +384,7 @@ pub async fn upgrade_with_rollback(
                     snapshot,
                 });
             }
+            fail_point!("hook.after_rollback");
             if let Err(e) = start(services).await {
                 log::error!("{e}");
             }
@@ -402,11 +410,13 @@ pub async fn finish_success(
             snapshot::discard(&ctx.config, postgres, record),
         )
         .await?;
+        fail_point!("hook.after_discard");
         timed(
             "finishing the cleanup",
             crate::merge::finish_cleanup(&ctx.config, &ctx.admin, postgres, None),
         )
         .await?;
+        fail_point!("hook.before_start_services");
         Ok::<(), HookError>(())
     }
     .await;

@@ -41,6 +41,7 @@ pub async fn finish_cleanup(
     if !versioned {
         return Ok(());
     }
+    fail_point!("cleanup.before_drop_legacy_database");
     let row = postgres
         .query_opt("SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname = $1", &[
             &LEGACY_DB_NAME,
@@ -74,6 +75,7 @@ pub async fn finish_cleanup(
             );
         }
     }
+    fail_point!("cleanup.before_drop_legacy_role");
     let legacy_db_left = pg::database_exists(postgres, LEGACY_DB_NAME).await?;
     if !legacy_db_left
         && pg::role_exists(postgres, LEGACY_DB_NAME).await?
@@ -87,6 +89,7 @@ pub async fn finish_cleanup(
             Err(e) => return Err(pg::query_error(format!("dropping role '{LEGACY_DB_NAME}'"), &e).into()),
         }
     }
+    fail_point!("cleanup.before_remove_state_files");
     if legacy::state_files_present(config) {
         legacy::remove_state_files(config)?;
     }

@@ -86,6 +86,7 @@ pub async fn close(config: &Config, postgres: &Client, source: &Client) -> Resul
     // On disk before the limit changes: whatever stops us from here on, the
     // next run finds the value to put back.
     let file = path(config);
+    fail_point!("merge.before_close_state_file");
     crate::fsutil::write_durably(&file, format!("{before}\n").as_bytes()).map_err(|e| {
         MergeError::StateFile {
             path: file.clone(),
@@ -95,6 +96,7 @@ pub async fn close(config: &Config, postgres: &Client, source: &Client) -> Resul
             ),
         }
     })?;
+    fail_point!("merge.before_close");
     postgres
         .batch_execute(&format!(
             "ALTER DATABASE {} CONNECTION LIMIT 0",
@@ -107,6 +109,7 @@ pub async fn close(config: &Config, postgres: &Client, source: &Client) -> Resul
                 &e,
             )
         })?;
+    fail_point!("merge.before_end_legacy_sessions");
     let ours: i32 = source
         .query_one("SELECT pg_backend_pid()", &[])
         .await
@@ -136,6 +139,7 @@ pub async fn restore(config: &Config, postgres: &Client, before: i32) {
         "ALTER DATABASE {} CONNECTION LIMIT {before}",
         quote_ident(LEGACY_DB_NAME)
     );
+    fail_point!("merge.before_reopen", no_return);
     match postgres.batch_execute(&sql).await {
         Ok(()) => forget(config),
         Err(e) => log::error!(

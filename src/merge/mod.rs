@@ -189,6 +189,7 @@ pub async fn prepare(
         lockout::tag(c).await?;
     }
     let step = Instant::now();
+    fail_point!("merge.before_plan");
     let compared = plan::compare(&target, &source, scripts, levels).await?;
     log::info!(
         "compared the objects of both databases in {:.2} s",
@@ -214,6 +215,7 @@ pub async fn prepare(
     };
     // pg_dump runs after xivo is closed: make sure it can run at all first.
     let pg_dump = plan::dump_program(superuser, &postgres).await?;
+    fail_point!("merge.after_plan");
     Ok(Merge {
         postgres,
         target,
@@ -257,6 +259,7 @@ impl Merge {
             let plan = plan::read_source(&self.source, compared, &config.db_owner).await;
             let schema = dump.finish();
             let (plan, schema) = (plan?, schema?);
+            fail_point!("merge.after_read_source");
             transaction::merge_in_transaction(
                 config,
                 set,
@@ -278,6 +281,7 @@ impl Merge {
             (Err(e), None) => Err(e),
             (Ok(()), _) => {
                 lockout::forget(config);
+                fail_point!("merge.after_forget_limit");
                 log::info!(
                     "merge committed in {:.1} s: '{}' is at {}",
                     self.started.elapsed().as_secs_f64(),

@@ -39,6 +39,7 @@ pub async fn merge_in_transaction(
 
     // 0. The owner role owns the database and what is in it (on a real
     // 14.07 host, postgres does).
+    fail_point!("merge.tx_begun");
     owner::prepare(&tx, config).await?;
     owner::take_all(&tx, owner).await?;
 
@@ -46,28 +47,35 @@ pub async fn merge_in_transaction(
     // rewritten; an interrupted `queue-log prepare` is finished first (the
     // script only looks for the column).
     crate::queue_log_ops::prepare::finish_in_transaction(&tx).await?;
+    fail_point!("merge.before_asterisk_scripts");
     run_asterisk_scripts(&tx, compared, monitor).await?;
 
     // 2. The objects of xivo, rows, sequences, then indexes and constraints.
+    fail_point!("merge.before_move_objects");
     move_objects(&tx, source, plan, schema, owner).await?;
 
     // 3. The remaining xivo-NNN scripts, on the merged tables; then what
     // they created as the superuser goes to the owner too.
+    fail_point!("merge.before_xivo_scripts");
     for s in &compared.xivo_scripts {
         run_script(&tx, s).await?;
     }
     owner::take_all(&tx, owner).await?;
 
     // 4. The mark that lets a later run finish the cleanup, never redo the merge.
+    fail_point!("merge.before_mark");
     mark_merged(&tx, config, owner).await?;
 
     // 5. The new system: stamp the baseline, apply the first transactional
     // segment of the versions (the rest runs after the commit, in order).
+    fail_point!("merge.before_stamp");
     migrations::stamp(&tx, set, set.baseline()).await?;
     let staged = migrations::run_in_transaction(&tx, set, report).await?;
+    fail_point!("merge.before_commit");
     tx.commit()
         .await
         .map_err(|e| pg::query_error("committing the upgrade", &e))?;
+    fail_point!("merge.after_commit");
     report.applied.extend(staged);
     Ok(())
 }
@@ -115,6 +123,7 @@ async fn move_objects(
 
     let started = Instant::now();
     create_all(tx, &schema.pre_data, owner).await?;
+    fail_point!("merge.after_pre_data");
     log::info!(
         "created {} tables, types, functions and views in {:.2} s",
         schema.pre_data.entries.len(),
@@ -129,6 +138,7 @@ async fn move_objects(
     );
     let mut rows = 0u64;
     for t in &plan.tables {
+        fail_point!("merge.each_table");
         rows += if compared.identical.contains(&t.qualified()) {
             merge_rows(tx, source, t, &mut progress, rows).await?
         } else {
@@ -142,10 +152,12 @@ async fn move_objects(
         step.elapsed().as_secs_f64()
     );
     for s in &plan.sequences {
+        fail_point!("merge.each_sequence");
         copy::set_sequence(tx, s, compared.shared_sequences.contains(&s.qualified)).await?;
     }
     let step = Instant::now();
     create_all(tx, &schema.post_data, owner).await?;
+    fail_point!("merge.after_post_data");
     log::info!(
         "built {} indexes, constraints and triggers in {:.2} s",
         schema.post_data.entries.len(),
@@ -163,6 +175,7 @@ async fn move_objects(
         .await
         .map_err(|e| pg::query_error("resetting the session after the merge", &e))?;
     for g in &plan.grants {
+        fail_point!("merge.each_grant");
         tx.batch_execute(g).await.map_err(|e| {
             pg::query_error(
                 format!("carrying over a privilege of '{LEGACY_DB_NAME}' ({g})"),
@@ -199,12 +212,14 @@ async fn mark_merged(tx: &Transaction<'_>, config: &Config, owner: &str) -> Resu
 async fn run_script(tx: &Transaction<'_>, s: &Script) -> Result<(), MergeError> {
     let started = Instant::now();
     log::info!("applying {} as a superuser, as 14.07 did", s.file);
+    fail_point!("legacy.each_script");
     tx.batch_execute(&s.sql)
         .await
         .map_err(|e| MergeError::Script {
             file: s.file.clone(),
             reason: pg::describe(&e),
         })?;
+    fail_point!("legacy.each_script_applied");
     log::info!(
         "applied {} in {:.2} s",
         s.file,

@@ -191,8 +191,10 @@ fn failure(m: &Migration, e: &tokio_postgres::Error, report: &Report) -> Migrati
 /// Record `m` as applied without running it (the baseline on a merged 14.07
 /// host, whose schema came from the legacy scripts and the merge).
 pub async fn stamp(tx: &Transaction<'_>, set: &MigrationSet, m: &Migration) -> Result<(), PgError> {
+    fail_point!("stamp.before");
     ensure_version_tables(tx).await?;
     record(tx, m, Duration::ZERO, true).await?;
+    fail_point!("stamp.after_record");
     let applied = set
         .applied_set(&[m.revision().to_string()])
         .map_err(|e| PgError::Query {
@@ -246,12 +248,14 @@ async fn apply_transactional(
     let mut staged = Vec::with_capacity(ms.len());
     for m in ms {
         log::info!("applying {} ({}): {}", m.revision(), m.file(), m.message());
+        fail_point!("migrate.each_before");
         let started = Instant::now();
         tx.batch_execute(m.sql())
             .await
             .map_err(|e| failure(m, &e, committed))?;
         let duration = started.elapsed();
         record(tx, m, duration, false).await?;
+        fail_point!("migrate.each_after");
         log::info!(
             "applied {} in {:.3} s",
             m.revision(),
@@ -264,6 +268,7 @@ async fn apply_transactional(
         });
     }
     set_heads(tx, &heads_after(set, done, ms)).await?;
+    fail_point!("migrate.after_heads");
     Ok(staged)
 }
 
@@ -382,8 +387,10 @@ pub async fn run_plan(
             Segment::Transaction(ms) => {
                 let tx = begin_as(client, owner).await?;
                 let staged = apply_transactional(&tx, set, ms, &done, &report).await?;
+                fail_point!("migrate.before_segment_commit");
                 let last = ms[ms.len() - 1];
                 tx.commit().await.map_err(|e| failure(last, &e, &report))?;
+                fail_point!("migrate.after_segment_commit");
                 report.applied.extend(staged);
             }
             Segment::Alone(m) => {
@@ -412,6 +419,7 @@ async fn apply_alone(
     owner: &str,
     report: &Report,
 ) -> Result<Applied, MigrationError> {
+    fail_point!("migrate.alone_before");
     drop_invalid_indexes_of(client, m).await?;
     log::info!(
         "applying {} ({}) outside a transaction: {}",
@@ -432,12 +440,15 @@ async fn apply_alone(
         .await
         .map_err(|e| pg::query_error("resetting the role", &e))?;
     outcome.map_err(|e| failure(m, &e, report))?;
+    fail_point!("migrate.alone_after_run");
     let duration = started.elapsed();
     let tx = begin_as(client, owner).await?;
     ensure_version_tables(&tx).await?;
     record(&tx, m, duration, false).await?;
     set_heads(&tx, &heads_after(set, done, &[m])).await?;
+    fail_point!("migrate.alone_before_commit");
     tx.commit().await.map_err(|e| failure(m, &e, report))?;
+    fail_point!("migrate.alone_after_commit");
     log::info!(
         "applied {} in {:.3} s",
         m.revision(),

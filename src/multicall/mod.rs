@@ -61,6 +61,9 @@ pub fn program(argv0: &OsStr) -> Option<Program> {
 
 /// The whole of the binary.
 pub fn main() -> ExitCode {
+    // Test builds only (docs/failpoints.md); kept to the end of the run.
+    #[cfg(feature = "failpoints")]
+    let _failpoints = crate::failpoints::setup();
     let argv0 = std::env::args_os().next().unwrap_or_default();
     match program(&argv0) {
         Some(Program::InitDb) => commands::init_db(),

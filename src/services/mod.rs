@@ -153,11 +153,14 @@ impl Services {
         }
         let mut stopped: Vec<String> = Vec::new();
         for name in &running {
+            fail_point!("services.each_stop");
             self.stopped.add(name)?;
+            fail_point!("services.each_stop_recorded");
             if let Err(trouble) = self.stop_one(name) {
                 return Err(self.undo_stops(name, trouble, &stopped));
             }
             stopped.push(name.clone());
+            fail_point!("services.each_stopped");
         }
         Ok(stopped)
     }
@@ -256,8 +259,10 @@ impl Services {
         let mut started = Vec::new();
         let mut failed = Vec::new();
         for name in &recorded {
+            fail_point!("services.each_start");
             match self.start_one(name) {
                 Ok(()) => {
+                    fail_point!("services.each_started");
                     self.stopped.remove(name)?;
                     started.push(name.clone());
                 }

@@ -89,6 +89,7 @@ pub async fn create(
         reason: "it does not exist".into(),
     })?;
     copy_files(postgres, db, copy, &m).await?;
+    fail_point!("snapshot.each_copy_created");
     let setup =
         |e: tokio_postgres::Error| SnapshotError::db(format!("setting up snapshot '{copy}'"), &e);
     // The comment is for people listing the databases; it is never read.
@@ -99,6 +100,7 @@ pub async fn create(
         copy_grants(postgres, copy, &m).await.map_err(setup)?;
     }
     copy_settings(postgres, db, copy).await?;
+    fail_point!("snapshot.each_copy_set_up");
     let oid = meta(postgres, copy)
         .await?
         .map(|m| m.oid)
@@ -284,6 +286,7 @@ pub async fn swap_back(postgres: &Client, c: &Copy) -> Result<(), SnapshotError>
     let copy = c.snapshot.as_str();
     match meta(postgres, copy).await? {
         Some(m) if is_the_copy(c, copy, &m) => {
+            fail_point!("rollback.each_drop");
             postgres
                 .batch_execute(&format!(
                     "DROP DATABASE IF EXISTS {} WITH (FORCE)",
@@ -293,6 +296,7 @@ pub async fn swap_back(postgres: &Client, c: &Copy) -> Result<(), SnapshotError>
                 .map_err(|e| {
                     SnapshotError::db(format!("dropping the upgraded database '{db}'"), &e)
                 })?;
+            fail_point!("rollback.each_rename");
             rename_back(postgres, c).await?;
         }
         Some(_) => {
@@ -332,6 +336,7 @@ pub async fn swap_back(postgres: &Client, c: &Copy) -> Result<(), SnapshotError>
             }
         },
     }
+    fail_point!("rollback.each_verify");
     verify_restored(postgres, c).await
 }
 
@@ -359,7 +364,9 @@ async fn rename_back(postgres: &Client, c: &Copy) -> Result<(), SnapshotError> {
                 c.allow_connections
             ))
             .await?;
+        fail_point!("rollback.each_properties", no_return);
         comment_on(postgres, db, c.comment.as_deref()).await?;
+        fail_point!("rollback.each_before_rename_commit", no_return);
         postgres.batch_execute("COMMIT").await
     }
     .await;

@@ -117,6 +117,7 @@ pub fn load(config: &Config) -> Result<Option<Record>, SnapshotError> {
 }
 
 fn save(config: &Config, record: &Record) -> Result<(), SnapshotError> {
+    fail_point!("record.each_write");
     let path = config.rollback_record_path();
     fsutil::write_durably(&path, record.to_text().as_bytes()).map_err(|e| SnapshotError::Record {
         path,
@@ -176,6 +177,7 @@ pub async fn take(
         role_names.push(LEGACY_DB_NAME.to_string());
     }
     let roles = roles::capture(postgres, &role_names).await?;
+    fail_point!("snapshot.after_roles");
     let mut record = Record {
         phase: Phase::Creating,
         package_version: version.to_string(),
@@ -205,6 +207,7 @@ pub async fn take(
         });
     }
     record.state_files = copy_state_files(config)?;
+    fail_point!("snapshot.after_state_files");
     save(config, &record)?;
     for i in 0..record.copies.len() {
         let c = &record.copies[i];
@@ -213,10 +216,13 @@ pub async fn take(
              dropped after the upgrade",
             c.database
         );
+        fail_point!("snapshot.each_copy");
         let oid = copy::create(postgres, &c.database, &c.snapshot, &comment).await?;
+        fail_point!("snapshot.each_copy_made");
         record.copies[i].oid = Some(oid);
         save(config, &record)?;
     }
+    fail_point!("snapshot.before_ready");
     set_phase(config, &mut record, Phase::Ready)?;
     Ok(record)
 }
@@ -251,8 +257,10 @@ pub async fn rollback(
     // (unless the database lived since: see the hooks).
     set_phase(config, record, Phase::RollingBack)?;
     // Roles first: a database coming back may refer to them.
+    fail_point!("rollback.before_roles");
     roles::restore(postgres, &record.roles).await?;
     for c in &record.copies {
+        fail_point!("rollback.each_database");
         copy::swap_back(postgres, c).await?;
         log::warn!(
             "database '{}' restored from snapshot '{}' (verified)",
@@ -260,7 +268,9 @@ pub async fn rollback(
             c.snapshot
         );
     }
+    fail_point!("rollback.before_state_files");
     restore_state_files(config, record.state_files)?;
+    fail_point!("rollback.before_forget");
     forget(config)
 }
 
@@ -274,9 +284,11 @@ pub async fn discard(
     // A copy still being made for a run that died would land after the drop.
     copy::stop_unfinished(postgres).await?;
     for c in &record.copies {
+        fail_point!("discard.each_copy");
         copy::drop_copy(postgres, c).await?;
         log::info!("dropped snapshot '{}'", c.snapshot);
     }
+    fail_point!("discard.before_forget");
     forget(config)
 }
 
@@ -311,6 +323,7 @@ fn forget(config: &Config) -> Result<(), SnapshotError> {
         }
         _ => fsutil::sync_dir(&config.rollback_dir()),
     }
+    fail_point!("record.after_remove");
     fsutil::remove(&config.rollback_state_copy_dir()).map_err(SnapshotError::io)?;
     let _ = std::fs::remove_dir(config.rollback_dir());
     Ok(())

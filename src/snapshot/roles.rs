@@ -50,6 +50,7 @@ pub async fn capture(postgres: &Client, names: &[String]) -> Result<Vec<Role>, S
 /// its attributes and password hash when it exists.
 pub async fn restore(postgres: &Client, roles: &[Role]) -> Result<(), SnapshotError> {
     for role in roles {
+        fail_point!("rollback.each_role");
         let exists = !postgres
             .query("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&role.name])
             .await

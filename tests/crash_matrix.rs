@@ -1,0 +1,889 @@
+//! The crash matrix: every failpoint of the code base (found by scanning
+//! src/ for `fail_point!("...")`, so a new one is covered without touching
+//! this file) crashes every upgrade path that reaches it, then the next run
+//! must converge: exit 0, `xivo-check-db` OK, the schema of a clean run,
+//! every row of the fixture still there over every column, no `xivo`
+//! database or role, no snapshot, no record, no stopped-services file, the
+//! services running.
+//!
+//! Paths (one fixture each, made once, its cluster directory copied per case):
+//! - `14.07`: a filled 14.07 host, `preinst upgrade` + `postinst configure`;
+//! - `fresh`: no database, `postinst configure` provisions;
+//! - `new-system`: a database at the head before this package's, upgraded;
+//! - `failed`: the 14.07 host with a migration that fails after the merge:
+//!   the hook rolls back to its snapshot. It runs only the points a clean
+//!   14.07 upgrade does not reach (the rollback and what follows it); the
+//!   next run is the fixed package (`dpkg --configure -a`);
+//! - `merge-failed`: the same with the last 14.07 script failing, inside the
+//!   merge's transaction (xivo is reopened); only the points no other path
+//!   reaches.
+//!
+//! The crash is `panic` (unwinds: destructors run) on every path, and also
+//! `kill` (a real SIGKILL at the point, src/failpoints.rs) on `failed`,
+//! in the middle of the rollback. A crash in `preinst` is
+//! followed by what dpkg does, `preinst abort-upgrade`, then the whole
+//! upgrade again; a crash in `postinst` by `postinst configure` again. A
+//! clean run of each path, traced (`FAILPOINTS_TRACE`), tells which points
+//! the path reaches: the others are "not reached" there, and a point no
+//! path reaches fails the test (a dead failpoint). Cases run two at a time.
+//!
+//! Needs `--features failpoints` (Cargo.toml makes it a required feature:
+//! without it the target is not built, and `cargo test --test
+//! crash_matrix` fails); scripts/test runs it as its own step.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use common::host::{Host, DB};
+use common::{missing_rows, older_set, repo_head, Cluster, Host1407, MigrationsDir, Rows, Run};
+
+const LEGACY: &str = "xivo";
+/// The services each host runs, and must run again at the end. Not
+/// dbclient: its session costs every hook the 5 s grace before sessions
+/// are ended, and tests/hooks_* cover sessions.
+const RUNNING: [&str; 2] = ["pbx-a", "pbx-b"];
+
+/// Every failpoint named in src/, from the source text (comments aside).
+fn failpoints_in_source() -> BTreeSet<String> {
+    fn walk(dir: &Path, out: &mut BTreeSet<String>) {
+        for e in std::fs::read_dir(dir).expect("read src") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).expect("read source");
+                for line in text.lines() {
+                    if line.trim_start().starts_with("//") {
+                        continue;
+                    }
+                    let mut rest = line;
+                    while let Some(i) = rest.find("fail_point!(\"") {
+                        rest = &rest[i + "fail_point!(\"".len()..];
+                        let end = rest.find('"').expect("closing quote of a failpoint name");
+                        out.insert(rest[..end].to_string());
+                        rest = &rest[end..];
+                    }
+                }
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Way {
+    Legacy,
+    Fresh,
+    NewSystem,
+    Failed,
+    MergeFailed,
+}
+
+const WAYS: [Way; 5] = [
+    Way::Legacy,
+    Way::Fresh,
+    Way::NewSystem,
+    Way::Failed,
+    Way::MergeFailed,
+];
+
+impl Way {
+    fn name(self) -> &'static str {
+        match self {
+            Way::Legacy => "14.07",
+            Way::Fresh => "fresh",
+            Way::NewSystem => "new-system",
+            Way::Failed => "failed",
+            Way::MergeFailed => "merge-failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Crash {
+    Panic,
+    Kill,
+}
+
+impl Crash {
+    fn action(self) -> &'static str {
+        match self {
+            Crash::Panic => "panic",
+            Crash::Kill => "kill",
+        }
+    }
+}
+
+/// A cluster directory to copy, stopped, and what it held.
+struct Fixture {
+    cluster: Cluster,
+    rows: Rows,
+}
+
+struct Fixtures {
+    legacy: Fixture,
+    fresh: Fixture,
+    new_system: Fixture,
+    /// The real set plus a migration that fails after the merge.
+    broken: MigrationsDir,
+    /// The real set plus one that fails inside the merge's transaction.
+    broken_merge: MigrationsDir,
+}
+
+impl Fixtures {
+    /// The migrations of the first attempt (`None`: the package's own).
+    fn first_migrations(&self, way: Way) -> Option<&Path> {
+        match way {
+            Way::Failed => Some(self.broken.path.as_path()),
+            Way::MergeFailed => Some(self.broken_merge.path.as_path()),
+            _ => None,
+        }
+    }
+
+    /// What the first attempt of a failing path fails with.
+    fn fails_with(&self, way: Way) -> Option<&'static str> {
+        match way {
+            Way::Failed => Some("division by zero"),
+            Way::MergeFailed => Some("fails in the merge"),
+            _ => None,
+        }
+    }
+
+    fn of(&self, way: Way) -> &Fixture {
+        match way {
+            Way::Legacy | Way::Failed | Way::MergeFailed => &self.legacy,
+            Way::Fresh => &self.fresh,
+            Way::NewSystem => &self.new_system,
+        }
+    }
+}
+
+/// Rows of both 14.07 databases (both end up in `asterisk`), less the one
+/// value the 14.07 scripts rewrite (xivo-122: provisioning.net4_ip_rest).
+fn rows_1407(c: &Cluster) -> Rows {
+    let mut rows = all_rows(c, DB);
+    for (table, (columns, xivo_rows)) in all_rows(c, LEGACY) {
+        let entry = rows
+            .entry(table.clone())
+            .or_insert_with(|| (columns.clone(), Vec::new()));
+        assert_eq!(entry.0, columns, "{table} in both 14.07 databases");
+        entry.1.extend(xivo_rows);
+    }
+    common::without_column(&mut rows, "public.provisioning", "net4_ip_rest");
+    rows
+}
+
+fn make_fixtures() -> Fixtures {
+    let legacy = Cluster::start();
+    legacy.make_1407_host(Host1407 {
+        fill: true,
+        queue_log_rows: 300,
+        ..Default::default()
+    });
+    // What pg_dump --schema-only does not show must come through too.
+    legacy.set_non_defaults(DB, "asterisk");
+    legacy.set_non_defaults(LEGACY, LEGACY);
+    // Privileges the merge carries over (merge.each_grant).
+    legacy.psql(
+        LEGACY,
+        "GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC",
+    );
+    let legacy_rows = rows_1407(&legacy);
+    legacy.stop();
+
+    let fresh = Cluster::start();
+    fresh.stop();
+
+    let new_system = Cluster::start();
+    let (older, older_head) = older_set();
+    new_system
+        .run("xivo-init-db", &["--init"], Some(&older.path))
+        .assert_code(0);
+    assert_eq!(new_system.revisions(DB), older_head);
+    new_system.psql(
+        DB,
+        "INSERT INTO queue_log (time, callid, queuename, agent, event) \
+         VALUES ('2014-06-01 10:00:00.000000', 'c1', 'q', 'Agent/1', 'CONNECT')",
+    );
+    new_system.set_non_defaults(DB, "asterisk");
+    let new_rows = all_rows(&new_system, DB);
+    new_system.stop();
+
+    let broken = MigrationsDir::copy_of_repo();
+    std::fs::write(
+        broken.path.join("versions/fa11ed000004_test.sql"),
+        format!(
+            "-- revision: fa11ed000004\n-- down_revision: {}\n-- message: fails alone\n\
+             -- transactional: false\n\nSELECT 1/0;\n",
+            repo_head()
+        ),
+    )
+    .expect("write the failing version");
+    // The last 14.07 script fails: it runs in the merge's own transaction,
+    // after xivo was closed, so the merge itself fails and xivo reopens.
+    let broken_merge = MigrationsDir::copy_of_repo();
+    let last = broken_merge.path.join("legacy/xivo-123.sql");
+    let mut sql = std::fs::read_to_string(&last).expect("read xivo-123.sql");
+    sql.push_str("\nDO $$ BEGIN RAISE EXCEPTION 'fails in the merge'; END $$;\n");
+    std::fs::write(&last, sql).expect("write xivo-123.sql");
+    Fixtures {
+        legacy: Fixture {
+            cluster: legacy,
+            rows: legacy_rows,
+        },
+        fresh: Fixture {
+            cluster: fresh,
+            rows: Rows::new(),
+        },
+        new_system: Fixture {
+            cluster: new_system,
+            rows: new_rows,
+        },
+        broken,
+        broken_merge,
+    }
+}
+
+/// A running copy of a fixture's cluster (data and state directory), with
+/// the services started.
+fn host_from(fx: &Fixture) -> Host {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let src = &fx.cluster.dir;
+    let n = N.fetch_add(1, Ordering::SeqCst);
+    // Named like tests/common's directories, so that a killed run's are swept.
+    let dir = src
+        .parent()
+        .expect("parent")
+        .join(format!("xmdb-{}-crash{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("case dir");
+    let cp = |what: &str| {
+        let mut c = common::as_owner("cp");
+        c.arg("-a").arg(src.join(what)).arg(dir.join(what));
+        let out = c.output().expect("cp");
+        assert!(out.status.success(), "cp {what}: {out:?}");
+    };
+    let mut chown = Command::new("chown");
+    chown
+        .arg(format!("{}:", common::owner().name))
+        .arg(&dir)
+        .status()
+        .expect("chown");
+    cp("data");
+    cp("state");
+    let c = Cluster {
+        dir,
+        port: 30000 + n as u16,
+    };
+    c.pg_ctl_start();
+    let h = Host::on(c);
+    h.start_only(&RUNNING);
+    h
+}
+
+/// What a case came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Outcome {
+    Converged,
+    NotReached,
+    /// Reached, but left out by XMDB_CRASH_ONLY.
+    NotRun,
+    LostRows(String),
+    NotConverged(String),
+}
+
+impl Outcome {
+    fn cell(&self) -> &'static str {
+        match self {
+            Outcome::Converged => "converged",
+            Outcome::NotReached => "not reached",
+            Outcome::NotRun => "not run",
+            Outcome::LostRows(_) => "LOST ROWS",
+            Outcome::NotConverged(_) => "NOT CONVERGED",
+        }
+    }
+}
+
+fn verbose(what: &str) {
+    if std::env::var_os("XMDB_CRASH_VERBOSE").is_some() {
+        eprintln!("{what}");
+    }
+}
+
+fn show(what: &str, r: &Run) -> String {
+    // XMDB_CRASH_VERBOSE=1: every run's whole stderr, for working on a case.
+    if std::env::var_os("XMDB_CRASH_VERBOSE").is_some() {
+        eprintln!("----- {what}: exit {}\n{}", r.code, r.stderr);
+    }
+    format!(
+        "{what}: exit {}\n--- stderr:\n{}",
+        r.code,
+        r.stderr
+            .lines()
+            .rev()
+            .take(15)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
+}
+
+/// The hooks of `way`'s upgrade, with `env` (the crash) on each, until one
+/// fails: the runs, and whether preinst was the one.
+fn upgrade(
+    h: &Host,
+    way: Way,
+    env: &[(&str, String)],
+    migrations: Option<&Path>,
+) -> (Vec<(String, Run)>, bool) {
+    let hook = |name: &str, args: &[&str]| {
+        let mut c = h.hook_cmd(name, args, migrations);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        common::host::finish(c.spawn().expect("spawn hook"))
+    };
+    let mut runs = Vec::new();
+    let pre = match way {
+        Way::Fresh => hook("preinst", &["install"]),
+        _ => hook("preinst", &["upgrade", "14.7.0", "14.8.0"]),
+    };
+    let pre_failed = pre.code != 0;
+    runs.push(("preinst".to_string(), pre));
+    if pre_failed {
+        return (runs, true);
+    }
+    let post = match way {
+        Way::Fresh => hook("postinst", &["configure"]),
+        _ => hook("postinst", &["configure", "14.7.0"]),
+    };
+    runs.push(("postinst".to_string(), post));
+    (runs, false)
+}
+
+/// What every path must end in; `None` when it did.
+fn check_converged(h: &Host, fx: &Fixture, schema: &str) -> Option<Outcome> {
+    let mut problems = Vec::new();
+    let check = h.run("xivo-check-db", &[]);
+    if check.code != 0 {
+        problems.push(show("xivo-check-db", &check));
+    }
+    if h.c.revisions(DB) != repo_head() {
+        problems.push(format!(
+            "at revision {}, not {}",
+            h.c.revisions(DB),
+            repo_head()
+        ));
+    }
+    let now = h.c.schema(DB);
+    if now != schema {
+        problems.push(format!(
+            "schema differs from a clean run's: {}",
+            common::first_difference(schema, &now)
+        ));
+    }
+    if h.c.exists(LEGACY) || h.c.role_exists(LEGACY) {
+        problems.push("database or role 'xivo' left".into());
+    }
+    if !h.snapshots().is_empty() {
+        problems.push(format!("snapshots left: {:?}", h.snapshots()));
+    }
+    if let Some(r) = h.record() {
+        problems.push(format!("record left: {r:?}"));
+    }
+    if h.c.state_dir().join("stopped-services").exists() {
+        problems.push("stopped-services left".into());
+    }
+    let want: Vec<String> = RUNNING.iter().map(|s| s.to_string()).collect();
+    if common::host::sorted(h.running()) != want {
+        problems.push(format!(
+            "services running: {:?}, want {want:?}",
+            h.running()
+        ));
+    }
+    let mut lost = Vec::new();
+    let now = rows_over(&h.c, &fx.rows);
+    for (table, (_, rows)) in &fx.rows {
+        if common::BOOKKEEPING.contains(&table.as_str()) {
+            continue;
+        }
+        let missing = missing_rows(rows, now.get(table).map_or(&[][..], Vec::as_slice));
+        if !missing.is_empty() {
+            lost.push(format!(
+                "{table}: {} of {} rows lost, e.g. {:?}",
+                missing.len(),
+                rows.len(),
+                missing[0]
+            ));
+        }
+    }
+    if !lost.is_empty() {
+        return Some(Outcome::LostRows(lost.join("\n")));
+    }
+    (!problems.is_empty()).then(|| Outcome::NotConverged(problems.join("\n")))
+}
+
+/// The rows of every table of `before` now, over the columns it had
+/// before, read by one psql (one per table is too slow for the matrix).
+fn rows_over(c: &Cluster, before: &Rows) -> BTreeMap<String, Vec<String>> {
+    rows_over_db(c, DB, before)
+}
+
+fn rows_over_db(c: &Cluster, db: &str, before: &Rows) -> BTreeMap<String, Vec<String>> {
+    const MARK: &str = "@@crash-matrix-table ";
+    let mut script = String::new();
+    for (table, (columns, _)) in before {
+        script.push_str(&format!(
+            "\\echo '{MARK}{table}'\nCOPY (SELECT {} FROM {table}) TO STDOUT;\n",
+            columns.join(",")
+        ));
+    }
+    let file = c.dir.join("rows.sql");
+    std::fs::write(&file, script).expect("rows script");
+    let mut cmd = common::as_owner("psql");
+    cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=0", "-h"])
+        .arg(&c.dir)
+        .args([
+            "-p",
+            &c.port.to_string(),
+            "-U",
+            &common::owner().name,
+            "-d",
+            db,
+            "-f",
+        ])
+        .arg(&file);
+    let out = cmd.output().expect("psql rows");
+    let mut rows: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut current = String::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        if let Some(t) = line.strip_prefix(MARK) {
+            current = t.to_string();
+            rows.entry(current.clone()).or_default();
+        } else if let Some(r) = rows.get_mut(&current) {
+            r.push(line.to_string());
+        }
+    }
+    rows
+}
+
+/// Every row of every user table of `db`, over its columns (as
+/// `Cluster::rows`, in one psql for the rows).
+fn all_rows(c: &Cluster, db: &str) -> Rows {
+    let tables = c.psql(
+        db,
+        "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) || ' ' || \
+                string_agg(quote_ident(column_name), ',' ORDER BY ordinal_position) \
+           FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog', 'information_schema') \
+            AND (table_schema, table_name) IN (SELECT schemaname, tablename FROM pg_tables) \
+          GROUP BY table_schema, table_name ORDER BY 1",
+    );
+    let mut skeleton = Rows::new();
+    for line in tables.lines() {
+        let (table, cols) = line.split_once(' ').expect("table and columns");
+        skeleton.insert(
+            table.to_string(),
+            (cols.split(',').map(String::from).collect(), Vec::new()),
+        );
+    }
+    let mut rows = rows_over_db(c, db, &skeleton);
+    skeleton
+        .into_iter()
+        .map(|(t, (cols, _))| {
+            let mut r = rows.remove(&t).unwrap_or_default();
+            r.sort();
+            (t, (cols, r))
+        })
+        .collect()
+}
+
+/// One case: crash `way` at `point`, then what comes next, then check.
+fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, schema: &str) -> Outcome {
+    let fx = fxs.of(way);
+    let t = Instant::now();
+    let h = host_from(fx);
+    verbose(&format!(
+        "{point}: host ready in {:.1} s",
+        t.elapsed().as_secs_f64()
+    ));
+    let trace = h.c.dir.join("trace");
+    let env = [
+        ("FAILPOINTS", format!("{point}={}", crash.action())),
+        ("FAILPOINTS_TRACE", trace.display().to_string()),
+    ];
+    let first_migrations = fxs.first_migrations(way);
+    let (runs, in_preinst) = upgrade(&h, way, &env, first_migrations);
+    let reached = std::fs::read_to_string(&trace)
+        .unwrap_or_default()
+        .lines()
+        .any(|l| l == point);
+    if !reached {
+        return Outcome::NotReached;
+    }
+    let mut log: Vec<String> = runs
+        .iter()
+        .map(|(n, r)| show(&format!("{n} (crashed at {point})"), r))
+        .collect();
+    let last = &runs[runs.len() - 1].1;
+    let crashed = match crash {
+        Crash::Panic => last.code == 101 && last.stderr.contains(point),
+        Crash::Kill => last.code == -1,
+    };
+    if !crashed {
+        log.push(format!("the run passed {point} without crashing"));
+        return Outcome::NotConverged(log.join("\n"));
+    }
+    // What comes next, as dpkg and the administrator do it, with the fixed
+    // package where the first attempt carried a failing migration.
+    let recovery = if in_preinst {
+        let abort = h.hook("preinst", &["abort-upgrade", "14.8.0"], None);
+        log.push(show("preinst abort-upgrade", &abort));
+        if abort.code != 0 {
+            return Outcome::NotConverged(log.join("\n"));
+        }
+        let (runs, _) = upgrade(&h, way, &[], None);
+        for (n, r) in &runs {
+            log.push(show(&format!("{n} again"), r));
+        }
+        runs.into_iter().last().map(|(_, r)| r).expect("a run")
+    } else {
+        let args: &[&str] = if way == Way::Fresh {
+            &["configure"]
+        } else {
+            &["configure", "14.7.0"]
+        };
+        let again = h.hook("postinst", args, None);
+        log.push(show("postinst configure again", &again));
+        again
+    };
+    if recovery.code != 0 {
+        return Outcome::NotConverged(log.join("\n"));
+    }
+    let t = Instant::now();
+    let checked = check_converged(&h, fx, schema);
+    verbose(&format!(
+        "{point}: checked in {:.1} s",
+        t.elapsed().as_secs_f64()
+    ));
+    match checked {
+        None => Outcome::Converged,
+        Some(Outcome::LostRows(why)) => Outcome::LostRows(format!("{}\n{why}", log.join("\n"))),
+        Some(Outcome::NotConverged(why)) => {
+            Outcome::NotConverged(format!("{}\n{why}", log.join("\n")))
+        }
+        Some(other) => other,
+    }
+}
+
+/// A clean run of `way`: the failpoints it passes, and the schema it ends
+/// with (for `failed`: the fixed package's, after the rolled-back attempt).
+fn clean_run(fxs: &Fixtures, way: Way) -> (BTreeSet<String>, String) {
+    let h = host_from(fxs.of(way));
+    let trace = h.c.dir.join("trace");
+    let env = [("FAILPOINTS_TRACE", trace.display().to_string())];
+    let first_migrations = fxs.first_migrations(way);
+    let (runs, _) = upgrade(&h, way, &env, first_migrations);
+    for (n, r) in &runs {
+        eprintln!("--- clean {} {n}:\n{}", way.name(), r.stderr);
+    }
+    let last = &runs[runs.len() - 1].1;
+    if let Some(why) = fxs.fails_with(way) {
+        assert_eq!(last.code, 1, "{}", show("the failing upgrade", last));
+        assert!(last.stderr.contains(why), "{}", last.stderr);
+        h.hook("postinst", &["configure", "14.7.0"], None)
+            .assert_code(0);
+    } else {
+        assert_eq!(last.code, 0, "{}", show("clean run", last));
+    }
+    let schema = h.c.schema(DB);
+    if let Some(o) = check_converged(&h, fxs.of(way), &schema) {
+        panic!("the clean {} run does not converge: {o:?}", way.name());
+    }
+    let passed = std::fs::read_to_string(&trace)
+        .unwrap_or_default()
+        .lines()
+        .map(String::from)
+        .collect();
+    (passed, schema)
+}
+
+#[test]
+fn every_failpoint_crash_on_every_path_converges() {
+    let started = Instant::now();
+    let points = failpoints_in_source();
+    assert!(points.len() > 20, "failpoints found in src/: {points:?}");
+    let fxs = make_fixtures();
+    eprintln!("fixtures made in {:.0} s", started.elapsed().as_secs_f64());
+    let mut reached: BTreeMap<Way, BTreeSet<String>> = BTreeMap::new();
+    let mut schemas: BTreeMap<Way, String> = BTreeMap::new();
+    for way in WAYS {
+        let (passed, schema) = clean_run(&fxs, way);
+        eprintln!(
+            "clean run of {} done at {:.0} s: {} failpoints passed",
+            way.name(),
+            started.elapsed().as_secs_f64(),
+            passed.len()
+        );
+        for p in &passed {
+            assert!(
+                points.contains(p),
+                "failpoint {p} passed but not found in src/"
+            );
+        }
+        reached.insert(way, passed);
+        schemas.insert(way, schema);
+    }
+    // A point no clean run passes can never crash anything: a dead
+    // failpoint (or a path missing from this test). Said before any case.
+    let never: Vec<&String> = points
+        .iter()
+        .filter(|p| !reached.values().any(|r| r.contains(*p)))
+        .collect();
+    assert!(
+        never.is_empty(),
+        "failpoints no path reaches (dead): {never:?}"
+    );
+    // `failed` runs what a clean 14.07 upgrade does not reach,
+    // `merge-failed` what neither reaches.
+    let clean_legacy = reached[&Way::Legacy].clone();
+    reached
+        .get_mut(&Way::Failed)
+        .expect("failed")
+        .retain(|p| !clean_legacy.contains(p));
+    let failed = reached[&Way::Failed].clone();
+    reached
+        .get_mut(&Way::MergeFailed)
+        .expect("merge-failed")
+        .retain(|p| !clean_legacy.contains(p) && !failed.contains(p));
+
+    // Every point once first, on the cheapest path that reaches it; then
+    // the other paths and the kills. The same cases, in an order that
+    // shows a broken point as early as possible.
+    let cost = |w: Way| match w {
+        Way::Fresh => 0,
+        Way::NewSystem => 1,
+        Way::Legacy => 2,
+        Way::Failed => 3,
+        Way::MergeFailed => 4,
+    };
+    let mut by_cost = WAYS.to_vec();
+    by_cost.sort_by_key(|w| cost(*w));
+    let mut seen = BTreeSet::new();
+    let mut first = Vec::new();
+    let mut rest = Vec::new();
+    for way in by_cost {
+        for p in &reached[&way] {
+            let case = (way, p.clone(), Crash::Panic);
+            if seen.insert(p.clone()) {
+                first.push(case);
+            } else {
+                rest.push(case);
+            }
+            // A panic unwinds, a SIGKILL does not; on this path the only
+            // destructor that does anything is the run lock's (it clears
+            // the holder line), and the server sees a closed connection
+            // either way. So the kill is run where a crash matters most:
+            // in the middle of a rollback.
+            if way == Way::Failed {
+                rest.insert(0, (way, p.clone(), Crash::Kill));
+            }
+        }
+    }
+    let mut queue: VecDeque<_> = first.into_iter().chain(rest).collect();
+    // For working on one area: only the points whose name contains this.
+    // Such a run fails at the end: it is not the matrix.
+    let only = std::env::var("XMDB_CRASH_ONLY").ok();
+    if let Some(o) = &only {
+        queue.retain(|(_, p, _)| o.split(',').any(|x| p.contains(x)));
+    }
+    let cases = queue.len();
+    let queue = Mutex::new(queue);
+    let results: Mutex<Vec<(Way, String, Crash, Outcome)>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| loop {
+                let Some((way, point, crash)) = queue.lock().expect("queue").pop_front() else {
+                    break;
+                };
+                let t = Instant::now();
+                let outcome = run_case(&fxs, way, &point, crash, &schemas[&way]);
+                eprintln!(
+                    "{point} x {} ({}): {} in {:.1} s",
+                    way.name(),
+                    crash.action(),
+                    outcome.cell(),
+                    t.elapsed().as_secs_f64()
+                );
+                results
+                    .lock()
+                    .expect("results")
+                    .push((way, point, crash, outcome));
+            });
+        }
+    });
+    let results = results.into_inner().expect("results");
+
+    // The matrix: failpoint x path, each cell "panic / kill".
+    let mut table = String::new();
+    let width = points.iter().map(String::len).max().unwrap_or(10);
+    table.push_str(&format!("{:width$}", "failpoint"));
+    for way in WAYS {
+        table.push_str(&format!(" | {:^27}", way.name()));
+    }
+    table.push('\n');
+    let mut failures = Vec::new();
+    let mut dead = Vec::new();
+    for p in &points {
+        table.push_str(&format!("{p:width$}"));
+        let mut anywhere = false;
+        for way in WAYS {
+            let cell = |crash: Crash| {
+                results
+                    .iter()
+                    .find(|(w, q, c, _)| *w == way && q == p && *c == crash)
+                    .map(|(_, _, _, o)| o.clone())
+                    .unwrap_or(
+                        if reached[&way].contains(p)
+                            && (crash == Crash::Panic || way == Way::Failed)
+                        {
+                            Outcome::NotRun
+                        } else {
+                            Outcome::NotReached
+                        },
+                    )
+            };
+            let (panic, kill) = (cell(Crash::Panic), cell(Crash::Kill));
+            anywhere |= panic != Outcome::NotReached || kill != Outcome::NotReached;
+            let text = if panic == kill {
+                panic.cell().to_string()
+            } else {
+                format!("{} / {}", panic.cell(), kill.cell())
+            };
+            table.push_str(&format!(" | {text:^27}"));
+            for (crash, o) in [(Crash::Panic, panic), (Crash::Kill, kill)] {
+                if let Outcome::LostRows(why) | Outcome::NotConverged(why) = o {
+                    failures.push(format!(
+                        "== {p} x {} ({}): {why}",
+                        way.name(),
+                        crash.action()
+                    ));
+                }
+            }
+        }
+        if !anywhere {
+            dead.push(p.clone());
+        }
+        table.push('\n');
+    }
+    let converged = results.iter().filter(|r| r.3 == Outcome::Converged).count();
+    println!("{table}");
+    println!(
+        "{} failpoints, {} paths, {cases} cases (panic and kill): {converged} converged, {} not, {} not reached on a path \
+         a clean run reaches, in {:.0} s",
+        points.len(),
+        WAYS.len(),
+        failures.len(),
+        results.iter().filter(|r| r.3 == Outcome::NotReached).count(),
+        started.elapsed().as_secs_f64()
+    );
+    for f in &failures {
+        println!("{f}\n");
+    }
+    assert!(
+        only.is_none(),
+        "XMDB_CRASH_ONLY={only:?}: a partial matrix never passes"
+    );
+    assert!(
+        dead.is_empty(),
+        "failpoints no path reaches (dead): {dead:?}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} case(s) did not converge:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// `=return` makes the point fail its function with an error of its own
+/// type naming the failpoint: provisioning stops there (exit 1, nothing
+/// half-made but the role), the next run finishes it.
+#[test]
+fn a_return_failpoint_fails_provisioning_with_its_name_and_the_next_run_finishes() {
+    let h = Host::new();
+    let r = common::host::finish(
+        h.hook_cmd("postinst", &["configure"], None)
+            .env("FAILPOINTS", "provision.before_database=return")
+            .spawn()
+            .expect("spawn"),
+    );
+    r.assert_code(1);
+    assert!(
+        r.stderr
+            .contains("failpoint 'provision.before_database' injected a failure"),
+        "{}",
+        r.stderr
+    );
+    assert!(!h.c.exists(DB), "the database was not created");
+    h.hook("postinst", &["configure"], None).assert_code(0);
+    assert_eq!(h.c.revisions(DB), repo_head());
+}
+
+/// `=return` inside the merge's transaction: the hook rolls back to its
+/// snapshot (exit 1, the error names the failpoint), the host is as before,
+/// and the next run converges.
+#[test]
+fn a_return_failpoint_in_the_merge_is_rolled_back_and_the_next_run_converges() {
+    let h = Host::new();
+    h.c.make_1407_host(Host1407::default());
+    h.c.set_non_defaults(DB, "asterisk");
+    h.c.set_non_defaults(LEGACY, LEGACY);
+    h.start_only(&RUNNING);
+    let before = (
+        h.c.fingerprint(DB),
+        h.c.fingerprint(LEGACY),
+        h.roles(),
+        h.state_files(),
+    );
+    h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None)
+        .assert_code(0);
+    let r = common::host::finish(
+        h.hook_cmd("postinst", &["configure", "14.7.0"], None)
+            .env("FAILPOINTS", "merge.before_commit=return")
+            .spawn()
+            .expect("spawn"),
+    );
+    r.assert_code(1);
+    assert!(
+        r.stderr
+            .contains("failpoint 'merge.before_commit' injected a failure")
+            && r.stderr.contains("restored from snapshot"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        (
+            h.c.fingerprint(DB),
+            h.c.fingerprint(LEGACY),
+            h.roles(),
+            h.state_files()
+        ),
+        before,
+        "both databases, the roles and the state files as before"
+    );
+    h.hook("postinst", &["configure", "14.7.0"], None)
+        .assert_code(0);
+    assert_eq!(h.c.revisions(DB), repo_head());
+    assert!(!h.c.exists(LEGACY) && !h.c.role_exists(LEGACY));
+    assert!(h.snapshots().is_empty() && h.record().is_none());
+    assert_eq!(common::host::sorted(h.running()), RUNNING.to_vec());
+}
