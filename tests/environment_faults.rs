@@ -668,7 +668,7 @@ fn with_a_listening_dev_log_the_hooks_log_to_syslog() {
     let sock = h.c.dir.join("syslog");
     let listener = std::os::unix::net::UnixDatagram::bind(&sock).expect("bind syslog");
     listener
-        .set_read_timeout(Some(Duration::from_secs(60)))
+        .set_read_timeout(Some(Duration::from_secs(600)))
         .expect("timeout");
     let reader = std::thread::spawn(move || {
         let mut lines = Vec::new();

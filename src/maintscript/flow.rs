@@ -313,7 +313,7 @@ pub async fn prepare_or_undo(
         Err(e) => {
             log::error!("{e}: undoing the preparation");
             let mut settled = settle(ctx, postgres, services).await;
-            if settled.is_err() && postgres.is_closed() {
+            if settled.is_err() && !alive(postgres).await {
                 // The cluster restarted under us (during the copy, say):
                 // undo on a new connection rather than leave services down.
                 settled = match reconnect(ctx).await {
@@ -370,6 +370,13 @@ async fn reconnect(ctx: &Ctx) -> Result<Client, HookError> {
     }
 }
 
+/// Does `postgres` still answer? Right after the server ended it ("FATAL:
+/// terminating connection due to administrator command"), `is_closed` may
+/// not know yet: ask.
+async fn alive(postgres: &Client) -> bool {
+    !postgres.is_closed() && postgres.batch_execute("SELECT 1").await.is_ok()
+}
+
 /// "the database system is starting up / shutting down / in recovery mode".
 fn starting_up(e: &PgError) -> bool {
     matches!(e, PgError::Connect { sqlstate: Some(s), .. } if s == "57P03")
@@ -392,7 +399,7 @@ async fn rollback_to(
     let Err(cut) = first else {
         return Ok(());
     };
-    if !postgres.is_closed() {
+    if alive(postgres).await {
         return Err(cut);
     }
     let fresh = match reconnect(ctx).await {

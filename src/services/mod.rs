@@ -263,7 +263,7 @@ impl Services {
                     // not keep the other daemons down: a started service
                     // left in the file is only started again, a no-op.
                     if let Err(e) = self.stopped.remove(name) {
-                        unrecorded.get_or_insert(ServiceError::from(e));
+                        unrecorded.get_or_insert(e);
                     }
                     started.push(name.clone());
                 }
