@@ -3,20 +3,43 @@
 //! `secrets::mask` before it leaves the process.
 //!
 //! Without `/dev/log` (chroots, containers, tests) it logs to stderr only; a
-//! missing syslog must never fail an upgrade.
+//! missing syslog must never fail an upgrade. A `/dev/log` that is there but
+//! takes nothing (its daemon stopped, or stuck with a full queue) costs one
+//! warning, then stderr only: a write never waits more than
+//! `SYSLOG_WRITE_TIMEOUT`, so a hung syslog daemon can never hang a hook.
 
 use std::io::Write;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use log::{Level, LevelFilter, Log, Metadata, Record};
 
 /// The syslog ident every command and hook logs under.
 pub const IDENT: &str = "xivo-manage-db";
 
+/// Longest a line may wait for the syslog socket (its queue holds only
+/// `net.unix.max_dgram_qlen` lines, 10 by default, when nobody reads).
+const SYSLOG_WRITE_TIMEOUT: Duration = Duration::from_secs(2);
+
+type Syslog = syslog::Logger<syslog::LoggerBackend, syslog::Formatter3164>;
+
 struct Logger {
     program: String,
     stderr_level: LevelFilter,
-    syslog: Option<Mutex<syslog::Logger<syslog::LoggerBackend, syslog::Formatter3164>>>,
+    /// `None` inside once a write failed: syslog is given up for the run.
+    syslog: Option<Mutex<Option<Syslog>>>,
+}
+
+impl Logger {
+    /// The one warning of a run whose syslog stopped taking lines.
+    fn syslog_lost(&self, why: &str) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}: warning: syslog ({}) {why}: logging to stderr only",
+            self.program,
+            crate::config::SYSLOG_SOCKET
+        );
+    }
 }
 
 impl Log for Logger {
@@ -44,14 +67,20 @@ impl Log for Logger {
             let _ = writeln!(std::io::stderr(), "{}: {prefix}{line}", self.program);
         }
         if let Some(syslog) = &self.syslog {
-            if let Ok(mut w) = syslog.lock() {
-                let msg = format!("{}: {line}", self.program);
-                let _ = match record.level() {
-                    Level::Error => w.err(msg),
-                    Level::Warn => w.warning(msg),
-                    Level::Info => w.info(msg),
-                    Level::Debug | Level::Trace => w.debug(msg),
-                };
+            if let Ok(mut slot) = syslog.lock() {
+                if let Some(w) = slot.as_mut() {
+                    let msg = format!("{}: {line}", self.program);
+                    let sent = match record.level() {
+                        Level::Error => w.err(msg),
+                        Level::Warn => w.warning(msg),
+                        Level::Info => w.info(msg),
+                        Level::Debug | Level::Trace => w.debug(msg),
+                    };
+                    if let Err(e) = sent {
+                        *slot = None;
+                        self.syslog_lost(&format!("stopped taking lines ({e})"));
+                    }
+                }
             }
         }
     }
@@ -68,17 +97,32 @@ pub fn init(program: &str, stderr_level: LevelFilter) {
         process: IDENT.into(),
         pid: std::process::id(),
     };
-    let syslog = if std::path::Path::new(crate::config::SYSLOG_SOCKET).exists() {
-        syslog::unix(formatter).ok().map(Mutex::new)
-    } else {
-        None
-    };
-    let logger = Logger {
+    let mut logger = Logger {
         program: program.to_string(),
         stderr_level,
-        syslog,
+        syslog: None,
     };
+    if std::path::Path::new(crate::config::SYSLOG_SOCKET).exists() {
+        match syslog::unix(formatter) {
+            Ok(w) => {
+                bound_writes(&w);
+                logger.syslog = Some(Mutex::new(Some(w)));
+            }
+            Err(e) => logger.syslog_lost(&format!("cannot be used ({e})")),
+        }
+    }
     if log::set_boxed_logger(Box::new(logger)).is_ok() {
         log::set_max_level(stderr_level.max(LevelFilter::Info));
     }
+}
+
+/// A write to syslog waits at most SYSLOG_WRITE_TIMEOUT, then fails.
+fn bound_writes(w: &Syslog) {
+    let _ = match &w.backend {
+        syslog::LoggerBackend::Unix(s) => s.set_write_timeout(Some(SYSLOG_WRITE_TIMEOUT)),
+        syslog::LoggerBackend::UnixStream(s) => {
+            s.get_ref().set_write_timeout(Some(SYSLOG_WRITE_TIMEOUT))
+        }
+        _ => Ok(()),
+    };
 }

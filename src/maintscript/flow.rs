@@ -12,7 +12,7 @@
 
 use std::fmt::Display;
 use std::future::Future;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio_postgres::Client;
 
@@ -23,7 +23,7 @@ use crate::error::Error;
 use crate::interrupt::Interrupt;
 use crate::lock::RunLock;
 use crate::migrations::{MigrationError, MigrationSet};
-use crate::pg::{self, Superuser};
+use crate::pg::{self, PgError, Superuser};
 use crate::services::Services;
 use crate::snapshot::{self, sessions, Phase, Record};
 use crate::standing::Standing;
@@ -319,12 +319,112 @@ pub async fn prepare_or_undo(
         Ok(r) => Ok(r),
         Err(e) => {
             log::error!("{e}: undoing the preparation");
-            if let Err(e2) = settle(ctx, postgres, services).await {
+            let mut settled = settle(ctx, postgres, services).await;
+            if settled.is_err() && !alive(postgres).await {
+                // The cluster restarted under us (during the copy, say):
+                // undo on a new connection rather than leave services down.
+                settled = match reconnect(ctx).await {
+                    Ok(fresh) => settle(ctx, &fresh, services).await,
+                    Err(again) => Err(again),
+                };
+            }
+            if let Err(e2) = settled {
                 log::error!("undoing the preparation failed too: {e2}");
+                restart_if_untouched(ctx, services).await;
             }
             Err(e)
         }
     }
+}
+
+/// After a preparation whose undoing failed (its record cannot be removed
+/// from a state directory gone read-only, say): the services still go
+/// back up when the database cannot have been changed, i.e. no record
+/// says an upgrade or a rollback started. The record stays for the next run.
+async fn restart_if_untouched(ctx: &Ctx, services: &Services) {
+    let untouched = match snapshot::load(&ctx.config) {
+        Ok(None) => true,
+        Ok(Some(r)) => matches!(r.phase, Phase::Creating | Phase::Ready),
+        Err(_) => false,
+    };
+    if !untouched {
+        return;
+    }
+    if let Err(e) = start(services).await {
+        log::error!("{e}");
+    }
+}
+
+/// How long a hook waits for a restarted cluster to take connections again
+/// before it leaves the undoing to the next run.
+const RECONNECT_WAIT: Duration = Duration::from_secs(60);
+
+/// A new superuser connection once the cluster cut ours (restarted, or
+/// crashed and recovering; the OOM killer ending one backend restarts them
+/// all): retried while no server listens or it is starting up, up to
+/// RECONNECT_WAIT.
+async fn reconnect(ctx: &Ctx) -> Result<Client, HookError> {
+    log::warn!("the connection to PostgreSQL was cut (restarted?): reconnecting");
+    let deadline = Instant::now() + RECONNECT_WAIT;
+    loop {
+        match ctx.admin.connect("postgres").await {
+            Ok(c) => return Ok(c),
+            Err(e) if Instant::now() < deadline && (e.is_cluster_down() || starting_up(&e)) => {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Does `postgres` still answer? Right after the server ended it ("FATAL:
+/// terminating connection due to administrator command"), `is_closed` may
+/// not know yet: ask.
+async fn alive(postgres: &Client) -> bool {
+    !postgres.is_closed() && postgres.batch_execute("SELECT 1").await.is_ok()
+}
+
+/// "the database system is starting up / shutting down / in recovery mode".
+fn starting_up(e: &PgError) -> bool {
+    matches!(e, PgError::Connect { sqlstate: Some(s), .. } if s == "57P03")
+}
+
+/// Roll back to `record`; when the cluster cut the connection (before or
+/// during the rollback), once more on a new one: the rollback resumes
+/// where it stopped. Then the connection limit of `xivo` a cut merge could
+/// not put back is put back.
+async fn rollback_to(
+    ctx: &Ctx,
+    postgres: &Client,
+    record: &mut Record,
+) -> Result<(), snapshot::SnapshotError> {
+    let first = timed(
+        "rolling back",
+        snapshot::rollback(&ctx.config, postgres, record),
+    )
+    .await;
+    let Err(cut) = first else {
+        return Ok(());
+    };
+    if alive(postgres).await {
+        return Err(cut);
+    }
+    let fresh = match reconnect(ctx).await {
+        Ok(c) => c,
+        Err(e) => {
+            log::error!("{e}");
+            return Err(cut);
+        }
+    };
+    timed(
+        "rolling back on a new connection",
+        snapshot::rollback(&ctx.config, &fresh, record),
+    )
+    .await?;
+    if let Err(e) = crate::merge::reopen_legacy(&ctx.config, &fresh).await {
+        log::error!("{e}");
+    }
+    Ok(())
 }
 
 /// Apply the pending work with `record` as the way back. On success the
@@ -366,12 +466,7 @@ pub async fn upgrade_with_rollback(
             let snapshot = record.names();
             log::error!("the upgrade failed: {cause}; rolling back to snapshot {snapshot}");
             fail_point!("hook.before_rollback");
-            if let Err(rollback) = timed(
-                "rolling back",
-                snapshot::rollback(&ctx.config, postgres, &mut record),
-            )
-            .await
-            {
+            if let Err(rollback) = rollback_to(ctx, postgres, &mut record).await {
                 // The services stay stopped: the next run finishes the
                 // rollback, which would throw away what they wrote meanwhile.
                 log::error!(

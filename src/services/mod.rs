@@ -258,21 +258,29 @@ impl Services {
         }
         let mut started = Vec::new();
         let mut failed = Vec::new();
+        let mut unrecorded = None;
         for name in &recorded {
             fail_point!("services.each_start");
             match self.start_one(name) {
                 Ok(()) => {
                     fail_point!("services.each_started");
-                    self.stopped.remove(name)?;
+                    // A state file that cannot be updated (read-only) must
+                    // not keep the other daemons down: a started service
+                    // left in the file is only started again, a no-op.
+                    if let Err(e) = self.stopped.remove(name) {
+                        unrecorded.get_or_insert(e);
+                    }
                     started.push(name.clone());
                 }
                 Err(trouble) => failed.push((name.clone(), trouble)),
             }
         }
-        if failed.is_empty() {
-            Ok(started)
-        } else {
-            Err(ServiceError::StartFailed { failed })
+        if !failed.is_empty() {
+            return Err(ServiceError::StartFailed { failed });
+        }
+        match unrecorded {
+            Some(e) => Err(e),
+            None => Ok(started),
         }
     }
 
