@@ -19,7 +19,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{repo_head, Cluster};
+use common::host::Host;
+use common::{add_version, older_set, repo_head, Cluster, MigrationsDir};
 
 /// `value` written as the config file reads it back: double-quoted, with
 /// `\`, `"`, `$` and `` ` `` escaped (src/config.rs `parse_value`).
@@ -205,7 +206,167 @@ trait ClusterExt {
     fn role_named(&self, role: &str) -> bool;
 }
 
-#[allow(dead_code)]
-fn unused(_: &Path, _: PathBuf) {
-    let _ = ident("x");
+
+/// A password with every character a shell, a conninfo or an SQL literal
+/// treats specially.
+const ODD_PASSWORD: &str = "p'a\"ss \\w$0rd$$`x`";
+
+/// Everything a snapshot and its rollback must carry, for a database and
+/// owner with any name: per-table checksums, the database's own settings,
+/// the owner role as pg_authid has it.
+fn state_of(c: &Cluster, db: &str, owner: &str) -> String {
+    let tables = q(
+        c,
+        db,
+        "SELECT t || ' ' || (xpath('/row/s/text()', query_to_xml(format( \
+             'SELECT count(*) || %L || coalesce(md5(string_agg(x::text, %L ORDER BY x::text)), %L) AS s FROM %s x', \
+             ' ', '|', '-', t), false, true, '')))[1]::text \
+           FROM (SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) AS t FROM pg_tables \
+                  WHERE schemaname NOT IN ('pg_catalog', 'information_schema')) q ORDER BY t",
+    );
+    let role = c.psql(
+        "postgres",
+        &format!(
+            "SELECT rolname, rolcanlogin, rolconnlimit, rolvaliduntil, rolpassword FROM pg_authid \
+             WHERE rolname = {}",
+            lit(owner)
+        ),
+    );
+    format!("{tables}\n{}\n{role}", c.database_settings(db))
+}
+
+/// Non-default database and role properties, with the names quoted.
+fn set_non_defaults(c: &Cluster, db: &str, owner: &str) {
+    let (d, o) = (ident(db), ident(owner));
+    c.psql(
+        "postgres",
+        &format!(
+            "COMMENT ON DATABASE {d} IS {}; ALTER DATABASE {d} CONNECTION LIMIT 137; \
+             ALTER DATABASE {d} SET work_mem = '7MB'; \
+             ALTER ROLE {o} IN DATABASE {d} SET statement_timeout = '17min'; \
+             REVOKE TEMPORARY ON DATABASE {d} FROM PUBLIC; GRANT TEMPORARY ON DATABASE {d} TO {o}; \
+             ALTER ROLE {o} CONNECTION LIMIT 41 VALID UNTIL '2099-12-31 00:00:00+00'",
+            lit(&format!("fixture: {db}"))
+        ),
+    );
+}
+
+fn assert_never_shown(what: &str, text: &str, password: &str) {
+    assert!(!text.contains(password), "{what} shows the password:\n{text}");
+}
+
+/// An upgrade through the hooks of a database and owner with odd names: a
+/// failing migration rolls back to the snapshot (everything as before), the
+/// fixed retry upgrades, the password is never shown.
+fn hooks_snapshot_and_rollback_with(db: &str, owner: &str) {
+    let h = Host::new();
+    let c = &h.c;
+    c.restart_with("log_statement = 'all'");
+    let services = format!(
+        "SERVICES='pbx-a pbx-b'\nSERVICE_COMMAND={}\nDB_PASSWORD={}",
+        common::host::service_command().display(),
+        quoted(ODD_PASSWORD)
+    );
+    write_names(c, db, owner, &services);
+    let (older, older_head) = older_set();
+    let r = c.run("xivo-init-db", &["--init"], Some(&older.path));
+    assert_eq!(r.code, 0, "init: {r:?}");
+    assert_eq!(revisions(c, db), older_head);
+    q(
+        c,
+        db,
+        "INSERT INTO queue_log (time, callid, queuename, agent, event) \
+         VALUES ('2014-06-01 10:00:00.000000', 'c1', 'q', 'Agent/1', 'CONNECT')",
+    );
+    set_non_defaults(c, db, owner);
+    h.start_only(&["pbx-a", "pbx-b"]);
+    let before = state_of(c, db, owner);
+    let broken = MigrationsDir::copy_of_repo();
+    add_version(
+        &broken.path,
+        "fa11ed000001",
+        &repo_head(),
+        "CREATE TABLE half_done (id integer);\nUPDATE queue_log SET no_such_column = 1;",
+    );
+    let mut outputs = Vec::new();
+    let r = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], Some(&broken.path));
+    assert_eq!(r.code, 0, "preinst: {r:?}");
+    assert_eq!(h.snapshots().len(), 1, "one snapshot");
+    outputs.push(r);
+    let r = h.hook("postinst", &["configure", "14.7.0"], Some(&broken.path));
+    assert_eq!(r.code, 1, "postinst with a failing migration: {r:?}");
+    assert!(
+        r.stderr.contains("restored from snapshot"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(state_of(c, db, owner), before, "rolled back to the snapshot");
+    assert!(h.snapshots().is_empty() && h.record().is_none(), "no snapshot left");
+    assert_eq!(h.running(), vec!["pbx-a", "pbx-b"], "services running again");
+    outputs.push(r);
+    let r = h.hook("postinst", &["configure", "14.7.0"], None);
+    assert_eq!(r.code, 0, "postinst: {r:?}");
+    outputs.push(r);
+    assert_eq!(revisions(c, db), repo_head());
+    assert!(h.snapshots().is_empty() && h.record().is_none(), "no snapshot left");
+    assert_eq!(foreign_objects(c, db, owner), "0", "ownership");
+    assert_eq!(owner_logs_in(c, db, owner, ODD_PASSWORD), format!("{owner}@{db}"));
+    let r = c.run("xivo-check-db", &[], None);
+    assert_eq!(r.code, 0, "check: {r:?}");
+    outputs.push(r);
+    for r in &outputs {
+        assert_never_shown("a hook", &format!("{}{}", r.stdout, r.stderr), ODD_PASSWORD);
+    }
+    let log = std::fs::read_to_string(c.dir.join("log")).expect("server log");
+    assert!(log.contains("statement: CREATE ROLE"), "log_statement=all is on");
+    assert_never_shown("the server log", &log, ODD_PASSWORD);
+}
+
+/// 63 bytes holding a double and a single quote, spaces, a backslash, `$`
+/// and two-byte characters.
+fn everything_63(prefix: &str) -> String {
+    let mut s = format!("{prefix} \"q\" o'q \\ $1 é");
+    while s.len() < 63 {
+        s.push('x');
+    }
+    assert_eq!(s.len(), 63, "{s}");
+    s
+}
+
+#[test]
+fn odd_names_go_through_the_hooks_snapshot_and_rollback() {
+    hooks_snapshot_and_rollback_with(&everything_63("pbx"), &everything_63("own"));
+}
+
+#[test]
+fn keyword_and_conninfo_like_names_go_through_the_hooks_snapshot_and_rollback() {
+    hooks_snapshot_and_rollback_with("dbname=postgres user", "user");
+}
+
+#[test]
+fn a_password_with_quotes_backslashes_and_dollars_works_and_is_never_shown() {
+    let c = Cluster::start();
+    c.restart_with("log_statement = 'all'");
+    c.write_config(&format!("DB_PASSWORD={}", quoted(ODD_PASSWORD)));
+    let r = c.run("xivo-init-db", &["--init", "-v"], None);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        owner_logs_in(&c, "asterisk", "asterisk", ODD_PASSWORD),
+        "asterisk@asterisk"
+    );
+    let mut all = format!("{}{}", r.stdout, r.stderr);
+    for (bin, args) in [
+        ("xivo-check-db", &[][..]),
+        ("xivo-update-db", &[]),
+        ("xivo-manage-db", &["status"]),
+        ("xivo-init-db", &["--init"]),
+    ] {
+        let r = c.run(bin, args, None);
+        all.push_str(&r.stdout);
+        all.push_str(&r.stderr);
+    }
+    assert_never_shown("the commands", &all, ODD_PASSWORD);
+    let log = std::fs::read_to_string(c.dir.join("log")).expect("server log");
+    assert!(log.contains("statement: CREATE ROLE"), "log_statement=all is on");
+    assert_never_shown("the server log", &log, ODD_PASSWORD);
 }
