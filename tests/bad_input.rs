@@ -370,3 +370,69 @@ fn a_password_with_quotes_backslashes_and_dollars_works_and_is_never_shown() {
     assert!(log.contains("statement: CREATE ROLE"), "log_statement=all is on");
     assert_never_shown("the server log", &log, ODD_PASSWORD);
 }
+
+/// A 14.07 host whose database and owner role have odd names (renamed from
+/// `asterisk`): the hooks snapshot both databases, a failing migration
+/// after the merge rolls everything back (database, `xivo`, roles, state
+/// files), and the retry merges without losing a row.
+#[test]
+fn odd_names_on_a_1407_host_are_merged_and_rolled_back_through_the_hooks() {
+    let (db, owner) = (everything_63("pbx"), everything_63("own"));
+    let h = Host::new();
+    let c = &h.c;
+    c.make_1407_host(common::Host1407 {
+        fill: true,
+        queue_log_rows: 500,
+        ..Default::default()
+    });
+    c.psql(
+        "postgres",
+        &format!(
+            "ALTER DATABASE asterisk RENAME TO {}; ALTER ROLE asterisk RENAME TO {}",
+            ident(&db),
+            ident(&owner)
+        ),
+    );
+    let services = format!(
+        "SERVICES='pbx-a pbx-b'\nSERVICE_COMMAND={}",
+        common::host::service_command().display()
+    );
+    write_names(c, &db, &owner, &services);
+    h.start_only(&["pbx-a", "pbx-b"]);
+    let rows = (c.rows(&db), c.rows("xivo"));
+    let before = (
+        state_of(c, &db, &owner),
+        c.fingerprint("xivo"),
+        h.state_files(),
+    );
+    let broken = MigrationsDir::copy_of_repo();
+    add_version(
+        &broken.path,
+        "fa11ed000001",
+        &repo_head(),
+        "UPDATE queue_log SET no_such_column = 1;",
+    );
+    let r = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], Some(&broken.path));
+    assert_eq!(r.code, 0, "preinst: {r:?}");
+    assert_eq!(h.snapshots().len(), 2, "main and xivo: {:?}", h.snapshots());
+    let r = h.hook("postinst", &["configure", "14.7.0"], Some(&broken.path));
+    assert_eq!(r.code, 1, "postinst with a failing migration: {r:?}");
+    assert!(r.stderr.contains("restored from snapshot"), "{}", r.stderr);
+    let after = (
+        state_of(c, &db, &owner),
+        c.fingerprint("xivo"),
+        h.state_files(),
+    );
+    assert!(after == before, "not as before the upgrade");
+    assert!(h.snapshots().is_empty() && h.record().is_none(), "no snapshot left");
+    let r = h.hook("postinst", &["configure", "14.7.0"], None);
+    assert_eq!(r.code, 0, "postinst: {r:?}");
+    assert_eq!(revisions(c, &db), repo_head());
+    common::assert_no_row_lost(c, &db, &rows.0, &common::BOOKKEEPING);
+    common::assert_no_row_lost(c, &db, &rows.1, &["public.provisioning"]);
+    assert_eq!(foreign_objects(c, &db, &owner), "0", "ownership");
+    assert!(!c.exists("xivo") && !c.role_exists("xivo"), "xivo merged away");
+    assert!(h.snapshots().is_empty() && h.record().is_none(), "no snapshot left");
+    assert_eq!(c.run("xivo-check-db", &[], None).code, 0);
+    assert_eq!(h.running(), vec!["pbx-a", "pbx-b"]);
+}
