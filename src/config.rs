@@ -181,7 +181,12 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigError::Unreadable { path, reason } => {
-                write!(f, "cannot read config file {}: {reason}", path.display())
+                write!(
+                    f,
+                    "cannot read config file {}: {reason} (it must be a regular file of KEY=VALUE lines \
+                     that root can read; fix it, or point {CONFIG_ENV} at one)",
+                    path.display()
+                )
             }
             ConfigError::Malformed { path, line, reason } => write!(
                 f,
@@ -231,7 +236,9 @@ impl Config {
             Some(p) if !p.is_empty() => (PathBuf::from(p), true),
             _ => (rooted(DEFAULT_CONFIG_PATH), false),
         };
-        let mut config = match std::fs::read(&path) {
+        // Only a regular file (fsutil::read_regular): a FIFO would wait
+        // for a writer forever.
+        let mut config = match crate::fsutil::read_regular(&path) {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|_| ConfigError::Unreadable {
                     path: path.clone(),
