@@ -67,7 +67,10 @@ fn snapshot_name() -> impl Strategy<Value = String> {
 }
 
 fn any_text() -> impl Strategy<Value = String> {
-    prop_oneof![any::<String>(), "[\t\n\\\\a-z-]{0,30}".prop_map(String::from)]
+    prop_oneof![
+        any::<String>(),
+        "[\t\n\\\\a-z-]{0,30}".prop_map(String::from)
+    ]
 }
 
 fn record() -> impl Strategy<Value = Record> {
@@ -85,13 +88,15 @@ fn record() -> impl Strategy<Value = Record> {
         any::<bool>(),
         prop::option::of(any::<u32>()),
     )
-        .prop_map(|(database, snapshot, comment, allow_connections, oid)| Copy {
-            database,
-            snapshot,
-            comment,
-            allow_connections,
-            oid,
-        });
+        .prop_map(
+            |(database, snapshot, comment, allow_connections, oid)| Copy {
+                database,
+                snapshot,
+                comment,
+                allow_connections,
+                oid,
+            },
+        );
     let role = (
         any_text(),
         prop::collection::vec(prop::sample::select(ATTRIBUTE_KEYWORDS.to_vec()), 0..5),
