@@ -186,7 +186,12 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigError::Unreadable { path, reason } => {
-                write!(f, "cannot read config file {}: {reason}", path.display())
+                write!(
+                    f,
+                    "cannot read config file {}: {reason} (it must be a regular file of KEY=VALUE lines \
+                     that root can read; fix it, or point {CONFIG_ENV} at one)",
+                    path.display()
+                )
             }
             ConfigError::Malformed { path, line, reason } => write!(
                 f,
@@ -236,7 +241,9 @@ impl Config {
             Some(p) if !p.is_empty() => (PathBuf::from(p), true),
             _ => (rooted(DEFAULT_CONFIG_PATH), false),
         };
-        let mut config = match std::fs::read(&path) {
+        // Only a regular file (fsutil::read_regular): a FIFO would wait
+        // for a writer forever.
+        let mut config = match crate::fsutil::read_regular(&path) {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|_| ConfigError::Unreadable {
                     path: path.clone(),
@@ -357,7 +364,7 @@ impl Config {
                 self.admin_uri = value
             }
             "DB_NAME" => self.db_name = identifier(&value)?,
-            "DB_OWNER" => self.db_owner = identifier(&value)?,
+            "DB_OWNER" => self.db_owner = role_name(&value)?,
             "DB_PASSWORD" => {
                 if value.is_empty() {
                     return Err("empty: every XiVO service logs in with a password".into());
@@ -549,22 +556,36 @@ fn parse_value(rest: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// Database and role names are used in SQL (quoted), but a name with odd
-/// characters is almost always a typo, so refuse it here.
+/// A database or role name: anything PostgreSQL takes, since every use is
+/// quoted (`pg::quote_ident`, bind parameters). Refused only what it cannot
+/// take: empty, NUL, over 63 bytes (it would silently cut the name, and we
+/// would then look for another one).
 fn identifier(value: &str) -> Result<String, String> {
-    let ok = !value.is_empty()
-        && value.len() <= 63
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        && !value.starts_with(|c: char| c.is_ascii_digit());
-    if ok {
-        Ok(value.to_string())
-    } else {
-        Err(format!(
-            "'{value}' is not a plain name (letters, digits, '_' or '-', at most 63)"
-        ))
+    if value.is_empty() {
+        return Err("empty: give a name".into());
     }
+    if value.contains('\0') {
+        return Err("contains a NUL byte, which PostgreSQL cannot store in a name".into());
+    }
+    if value.len() > 63 {
+        return Err(format!(
+            "'{value}' is {} bytes long; PostgreSQL names are at most 63 bytes",
+            value.len()
+        ));
+    }
+    Ok(value.to_string())
+}
+
+/// DB_OWNER: a name (`identifier`) that PostgreSQL also allows for a role:
+/// `public` and `none` mean something else, `pg_` is its own prefix.
+fn role_name(value: &str) -> Result<String, String> {
+    let name = identifier(value)?;
+    if name == "public" || name == "none" || name.starts_with("pg_") {
+        return Err(format!(
+            "'{name}' is reserved by PostgreSQL for its own roles: choose another role name"
+        ));
+    }
+    Ok(name)
 }
 
 #[cfg(test)]
@@ -630,7 +651,10 @@ mod tests {
         for bad in [
             "LOCK_TIMEOUT=soon",
             "STATE_DIR=relative",
-            "DB_NAME='a;b'",
+            "DB_NAME=a234567890123456789012345678901234567890123456789012345678901234",
+            "DB_NAME=\"a\0b\"",
+            "DB_OWNER=pg_owner",
+            "DB_OWNER=public",
             "DB_PASSWORD=",
             "DB_NAME=xivo",
             "DB_NAME=xivo_manage_db_snapshot_x",

@@ -25,6 +25,28 @@ pub fn copy_durably(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The bytes of `path`, which must be a regular file: opened without
+/// blocking, so that a FIFO put where a state or config file belongs is
+/// refused ("not a regular file") instead of waiting forever for a writer;
+/// a directory or a device is refused the same way.
+pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NONBLOCK)
+        .open(path)?;
+    if !f.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Write `bytes` to `path` (mode 0600) through a temporary file, synced and
 /// renamed.
 pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

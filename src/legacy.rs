@@ -225,7 +225,7 @@ fn read_state_file(config: &Config, db: &DbScripts) -> Result<u32, LegacyError> 
         )
         .find(|p| p.exists())
         .unwrap_or_else(|| path.clone());
-    let text = match std::fs::read(&found) {
+    let text = match crate::fsutil::read_regular(&found) {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(bad(

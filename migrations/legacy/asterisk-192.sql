@@ -17,6 +17,16 @@ CREATE TABLE func_key_dest_queue (
         REFERENCES queuefeatures (id)
 );
 
-GRANT ALL ON func_key_dest_queue TO asterisk;
+-- 14.07 granted to role asterisk, its owner role by name. The grant goes to
+-- the database's owner (DB_OWNER, which the upgrade made it before this
+-- script): the same role on a host that kept the name, and a host whose
+-- owner role has another name does not fail on a missing role asterisk.
+DO $$
+BEGIN
+    EXECUTE format('GRANT ALL ON func_key_dest_queue TO %I',
+                   (SELECT pg_catalog.pg_get_userbyid(datdba) FROM pg_catalog.pg_database
+                     WHERE datname = pg_catalog.current_database()));
+END
+$$;
 
 CREATE INDEX stat_call_on_queue__idx__time ON stat_call_on_queue ("time");

@@ -27,4 +27,14 @@ BEGIN
 END
 $$;
 
-GRANT ALL ON SEQUENCE queue_log_id_seq TO asterisk;
+-- 14.07 granted to role asterisk, its owner role by name. The grant goes to
+-- the database's owner (DB_OWNER, which the upgrade made it before this
+-- script): the same role on a host that kept the name, and a host whose
+-- owner role has another name does not fail on a missing role asterisk.
+DO $$
+BEGIN
+    EXECUTE format('GRANT ALL ON SEQUENCE queue_log_id_seq TO %I',
+                   (SELECT pg_catalog.pg_get_userbyid(datdba) FROM pg_catalog.pg_database
+                     WHERE datname = pg_catalog.current_database()));
+END
+$$;

@@ -38,7 +38,12 @@ use crate::pg::Superuser;
 
 /// The whole of a hook binary.
 pub fn main(hook: Hook) -> ExitCode {
-    let argv: Vec<String> = std::env::args().skip(1).collect();
+    // args() panics on an argument that is not UTF-8; such an argument is
+    // one no dpkg gives, refused below like any other unknown one.
+    let argv: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let inv = match args::parse(hook, &argv) {
         Ok(inv) => inv,
         Err(unknown) => {

@@ -170,8 +170,9 @@ pub fn forget(config: &Config) {
 /// The caller holds the run lock.
 pub async fn reopen_legacy(config: &Config, postgres: &Client) -> Result<(), MergeError> {
     let file = path(config);
-    let text = match std::fs::read_to_string(&file) {
-        Ok(t) => t,
+    // Not read_to_string: a FIFO there would wait for a writer forever.
+    let text = match crate::fsutil::read_regular(&file) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => {
             return Err(MergeError::StateFile {

@@ -55,7 +55,7 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<RawFile>) -> Result<(), Migration
             walk(root, &path, out)?;
             continue;
         }
-        let bytes = std::fs::read(&path).map_err(|e| unreadable(path.clone(), e))?;
+        let bytes = crate::fsutil::read_regular(&path).map_err(|e| unreadable(path.clone(), e))?;
         let name = path
             .strip_prefix(root)
             .map(|p| p.to_string_lossy().replace('\\', "/"))

@@ -10,6 +10,45 @@ use clap::{Parser, Subcommand};
 
 use crate::cli::{self, ManageCommand};
 
+/// clap's parse, with a usage error on one line, as every other error:
+/// `<program>: error: <what> (usage: <usage>; see <program> --help)`, exit 2.
+/// `--help` and `--version` print as clap prints them, exit 0.
+fn parse_args<T: Parser>(program: &str) -> Result<T, ExitCode> {
+    use clap::error::ErrorKind;
+    let e = match T::try_parse() {
+        Ok(args) => return Ok(args),
+        Err(e) => e,
+    };
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return Err(ExitCode::SUCCESS);
+    }
+    let text = e.render().to_string();
+    let usage = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage: "))
+        .unwrap_or(program)
+        .to_string();
+    let what = if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        "a command is missing".to_string()
+    } else {
+        // The message, and the lines that complete it, up to the blank line.
+        text.lines()
+            .take_while(|l| !l.trim().is_empty())
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ")
+            .trim_start_matches("error: ")
+            .to_string()
+    };
+    // Not eprintln!: it panics when stderr is closed.
+    let _ = writeln!(
+        std::io::stderr(),
+        "{program}: error: {what} (Usage: {usage}; see {program} --help)"
+    );
+    Err(ExitCode::from(2))
+}
+
 /// Provision the XiVO database: owner role, database, schema, default data.
 #[derive(Parser)]
 #[command(name = "xivo-init-db", version)]
@@ -27,7 +66,10 @@ struct InitDb {
 
 /// `xivo-init-db [--drop] [--init] [-v]`.
 pub fn init_db() -> ExitCode {
-    let a = InitDb::parse();
+    let a = match parse_args::<InitDb>("xivo-init-db") {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     cli::init_db("xivo-init-db", a.drop, a.init, a.verbose)
 }
 
@@ -35,12 +77,19 @@ pub fn init_db() -> ExitCode {
 /// argument with its usage (exit 0 for `-h`/`--help`, else 2).
 pub fn check_db() -> ExitCode {
     if let Some(arg) = std::env::args_os().nth(1) {
-        let help = arg == "-h" || arg == "--help";
         // Not eprintln!: it panics when stderr is closed.
-        let _ = std::io::stderr().write_all(
-            b"usage: xivo-check-db\nChecks that the database is up to date (exit 0 OK, 1 NOK, 2 error).\n",
+        if arg == "-h" || arg == "--help" {
+            let _ = std::io::stderr().write_all(
+                b"usage: xivo-check-db\nChecks that the database is up to date (exit 0 OK, 1 NOK, 2 error).\n",
+            );
+            return ExitCode::SUCCESS;
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "xivo-check-db: error: unexpected argument '{}' (Usage: xivo-check-db, without arguments)",
+            arg.to_string_lossy()
         );
-        return ExitCode::from(if help { 0 } else { 2 });
+        return ExitCode::from(2);
     }
     cli::check_db("xivo-check-db")
 }
@@ -52,7 +101,9 @@ struct UpdateDb {}
 
 /// `xivo-update-db`.
 pub fn update_db() -> ExitCode {
-    UpdateDb::parse();
+    if let Err(code) = parse_args::<UpdateDb>("xivo-update-db") {
+        return code;
+    }
     cli::update_db("xivo-update-db")
 }
 
@@ -142,43 +193,13 @@ enum QueueLog {
     Prepare,
 }
 
-/// Parse the command line; a usage error is one line on stderr (what went
-/// wrong and the usage), exit 2, so that a script's log or syslog keeps it
-/// whole. Help, version, and help for a missing subcommand stay clap's.
-fn parse_in_one_line<P: Parser>(program: &str) -> P {
-    match P::try_parse() {
-        Ok(p) => p,
-        Err(e)
-            if !e.use_stderr()
-                || e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
-        {
-            e.exit()
-        }
-        Err(e) => {
-            let text = e.to_string();
-            let mut what = Vec::new();
-            let mut usage = None;
-            for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-                if line.starts_with("Usage:") {
-                    usage = Some(line.to_string());
-                } else if !line.starts_with("tip:") && !line.starts_with("For more information") {
-                    what.push(line.strip_prefix("error: ").unwrap_or(line).to_string());
-                }
-            }
-            let usage = usage.map(|u| format!("{u}; ")).unwrap_or_default();
-            let _ = writeln!(
-                std::io::stderr(),
-                "{program}: error: {} ({usage}see {program} --help)",
-                what.join(" ")
-            );
-            std::process::exit(2)
-        }
-    }
-}
-
 /// `xivo-manage-db <command>`.
 pub fn manage_db() -> ExitCode {
-    let command = match parse_in_one_line::<ManageDb>("xivo-manage-db").command {
+    let parsed = match parse_args::<ManageDb>("xivo-manage-db") {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    let command = match parsed.command {
         Manage::Replicate { slave } => return cli::replicate("xivo-manage-db", &slave),
         Manage::Status { json } => ManageCommand::Status { json },
         Manage::History => ManageCommand::History,

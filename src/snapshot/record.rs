@@ -226,8 +226,12 @@ impl Record {
 
     /// Read the record at `path`; `None` when there is none.
     pub fn load(path: &Path) -> Result<Option<Record>, String> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Record::parse(&text).map(Some),
+        // Not read_to_string: a FIFO there would wait for a writer forever.
+        match crate::fsutil::read_regular(path) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|_| "not valid UTF-8".to_string())?;
+                Record::parse(&text).map(Some)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e.to_string()),
         }
