@@ -99,6 +99,11 @@ pub async fn prepare(config: &Config, admin: &Superuser) -> Result<String, Error
 /// PBX: it only makes the downtime longer.
 pub const SKIP_ONLINE_PREPARE_ENV: &str = "XIVO_MANAGE_DB_BENCH_SKIP_ONLINE_PREPARE";
 
+/// How long preinst lets the concurrent index build wait for older
+/// transactions (at most LOCK_TIMEOUT): a daemon stuck in a long query must
+/// not hold apt for minutes; past it, the upgrade builds the index offline.
+pub const PREINST_INDEX_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The preinst's step, before any service is stopped: a queue_log without
 /// its `id` (or with a prepare left unfinished) gets it online, so the
 /// services stay down only for what must be exclusive. A failure is logged
@@ -127,7 +132,7 @@ pub async fn online_before_stop(
         log::info!(
             "adding queue_log's id online, before any service is stopped (queue-log prepare)..."
         );
-        prepare::online(&client, wait).await?;
+        prepare::online(&client, wait.min(PREINST_INDEX_WAIT)).await?;
         // The backfill dirtied the whole table: flush it now, services
         // running, rather than in the checkpoint the snapshot's FILE_COPY
         // starts with, once they are stopped.
