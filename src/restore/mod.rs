@@ -25,6 +25,9 @@
 //!
 //! Never runs without the run lock, never drops a database whose name does
 //! not have the restore shape, and never touches `DB_NAME` but by the swap.
+//!
+//! Above 400 lines: the run, its undo and `recover` are one protocol over
+//! the same record, read best together (as `maintscript/flow.rs`).
 
 pub mod dump;
 mod load;
