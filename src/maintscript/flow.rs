@@ -23,7 +23,7 @@ use crate::error::Error;
 use crate::interrupt::Interrupt;
 use crate::lock::RunLock;
 use crate::migrations::{MigrationError, MigrationSet};
-use crate::pg::{self, PgError, Superuser};
+use crate::pg::{self, Superuser};
 use crate::services::Services;
 use crate::snapshot::{self, sessions, Phase, Record};
 use crate::standing::Standing;
@@ -361,15 +361,17 @@ const RECONNECT_WAIT: Duration = Duration::from_secs(60);
 
 /// A new superuser connection once the cluster cut ours (restarted, or
 /// crashed and recovering; the OOM killer ending one backend restarts them
-/// all): retried while no server listens or it is starting up, up to
-/// RECONNECT_WAIT.
+/// all): retried up to RECONNECT_WAIT.
 async fn reconnect(ctx: &Ctx) -> Result<Client, HookError> {
     log::warn!("the connection to PostgreSQL was cut (restarted?): reconnecting");
     let deadline = Instant::now() + RECONNECT_WAIT;
     loop {
         match ctx.admin.connect("postgres").await {
             Ok(c) => return Ok(c),
-            Err(e) if Instant::now() < deadline && (e.is_cluster_down() || starting_up(&e)) => {
+            // A server going down or coming back also resets connections
+            // (ECONNRESET) or says 57P03: everything is retried until then.
+            Err(e) if Instant::now() < deadline => {
+                log::debug!("{e}: retrying");
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
             Err(e) => return Err(e.into()),
@@ -382,11 +384,6 @@ async fn reconnect(ctx: &Ctx) -> Result<Client, HookError> {
 /// not know yet: ask.
 async fn alive(postgres: &Client) -> bool {
     !postgres.is_closed() && postgres.batch_execute("SELECT 1").await.is_ok()
-}
-
-/// "the database system is starting up / shutting down / in recovery mode".
-fn starting_up(e: &PgError) -> bool {
-    matches!(e, PgError::Connect { sqlstate: Some(s), .. } if s == "57P03")
 }
 
 /// Roll back to `record`; when the cluster cut the connection (before or
