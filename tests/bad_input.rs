@@ -786,6 +786,11 @@ fn expect_refused(
     if lines.len() != 1 {
         wrong.push(format!("{} error lines (want 1)", lines.len()));
     }
+    // The input is never echoed whole: a 10 MB line must not become a
+    // 10 MB error.
+    if let Some(l) = lines.iter().find(|l| l.len() > 2000) {
+        wrong.push(format!("an error line of {} bytes", l.len()));
+    }
     for s in says {
         if !lines.iter().any(|l| l.contains(s)) {
             wrong.push(format!("no '{s}' in the error"));
@@ -802,7 +807,12 @@ fn expect_refused(
             "{what} / {}: {}\n    stderr: {}",
             call.show(),
             wrong.join("; "),
-            r.stderr.trim_end().replace('\n', "\n            ")
+            r.stderr
+                .trim_end()
+                .chars()
+                .take(3000)
+                .collect::<String>()
+                .replace('\n', "\n            ")
         ));
     }
 }
