@@ -198,7 +198,8 @@ fn parse_level(text: &str) -> Result<u32, String> {
     t.parse::<u32>().map_err(|_| {
         format!(
             "'{}' is not a script number",
-            t.chars().take(40).collect::<String>()
+            // Escaped: binary junk must not break the one error line.
+            t.chars().take(40).collect::<String>().escape_debug()
         )
     })
 }

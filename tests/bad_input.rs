@@ -1144,7 +1144,6 @@ fn make_special(path: &Path, kind: &str) {
 }
 
 #[test]
-#[ignore = "open defect: preinst upgrade does not validate the 14.07 state files (exit 0, snapshot taken, services stopped), postinst fails after the snapshot (exit 1, 3 error lines); binary junk is echoed with its newlines; see docs/bad-input.md"]
 fn bad_1407_state_files_get_one_error_line_and_change_nothing() {
     let h = Host::new();
     h.c.make_1407_host(common::Host1407::default());

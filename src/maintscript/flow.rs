@@ -123,6 +123,9 @@ pub async fn standing<'a>(ctx: &Ctx, set: &'a MigrationSet) -> Result<Standing<'
             set.head()
         ),
         Standing::Legacy => {
+            // The 14.07 state files and scripts are checked here, before
+            // anything is stopped or copied: a bad one is refused untouched.
+            crate::legacy::check_lines(&ctx.config)?;
             log::info!("database '{db}' is on the 14.07 system: it will be merged and upgraded")
         }
     }

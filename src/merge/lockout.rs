@@ -189,7 +189,7 @@ pub async fn reopen_legacy(config: &Config, postgres: &Client) -> Result<(), Mer
         reason: format!(
             "holds '{}', not a connection limit; set the limit of database '{LEGACY_DB_NAME}' by hand \
              (ALTER DATABASE {LEGACY_DB_NAME} CONNECTION LIMIT -1 for none), then remove the file",
-            text.trim().chars().take(40).collect::<String>()
+            text.trim().chars().take(40).collect::<String>().escape_debug()
         ),
     })?;
     let row = postgres
