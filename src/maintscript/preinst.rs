@@ -45,11 +45,6 @@ pub async fn upgrade(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
             Ok(())
         }
         Standing::Legacy | Standing::Versioned { .. } => {
-            // While the services still run: the merge then finds it done.
-            let (db, wait) = (ctx.config.db_name.clone(), ctx.config.lock_timeout);
-            crate::queue_log_ops::online_before_stop(&ctx.admin, &db, wait, &mut ctx.interrupt)
-                .await
-                .map_err(|signal| HookError::Interrupted { signal })?;
             flow::prepare_or_undo(ctx, &postgres, &services).await?;
             log::info!("ready for the upgrade: postinst applies it");
             Ok(())
