@@ -261,6 +261,12 @@ fn a_14_07_upgrade_failing_after_the_merge_committed_is_rolled_back() {
     h.c.set_non_defaults(DB, "asterisk");
     h.c.set_non_defaults("xivo", "xivo");
     h.start_services();
+    let before = (
+        h.c.fingerprint(DB),
+        h.c.fingerprint("xivo"),
+        h.roles(),
+        h.state_files(),
+    );
     // Fails after the merge's commit and its cleanup (database xivo dropped,
     // state files removed): only the snapshot can bring the host back.
     let broken = MigrationsDir::copy_of_repo();
@@ -278,13 +284,6 @@ fn a_14_07_upgrade_failing_after_the_merge_committed_is_rolled_back() {
         Some(&broken.path),
     )
     .assert_code(0);
-    // preinst changed nothing: the state to come back to.
-    let before = (
-        h.c.fingerprint(DB),
-        h.c.fingerprint("xivo"),
-        h.roles(),
-        h.state_files(),
-    );
     let r = h.hook("postinst", &["configure", "14.7.0"], Some(&broken.path));
     r.assert_code(1);
     assert!(
