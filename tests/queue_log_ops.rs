@@ -69,9 +69,19 @@ fn id_schema(c: &Cluster, db: &str) -> (String, String) {
     )
 }
 
-/// The upgrade's own step, as the merge runs it: asterisk-193.sql as the superuser.
+/// The upgrade's own step, as the merge runs it: asterisk-193.sql as the
+/// superuser, once the merge has made the owner role (asterisk) the
+/// database's owner (the script grants to the database's owner); the
+/// database's owner is put back after, in the same transaction.
 fn upgrade_step(c: &Cluster, db: &str) {
     let file = common::repo_migrations().join("legacy/asterisk-193.sql");
+    let was = c
+        .psql(
+            "postgres",
+            &format!("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '{db}'"),
+        )
+        .trim()
+        .to_string();
     let mut cmd = common::as_owner("psql");
     cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h"])
         .arg(&c.dir)
@@ -83,9 +93,12 @@ fn upgrade_step(c: &Cluster, db: &str) {
             "-d",
             db,
             "-1",
+            "-c",
+            &format!("ALTER DATABASE \"{db}\" OWNER TO asterisk"),
             "-f",
         ])
-        .arg(&file);
+        .arg(&file)
+        .args(["-c", &format!("ALTER DATABASE \"{db}\" OWNER TO \"{was}\"")]);
     let out = cmd.output().expect("psql");
     assert!(
         out.status.success(),
