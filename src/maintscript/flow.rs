@@ -7,8 +7,11 @@
 //! steps and raced against the upgrade itself; rollback and restart are never
 //! interrupted.
 //!
-//! Above 400 lines: preparing, upgrading with rollback and settling are one
-//! protocol over the same snapshot record, read best together.
+//! Above 500 lines: preparing, upgrading with rollback and settling are one
+//! protocol over the same snapshot record, read best together, and the
+//! reconnect after PostgreSQL cut the connection (`alive`, `reconnect`,
+//! `rollback_to`) is part of how that protocol finishes a rollback. Those
+//! reconnect helpers are the piece to move out first if the file grows.
 
 use std::fmt::Display;
 use std::future::Future;
