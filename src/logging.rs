@@ -8,9 +8,11 @@
 //! warning, then stderr only: a write never waits more than
 //! `SYSLOG_WRITE_TIMEOUT`, so a hung syslog daemon can never hang a hook.
 
+use std::fmt::Display;
+use std::future::Future;
 use std::io::Write;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use log::{Level, LevelFilter, Log, Metadata, Record};
 
@@ -125,4 +127,21 @@ fn bound_writes(w: &Syslog) {
         }
         _ => Ok(()),
     };
+}
+
+/// Run one step, logging it ("what...", then "what: done in N s" or
+/// "what: failed after N s: error"). Shared by the hooks and restore.
+pub async fn timed<T, E: Display>(
+    what: &str,
+    f: impl Future<Output = Result<T, E>>,
+) -> Result<T, E> {
+    let started = Instant::now();
+    log::info!("{what}...");
+    let r = f.await;
+    let secs = started.elapsed().as_secs_f64();
+    match &r {
+        Ok(_) => log::info!("{what}: done in {secs:.2} s"),
+        Err(e) => log::error!("{what}: failed after {secs:.2} s: {e}"),
+    }
+    r
 }

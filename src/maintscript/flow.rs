@@ -13,8 +13,6 @@
 //! `rollback_to`) is part of how that protocol finishes a rollback. Those
 //! reconnect helpers are the piece to move out first if the file grows.
 
-use std::fmt::Display;
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 use tokio_postgres::Client;
@@ -51,21 +49,7 @@ impl Ctx {
     }
 }
 
-/// Run one step, logging it and its duration.
-pub async fn timed<T, E: Display>(
-    what: &str,
-    f: impl Future<Output = Result<T, E>>,
-) -> Result<T, E> {
-    let started = Instant::now();
-    log::info!("{what}...");
-    let r = f.await;
-    let secs = started.elapsed().as_secs_f64();
-    match &r {
-        Ok(_) => log::info!("{what}: done in {secs:.2} s"),
-        Err(e) => log::error!("{what}: failed after {secs:.2} s: {e}"),
-    }
-    r
-}
+pub use crate::logging::timed;
 
 /// The run lock (host file lock, then the advisory lock), given up on a
 /// signal: the hooks own SIGINT/SIGTERM/SIGHUP, so a wait of up to

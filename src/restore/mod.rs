@@ -35,9 +35,8 @@ pub mod name;
 pub mod record;
 mod system;
 
-use std::future::Future;
+use crate::logging::timed;
 use std::path::PathBuf;
-use std::time::Instant;
 
 use tokio_postgres::Client;
 
@@ -58,19 +57,6 @@ use record::{Phase, Record};
 pub struct Options {
     pub dump: PathBuf,
     pub keep_system_config: bool,
-}
-
-/// Run one step, logging it and its duration.
-async fn timed<T>(what: &str, f: impl Future<Output = Result<T, String>>) -> Result<T, String> {
-    let started = Instant::now();
-    log::info!("{what}...");
-    let r = f.await;
-    let secs = started.elapsed().as_secs_f64();
-    match &r {
-        Ok(_) => log::info!("{what}: done in {secs:.2} s"),
-        Err(e) => log::error!("{what}: failed after {secs:.2} s: {e}"),
-    }
-    r
 }
 
 /// The restore (see the module header). Returns the line to print.
