@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::host::{Host, DB};
-use common::{missing_rows, Cluster, Host1407, LAYOUTS_1407};
+use common::{missing_rows, Cluster, Host1407, MigrationsDir, LAYOUTS_1407};
 
 const COLUMNS: &str =
     "\"time\", callid, queuename, agent, event, data1, data2, data3, data4, data5";
@@ -427,6 +427,110 @@ fn upgrade_after_a_partial_prepare_finishes_it() {
         "t"
     );
 }
+
+// ------------------------------------------------------------------ preinst
+
+/// A failing version after head: the upgrade fails after the merge committed.
+fn broken_migrations() -> MigrationsDir {
+    let broken = MigrationsDir::copy_of_repo();
+    std::fs::write(
+        broken.path.join("versions/fa11ed000003_test.sql"),
+        format!(
+            "-- revision: fa11ed000003\n-- down_revision: {}\n-- message: fails alone\n-- transactional: false\n\nSELECT 1/0;\n",
+            common::repo_head()
+        ),
+    )
+    .expect("write version");
+    broken
+}
+
+#[test]
+fn preinst_prepares_queue_log_online_and_a_rollback_keeps_it() {
+    let h = host_1407("superuser-owned", 100_000);
+    // Services whose sessions are short (the PBX's daemons): dbclient's
+    // hour-long query is the other test's case.
+    h.start_only(&["pbx-a", "pbx-b"]);
+    let before = rows_1407(&h.c, DB);
+    let r = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
+    r.assert_code(0);
+    let online = r
+        .stderr
+        .find("adding queue_log's id online: done")
+        .unwrap_or_else(|| panic!("no online prepare: {}", r.stderr));
+    let stop = r
+        .stderr
+        .find("stopping the services...")
+        .expect("services stopped");
+    assert!(
+        online < stop,
+        "the prepare ran before any service stopped: {}",
+        r.stderr
+    );
+    assert_eq!(h.actions(), "stop pbx-a\nstop pbx-b\n");
+    assert_prepared(&h.c, DB);
+    let prepared = (h.c.fingerprint(DB), h.c.fingerprint("xivo"));
+    // A failing upgrade is rolled back to the snapshot, taken after the
+    // prepare: queue_log keeps its id, the rest is as before.
+    let broken = broken_migrations();
+    let r = h.hook("postinst", &["configure", "14.7.0"], Some(&broken.path));
+    r.assert_code(1);
+    assert!(r.stderr.contains("restored from snapshot"), "{}", r.stderr);
+    assert_eq!((h.c.fingerprint(DB), h.c.fingerprint("xivo")), prepared);
+    assert_prepared(&h.c, DB);
+    assert_eq!(rows_1407(&h.c, DB), before);
+    // The fixed package converges, with nothing left to do on queue_log.
+    let r = h.hook("postinst", &["configure", "14.7.0"], None);
+    r.assert_code(0);
+    assert!(!r.stderr.contains("queue_log holds about"), "{}", r.stderr);
+    assert_prepared(&h.c, DB);
+    assert_eq!(rows_1407(&h.c, DB), before);
+    assert_eq!(
+        common::host::sorted(h.running()),
+        vec!["pbx-a".to_string(), "pbx-b".to_string()]
+    );
+}
+
+#[test]
+fn preinst_behind_a_long_transaction_leaves_queue_log_alone_and_the_upgrade_adds_the_id_offline() {
+    let h = host_1407("superuser-owned", 30_000);
+    // dbclient sits in a one-hour query: the concurrent index build would
+    // wait for it, so preinst does not start the online step at all.
+    h.start_services();
+    let before = rows_1407(&h.c, DB);
+    let schema = h.c.fingerprint(DB);
+    let r = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
+    r.assert_code(0);
+    assert!(
+        r.stderr
+            .contains("not adding queue_log's id online: session pid")
+            && r.stderr.contains("application 'psql'")
+            && r.stderr
+                .contains("the upgrade adds it with the services stopped"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("adding queue_log's id online..."),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        h.c.fingerprint(DB),
+        schema,
+        "preinst left queue_log as it was"
+    );
+    let r = h.hook("postinst", &["configure", "14.7.0"], None);
+    r.assert_code(0);
+    assert!(r.stderr.contains("queue_log holds about"), "{}", r.stderr);
+    assert_prepared(&h.c, DB);
+    assert_eq!(rows_1407(&h.c, DB), before);
+    assert_eq!(
+        common::host::sorted(h.running()),
+        common::host::running_set()
+    );
+}
+
+// ------------------------------------------------------------------ prune
 
 #[test]
 fn prune_deletes_only_older_rows_under_concurrent_inserts() {

@@ -277,6 +277,18 @@ pub async fn prepare(
     )
     .await?;
     ctx.check_interrupt()?;
+    // Whatever would refuse the stop is known first: a refused upgrade
+    // changes nothing, the online step below included.
+    services.check_stoppable()?;
+    // While the services still run: a 14.07 queue_log gets its id online,
+    // so the merge finds it done and the services stay down only for what
+    // must be exclusive. Kept by a rollback (the change is one the 14.08
+    // notes let administrators make on a live system); a failure here only
+    // means the merge does it offline.
+    let (db, wait) = (ctx.config.db_name.clone(), ctx.config.lock_timeout);
+    crate::queue_log_ops::online_before_stop(&ctx.admin, &db, wait, &mut ctx.interrupt)
+        .await
+        .map_err(|signal| HookError::Interrupted { signal })?;
     fail_point!("hook.before_stop_services");
     timed("stopping the services", async { services.stop_running() }).await?;
     ctx.check_interrupt()?;
@@ -478,14 +490,20 @@ pub async fn upgrade_with_rollback(
     }
 }
 
-/// The upgrade is committed: drop the snapshot (only then can role `xivo`
-/// go), finish the cleanup, start the services.
+/// The upgrade is committed (phase `Done`): start the services, then drop
+/// the snapshot (only then can role `xivo` go) and finish the cleanup. The
+/// services need neither: they use `DB_NAME`, and the merge closed `xivo`
+/// to connections; so they come back first, and the drops (seconds for a
+/// large snapshot) are not downtime. A drop that fails is finished by the
+/// next run, which finds the record at `Done`.
 pub async fn finish_success(
     ctx: &Ctx,
     postgres: &Client,
     services: &Services,
     record: &Record,
 ) -> Result<(), HookError> {
+    fail_point!("hook.before_start_services");
+    let started = start(services).await;
     let tail = async {
         timed(
             "dropping the snapshot",
@@ -498,12 +516,10 @@ pub async fn finish_success(
             crate::merge::finish_cleanup(&ctx.config, &ctx.admin, postgres, None),
         )
         .await?;
-        fail_point!("hook.before_start_services");
         Ok::<(), HookError>(())
     }
     .await;
-    let started = start(services).await;
-    match tail.and(started) {
+    match started.and(tail) {
         Ok(()) => Ok(()),
         Err(e) => Err(HookError::After {
             done: "the database was upgraded".into(),

@@ -128,6 +128,15 @@ pub async fn online_before_stop(
             prepare::State::NoId | prepare::State::Partial => {}
             prepare::State::Absent | prepare::State::Done => return Ok(None),
         }
+        // The concurrent index build waits for every older transaction: a
+        // session stuck in one (a forgotten psql, a pg_dump) would make the
+        // step fail after its whole backfill. Known now, nothing is changed.
+        if let Some(session) = prepare::long_transaction(&client).await? {
+            log::warn!(
+                "not adding queue_log's id online: {session} stays in a transaction, which the index                  build would wait for; the upgrade adds it with the services stopped"
+            );
+            return Ok(None);
+        }
         let started = std::time::Instant::now();
         log::info!(
             "adding queue_log's id online, before any service is stopped (queue-log prepare)..."

@@ -124,6 +124,16 @@ impl ServiceCommand {
             }),
         )
     }
+
+    /// Would invoke-rc.d stop `service` now? `Some(Ok(false))` only for an
+    /// explicit denial (101); `None` for another command.
+    pub fn may_stop(&self, service: &str) -> Option<Result<bool, String>> {
+        if !self.invoke_rc_d {
+            return None;
+        }
+        let shown = self.shown_query(service, "stop");
+        Some(run(&self.path, &["--query", service, "stop"], &shown).map(|code| code != FORBIDDEN))
+    }
 }
 
 fn query_meaning(code: i32) -> &'static str {

@@ -122,10 +122,31 @@ impl Services {
     /// stop is denied or fails, every service this call stopped is started
     /// again and the one that did not stop is named. Earlier records are kept.
     pub fn stop_running(&self) -> Result<Vec<String>, ServiceError> {
+        let running = self.check_stoppable()?;
+        let mut stopped: Vec<String> = Vec::new();
+        for name in &running {
+            fail_point!("services.each_stop");
+            self.stopped.add(name)?;
+            fail_point!("services.each_stop_recorded");
+            if let Err(trouble) = self.stop_one(name) {
+                return Err(self.undo_stops(name, trouble, &stopped));
+            }
+            stopped.push(name.clone());
+            fail_point!("services.each_stopped");
+        }
+        Ok(stopped)
+    }
+
+    /// What `stop_running` asks before it stops anything, asked on its own
+    /// too (before the work preinst does with the services running): the
+    /// running services, or the refusal of one whose status or stop is
+    /// denied, or that would not be started again. Changes nothing.
+    pub fn check_stoppable(&self) -> Result<Vec<String>, ServiceError> {
         let mut running = Vec::new();
         for name in &self.names {
             match self.state(name) {
                 State::Running => {
+                    self.check_stop_allowed(name)?;
                     self.check_start_allowed(name)?;
                     running.push(name.clone());
                 }
@@ -151,18 +172,28 @@ impl Services {
                 }
             }
         }
-        let mut stopped: Vec<String> = Vec::new();
-        for name in &running {
-            fail_point!("services.each_stop");
-            self.stopped.add(name)?;
-            fail_point!("services.each_stop_recorded");
-            if let Err(trouble) = self.stop_one(name) {
-                return Err(self.undo_stops(name, trouble, &stopped));
+        Ok(running)
+    }
+
+    /// A stop policy-rc.d denies is known before anything is stopped or
+    /// changed: asked (`invoke-rc.d --query NAME stop`), only an explicit
+    /// denial refuses; any other answer leaves it to the stop itself.
+    fn check_stop_allowed(&self, name: &str) -> Result<(), ServiceError> {
+        match self.command.may_stop(name) {
+            Some(Ok(false)) => {
+                log::error!("service {name}: its stop is denied by policy-rc.d");
+                Err(refused(
+                    name,
+                    StopReason::Stop(Trouble::Denied { action: "stop" }),
+                    self.command.shown_query(name, "stop"),
+                ))
             }
-            stopped.push(name.clone());
-            fail_point!("services.each_stopped");
+            Some(Err(why)) => {
+                log::warn!("service {name}: cannot ask invoke-rc.d about its stop ({why})");
+                Ok(())
+            }
+            None | Some(Ok(true)) => Ok(()),
         }
-        Ok(stopped)
     }
 
     /// A running service is only stopped if it will be allowed to start
