@@ -219,10 +219,15 @@ async fn lived_since(
 /// to roll back to, taken with the services stopped and no session left. A
 /// snapshot left by an earlier run is used when nothing can have written to
 /// the database since (no configured service running), else dropped.
+///
+/// `online_queue_log`: preinst's run, in the normal apt flow, while the old
+/// package's services run: a 14.07 queue_log gets its id first (postinst
+/// prepares only when preinst could not, and leaves it to the upgrade).
 pub async fn prepare(
     ctx: &mut Ctx,
     postgres: &Client,
     services: &Services,
+    online_queue_log: bool,
 ) -> Result<Record, HookError> {
     let dbs = snapshot::databases(postgres, &ctx.config).await?;
     if let Some(record) = snapshot::load(&ctx.config)? {
@@ -285,10 +290,12 @@ pub async fn prepare(
     // must be exclusive. Kept by a rollback (the change is one the 14.08
     // notes let administrators make on a live system); a failure here only
     // means the merge does it offline.
-    let (db, wait) = (ctx.config.db_name.clone(), ctx.config.lock_timeout);
-    crate::queue_log_ops::online_before_stop(&ctx.admin, &db, wait, &mut ctx.interrupt)
-        .await
-        .map_err(|signal| HookError::Interrupted { signal })?;
+    if online_queue_log {
+        let (db, wait) = (ctx.config.db_name.clone(), ctx.config.lock_timeout);
+        crate::queue_log_ops::online_before_stop(&ctx.admin, &db, wait, &mut ctx.interrupt)
+            .await
+            .map_err(|signal| HookError::Interrupted { signal })?;
+    }
     fail_point!("hook.before_stop_services");
     timed("stopping the services", async { services.stop_running() }).await?;
     ctx.check_interrupt()?;
@@ -316,8 +323,9 @@ pub async fn prepare_or_undo(
     ctx: &mut Ctx,
     postgres: &Client,
     services: &Services,
+    online_queue_log: bool,
 ) -> Result<Record, HookError> {
-    match prepare(ctx, postgres, services).await {
+    match prepare(ctx, postgres, services, online_queue_log).await {
         Ok(r) => Ok(r),
         Err(e) => {
             log::error!("{e}: undoing the preparation");

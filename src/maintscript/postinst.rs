@@ -77,7 +77,7 @@ pub async fn configure(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError>
             result.and(started)
         }
         Standing::Legacy | Standing::Versioned { .. } => {
-            let record = flow::prepare_or_undo(ctx, &postgres, &services).await?;
+            let record = flow::prepare_or_undo(ctx, &postgres, &services, false).await?;
             flow::upgrade_with_rollback(ctx, &postgres, &services, &set, record).await
         }
     }

@@ -45,7 +45,7 @@ pub async fn upgrade(ctx: &mut Ctx, inv: &Invocation) -> Result<(), HookError> {
             Ok(())
         }
         Standing::Legacy | Standing::Versioned { .. } => {
-            flow::prepare_or_undo(ctx, &postgres, &services).await?;
+            flow::prepare_or_undo(ctx, &postgres, &services, true).await?;
             log::info!("ready for the upgrade: postinst applies it");
             Ok(())
         }
