@@ -67,7 +67,7 @@ pub const DEFAULT_STATE_DIR: &str = "/var/lib/xivo-manage-db";
 pub const DPKG_ROOT_ENV: &str = "DPKG_ROOT";
 /// What the package itself creates in a state directory: purge removes these
 /// and nothing else (`update-db/` only loses the 14.07 state files).
-pub const STATE_ENTRIES: [&str; 11] = [
+pub const STATE_ENTRIES: [&str; 13] = [
     "lock",
     "stopped-services",
     "stopped-services.tmp",
@@ -79,6 +79,8 @@ pub const STATE_ENTRIES: [&str; 11] = [
     "record.tmp",
     "restore-record",
     "restore-record.tmp",
+    "queue-log-throughput",
+    "queue-log-throughput.tmp",
 ];
 /// The 14.07 state files, in `$STATE_DIR/update-db`.
 pub const LEGACY_STATE_FILES: [&str; 2] = ["asterisk-last", "xivo-last"];

@@ -439,11 +439,7 @@ fn odd_names_on_a_1407_host_are_merged_and_rolled_back_through_the_hooks() {
     write_names(c, &db, &owner, &services);
     h.start_only(&["pbx-a", "pbx-b"]);
     let rows = (c.rows(&db), c.rows("xivo"));
-    let before = (
-        state_of(c, &db, &owner),
-        c.fingerprint("xivo"),
-        h.state_files(),
-    );
+    let files_before = h.state_files();
     let broken = MigrationsDir::copy_of_repo();
     add_version(
         &broken.path,
@@ -458,6 +454,19 @@ fn odd_names_on_a_1407_host_are_merged_and_rolled_back_through_the_hooks() {
     );
     assert_eq!(r.code, 0, "preinst: {r:?}");
     assert_eq!(h.snapshots().len(), 2, "main and xivo: {:?}", h.snapshots());
+    // preinst gave queue_log its id online (services running, odd names
+    // quoted), then took the snapshot: the state a rollback comes back to.
+    assert!(
+        r.stderr.contains("adding queue_log's id online: done"),
+        "{}",
+        r.stderr
+    );
+    common::assert_no_row_lost(c, &db, &rows.0, &common::BOOKKEEPING);
+    let before = (
+        state_of(c, &db, &owner),
+        c.fingerprint("xivo"),
+        files_before,
+    );
     let r = h.hook("postinst", &["configure", "14.7.0"], Some(&broken.path));
     assert_eq!(r.code, 1, "postinst with a failing migration: {r:?}");
     assert!(r.stderr.contains("restored from snapshot"), "{}", r.stderr);

@@ -774,6 +774,44 @@ fn stats_reports_rows_size_times_and_upgrade_cost() {
     let secs: f64 = j["upgrade_seconds"].parse().expect("upgrade_seconds");
     assert!(secs > 0.0, "{}", r.stdout);
 
+    // The measured throughput is kept for a day: a second run measures
+    // nothing and quotes it (rows / rate x 2.5, the full-size penalty); a
+    // junk or day-old file is measured again and rewritten.
+    let kept = h.c.state_dir().join("queue-log-throughput");
+    let text = std::fs::read_to_string(&kept).expect("throughput kept");
+    let (rate, _at) = text.trim().split_once(' ').expect("rate and time");
+    assert!(rate.parse::<f64>().expect("rate") > 0.0, "{text}");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    std::fs::write(&kept, format!("1000.0 {now}\n")).expect("write");
+    let quoted = |r: &common::Run| -> f64 {
+        parse_json_object(&r.stdout)["upgrade_seconds"]
+            .parse()
+            .expect("upgrade_seconds")
+    };
+    let r = manage(&h.c, &["queue-log", "stats", "--json"]);
+    r.assert_code(0);
+    let rows: f64 = parse_json_object(&r.stdout)["rows"].parse().expect("rows");
+    assert!(
+        (quoted(&r) - rows / 1000.0 * 2.5).abs() < 0.01,
+        "the kept rate was used: {}",
+        r.stdout
+    );
+    for stale in ["junk".to_string(), format!("1000.0 {}\n", now - 2 * 86_400)] {
+        std::fs::write(&kept, &stale).expect("write");
+        let r = manage(&h.c, &["queue-log", "stats", "--json"]);
+        r.assert_code(0);
+        assert!(
+            (quoted(&r) - rows / 1000.0 * 2.5).abs() > 0.01,
+            "{stale:?} was measured again: {}",
+            r.stdout
+        );
+        let again = std::fs::read_to_string(&kept).expect("rewritten");
+        assert!(again != stale && again.ends_with('\n'), "{again:?}");
+    }
+
     // Text, and --exact.
     let r = manage(&h.c, &["queue-log", "stats", "--exact"]);
     r.assert_code(0);

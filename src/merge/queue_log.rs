@@ -19,7 +19,7 @@ const SAMPLE_ROWS: i64 = 50_000;
 /// with 5 M rows, both with PostgreSQL's defaults and with 512 MB of buffers.
 const SCALE_PENALTY: f64 = 2.5;
 /// Below this, the rewrite is quick: no calibration.
-const CALIBRATE_FROM: u64 = 200_000;
+pub const CALIBRATE_FROM: u64 = 200_000;
 
 /// What the rewrite will cost.
 #[derive(Debug, Clone, Copy)]
@@ -86,7 +86,10 @@ pub async fn estimate(client: &Client) -> Result<Estimate, PgError> {
     })
 }
 
-async fn calibrate(client: &Client) -> Result<f64, PgError> {
+/// This host's rewrite throughput (rows per second), measured on a
+/// sample in a transaction rolled back. `queue-log stats` keeps the figure
+/// for a day (`queue_log_ops::throughput`); the upgrade always measures.
+pub async fn calibrate(client: &Client) -> Result<f64, PgError> {
     let what = "measuring this host's queue_log throughput";
     client
         .batch_execute("BEGIN")

@@ -14,6 +14,7 @@ pub mod date;
 pub mod prepare;
 pub mod prune;
 pub mod stats;
+pub mod throughput;
 
 use crate::config::Config;
 use crate::error::{Error, Left};
@@ -29,7 +30,8 @@ pub async fn stats(
     json: bool,
 ) -> Result<String, Error> {
     let client = admin.connect(&config.db_name).await?;
-    let s = stats::stats(&client, &config.db_name, exact).await?;
+    let cache = throughput::Cache::new(config);
+    let s = stats::stats(&client, &config.db_name, exact, &cache).await?;
     Ok(if json { s.json() } else { s.text() })
 }
 

@@ -3,8 +3,9 @@
 //! table's current size, as the planner does), after a sampling `ANALYZE`
 //! when the statistics are missing or stale; `--exact` counts, a range of
 //! pages at a time with progress. The upgrade time is the merge's own
-//! calibration (`merge::queue_log::estimate`). Changes nothing but the
-//! table's statistics.
+//! calibration (`merge::queue_log::calibrate`), kept for a day in
+//! `STATE_DIR` (`throughput.rs`). Changes nothing but the table's
+//! statistics and that figure.
 
 use tokio_postgres::Client;
 
@@ -36,7 +37,14 @@ pub struct Stats {
     pub upgrade_seconds: Option<f64>,
 }
 
-pub async fn stats(client: &Client, database: &str, exact: bool) -> Result<Stats, PgError> {
+/// `throughput`: where this host's measured rewrite rate is kept between
+/// runs (`throughput::Cache`), so that a second `stats` measures nothing.
+pub async fn stats(
+    client: &Client,
+    database: &str,
+    exact: bool,
+    throughput: &super::throughput::Cache,
+) -> Result<Stats, PgError> {
     let state = prepare::state(client).await?;
     if state == State::Absent {
         return Err(PgError::Query {
@@ -70,8 +78,21 @@ pub async fn stats(client: &Client, database: &str, exact: bool) -> Result<Stats
         // The merge finishes a partial prepare offline: no rewrite, but a
         // scan and an index build; not calibrated.
         State::Partial | State::Absent => None,
+        State::NoId if rows < merge_queue_log::CALIBRATE_FROM => Some(0.0),
         State::NoId => {
-            let e = merge_queue_log::estimate(client).await?;
+            let rate = match throughput.read() {
+                Some(rate) => rate,
+                None => {
+                    let rate = merge_queue_log::calibrate(client).await?;
+                    throughput.write(rate);
+                    rate
+                }
+            };
+            let e = merge_queue_log::Estimate {
+                rows,
+                heap_bytes: 0,
+                rows_per_second: Some(rate),
+            };
             Some(e.seconds().unwrap_or(0.0))
         }
     };
