@@ -631,11 +631,15 @@ struct Pair {
 }
 
 fn pair(level: &str) -> Pair {
+    pair_with(level, 500)
+}
+
+fn pair_with(level: &str, queue_log_rows: u64) -> Pair {
     let h = Host::new();
     h.c.make_1407_host(common::Host1407 {
         level,
         fill: true,
-        queue_log_rows: 500,
+        queue_log_rows,
         extra: &["--users", "100", "--cel-rows", "300", "--sessions", "30"],
         ..Default::default()
     });
@@ -852,4 +856,45 @@ fn a_pre_1408_backup_pair_on_a_1407_host_is_refused() {
     assert_eq!((h.c.fingerprint(DB), h.c.fingerprint("xivo")), before);
     assert!(h.c.state_file("asterisk-last").is_some());
     assert_eq!(restore_dbs(&h), Vec::<String>::new());
+}
+
+#[test]
+fn a_pre_1408_restore_killed_during_the_merge_is_undone_by_xivo_update_db() {
+    // queue_log's rewrite by asterisk-193 keeps the merge running a while.
+    let p = pair_with("oldest", 200_000);
+    let h = &p.h;
+    live_on(h);
+    let before = h.c.fingerprint(DB);
+    let mut child = restore_cmd(h, &p.args(&[]), None)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn restore");
+    wait_for("the merge of the xivo copy", || {
+        h.c.psql(
+            "postgres",
+            "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'xivo\\_manage\\_db\\_restore\\_%\\_new' \
+               AND query LIKE '%asterisk-193%'",
+        ) != "0"
+    });
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reap");
+    let rec = record(h).expect("the record stays after a kill");
+    assert!(rec.contains("\nxivo xivo_manage_db_restore_"), "{rec}");
+    assert_eq!(
+        restore_dbs(h).len(),
+        2,
+        "the new database and the xivo copy"
+    );
+    assert_eq!(h.c.fingerprint(DB), before, "untouched by the killed run");
+
+    stop_services(h);
+    h.run("xivo-update-db", &[]).assert_code(0);
+    assert_eq!(h.c.fingerprint(DB), before, "the killed restore undone");
+    assert_eq!(restore_dbs(h), Vec::<String>::new());
+    assert_eq!(record(h), None);
+    h.start_services();
+    restore(h, &p.args(&[])).assert_code(0);
+    assert_eq!(sums_without(h, DB, &BOOKKEEPING), p.merged_sums);
+    assert_converged(h);
 }
