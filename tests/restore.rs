@@ -765,7 +765,8 @@ fn a_bad_pre_1408_backup_pair_is_refused_before_anything_changed() {
     let h = &p.h;
     let bytes = std::fs::read(&p.xivo).expect("dump");
     let cut = h.c.dir.join("xivo-cut.dump");
-    std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).expect("write");
+    // The table of contents is at the start: only reading the data finds the cut.
+    std::fs::write(&cut, &bytes[..bytes.len() - 64]).expect("write");
     let a = p.asterisk.to_str().expect("path");
     let x = p.xivo.to_str().expect("path");
     let c = cut.to_str().expect("path");

@@ -476,6 +476,7 @@ pub async fn recover(config: &Config, postgres: &Client) -> Result<Option<Recove
         Some(r) => {
             // A pre-14.08 backup's `xivo` copy is never kept, whatever the swap did.
             if let Some(xivo) = &r.xivo {
+                log::warn!("a restore of a pre-14.08 backup did not finish: dropping its xivo copy '{xivo}'");
                 drop_database(postgres, xivo).await?;
             }
             let db_oid = oid(postgres, db).await?;
