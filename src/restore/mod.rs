@@ -23,6 +23,12 @@
 //! `xivo-update-db` converges (`recover`): before the swap the new database
 //! is dropped; after it (`DB_NAME` has the recorded oid) the old one is.
 //!
+//! A pre-14.08 backup (`--xivo XIVO_DUMP --levels A,X`, `pair`): both dumps
+//! are checked in step 1, the `xivo` one is restored in step 3 into a
+//! second database `..._xivo` (named in the record), merged into `..._new`
+//! by the 14.08 merge before the upgrade, then dropped; `recover` drops it
+//! whatever the swap did.
+//!
 //! Never runs without the run lock, never drops a database whose name does
 //! not have the restore shape, and never touches `DB_NAME` but by the swap.
 //!
