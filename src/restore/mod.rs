@@ -310,23 +310,10 @@ async fn restore_into_new(
     )
     .await?;
     if let (Some(pair), Some(xivo)) = (pair, &rec.xivo) {
-        timed(
-            &format!("creating database '{xivo}'"),
-            load::create(postgres, config, xivo),
+        pair::load_and_merge(
+            config, superuser, set, postgres, program, pair, &rec.new, xivo,
         )
         .await?;
-        timed(
-            &format!("restoring '{}' into '{xivo}'", pair.xivo.path.display()),
-            load::pg_restore(superuser, program, &pair.xivo, xivo),
-        )
-        .await?;
-        timed(
-            &format!("merging '{xivo}' into '{}' (the 14.08 merge)", rec.new),
-            pair::merge_into(config, superuser, set, pair, &rec.new, xivo),
-        )
-        .await?;
-        // Merged: the copy is of no more use (a kill here leaves it to `recover`).
-        drop_database(postgres, xivo).await?;
     }
     let mut client = superuser
         .connect(&rec.new)

@@ -20,8 +20,10 @@ use std::path::Path;
 use tokio_postgres::Client;
 
 use super::dump::{self, Dump, Legacy};
+use super::load;
 use crate::config::{Config, LEGACY_DB_NAME, LEGACY_STATE_DIRS};
 use crate::legacy::{self, LegacyScripts, Levels};
+use crate::logging::timed;
 use crate::merge;
 use crate::migrations::{self, MigrationSet, Report};
 use crate::pg::Superuser;
@@ -127,11 +129,42 @@ pub async fn check(
     ))
 }
 
+/// The `xivo` dump restored into `xivo` (a reserved name, in the record),
+/// merged into `new`, then dropped (a kill before leaves it to `recover`).
+#[allow(clippy::too_many_arguments)]
+pub async fn load_and_merge(
+    config: &Config,
+    superuser: &Superuser,
+    set: &MigrationSet,
+    postgres: &Client,
+    program: &Path,
+    pair: &Pair,
+    new: &str,
+    xivo: &str,
+) -> Result<(), String> {
+    timed(
+        &format!("creating database '{xivo}'"),
+        load::create(postgres, config, xivo),
+    )
+    .await?;
+    timed(
+        &format!("restoring '{}' into '{xivo}'", pair.xivo.path.display()),
+        load::pg_restore(superuser, program, &pair.xivo, xivo),
+    )
+    .await?;
+    timed(
+        &format!("merging '{xivo}' into '{new}' (the 14.08 merge)"),
+        merge_into(config, superuser, set, pair, new, xivo),
+    )
+    .await?;
+    super::drop_database(postgres, xivo).await
+}
+
 /// The 14.08 merge of the restored `xivo` copy (`source`) into the restored
 /// `asterisk` (`target`), after the numbered scripts above the levels, then
 /// the versions to head. The merge's one transaction commits or leaves
 /// `target` as it was.
-pub async fn merge_into(
+async fn merge_into(
     config: &Config,
     superuser: &Superuser,
     set: &MigrationSet,
