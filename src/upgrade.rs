@@ -22,7 +22,7 @@
 
 use tokio_postgres::Client;
 
-use crate::config::Config;
+use crate::config::{Config, LEGACY_DB_NAME};
 use crate::error::{Error, Left};
 use crate::interrupt::{Interrupt, Takeover};
 use crate::legacy::LegacyScripts;
@@ -162,6 +162,7 @@ async fn upgrade_legacy(
         &scripts,
         levels,
         &config.db_name,
+        LEGACY_DB_NAME,
     )
     .await?;
     // From here on the databases change: a failure is 1, never "nothing attempted".

@@ -604,3 +604,298 @@ fn a_restore_killed_before_its_swap_committed_is_undone_by_xivo_update_db() {
     assert_eq!(restore_dbs(&h), Vec::<String>::new());
     assert_eq!(record(&h), None);
 }
+
+// A pre-14.08 backup: a dump of asterisk and a dump of xivo, merged.
+
+/// Objects of the user schemas (and the database) not owned by asterisk.
+const NOT_OWNED_BY_ASTERISK: &str = "SELECT count(*) FROM ( \
+      SELECT datdba AS owner FROM pg_database WHERE datname = current_database() \
+      UNION ALL SELECT relowner FROM pg_class WHERE relnamespace = 'public'::regnamespace \
+      UNION ALL SELECT typowner FROM pg_type WHERE typnamespace = 'public'::regnamespace \
+      UNION ALL SELECT proowner FROM pg_proc WHERE pronamespace = 'public'::regnamespace \
+    ) o WHERE pg_get_userbyid(owner) <> 'asterisk'";
+
+/// A pre-14.08 backup taken on a 14.07 host, and that host as the hooks
+/// upgrade it (the reference), its services running.
+struct Pair {
+    h: Host,
+    asterisk: PathBuf,
+    xivo: PathBuf,
+    /// `--levels`, from the 14.07 host's state files.
+    levels: String,
+    /// Every row of both dumps.
+    rows: Vec<common::Rows>,
+    /// The hook merge of the same 14.07 host.
+    merged_schema: String,
+    merged_sums: Vec<String>,
+}
+
+fn pair(level: &str) -> Pair {
+    pair_with(level, 500)
+}
+
+fn pair_with(level: &str, queue_log_rows: u64) -> Pair {
+    let h = Host::new();
+    h.c.make_1407_host(common::Host1407 {
+        level,
+        fill: true,
+        queue_log_rows,
+        extra: &["--users", "100", "--cel-rows", "300", "--sessions", "30"],
+        ..Default::default()
+    });
+    let state = |f: &str| h.c.state_file(f).expect("state file").trim().to_string();
+    let levels = format!("{},{}", state("asterisk-last"), state("xivo-last"));
+    let rows = vec![h.c.rows(DB), h.c.rows("xivo")];
+    let asterisk = dump(&h, DB, "asterisk-1407.dump");
+    let xivo = dump(&h, "xivo", "xivo-1407.dump");
+    h.c.run("xivo-update-db", &[], None).assert_code(0);
+    h.start_services();
+    let merged_schema = h.c.schema(DB);
+    let merged_sums = sums_without(&h, DB, &BOOKKEEPING);
+    Pair {
+        h,
+        asterisk,
+        xivo,
+        levels,
+        rows,
+        merged_schema,
+        merged_sums,
+    }
+}
+
+impl Pair {
+    fn args<'a>(&'a self, more: &[&'a str]) -> Vec<&'a str> {
+        let mut a = vec![
+            self.asterisk.to_str().expect("path"),
+            "--xivo",
+            self.xivo.to_str().expect("path"),
+            "--levels",
+            &self.levels,
+        ];
+        a.extend_from_slice(more);
+        a
+    }
+}
+
+#[test]
+fn a_pre_1408_backup_pair_is_merged_as_the_hooks_merge_it() {
+    let p = pair("oldest");
+    let h = &p.h;
+    assert_eq!(
+        p.levels, "190,120",
+        "the oldest 14.07 levels: every script runs"
+    );
+    // A database and a role named xivo the host kept: never touched.
+    h.c.psql("postgres", "CREATE ROLE xivo NOLOGIN");
+    h.c.psql("postgres", "CREATE DATABASE xivo OWNER xivo");
+    h.c.psql(
+        "xivo",
+        "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('mine')",
+    );
+    let kept = h.c.fingerprint("xivo");
+    live_on(h);
+
+    let r = restore(h, &p.args(&[]));
+    r.assert_code(0);
+    assert!(r.stdout.contains("restored"), "{}", r.stdout);
+
+    assert_eq!(h.c.revisions(DB), common::repo_head());
+    let schema = h.c.schema(DB);
+    assert!(
+        schema == p.merged_schema,
+        "schema differs from the hook merge of the same host: {}",
+        common::first_difference(&schema, &p.merged_schema)
+    );
+    assert_eq!(
+        sums_without(h, DB, &BOOKKEEPING),
+        p.merged_sums,
+        "every table over every column as the hook merge made it"
+    );
+    for before in &p.rows {
+        let mut before = before.clone();
+        // 14.07's xivo-122 rewrites '' to 127.0.0.1 by design.
+        if before.contains_key("public.provisioning") {
+            common::without_column(&mut before, "public.provisioning", "net4_ip_rest");
+        }
+        common::assert_no_row_lost(&h.c, DB, &before, &[]);
+    }
+    assert_eq!(h.c.psql(DB, NOT_OWNED_BY_ASTERISK), "0", "owners");
+    assert_eq!(h.c.fingerprint("xivo"), kept, "the host's xivo untouched");
+    assert!(h.c.role_exists("xivo"), "the host's role xivo kept");
+    assert_eq!(
+        h.c.state_file("asterisk-last"),
+        None,
+        "no 14.07 state file made"
+    );
+    h.c.run("xivo-check-db", &[], None).assert_code(0);
+    assert_converged(h);
+}
+
+#[test]
+fn a_pre_1408_backup_pair_keeps_this_hosts_system_config() {
+    let p = pair("merge-point");
+    let h = &p.h;
+    live_on(h);
+    let here_system = sums_of(h, DB, &SYSTEM);
+    let r = restore(h, &p.args(&["--keep-system-config"]));
+    r.assert_code(0);
+    assert_eq!(
+        sums_of(h, DB, &SYSTEM),
+        here_system,
+        "this host's system tables"
+    );
+    assert_eq!(
+        sums_without(h, DB, &[&BOOKKEEPING[..], &SYSTEM[..]].concat()),
+        sums_of_list_without(&p.merged_sums, &SYSTEM),
+        "the rest is the backup's"
+    );
+    assert_converged(h);
+}
+
+fn sums_of_list_without(sums: &[String], skip: &[&str]) -> Vec<String> {
+    sums.iter()
+        .filter(|l| !skip.iter().any(|s| l.starts_with(&format!("{s} "))))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_bad_pre_1408_backup_pair_is_refused_before_anything_changed() {
+    let p = pair("merge-point");
+    let h = &p.h;
+    let bytes = std::fs::read(&p.xivo).expect("dump");
+    let cut = h.c.dir.join("xivo-cut.dump");
+    // The table of contents is at the start: only reading the data finds the cut.
+    std::fs::write(&cut, &bytes[..bytes.len() - 64]).expect("write");
+    let a = p.asterisk.to_str().expect("path");
+    let x = p.xivo.to_str().expect("path");
+    let c = cut.to_str().expect("path");
+    let head = dump(h, DB, "head.dump");
+    let head = head.to_str().expect("path");
+    for (args, says) in [
+        (
+            vec![a, "--xivo", c, "--levels", "193,123"],
+            "not a complete pg_dump custom-format archive",
+        ),
+        (vec![a, "--xivo", x], "--levels ASTERISK_LEVEL,XIVO_LEVEL"),
+        (vec![a, "--xivo", x, "--levels", "193"], "asterisk-last"),
+        (
+            vec![a, "--xivo", x, "--levels", "193,7"],
+            "xivo level 7 is unknown",
+        ),
+        (
+            vec![x, "--xivo", a, "--levels", "193,123"],
+            "it is a backup of database 'xivo', not of 'asterisk'",
+        ),
+        (vec![a, "--xivo", a, "--levels", "193,123"], "not of 'xivo'"),
+        (
+            vec![head, "--xivo", x, "--levels", "193,123"],
+            "14.08 system or later",
+        ),
+        (
+            vec![a, "--levels", "193,123"],
+            "--levels is for a pre-14.08 backup",
+        ),
+    ] {
+        let before = h.c.fingerprint(DB);
+        let r = restore(h, &args);
+        assert_eq!(r.code, 2, "{args:?}: {r:?}");
+        let line = one_line(&r);
+        assert!(line.contains(says), "{args:?} says {says}: {line}");
+        assert!(line.contains("nothing changed"), "{line}");
+        assert_eq!(h.c.fingerprint(DB), before, "database untouched");
+        assert_eq!(h.actions(), "", "no service touched");
+        assert_eq!(restore_dbs(h), Vec::<String>::new());
+        assert_eq!(record(h), None);
+    }
+}
+
+#[test]
+fn a_pre_1408_backup_pair_failing_in_the_merge_leaves_the_database_as_it_was() {
+    let p = pair("merge-point");
+    let h = &p.h;
+    live_on(h);
+    let before = h.c.fingerprint(DB);
+    // Levels below the backup's: asterisk-191 runs again and fails inside
+    // the merge's transaction, after both dumps were restored.
+    let b = Pair {
+        levels: "190,123".into(),
+        ..p
+    };
+    let r = restore(&b.h, &b.args(&[]));
+    r.assert_code(1);
+    let last = r.stderr.lines().last().unwrap_or_default();
+    assert!(last.contains("asterisk-191"), "names the script: {last}");
+    assert!(last.contains("left as it was"), "{last}");
+    assert_eq!(b.h.c.fingerprint(DB), before, "database exactly as it was");
+    assert_converged(&b.h);
+}
+
+#[test]
+fn a_pre_1408_backup_pair_on_a_1407_host_is_refused() {
+    let h = Host::new();
+    h.c.make_1407_host(common::Host1407::default());
+    let a = dump(&h, DB, "asterisk-1407.dump");
+    let x = dump(&h, "xivo", "xivo-1407.dump");
+    let before = (h.c.fingerprint(DB), h.c.fingerprint("xivo"));
+    let r = restore(
+        &h,
+        &[
+            a.to_str().expect("path"),
+            "--xivo",
+            x.to_str().expect("path"),
+            "--levels",
+            "190,120",
+        ],
+    );
+    r.assert_code(2);
+    let line = one_line(&r);
+    assert!(
+        line.contains("still on 14.07") && line.contains("xivo-update-db"),
+        "{line}"
+    );
+    assert_eq!((h.c.fingerprint(DB), h.c.fingerprint("xivo")), before);
+    assert!(h.c.state_file("asterisk-last").is_some());
+    assert_eq!(restore_dbs(&h), Vec::<String>::new());
+}
+
+#[test]
+fn a_pre_1408_restore_killed_during_the_merge_is_undone_by_xivo_update_db() {
+    // queue_log's rewrite by asterisk-193 keeps the merge running a while.
+    let p = pair_with("oldest", 200_000);
+    let h = &p.h;
+    live_on(h);
+    let before = h.c.fingerprint(DB);
+    let mut child = restore_cmd(h, &p.args(&[]), None)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn restore");
+    wait_for("the merge of the xivo copy", || {
+        h.c.psql(
+            "postgres",
+            "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'xivo\\_manage\\_db\\_restore\\_%\\_new' \
+               AND query LIKE '%asterisk-193%'",
+        ) != "0"
+    });
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reap");
+    let rec = record(h).expect("the record stays after a kill");
+    assert!(rec.contains("\nxivo xivo_manage_db_restore_"), "{rec}");
+    assert_eq!(
+        restore_dbs(h).len(),
+        2,
+        "the new database and the xivo copy"
+    );
+    assert_eq!(h.c.fingerprint(DB), before, "untouched by the killed run");
+
+    stop_services(h);
+    h.run("xivo-update-db", &[]).assert_code(0);
+    assert_eq!(h.c.fingerprint(DB), before, "the killed restore undone");
+    assert_eq!(restore_dbs(h), Vec::<String>::new());
+    assert_eq!(record(h), None);
+    h.start_services();
+    restore(h, &p.args(&[])).assert_code(0);
+    assert_eq!(sums_without(h, DB, &BOOKKEEPING), p.merged_sums);
+    assert_converged(h);
+}

@@ -164,14 +164,22 @@ pub struct Merge {
     monitor: Option<Client>,
     compared: plan::Compared,
     pg_dump: PathBuf,
+    /// The database merged in (`xivo` on a 14.07 host, a restore's copy of
+    /// a `xivo` backup) and the one it goes into (`DB_NAME`, a restore's
+    /// new database).
+    source_db: String,
+    target_db: String,
     /// `xivo`'s connection limit before `close`.
     closed: Option<i32>,
     started: Instant,
 }
 
 /// Stage 1, read-only: connect, compare both databases (conflicts refused),
-/// choose the scripts, check pg_dump. `target` is a connection to
-/// `DB_NAME`. Nothing has changed when this fails.
+/// choose the scripts, check pg_dump. `target` is a connection to `db`
+/// (`DB_NAME` for the hooks); `source_db` is merged into it (`xivo` for the
+/// hooks, a restore's copy of a `xivo` backup), after the scripts of
+/// `levels`. Nothing has changed when this fails.
+#[allow(clippy::too_many_arguments)]
 pub async fn prepare(
     superuser: &Superuser,
     postgres: Client,
@@ -179,12 +187,13 @@ pub async fn prepare(
     scripts: &LegacyScripts,
     levels: Levels,
     db: &str,
+    source_db: &str,
 ) -> Result<Merge, MergeError> {
     let started = Instant::now();
-    if !pg::database_exists(&postgres, LEGACY_DB_NAME).await? {
+    if !pg::database_exists(&postgres, source_db).await? {
         return Err(MergeError::MissingLegacyDatabase { db: db.into() });
     }
-    let source = superuser.connect(LEGACY_DB_NAME).await?;
+    let source = superuser.connect(source_db).await?;
     for c in [&target, &source] {
         lockout::tag(c).await?;
     }
@@ -196,7 +205,7 @@ pub async fn prepare(
         step.elapsed().as_secs_f64()
     );
     log::info!(
-        "upgrading the 14.07 host: asterisk {} -> {}, xivo {} -> {}, merging {} tables of '{LEGACY_DB_NAME}' into '{db}'",
+        "upgrading the 14.07 host: asterisk {} -> {}, xivo {} -> {}, merging {} tables of '{source_db}' into '{db}'",
         levels.asterisk,
         scripts.asterisk.last(),
         levels.xivo,
@@ -223,6 +232,8 @@ pub async fn prepare(
         monitor,
         compared,
         pg_dump,
+        source_db: source_db.to_string(),
+        target_db: db.to_string(),
         closed: None,
         started,
     })
@@ -255,7 +266,13 @@ impl Merge {
             let compared = std::mem::take(&mut self.compared);
             let snapshot = plan::open_snapshot(&self.source).await?;
             // pg_dump reads the DDL while we read the catalog.
-            let dump = plan::start_dump(superuser, &self.pg_dump, &compared, &snapshot);
+            let dump = plan::start_dump(
+                superuser,
+                &self.pg_dump,
+                &self.source_db,
+                &compared,
+                &snapshot,
+            );
             let plan = plan::read_source(&self.source, compared, &config.db_owner).await;
             let schema = dump.finish();
             let (plan, schema) = (plan?, schema?);
@@ -263,6 +280,8 @@ impl Merge {
             transaction::merge_in_transaction(
                 config,
                 set,
+                &self.source_db,
+                &self.target_db,
                 &mut self.target,
                 &self.source,
                 self.monitor.as_ref(),
@@ -279,13 +298,17 @@ impl Merge {
                 Err(e)
             }
             (Err(e), None) => Err(e),
-            (Ok(()), _) => {
-                lockout::forget(config);
+            (Ok(()), closed) => {
+                // Only a merge that closed the source remembered its limit
+                // (a restore's private copy is never closed).
+                if closed.is_some() {
+                    lockout::forget(config);
+                }
                 fail_point!("merge.after_forget_limit");
                 log::info!(
                     "merge committed in {:.1} s: '{}' is at {}",
                     self.started.elapsed().as_secs_f64(),
-                    config.db_name,
+                    self.target_db,
                     crate::migrations::current_revisions(&self.target)
                         .await
                         .ok()

@@ -85,9 +85,10 @@ fn alter_keyword(kind: &str) -> Option<&'static str> {
 }
 
 /// The owner role exists (created like `xivo-init-db` creates it: LOGIN,
-/// the configured password sent as a SCRAM verifier) and owns the database,
-/// so that it may create the objects of `xivo` in its schemas.
-pub async fn prepare(tx: &Transaction<'_>, config: &Config) -> Result<(), MergeError> {
+/// the configured password sent as a SCRAM verifier) and owns the database
+/// `db` (the merge's target), so that it may create the objects of `xivo`
+/// in its schemas.
+pub async fn prepare(tx: &Transaction<'_>, config: &Config, db: &str) -> Result<(), MergeError> {
     let owner = &config.db_owner;
     let exists = !tx
         .query("SELECT 1 FROM pg_roles WHERE rolname = $1", &[owner])
@@ -107,16 +108,11 @@ pub async fn prepare(tx: &Transaction<'_>, config: &Config) -> Result<(), MergeE
     }
     tx.batch_execute(&format!(
         "ALTER DATABASE {} OWNER TO {}",
-        quote_ident(&config.db_name),
+        quote_ident(db),
         quote_ident(owner)
     ))
     .await
-    .map_err(|e| {
-        pg::query_error(
-            format!("giving database '{}' to role '{owner}'", config.db_name),
-            &e,
-        )
-    })?;
+    .map_err(|e| pg::query_error(format!("giving database '{db}' to role '{owner}'"), &e))?;
     Ok(())
 }
 

@@ -255,12 +255,13 @@ pub async fn dump_program(admin: &Superuser, postgres: &Client) -> Result<PathBu
 pub fn start_dump(
     admin: &Superuser,
     program: &Path,
+    source_db: &str,
     compared: &Compared,
     snapshot: &str,
 ) -> DumpJob {
     let started = Instant::now();
     let sections = ["pre-data", "post-data"].map(|section| {
-        let mut cmd = admin.client_command(program, LEGACY_DB_NAME);
+        let mut cmd = admin.client_command(program, source_db);
         cmd.args([
             "--schema-only",
             "--no-owner",

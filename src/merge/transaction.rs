@@ -22,6 +22,8 @@ use crate::progress::{self, Progress};
 pub async fn merge_in_transaction(
     config: &Config,
     set: &MigrationSet,
+    source_db: &str,
+    target_db: &str,
     target: &mut Client,
     source: &Client,
     monitor: Option<&Client>,
@@ -40,7 +42,7 @@ pub async fn merge_in_transaction(
     // 0. The owner role owns the database and what is in it (on a real
     // 14.07 host, postgres does).
     fail_point!("merge.tx_begun");
-    owner::prepare(&tx, config).await?;
+    owner::prepare(&tx, config, target_db).await?;
     owner::take_all(&tx, owner).await?;
 
     // 1. The remaining asterisk-NNN scripts, watched when queue_log is
@@ -64,7 +66,7 @@ pub async fn merge_in_transaction(
 
     // 4. The mark that lets a later run finish the cleanup, never redo the merge.
     fail_point!("merge.before_mark");
-    mark_merged(&tx, config, owner).await?;
+    mark_merged(&tx, source_db, target_db, owner).await?;
 
     // 5. The new system: stamp the baseline, apply the first transactional
     // segment of the versions (the rest runs after the commit, in order).
@@ -196,15 +198,20 @@ async fn move_objects(
 
 /// Step 4: the mark on `xivo` that lets a later run finish the cleanup,
 /// never redo the merge (commits with the merge).
-async fn mark_merged(tx: &Transaction<'_>, config: &Config, owner: &str) -> Result<(), MergeError> {
+async fn mark_merged(
+    tx: &Transaction<'_>,
+    source_db: &str,
+    target_db: &str,
+    owner: &str,
+) -> Result<(), MergeError> {
     tx.batch_execute(&format!(
         "RESET ROLE; COMMENT ON DATABASE {} IS {}; SET LOCAL ROLE {}",
-        quote_ident(LEGACY_DB_NAME),
-        quote_literal(&format!("{MERGED_MARK} {}", config.db_name)),
+        quote_ident(source_db),
+        quote_literal(&format!("{MERGED_MARK} {target_db}")),
         quote_ident(owner)
     ))
     .await
-    .map_err(|e| pg::query_error(format!("marking '{LEGACY_DB_NAME}' as merged"), &e))?;
+    .map_err(|e| pg::query_error(format!("marking '{source_db}' as merged"), &e))?;
     Ok(())
 }
 

@@ -137,13 +137,23 @@ enum Manage {
         action: QueueLog,
     },
     /// Put a backup (pg_dump -Fc of the database) in its place, upgraded to head;
-    /// the current database is kept until the restore has succeeded.
+    /// the current database is kept until the restore has succeeded. A
+    /// pre-14.08 backup (dumps of asterisk and of xivo) is merged first.
     Restore {
         /// The backup file, made by `pg_dump -Fc asterisk`.
         dump: std::path::PathBuf,
         /// Keep this host's network configuration (dhcp, netiface, resolvconf).
         #[arg(long)]
         keep_system_config: bool,
+        /// A pre-14.08 backup: its `pg_dump -Fc xivo` file (DUMP is then its
+        /// asterisk); needs --levels.
+        #[arg(long, value_name = "XIVO_DUMP")]
+        xivo: Option<std::path::PathBuf>,
+        /// With --xivo: the levels the backup's 14.07 host was at, the numbers
+        /// in its state files asterisk-last and xivo-last (in
+        /// /var/lib/xivo-update-db or /var/lib/xivo-upgrade/update-db).
+        #[arg(long, value_name = "ASTERISK_LEVEL,XIVO_LEVEL")]
+        levels: Option<String>,
     },
     /// Copy every table but the replication exclusions to an HA slave, in one
     /// transaction (exit 0 done, 1 failed, rolled back, 2 nothing attempted).
@@ -214,9 +224,13 @@ pub fn manage_db() -> ExitCode {
         Manage::Restore {
             dump,
             keep_system_config,
+            xivo,
+            levels,
         } => ManageCommand::Restore(crate::restore::Options {
             dump,
             keep_system_config,
+            xivo,
+            levels,
         }),
         Manage::Rollback { action } => match action {
             Rollback::Status => ManageCommand::RollbackStatus,

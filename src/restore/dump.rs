@@ -76,14 +76,15 @@ fn pg_restore(program: &Path, path: &Path, args: &[&str]) -> Result<String, Stri
     ))
 }
 
-/// Check `path` as a backup of `db` for this package (see the module
-/// header). Every refusal is one line naming the file and the fix.
-pub fn inspect(
-    pg_restore_program: &Path,
+/// The file starts as a custom-format archive does, and `pg_restore`
+/// reads its table of contents, which names `db` (`what`: how the refusal
+/// names it). Returns the size and the list.
+fn table_of_contents(
+    program: &Path,
     path: &Path,
     db: &str,
-    set: &MigrationSet,
-) -> Result<Dump, String> {
+    what: &str,
+) -> Result<(u64, String), String> {
     let mut head = [0u8; 5];
     let n = open(path)?
         .read(&mut head)
@@ -98,7 +99,7 @@ pub fn inspect(
     let size = std::fs::metadata(path)
         .map_err(|e| refused(path, e, FIX))?
         .len();
-    let list = pg_restore(pg_restore_program, path, &["--list"])?;
+    let list = pg_restore(program, path, &["--list"])?;
     let dumped = list
         .lines()
         .find_map(|l| {
@@ -113,22 +114,43 @@ pub fn inspect(
     if dumped != db {
         return Err(refused(
             path,
-            format!("it is a backup of database '{dumped}', not of '{db}' (DB_NAME)"),
+            format!("it is a backup of database '{dumped}', not of '{db}'{what}"),
             &format!("give a backup made with 'pg_dump -Fc {db}'"),
         ));
     }
-    let entries = list
-        .lines()
+    Ok((size, list))
+}
+
+/// Does the table of contents hold table `public.<table>`?
+fn has_table(list: &str, table: &str) -> bool {
+    let entry = format!(" TABLE public {table} ");
+    let last = format!(" TABLE public {table}");
+    list.lines()
+        .any(|l| l.contains(&entry) || l.ends_with(&last))
+}
+
+fn count_entries(list: &str) -> u64 {
+    list.lines()
         .filter(|l| !l.starts_with(';') && !l.trim().is_empty())
-        .count() as u64;
-    if !list.lines().any(|l| {
-        l.contains(" TABLE public alembic_version ") || l.ends_with(" TABLE public alembic_version")
-    }) {
+        .count() as u64
+}
+
+/// Check `path` as a backup of `db` for this package (see the module
+/// header). Every refusal is one line naming the file and the fix.
+pub fn inspect(
+    pg_restore_program: &Path,
+    path: &Path,
+    db: &str,
+    set: &MigrationSet,
+) -> Result<Dump, String> {
+    let (size, list) = table_of_contents(pg_restore_program, path, db, " (DB_NAME)")?;
+    let entries = count_entries(&list);
+    if !has_table(&list, "alembic_version") {
         return Err(refused(
             path,
             "it has no table alembic_version: it is a backup of the 14.07 system, or of something else",
-            "restoring a 14.07 backup is not supported by this command: restore it by hand on a 14.07 host, \
-             then upgrade",
+            "a 14.07 backup is restored with its xivo dump: xivo-manage-db restore ASTERISK_DUMP \
+             --xivo XIVO_DUMP --levels ASTERISK_LEVEL,XIVO_LEVEL",
         ));
     }
     // Every data block, decompressed: the cut or the corruption the table
@@ -184,4 +206,66 @@ mod tests {
         assert_eq!(alembic_rows(script), vec!["abc", "def"]);
         assert!(alembic_rows("SET x = 1;\n").is_empty());
     }
+}
+
+/// Which database of a 14.07 (pre-14.08) backup a dump should hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Legacy {
+    /// `DB_NAME`, the 14.07 `asterisk`.
+    Asterisk,
+    /// The 14.07 `xivo`.
+    Xivo,
+}
+
+/// Tables each 14.07 database has from its oldest supported level on (the
+/// numbered scripts change them): a dump without them is of something else.
+fn legacy_markers(which: Legacy) -> &'static [&'static str] {
+    match which {
+        Legacy::Asterisk => &["userfeatures", "extensions", "queue_log"],
+        Legacy::Xivo => &[
+            "ldapserver",
+            "mail",
+            "provisioning",
+            "session",
+            "directories",
+        ],
+    }
+}
+
+/// Check `path` as one dump of a 14.07 backup: of `db`, on the 14.07
+/// system (no alembic_version, the tables of that database), complete.
+/// Every refusal is one line naming the file and the fix.
+pub fn inspect_1407(
+    pg_restore_program: &Path,
+    path: &Path,
+    db: &str,
+    which: Legacy,
+) -> Result<Dump, String> {
+    let what = match which {
+        Legacy::Asterisk => " (DB_NAME)",
+        Legacy::Xivo => " (the 14.07 xivo database)",
+    };
+    let (size, list) = table_of_contents(pg_restore_program, path, db, what)?;
+    if has_table(&list, "alembic_version") {
+        return Err(refused(
+            path,
+            "it has a table alembic_version: it is a backup of the 14.08 system or later",
+            "restore it alone, without --xivo and --levels",
+        ));
+    }
+    if let Some(missing) = legacy_markers(which).iter().find(|t| !has_table(&list, t)) {
+        return Err(refused(
+            path,
+            format!("it has no table {missing}: it is not a dump of the 14.07 '{db}' database"),
+            &format!("give the backup made with 'pg_dump -Fc {db}' on the 14.07 host"),
+        ));
+    }
+    // Every data block, decompressed (see `inspect`).
+    pg_restore(pg_restore_program, path, &["--file=/dev/null"])?;
+    Ok(Dump {
+        path: path.to_path_buf(),
+        size,
+        entries: count_entries(&list),
+        revisions: Vec::new(),
+    })
 }

@@ -23,6 +23,12 @@
 //! `xivo-update-db` converges (`recover`): before the swap the new database
 //! is dropped; after it (`DB_NAME` has the recorded oid) the old one is.
 //!
+//! A pre-14.08 backup (`--xivo XIVO_DUMP --levels A,X`, `pair`): both dumps
+//! are checked in step 1, the `xivo` one is restored in step 3 into a
+//! second database `..._xivo` (named in the record), merged into `..._new`
+//! by the 14.08 merge before the upgrade, then dropped; `recover` drops it
+//! whatever the swap did.
+//!
 //! Never runs without the run lock, never drops a database whose name does
 //! not have the restore shape, and never touches `DB_NAME` but by the swap.
 //!
@@ -32,6 +38,7 @@
 pub mod dump;
 mod load;
 pub mod name;
+mod pair;
 pub mod record;
 mod system;
 
@@ -57,6 +64,11 @@ use record::{Phase, Record};
 pub struct Options {
     pub dump: PathBuf,
     pub keep_system_config: bool,
+    /// A pre-14.08 backup: the dump of its `xivo` database (`dump` is then
+    /// its `asterisk`).
+    pub xivo: Option<PathBuf>,
+    /// `ASTERISK_LEVEL,XIVO_LEVEL` of the 14.07 scripts, with `xivo`.
+    pub levels: Option<String>,
 }
 
 /// The restore (see the module header). Returns the line to print.
@@ -67,7 +79,7 @@ pub async fn restore(
     opts: &Options,
 ) -> Result<String, Error> {
     let db = &config.db_name;
-    let (postgres, program, dump, exists) = check_first(config, superuser, set, opts).await?;
+    let (postgres, program, dump, pair, exists) = check_first(config, superuser, set, opts).await?;
     let services = Services::new(config)?;
     let _lock = RunLock::acquire(config, superuser).await?;
     crate::pending::refuse_if_pending(config)?;
@@ -87,9 +99,19 @@ pub async fn restore(
         new: name::make(&stamp, name::Slot::New),
         old: name::make(&stamp, name::Slot::Old),
         new_oid: None,
+        xivo: pair.as_ref().map(|_| name::make(&stamp, name::Slot::Xivo)),
     };
     let work = restore_into_new(
-        config, superuser, set, opts, &postgres, &program, &dump, exists, &services, &mut rec,
+        config,
+        superuser,
+        set,
+        opts,
+        &postgres,
+        &program,
+        (&dump, pair.as_ref()),
+        exists,
+        &services,
+        &mut rec,
     );
     let result = match interrupt.race(work).await {
         Ok(r) => r,
@@ -119,27 +141,69 @@ pub async fn restore(
     after_swap_done(started, &dump, db)
 }
 
+/// What `check_first` found: the connection to `postgres`, pg_restore, the
+/// checked backup (its `xivo` half for a pre-14.08 one), and whether
+/// `DB_NAME` exists.
+type Checked = (Client, PathBuf, dump::Dump, Option<pair::Pair>, bool);
+
 /// Step 1: the backup and, with `--keep-system-config`, the current
-/// database's system tables; nothing is touched. Returns the connection to
-/// `postgres`, pg_restore, the checked backup, and whether `DB_NAME` exists.
+/// database's system tables; nothing is touched.
 async fn check_first(
     config: &Config,
     superuser: &Superuser,
     set: &MigrationSet,
     opts: &Options,
-) -> Result<(Client, PathBuf, dump::Dump, bool), Error> {
+) -> Result<Checked, Error> {
     let db = &config.db_name;
     let postgres = superuser.connect("postgres").await?;
     let program = pg::client_program("pg_restore", pg::server_major(&postgres).await?)?;
-    let dump = dump::inspect(&program, &opts.dump, db, set).map_err(Error::Other)?;
+    let current = standing::connect(superuser, db).await?;
+    let (dump, pair) = match &opts.xivo {
+        None if opts.levels.is_some() => {
+            return Err(Error::Other(
+                "--levels is for a pre-14.08 backup, given with --xivo XIVO_DUMP; nothing changed"
+                    .into(),
+            ))
+        }
+        None => (
+            dump::inspect(&program, &opts.dump, db, set).map_err(Error::Other)?,
+            None,
+        ),
+        Some(xivo) => {
+            let (dump, pair) = pair::check(
+                config,
+                &program,
+                &opts.dump,
+                xivo,
+                opts.levels.as_deref(),
+                current.as_ref(),
+                set,
+            )
+            .await
+            .map_err(Error::Other)?;
+            log::info!(
+                "14.07 backup '{}' checked with '{}' ({} bytes, {} entries), levels asterisk {}, xivo {}",
+                dump.path.display(),
+                pair.xivo.path.display(),
+                pair.xivo.size,
+                pair.xivo.entries,
+                pair.levels.asterisk,
+                pair.levels.xivo
+            );
+            (dump, Some(pair))
+        }
+    };
     log::info!(
         "backup '{}' checked: {} bytes, {} entries, revision {}",
         dump.path.display(),
         dump.size,
         dump.entries,
-        dump.revisions.join(", ")
+        if dump.revisions.is_empty() {
+            "none (14.07)".to_string()
+        } else {
+            dump.revisions.join(", ")
+        }
     );
-    let current = standing::connect(superuser, db).await?;
     if opts.keep_system_config {
         let Some(current) = &current else {
             return Err(Error::Other(format!(
@@ -150,7 +214,7 @@ async fn check_first(
         system::check(current, db).await.map_err(Error::Other)?;
     }
     // Sessions on DB_NAME are ended later: this one would be among them.
-    Ok((postgres, program, dump, current.is_some()))
+    Ok((postgres, program, dump, pair, current.is_some()))
 }
 
 /// A failure or a signal before the swap was seen to commit: what the
@@ -215,7 +279,7 @@ async fn restore_into_new(
     opts: &Options,
     postgres: &Client,
     program: &std::path::Path,
-    dump: &dump::Dump,
+    (dump, pair): (&dump::Dump, Option<&pair::Pair>),
     exists: bool,
     services: &Services,
     rec: &mut Record,
@@ -245,6 +309,12 @@ async fn restore_into_new(
         load::pg_restore(superuser, program, dump, &rec.new),
     )
     .await?;
+    if let (Some(pair), Some(xivo)) = (pair, &rec.xivo) {
+        pair::load_and_merge(
+            config, superuser, set, postgres, program, pair, &rec.new, xivo,
+        )
+        .await?;
+    }
     let mut client = superuser
         .connect(&rec.new)
         .await
@@ -397,6 +467,11 @@ pub async fn recover(config: &Config, postgres: &Client) -> Result<Option<Recove
     let outcome = match &rec {
         None => None,
         Some(r) => {
+            // A pre-14.08 backup's `xivo` copy is never kept, whatever the swap did.
+            if let Some(xivo) = &r.xivo {
+                log::warn!("a restore of a pre-14.08 backup did not finish: dropping its xivo copy '{xivo}'");
+                drop_database(postgres, xivo).await?;
+            }
             let db_oid = oid(postgres, db).await?;
             let committed =
                 r.phase == Phase::Swapping && r.new_oid.is_some() && db_oid == r.new_oid;

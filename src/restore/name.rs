@@ -2,7 +2,8 @@
 //! `xivo_manage_db_restore_<time>_<slot>`, the time as the snapshot names
 //! write it (`YYYYmmddTHHMMSSZ`, server clock, UTC) and the slot saying what
 //! it holds: `new` the backup being restored, `old` the database it replaced,
-//! set aside until it is dropped. 44 bytes whatever `DB_NAME` is (PostgreSQL
+//! set aside until it is dropped, `xivo` the `xivo` dump of a pre-14.08
+//! backup, merged into `new` then dropped. 44 bytes whatever `DB_NAME` is (PostgreSQL
 //! cuts identifiers at 63), and `DB_NAME` can never have this shape (the
 //! configuration refuses it), so a leftover is recognised by its name alone.
 
@@ -17,6 +18,8 @@ pub enum Slot {
     New,
     /// The database it replaced, until it is dropped.
     Old,
+    /// A pre-14.08 backup's `xivo` database, until it is merged into `New`.
+    Xivo,
 }
 
 impl Slot {
@@ -24,6 +27,7 @@ impl Slot {
         match self {
             Slot::New => "new",
             Slot::Old => "old",
+            Slot::Xivo => "xivo",
         }
     }
 }
@@ -38,7 +42,10 @@ pub fn is_restore(name: &str) -> bool {
     let Some((stamp, slot)) = name.strip_prefix(PREFIX).and_then(|r| r.split_once('_')) else {
         return false;
     };
-    is_stamp(stamp) && (slot == Slot::New.as_str() || slot == Slot::Old.as_str())
+    is_stamp(stamp)
+        && [Slot::New, Slot::Old, Slot::Xivo]
+            .iter()
+            .any(|s| s.as_str() == slot)
 }
 
 #[cfg(test)]
@@ -52,12 +59,15 @@ mod tests {
         assert!(n.len() <= 63);
         assert!(is_restore(&n));
         assert!(is_restore(&make("20260101T101500Z", Slot::Old)));
+        assert!(is_restore(&make("20260101T101500Z", Slot::Xivo)));
+        assert!(make("20260101T101500Z", Slot::Xivo).len() <= 63);
         for not in [
             "asterisk",
             "xivo",
             "xivo_manage_db_restore_",
             "xivo_manage_db_restore_20260101T101500Z",
             "xivo_manage_db_restore_20260101T101500Z_new2",
+            "xivo_manage_db_restore_20260101T101500Z_xivo_",
             "xivo_manage_db_restore_2026010xT101500Z_old",
             "xivo_manage_db_snapshot_20260101T101500Z_main",
         ] {

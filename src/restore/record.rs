@@ -1,5 +1,6 @@
 //! The record of a restore under way, `$STATE_DIR/restore-record` (mode
-//! 0600, written durably): which databases it made, and whether the swap of
+//! 0600, written durably): which databases it made (with a pre-14.08
+//! backup, also the one holding its `xivo` dump), and whether the swap of
 //! names may have happened. Written before each change it describes (before
 //! `CREATE DATABASE`, before the swap), removed only once nothing of the
 //! restore is left, so a run killed anywhere leaves enough for the next one
@@ -32,6 +33,9 @@ pub struct Record {
     pub old: String,
     /// `new`'s oid, known from the swap on.
     pub new_oid: Option<u32>,
+    /// A pre-14.08 backup: the database its `xivo` dump is restored into,
+    /// dropped once merged into `new` (or on undo).
+    pub xivo: Option<String>,
 }
 
 impl Record {
@@ -44,11 +48,14 @@ impl Record {
         if let Some(oid) = self.new_oid {
             t.push_str(&format!("new_oid {oid}\n"));
         }
+        if let Some(xivo) = &self.xivo {
+            t.push_str(&format!("xivo {xivo}\n"));
+        }
         t
     }
 
     pub fn parse(text: &str) -> Result<Record, String> {
-        let (mut phase, mut new, mut old, mut new_oid) = (None, None, None, None);
+        let (mut phase, mut new, mut old, mut new_oid, mut xivo) = (None, None, None, None, None);
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let (key, value) = line
                 .split_once(' ')
@@ -61,8 +68,12 @@ impl Record {
                         other => return Err(format!("unknown phase '{other}'")),
                     })
                 }
-                "new" | "old" if super::name::is_restore(value) => {
-                    let slot = if key == "new" { &mut new } else { &mut old };
+                "new" | "old" | "xivo" if super::name::is_restore(value) => {
+                    let slot = match key {
+                        "new" => &mut new,
+                        "old" => &mut old,
+                        _ => &mut xivo,
+                    };
                     *slot = Some(value.to_string());
                 }
                 "new_oid" => {
@@ -81,6 +92,7 @@ impl Record {
             new: new.ok_or_else(|| missing("new"))?,
             old: old.ok_or_else(|| missing("old"))?,
             new_oid,
+            xivo,
         })
     }
 }
@@ -130,8 +142,15 @@ mod tests {
             new: "xivo_manage_db_restore_20260101T101500Z_new".into(),
             old: "xivo_manage_db_restore_20260101T101500Z_old".into(),
             new_oid: Some(16384),
+            xivo: None,
         };
-        assert_eq!(Record::parse(&r.to_text()), Ok(r));
+        assert_eq!(Record::parse(&r.to_text()), Ok(r.clone()));
+        let pair = Record {
+            xivo: Some("xivo_manage_db_restore_20260101T101500Z_xivo".into()),
+            ..r
+        };
+        assert_eq!(Record::parse(&pair.to_text()), Ok(pair));
+        assert!(Record::parse("phase restoring\nnew xivo_manage_db_restore_20260101T101500Z_new\nold xivo_manage_db_restore_20260101T101500Z_old\nxivo xivo\n").is_err());
         assert!(Record::parse("phase swapping\nnew asterisk\nold x\n").is_err());
         assert!(Record::parse("phase later\n").is_err());
     }
