@@ -82,12 +82,13 @@ fn hook_killed_with_sigkill_is_recovered_by_the_next_run() {
         &repo_head(),
         "CREATE TABLE only_once (id int);",
     );
-    let started = Instant::now();
     let r = h.hook("postinst", &["configure", "14.7.0"], Some(&fast.path));
     r.assert_code(0);
+    // The dead run's locks went with it: no wait for either lock.
     assert!(
-        started.elapsed() < Duration::from_secs(60),
-        "waited for the dead holder"
+        !r.stderr.contains("waiting for"),
+        "waited for the dead holder: {}",
+        r.stderr
     );
     assert!(r.stderr.contains("using snapshot"), "{}", r.stderr);
     assert_eq!(h.c.revisions(DB), "5104e0000001");
@@ -119,10 +120,8 @@ fn sigterm_during_the_upgrade_rolls_back_and_restarts() {
         nix::sys::signal::Signal::SIGTERM,
     )
     .expect("SIGTERM");
-    let started = Instant::now();
     let r = finish(child);
     r.assert_code(1);
-    assert!(started.elapsed() < Duration::from_secs(60));
     assert!(
         r.stderr.contains("SIGTERM") && r.stderr.contains("restored from snapshot"),
         "{}",
@@ -241,10 +240,10 @@ fn sigterm_while_waiting_for_the_lock_ends_the_hook_at_once() {
         nix::sys::signal::Signal::SIGTERM,
     )
     .expect("SIGTERM");
-    let started = Instant::now();
     let r = finish(child);
-    assert!(started.elapsed() < Duration::from_secs(10), "{r:?}");
     assert_eq!(r.code, 1, "{r:?}");
+    // Ended by the signal, not by LOCK_TIMEOUT running out.
+    assert!(!r.stderr.contains("is still held by"), "{}", r.stderr);
     assert!(
         r.stderr.contains("waiting for lock") && r.stderr.contains("interrupted by SIGTERM"),
         "{}",
