@@ -21,6 +21,7 @@
 //! (one across the boundary is refused before anything is written).
 
 mod catalog;
+mod indexes;
 pub mod slave;
 
 use std::collections::BTreeSet;
@@ -30,7 +31,7 @@ use tokio_postgres::Client;
 
 use crate::config::Config;
 use crate::error::{Error, Left};
-use crate::merge::copy::{self, CopyFormat, Table};
+use crate::merge::copy::{self, CopyFormat, CopyOptions, Table};
 use crate::pg::{self, Superuser};
 use crate::progress::Progress;
 use slave::Slave;
@@ -234,22 +235,38 @@ async fn load(
     tx: &tokio_postgres::Transaction<'_>,
     state: &MasterState,
 ) -> Result<(u64, usize), Error> {
-    if !state.tables.is_empty() {
+    let list: Vec<String> = state.tables.iter().map(|(t, _)| t.qualified()).collect();
+    if !list.is_empty() {
         // One statement: foreign keys between copied tables do not stop it.
-        let list: Vec<String> = state.tables.iter().map(|(t, _)| t.qualified()).collect();
         tx.batch_execute(&format!("TRUNCATE {}", list.join(", ")))
             .await
             .map_err(|e| pg::query_error("emptying the replicated tables on the slave", &e))?;
     }
+    // Read under TRUNCATE's locks: nobody changes them until the commit.
+    let deferred = indexes::deferrable(tx, &list).await?;
+    indexes::drop_all(tx, &deferred).await?;
     let estimate: u64 = state.tables.iter().map(|(t, _)| t.estimated_rows).sum();
     let mut progress = Progress::new("replicating to the slave", "rows", estimate);
     let mut rows = 0u64;
     for (t, format) in &state.tables {
-        let n = copy::stream_table(master, tx, t, None, *format, &mut progress, rows).await?;
+        // Truncated above in this transaction: FREEZE is allowed, and saves
+        // the slave rewriting every page later (hint bits, vacuum freeze).
+        let options = CopyOptions {
+            format: *format,
+            freeze: true,
+        };
+        let n = copy::stream_table(master, tx, t, None, options, &mut progress, rows).await?;
         log::debug!("{}: {n} rows", t.qualified());
         rows += n;
     }
     progress.finish(rows);
+    let started = Instant::now();
+    indexes::create_all(tx, &deferred).await?;
+    log::debug!(
+        "{} indexes built in {:.1} s",
+        deferred.len(),
+        started.elapsed().as_secs_f64()
+    );
     catalog::set_sequences(tx, &state.sequences).await?;
     Ok((rows, state.sequences.len()))
 }
