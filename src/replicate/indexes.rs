@@ -9,7 +9,8 @@
 //! unique and exclusion constraints, that nothing else depends on (a
 //! foreign key references the index, an extension owns it, it is a
 //! partition's), with no comment, no tablespace of their own, no
-//! per-column statistics target, not the table's CLUSTER or REPLICA
+//! per-column statistics target, no storage parameter on a constraint's
+//! index (`pg_get_constraintdef` omits them), not the table's CLUSTER or REPLICA
 //! IDENTITY index, valid. Everything else (foreign keys and the keys they
 //! reference, first of all) stays and is maintained as before.
 
@@ -76,8 +77,11 @@ pub async fn deferrable(
                 AND NOT EXISTS (SELECT 1 FROM pg_constraint o \
                                  WHERE o.conindid = i.indexrelid AND o.conrelid = c.oid \
                                    AND o.contype NOT IN ('p', 'u', 'x')) \
+                /* pg_get_constraintdef leaves out the index's storage \
+                   parameters (pg_get_indexdef has them) */ \
                 AND (k.oid IS NULL OR (k.conname = ic.relname AND k.conparentid = 0 \
-                                       AND k.conislocal AND k.coninhcount = 0)) \
+                                       AND k.conislocal AND k.coninhcount = 0 \
+                                       AND ic.reloptions IS NULL)) \
               ORDER BY 1, 3",
             &[&tables],
         )

@@ -236,15 +236,25 @@ async fn load(
     state: &MasterState,
 ) -> Result<(u64, usize), Error> {
     let list: Vec<String> = state.tables.iter().map(|(t, _)| t.qualified()).collect();
+    let mut deferred = Vec::new();
     if !list.is_empty() {
+        // Locked before their indexes are read: nobody changes them until
+        // the commit.
+        tx.batch_execute(&format!(
+            "LOCK TABLE {} IN ACCESS EXCLUSIVE MODE",
+            list.join(", ")
+        ))
+        .await
+        .map_err(|e| pg::query_error("locking the replicated tables on the slave", &e))?;
+        deferred = indexes::deferrable(tx, &list).await?;
+        // Dropped before the TRUNCATE, which would otherwise build each of
+        // them empty (and fsync it) only to see it dropped.
+        indexes::drop_all(tx, &deferred).await?;
         // One statement: foreign keys between copied tables do not stop it.
         tx.batch_execute(&format!("TRUNCATE {}", list.join(", ")))
             .await
             .map_err(|e| pg::query_error("emptying the replicated tables on the slave", &e))?;
     }
-    // Read under TRUNCATE's locks: nobody changes them until the commit.
-    let deferred = indexes::deferrable(tx, &list).await?;
-    indexes::drop_all(tx, &deferred).await?;
     let estimate: u64 = state.tables.iter().map(|(t, _)| t.estimated_rows).sum();
     let mut progress = Progress::new("replicating to the slave", "rows", estimate);
     let mut rows = 0u64;
