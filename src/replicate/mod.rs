@@ -5,9 +5,11 @@
 //! The master is read in one REPEATABLE READ, READ ONLY snapshot; the slave
 //! is written in one transaction: checks (same revision, same tables and
 //! columns, no foreign key across the exclusion boundary, not the master
-//! itself), one TRUNCATE of every copied table, the rows streamed with COPY
-//! between the two connections (`merge::copy`), the copied tables'
-//! sequences set to the master's values, one COMMIT. The slave is either
+//! itself), the copied tables locked and their deferrable indexes dropped
+//! (`indexes`), one TRUNCATE of every copied table, the rows streamed with
+//! COPY FREEZE between the two connections (`merge::copy`), the indexes
+//! built again, the copied tables' sequences set to the master's values,
+//! one COMMIT. The slave is either
 //! fully updated or unchanged, whatever stops the run (an error, a signal,
 //! SIGKILL: the server rolls back a transaction whose client went away).
 //!
