@@ -450,6 +450,31 @@ fn replication_killed_midway_leaves_the_slave_unchanged() {
 }
 
 #[test]
+fn a_unique_index_the_masters_rows_break_rolls_everything_back() {
+    let (master, slave) = pair();
+    fill(&master, 5);
+    prefill_excluded_tables_on_the_slave(&slave);
+    // Only the slave has it, and the master's rows cannot satisfy it: built
+    // again after the copy, it fails there, after every table was loaded.
+    slave.psql(
+        "asterisk",
+        "CREATE UNIQUE INDEX slave_only_one_voicemail ON voicemail ((1))",
+    );
+    let before = slave.fingerprint("asterisk");
+    let indexes_before = index_oids(&slave);
+    let r = run_replicate(&master, &slave_arg(&slave));
+    r.assert_code(1);
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+    assert!(
+        r.stderr.contains("slave_only_one_voicemail") && r.stderr.contains("rolled back"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(slave.fingerprint("asterisk"), before);
+    assert_eq!(index_oids(&slave), indexes_before);
+}
+
+#[test]
 fn replication_to_a_slave_at_another_revision_is_refused_and_changes_nothing() {
     let master = provisioned();
     let (older, _) = older_set();
