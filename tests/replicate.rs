@@ -82,9 +82,47 @@ fn add_types_table(c: &Cluster, is_slave: bool) {
                 n numeric(20,6), j jsonb, u uuid, t text, f double precision, r real, \
                 iv interval, ip inet, d date, bo boolean, big bigint, ch char(3)); \
              ALTER TABLE replication_types OWNER TO asterisk; \
-             ALTER TYPE replication_mood OWNER TO asterisk"
+             ALTER TYPE replication_mood OWNER TO asterisk; {INDEXES}"
         ),
     );
+}
+
+/// Indexes of every kind on `replication_types`: those the load builds
+/// after the copy (an expression and partial one, one with a storage
+/// parameter, a unique constraint, an exclusion constraint) and those it
+/// must leave alone (a comment, a statistics target, the CLUSTER index, a
+/// constraint whose index has a storage parameter, which
+/// `pg_get_constraintdef` leaves out).
+const INDEXES: &str = "CREATE INDEX replication_types_lower_t ON replication_types (lower(t)) \
+        WHERE t IS NOT NULL; \
+     ALTER TABLE replication_types ADD CONSTRAINT replication_types_u_u UNIQUE (u); \
+     CREATE INDEX replication_types_big ON replication_types (big) WITH (fillfactor = 70); \
+     ALTER TABLE replication_types ADD CONSTRAINT replication_types_u_big UNIQUE (big) \
+        WITH (fillfactor = 70); \
+     ALTER TABLE replication_types ADD CONSTRAINT replication_types_ch_excl \
+        EXCLUDE USING btree (ch WITH =); \
+     CREATE INDEX replication_types_d ON replication_types (d); \
+     COMMENT ON INDEX replication_types_d IS 'kept as it is'; \
+     CREATE INDEX replication_types_ip ON replication_types ((host(ip))); \
+     ALTER INDEX replication_types_ip ALTER COLUMN 1 SET STATISTICS 500; \
+     ALTER TABLE replication_types CLUSTER ON replication_types_pkey";
+
+/// Every index of the database with its OID, by name: an index dropped and
+/// built again gets a new OID.
+fn index_oids(c: &Cluster) -> BTreeMap<String, String> {
+    c.psql(
+        "asterisk",
+        "SELECT indexrelid::regclass::text || ' ' || indexrelid::oid::text \
+           || CASE WHEN indisvalid AND indisready THEN '' ELSE ' INVALID' END \
+           FROM pg_index JOIN pg_class ON pg_class.oid = indrelid \
+          WHERE relnamespace = 'public'::regnamespace ORDER BY 1",
+    )
+    .lines()
+    .map(|l| {
+        let (name, oid) = l.split_once(' ').expect("name and oid");
+        (name.to_string(), oid.to_string())
+    })
+    .collect()
 }
 
 /// Rows on the master in every table, every column
@@ -163,6 +201,8 @@ fn replication_copies_every_table_but_the_exclusions_exactly() {
     let master_sums = sums(&master);
     let slave_before = sums(&slave);
     let slave_seqs_before = slave.sequences("asterisk");
+    let slave_schema_before = slave.schema("asterisk");
+    let slave_indexes_before = index_oids(&slave);
     // Every copied table holds rows: a table the filler could not fill
     // would make its checksum comparison prove nothing.
     let empty: Vec<&String> = master_sums
@@ -234,6 +274,66 @@ fn replication_copies_every_table_but_the_exclusions_exactly() {
         "the slave's own"
     );
 
+    // The indexes the load built after the copy are the slave's own, as
+    // they were (pg_dump shows every definition, comment, statistics
+    // target and CLUSTER mark); those it must leave alone kept their OID.
+    let slave_schema = slave.schema("asterisk");
+    let (gone, new): (Vec<&str>, Vec<&str>) = (
+        slave_schema_before
+            .lines()
+            .filter(|l| !slave_schema.lines().any(|a| a == *l))
+            .collect(),
+        slave_schema
+            .lines()
+            .filter(|l| !slave_schema_before.lines().any(|b| b == *l))
+            .collect(),
+    );
+    assert!(
+        slave_schema == slave_schema_before,
+        "the slave's schema changed: lost {gone:#?}, gained {new:#?}"
+    );
+    let slave_indexes = index_oids(&slave);
+    assert_eq!(
+        slave_indexes.keys().collect::<Vec<_>>(),
+        slave_indexes_before.keys().collect::<Vec<_>>(),
+        "the slave's indexes are not the same set"
+    );
+    for (name, oid) in &slave_indexes {
+        assert!(!oid.ends_with("INVALID"), "{name} is not valid: {oid}");
+    }
+    let rebuilt = |name: &str| slave_indexes.get(name) != slave_indexes_before.get(name);
+    for name in [
+        "replication_types_lower_t",
+        "replication_types_u_u",
+        "replication_types_big",
+        "replication_types_ch_excl",
+        "accessfeatures_pkey",
+    ] {
+        assert!(rebuilt(name), "{name} was not built after the copy");
+    }
+    for name in [
+        "replication_types_d",
+        "replication_types_ip",
+        "replication_types_u_big",
+        "replication_types_pkey",
+        // Excluded table: never touched.
+        "queue_log_pkey",
+    ] {
+        assert!(!rebuilt(name), "{name} was dropped and built again");
+    }
+    // A key a foreign key references stays: dropping it would mean
+    // dropping and validating the foreign key again.
+    let referencing = slave.psql(
+        "asterisk",
+        "SELECT count(*) FROM pg_constraint WHERE contype = 'f' \
+            AND conindid = 'userfeatures_pkey'::regclass",
+    );
+    assert_ne!(referencing, "0", "no foreign key references userfeatures");
+    assert!(
+        !rebuilt("userfeatures_pkey"),
+        "userfeatures_pkey, referenced by a foreign key, was built again"
+    );
+
     // Again: it converges to the same state.
     run_replicate(&master, &slave_arg(&slave)).assert_code(0);
     assert_eq!(sums(&slave), slave_after, "a second run changed the slave");
@@ -245,6 +345,7 @@ fn replication_killed_midway_leaves_the_slave_unchanged() {
     fill(&master, 20);
     prefill_excluded_tables_on_the_slave(&slave);
     let before = slave.fingerprint("asterisk");
+    let indexes_before = index_oids(&slave);
     // The last table copied is locked on the master: the run stops in its
     // COPY after every earlier table went into the slave's transaction.
     let last = master.psql(
@@ -337,8 +438,40 @@ fn replication_killed_midway_leaves_the_slave_unchanged() {
     let after = slave.fingerprint("asterisk");
     assert_eq!(after.0, before.0, "the slave's schema changed");
     assert_eq!(after.1, before.1, "the slave's rows or sequences changed");
+    // The indexes dropped to be built after the copy are the very ones
+    // that were there (the transaction rolled back), not copies.
+    assert_eq!(
+        index_oids(&slave),
+        indexes_before,
+        "the slave's indexes changed"
+    );
     // And the next run completes.
     run_replicate(&master, &slave_arg(&slave)).assert_code(0);
+}
+
+#[test]
+fn a_unique_index_the_masters_rows_break_rolls_everything_back() {
+    let (master, slave) = pair();
+    fill(&master, 5);
+    prefill_excluded_tables_on_the_slave(&slave);
+    // Only the slave has it, and the master's rows cannot satisfy it: built
+    // again after the copy, it fails there, after every table was loaded.
+    slave.psql(
+        "asterisk",
+        "CREATE UNIQUE INDEX slave_only_one_voicemail ON voicemail ((1))",
+    );
+    let before = slave.fingerprint("asterisk");
+    let indexes_before = index_oids(&slave);
+    let r = run_replicate(&master, &slave_arg(&slave));
+    r.assert_code(1);
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+    assert!(
+        r.stderr.contains("slave_only_one_voicemail") && r.stderr.contains("rolled back"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(slave.fingerprint("asterisk"), before);
+    assert_eq!(index_oids(&slave), indexes_before);
 }
 
 #[test]

@@ -24,6 +24,26 @@ pub enum CopyFormat {
     Binary,
 }
 
+/// How `stream_table` runs the target's COPY.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CopyOptions {
+    pub format: CopyFormat,
+    /// `COPY ... FREEZE`: rows written frozen and their pages all-visible,
+    /// so that no later read or vacuum rewrites them. Only for a table
+    /// truncated earlier in the target's transaction (PostgreSQL refuses
+    /// it otherwise).
+    pub freeze: bool,
+}
+
+impl From<CopyFormat> for CopyOptions {
+    fn from(format: CopyFormat) -> CopyOptions {
+        CopyOptions {
+            format,
+            freeze: false,
+        }
+    }
+}
+
 /// A table whose rows move.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -102,26 +122,33 @@ pub async fn copy_table(
     .await
 }
 
-/// `copy_table` in the given format. Returns the rows copied, as the
+/// `copy_table` with the given options. Returns the rows copied, as the
 /// target counted them.
 pub async fn stream_table(
     source: &Client,
     target: &Transaction<'_>,
     table: &Table,
     into: Option<&str>,
-    format: CopyFormat,
+    options: impl Into<CopyOptions>,
     progress: &mut Progress,
     done_before: u64,
 ) -> Result<u64, PgError> {
     let what = format!("copying the rows of {}", table.qualified());
     let columns = table.column_list();
-    let options = match format {
+    let CopyOptions { format, freeze } = options.into();
+    let out_options = match format {
         CopyFormat::Text => "",
         CopyFormat::Binary => " (FORMAT binary)",
     };
+    let options = match (format, freeze) {
+        (CopyFormat::Text, false) => "",
+        (CopyFormat::Binary, false) => " (FORMAT binary)",
+        (CopyFormat::Text, true) => " (FREEZE)",
+        (CopyFormat::Binary, true) => " (FORMAT binary, FREEZE)",
+    };
     let out = source
         .copy_out(&format!(
-            "COPY {} ({columns}) TO STDOUT{options}",
+            "COPY {} ({columns}) TO STDOUT{out_options}",
             table.qualified()
         ))
         .await

@@ -5,9 +5,11 @@
 //! The master is read in one REPEATABLE READ, READ ONLY snapshot; the slave
 //! is written in one transaction: checks (same revision, same tables and
 //! columns, no foreign key across the exclusion boundary, not the master
-//! itself), one TRUNCATE of every copied table, the rows streamed with COPY
-//! between the two connections (`merge::copy`), the copied tables'
-//! sequences set to the master's values, one COMMIT. The slave is either
+//! itself), the copied tables locked and their deferrable indexes dropped
+//! (`indexes`), one TRUNCATE of every copied table, the rows streamed with
+//! COPY FREEZE between the two connections (`merge::copy`), the indexes
+//! built again, the copied tables' sequences set to the master's values,
+//! one COMMIT. The slave is either
 //! fully updated or unchanged, whatever stops the run (an error, a signal,
 //! SIGKILL: the server rolls back a transaction whose client went away).
 //!
@@ -21,6 +23,7 @@
 //! (one across the boundary is refused before anything is written).
 
 mod catalog;
+mod indexes;
 pub mod slave;
 
 use std::collections::BTreeSet;
@@ -30,7 +33,7 @@ use tokio_postgres::Client;
 
 use crate::config::Config;
 use crate::error::{Error, Left};
-use crate::merge::copy::{self, CopyFormat, Table};
+use crate::merge::copy::{self, CopyFormat, CopyOptions, Table};
 use crate::pg::{self, Superuser};
 use crate::progress::Progress;
 use slave::Slave;
@@ -234,9 +237,22 @@ async fn load(
     tx: &tokio_postgres::Transaction<'_>,
     state: &MasterState,
 ) -> Result<(u64, usize), Error> {
-    if !state.tables.is_empty() {
+    let list: Vec<String> = state.tables.iter().map(|(t, _)| t.qualified()).collect();
+    let mut deferred = Vec::new();
+    if !list.is_empty() {
+        // Locked before their indexes are read: nobody changes them until
+        // the commit.
+        tx.batch_execute(&format!(
+            "LOCK TABLE {} IN ACCESS EXCLUSIVE MODE",
+            list.join(", ")
+        ))
+        .await
+        .map_err(|e| pg::query_error("locking the replicated tables on the slave", &e))?;
+        deferred = indexes::deferrable(tx, &list).await?;
+        // Dropped before the TRUNCATE, which would otherwise build each of
+        // them empty (and fsync it) only to see it dropped.
+        indexes::drop_all(tx, &deferred).await?;
         // One statement: foreign keys between copied tables do not stop it.
-        let list: Vec<String> = state.tables.iter().map(|(t, _)| t.qualified()).collect();
         tx.batch_execute(&format!("TRUNCATE {}", list.join(", ")))
             .await
             .map_err(|e| pg::query_error("emptying the replicated tables on the slave", &e))?;
@@ -245,11 +261,24 @@ async fn load(
     let mut progress = Progress::new("replicating to the slave", "rows", estimate);
     let mut rows = 0u64;
     for (t, format) in &state.tables {
-        let n = copy::stream_table(master, tx, t, None, *format, &mut progress, rows).await?;
+        // Truncated above in this transaction: FREEZE is allowed, and saves
+        // the slave rewriting every page later (hint bits, vacuum freeze).
+        let options = CopyOptions {
+            format: *format,
+            freeze: true,
+        };
+        let n = copy::stream_table(master, tx, t, None, options, &mut progress, rows).await?;
         log::debug!("{}: {n} rows", t.qualified());
         rows += n;
     }
     progress.finish(rows);
+    let started = Instant::now();
+    indexes::create_all(tx, &deferred).await?;
+    log::debug!(
+        "{} indexes built in {:.1} s",
+        deferred.len(),
+        started.elapsed().as_secs_f64()
+    );
     catalog::set_sequences(tx, &state.sequences).await?;
     Ok((rows, state.sequences.len()))
 }
