@@ -117,11 +117,25 @@ pub async fn restore(
         Ok(r) => r,
         Err(signal) => {
             log::error!("{signal} received: stopping the restore");
-            Err(format!("interrupted by {signal}"))
+            Err(Failure::Other(format!("interrupted by {signal}")))
         }
     };
-    if let Err(cause) = result {
-        return undo(config, &postgres, &services, &cause, &dump).await;
+    match result {
+        Ok(()) => {}
+        Err(Failure::Load(cause)) => {
+            return load_failed(
+                config,
+                &postgres,
+                &services,
+                &program,
+                &cause,
+                (&dump, &rec),
+            )
+            .await
+        }
+        Err(Failure::Other(cause)) => {
+            return undo(config, &postgres, &services, &cause, &dump).await
+        }
     }
     // Committed: from here on the backup is the database.
     let dropped = timed(
@@ -217,6 +231,43 @@ async fn check_first(
     Ok((postgres, program, dump, pair, current.is_some()))
 }
 
+/// The load of the backup failed. The full read that finds a file cut
+/// short or corrupt is the load's own: if the file is to blame, it is
+/// refused as `check_first` refuses one (exit 2, one error line) once the
+/// new database is dropped; `DB_NAME` was never touched, no service was
+/// stopped. Otherwise the failure is the load's (exit 1).
+async fn load_failed(
+    config: &Config,
+    postgres: &Client,
+    services: &Services,
+    program: &std::path::Path,
+    cause: &str,
+    (dump, rec): (&dump::Dump, &Record),
+) -> Result<String, Error> {
+    log::info!("the load failed: reading the backup to its last byte to tell whether it is whole");
+    let Err(refusal) = dump::read_all(program, &dump.path) else {
+        return undo(config, postgres, services, cause, dump).await;
+    };
+    // What this run made, dropped quietly: the refusal is the one line.
+    let mut dropped = Ok(());
+    for name in std::iter::once(&rec.new).chain(rec.xivo.as_ref()) {
+        dropped = dropped.and(drop_database(postgres, name).await);
+    }
+    match dropped.and_then(|()| record::remove(config)) {
+        Ok(()) => Err(Error::Other(refusal)),
+        Err(e) => {
+            undo(
+                config,
+                postgres,
+                services,
+                &format!("{refusal} ({e})"),
+                dump,
+            )
+            .await
+        }
+    }
+}
+
 /// A failure or a signal before the swap was seen to commit: what the
 /// record names is dropped (or, if the swap did commit, the replaced
 /// database), the services start again.
@@ -270,7 +321,23 @@ fn after_swap_done(
     }
 }
 
-/// Steps 2 to 4 of the module header, up to the swap's commit.
+/// Why the run failed before the swap's commit.
+enum Failure {
+    /// `pg_restore` of the backup into the new database: maybe the file's
+    /// fault (cut short, corrupt), which the caller asks `dump::read_all`.
+    Load(String),
+    Other(String),
+}
+
+impl From<String> for Failure {
+    fn from(cause: String) -> Failure {
+        Failure::Other(cause)
+    }
+}
+
+/// Steps 2 to 4 of the module header, up to the swap's commit. The
+/// services run while the new database is loaded, owned and upgraded (only
+/// it is written); they are stopped for what reads or replaces `DB_NAME`.
 #[allow(clippy::too_many_arguments)]
 async fn restore_into_new(
     config: &Config,
@@ -283,32 +350,28 @@ async fn restore_into_new(
     exists: bool,
     services: &Services,
     rec: &mut Record,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let db = &config.db_name;
-    timed("stopping the services", async {
-        services.stop_running().map_err(|e| e.to_string())
-    })
-    .await?;
-    if exists {
-        timed("ending the remaining sessions", async {
-            snapshot::sessions::end(postgres, std::slice::from_ref(db), snapshot::SESSION_GRACE)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        })
-        .await?;
-    }
     record::save(config, rec)?;
     timed(
         &format!("creating database '{}'", rec.new),
         load::create(postgres, config, &rec.new),
     )
     .await?;
-    timed(
-        &format!("restoring '{}' into '{}'", dump.path.display(), rec.new),
-        load::pg_restore(superuser, program, dump, &rec.new),
-    )
-    .await?;
+    let reading = load::reading(superuser, program, &dump.path, &rec.new);
+    let what = format!("restoring '{}' into '{}'", dump.path.display(), rec.new);
+    log::info!(
+        "{what} ({})...",
+        match reading {
+            load::Reading::Parallel => "parallel jobs reading the file",
+            load::Reading::Stdin => "one process reading it on stdin",
+        }
+    );
+    let started = std::time::Instant::now();
+    load::pg_restore(superuser, program, dump, &rec.new, reading)
+        .await
+        .map_err(Failure::Load)?;
+    log::info!("{what}: done in {:.2} s", started.elapsed().as_secs_f64());
     if let (Some(pair), Some(xivo)) = (pair, &rec.xivo) {
         pair::load_and_merge(
             config, superuser, set, postgres, program, pair, &rec.new, xivo,
@@ -325,6 +388,19 @@ async fn restore_into_new(
     )
     .await?;
     upgrade(&mut client, &rec.new, set, &config.db_owner).await?;
+    timed("stopping the services", async {
+        services.stop_running().map_err(|e| e.to_string())
+    })
+    .await?;
+    if exists {
+        timed("ending the remaining sessions", async {
+            snapshot::sessions::end(postgres, std::slice::from_ref(db), snapshot::SESSION_GRACE)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .await?;
+    }
     if opts.keep_system_config {
         let current = superuser.connect(db).await.map_err(|e| e.to_string())?;
         timed(
@@ -339,7 +415,7 @@ async fn restore_into_new(
             .await
             .map_err(|e| e.to_string())?;
     }
-    swap(config, postgres, rec).await
+    Ok(swap(config, postgres, rec).await?)
 }
 
 /// The restored database to this package's head.

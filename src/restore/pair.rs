@@ -149,7 +149,13 @@ pub async fn load_and_merge(
     .await?;
     timed(
         &format!("restoring '{}' into '{xivo}'", pair.xivo.path.display()),
-        load::pg_restore(superuser, program, &pair.xivo, xivo),
+        load::pg_restore(
+            superuser,
+            program,
+            &pair.xivo,
+            xivo,
+            load::reading(superuser, program, &pair.xivo.path, xivo),
+        ),
     )
     .await?;
     timed(
