@@ -154,7 +154,8 @@ pub async fn load_and_merge(
             program,
             &pair.xivo,
             xivo,
-            load::reading(superuser, program, &pair.xivo.path, xivo),
+            // One process, as the asterisk dump (see `restore_into_new`).
+            load::Reading::Stdin,
         ),
     )
     .await?;
