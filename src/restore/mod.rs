@@ -21,8 +21,8 @@
 //!    tables (`system`): the services are down from here to the end only;
 //! 4. the record says `swapping` (with the new database's oid), then one
 //!    transaction renames `DB_NAME` to `..._old` and the new one to
-//!    `DB_NAME`; then the old one is dropped, the record removed, the
-//!    services started.
+//!    `DB_NAME`; then the services are started, the old one dropped and the
+//!    record removed.
 //!
 //! Any failure or signal before the swap's commit drops the new database
 //! and starts the services: `DB_NAME` is exactly as it was (exit 1). A run
@@ -144,14 +144,15 @@ pub async fn restore(
             return undo(config, &postgres, &services, &cause, &dump).await
         }
     }
-    // Committed: from here on the backup is the database.
+    // Committed: from here on the backup is the database. The services
+    // start first: dropping the replaced database does not concern them.
+    let started = services.start_recorded();
     let dropped = timed(
         &format!("dropping the replaced database '{}'", rec.old),
         drop_database(&postgres, &rec.old),
     )
     .await
     .and_then(|()| record::remove(config));
-    let started = services.start_recorded();
     if let Err(e) = dropped {
         return Err(Error::Refused(format!(
             "backup '{}' restored as '{db}', but {e}; the next run of xivo-manage-db restore or xivo-update-db \
