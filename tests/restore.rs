@@ -162,6 +162,11 @@ fn restore_of_a_head_dump_brings_back_every_row_owned_as_provisioned() {
     let r = restore(&h, &[file.to_str().expect("path")]);
     r.assert_code(0);
     assert!(r.stdout.contains("restored"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("(parallel jobs reading the file)"),
+        "a file the server's user can read is loaded by parallel jobs: {}",
+        r.stderr
+    );
 
     assert_eq!(
         h.c.table_sums(DB),
@@ -248,21 +253,49 @@ fn sums_of_list(sums: &[String], only: &[&str]) -> Vec<String> {
 /// A bad backup: exit 2, one line naming the file, the database untouched,
 /// no service stopped.
 fn assert_refused(h: &Host, file: &Path, args: &[&str], says: &str) {
+    let r = refused_run(h, file, args);
+    let line = one_line(&r);
+    assert_names(&r, file, line, says);
+}
+
+/// A backup whose data is cut or corrupt: the load into the new database
+/// finds it, after the lines of its progress; then as `assert_refused`,
+/// the refusal the one error line, the last.
+fn assert_refused_by_load(h: &Host, file: &Path, says: &str) {
+    let r = refused_run(h, file, &[]);
+    let errors: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.contains("error") || l.contains("warning"))
+        .collect();
+    assert_eq!(errors.len(), 1, "one error line: {}", r.stderr);
+    let last = r.stderr.lines().last().unwrap_or_default();
+    assert_eq!(errors[0], last, "the refusal comes last: {}", r.stderr);
+    assert_names(&r, file, last, says);
+}
+
+/// Exit 2, the database, the services, the restore databases and the
+/// record as they were.
+fn refused_run(h: &Host, file: &Path, args: &[&str]) -> Run {
     let before = h.c.fingerprint(DB);
     let mut all = vec![file.to_str().expect("path")];
     all.extend_from_slice(args);
     let r = restore(h, &all);
     r.assert_code(2);
-    let line = one_line(&r);
+    assert_eq!(h.c.fingerprint(DB), before, "database untouched");
+    assert_eq!(h.actions(), "", "no service touched");
+    assert_eq!(restore_dbs(h), Vec::<String>::new());
+    assert_eq!(record(h), None);
+    r
+}
+
+fn assert_names(r: &Run, file: &Path, line: &str, says: &str) {
     assert!(
         line.contains(&file.display().to_string()),
         "names the file: {line}"
     );
     assert!(line.contains(says), "says {says}: {line}");
-    assert_eq!(h.c.fingerprint(DB), before, "database untouched");
-    assert_eq!(h.actions(), "", "no service touched");
-    assert_eq!(restore_dbs(h), Vec::<String>::new());
-    assert_eq!(record(h), None);
+    assert!(line.contains("nothing changed"), "{line}: {}", r.stderr);
 }
 
 #[test]
@@ -279,12 +312,7 @@ fn a_truncated_or_corrupt_dump_is_refused_before_anything_is_touched() {
 
     let half = h.c.dir.join("half.dump");
     std::fs::write(&half, &bytes[..bytes.len() / 2]).expect("write");
-    assert_refused(
-        &h,
-        &half,
-        &[],
-        "not a complete pg_dump custom-format archive",
-    );
+    assert_refused_by_load(&h, &half, "not a complete pg_dump custom-format archive");
 
     // The table of contents intact, the data overwritten with junk.
     let mut corrupt = bytes.clone();
@@ -294,10 +322,9 @@ fn a_truncated_or_corrupt_dump_is_refused_before_anything_is_touched() {
     }
     let junk_inside = h.c.dir.join("junk-inside.dump");
     std::fs::write(&junk_inside, &corrupt).expect("write");
-    assert_refused(
+    assert_refused_by_load(
         &h,
         &junk_inside,
-        &[],
         "not a complete pg_dump custom-format archive",
     );
 
@@ -314,6 +341,50 @@ fn a_truncated_or_corrupt_dump_is_refused_before_anything_is_touched() {
     let plain = h.c.dir.join("plain.sql");
     std::fs::write(&plain, "SELECT 1;\n").expect("write");
     assert_refused(&h, &plain, &[], "not a pg_dump custom-format archive");
+}
+
+/// `pg_restore -j` workers reopen the file by name as the user pg_restore
+/// runs as (the server's, when root runs the restore): a backup only root
+/// can read is loaded by one process from stdin, rows and owners as with
+/// parallel jobs, and a cut in it is found the same way.
+#[test]
+fn a_backup_only_root_can_read_is_loaded_from_stdin() {
+    use std::os::unix::fs::PermissionsExt;
+    let h = host();
+    let source = h.c.table_sums(DB);
+    let schema = h.c.schema(DB);
+    let file = dump(&h, DB, "backup.dump");
+    let private = h.c.dir.join("root-only");
+    std::fs::create_dir(&private).expect("mkdir");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let bytes = std::fs::read(&file).expect("dump");
+    let copy = private.join("backup.dump");
+    std::fs::write(&copy, &bytes).expect("write");
+    let cut = private.join("cut.dump");
+    std::fs::write(&cut, &bytes[..bytes.len() - 64]).expect("write");
+    let listed = as_owner(format!("{PG_BIN}/pg_restore"))
+        .arg("--list")
+        .arg(&copy)
+        .output()
+        .expect("pg_restore");
+    assert!(
+        !listed.status.success(),
+        "the server's user cannot read the copy"
+    );
+    live_on(&h);
+
+    assert_refused_by_load(&h, &cut, "not a complete pg_dump custom-format archive");
+    let r = restore(&h, &[copy.to_str().expect("path")]);
+    r.assert_code(0);
+    assert!(
+        r.stderr.contains("(one process reading it on stdin)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(h.c.table_sums(DB), source, "every row, over every column");
+    assert_eq!(h.c.schema(DB), schema, "schema and owners as provisioned");
+    assert_eq!(h.c.revisions(DB), common::repo_head());
+    assert_converged(&h);
 }
 
 #[test]

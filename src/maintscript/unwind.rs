@@ -24,6 +24,8 @@ fn recorded_in(config: &Config) -> bool {
         config.rollback_record_path(),
         config.stopped_services_path(),
         config.connlimit_path(),
+        // A restore killed while loading, before it stopped any service.
+        config.restore_record_path(),
     ]
     .iter()
     .any(|p| p.exists())

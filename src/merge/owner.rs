@@ -117,13 +117,18 @@ pub async fn prepare(tx: &Transaction<'_>, config: &Config, db: &str) -> Result<
 }
 
 /// Give every object not owned by the owner role to it. Returns how many
-/// changed hands.
+/// changed hands. All the `ALTER ... OWNER` go in one round trip (a
+/// restored database has hundreds of objects); if that fails, they are
+/// replayed one by one from a savepoint to name the object at fault.
+/// (`REASSIGN OWNED` cannot: it refuses objects of the bootstrap superuser,
+/// the usual owner of what was restored with `--no-owner`.)
 pub async fn take_all(tx: &Transaction<'_>, owner: &str) -> Result<usize, MergeError> {
     let rows = tx
         .query(FOREIGN_OWNED, &[&owner])
         .await
         .map_err(|e| pg::query_error("listing the objects not owned by the owner role", &e))?;
     let mut by_role: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut alters = Vec::with_capacity(rows.len());
     for r in &rows {
         let (kind, identity, was): (String, String, String) = (r.get(0), r.get(1), r.get(2));
         let keyword = alter_keyword(&kind).ok_or_else(|| MergeError::Ownership {
@@ -132,18 +137,31 @@ pub async fn take_all(tx: &Transaction<'_>, owner: &str) -> Result<usize, MergeE
                 "cannot be given to role '{owner}': this kind of object is not supported"
             ),
         })?;
-        tx.batch_execute(&format!(
-            "ALTER {keyword} {identity} OWNER TO {}",
-            quote_ident(owner)
-        ))
-        .await
-        .map_err(|e| {
-            pg::query_error(
-                format!("giving {kind} {identity} (owner '{was}') to role '{owner}'"),
-                &e,
-            )
-        })?;
+        let sql = format!("ALTER {keyword} {identity} OWNER TO {}", quote_ident(owner));
+        alters.push((sql, format!("{kind} {identity} (owner '{was}')")));
         *by_role.entry(was).or_default() += 1;
+    }
+    if !alters.is_empty() {
+        let all: String = alters.iter().map(|(sql, _)| format!("{sql};\n")).collect();
+        let savepoint = |what: &'static str, sql: &'static str| async move {
+            tx.batch_execute(sql)
+                .await
+                .map_err(|e| pg::query_error(what, &e))
+        };
+        savepoint("setting a savepoint", "SAVEPOINT take_all").await?;
+        if tx.batch_execute(&all).await.is_err() {
+            savepoint(
+                "rolling back to a savepoint",
+                "ROLLBACK TO SAVEPOINT take_all",
+            )
+            .await?;
+            for (sql, object) in &alters {
+                tx.batch_execute(sql).await.map_err(|e| {
+                    pg::query_error(format!("giving {object} to role '{owner}'"), &e)
+                })?;
+            }
+        }
+        savepoint("releasing a savepoint", "RELEASE SAVEPOINT take_all").await?;
     }
     for (was, n) in &by_role {
         log::info!("gave {n} object(s) owned by '{was}' to '{owner}'");

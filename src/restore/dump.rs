@@ -1,9 +1,11 @@
 //! Looking at a backup before anything is touched: the file is there and
-//! readable, `pg_restore` reads its table of contents and then every byte
-//! of its data (a custom-format archive cut short keeps a valid table of
-//! contents at its start: only reading the data finds the cut, and a
-//! corrupt compressed block), it is a dump of `DB_NAME` on the versioned
-//! system, at a revision this package knows.
+//! readable, `pg_restore` reads its table of contents, it is a dump of
+//! `DB_NAME` on the versioned system, at a revision this package knows.
+//! A custom-format archive cut short keeps a valid table of contents at its
+//! start: only reading every data block finds the cut, or a corrupt
+//! compressed block. That full read is the load's own, into a new database
+//! (the restore drops it and asks `read_all` whether the file is to blame);
+//! a 14.07 dump (`inspect_1407`) is read in full here.
 //!
 //! Read-only: runs `pg_restore` without a connection (`--list`, `-f`), the
 //! archive on its stdin, opened by us: the file may be readable by root
@@ -153,9 +155,8 @@ pub fn inspect(
              --xivo XIVO_DUMP --levels ASTERISK_LEVEL,XIVO_LEVEL",
         ));
     }
-    // Every data block, decompressed: the cut or the corruption the table
-    // of contents cannot show.
-    pg_restore(pg_restore_program, path, &["--file=/dev/null"])?;
+    // The data blocks are read to the last byte by the load itself, into a
+    // new database (`read_all` tells a bad backup from a failing load).
     let data = pg_restore(
         pg_restore_program,
         path,
@@ -182,6 +183,12 @@ pub fn inspect(
         entries,
         revisions,
     })
+}
+
+/// Every data block of `path`, decompressed: the cut or the corruption the
+/// table of contents cannot show. A refusal of the file if it is not whole.
+pub fn read_all(pg_restore_program: &Path, path: &Path) -> Result<(), String> {
+    pg_restore(pg_restore_program, path, &["--file=/dev/null"]).map(|_| ())
 }
 
 /// The rows of `COPY public.alembic_version ... FROM stdin;` in a data-only script.
@@ -260,8 +267,7 @@ pub fn inspect_1407(
             &format!("give the backup made with 'pg_dump -Fc {db}' on the 14.07 host"),
         ));
     }
-    // Every data block, decompressed (see `inspect`).
-    pg_restore(pg_restore_program, path, &["--file=/dev/null"])?;
+    read_all(pg_restore_program, path)?;
     Ok(Dump {
         path: path.to_path_buf(),
         size,

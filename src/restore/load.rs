@@ -1,6 +1,7 @@
 //! Loading a checked backup into a new database: `CREATE DATABASE` (owned
 //! by `DB_OWNER`, the encoding and locale of the database it will replace),
-//! `pg_restore --no-owner --no-acl` into it with progress in bytes read,
+//! `pg_restore --no-owner --no-acl` into it (`-j` workers when the user it
+//! runs as can read the file, else one process reading stdin), with progress,
 //! then every object given to `DB_OWNER` and the grants `xivo-init-db`
 //! gives, so that the result is owned as a provisioned database is.
 //!
@@ -9,6 +10,7 @@
 use std::io::{BufRead, BufReader, Seek};
 use std::path::Path;
 use std::process::{Child, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -98,34 +100,92 @@ impl Drop for Running {
     }
 }
 
-/// `pg_restore --no-owner --no-acl --exit-on-error -d new`, the archive on
-/// its stdin (one process: parallel workers would reopen the file by name,
-/// as the server's OS user, who may not read it). Progress is the archive's
-/// offset, shared with the child through the file description.
+/// How `pg_restore` reads the archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// `-j JOBS` from the file by name: data loaded and indexes built by
+    /// parallel workers. Progress in table-of-contents entries.
+    Parallel,
+    /// One process, the archive on its stdin, opened by us. Progress in
+    /// bytes read.
+    Stdin,
+}
+
+/// Parallel workers: the host has few cores, and the PBX keeps running
+/// during the load.
+const JOBS: &str = "2";
+
+/// `-j` workers reopen the archive by name, as the user `pg_restore` runs
+/// as (the peer user when we are root), who may not be allowed to read a
+/// file we can: the same command, as that user, must list it first.
+/// Otherwise (or if the probe cannot run) the archive goes on stdin.
+pub fn reading(superuser: &Superuser, program: &Path, path: &Path, new: &str) -> Reading {
+    let listed = superuser
+        .client_command(program, new)
+        .args(["--list", "--file=/dev/null"])
+        .arg(path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if listed {
+        Reading::Parallel
+    } else {
+        Reading::Stdin
+    }
+}
+
+/// Where the progress comes from.
+enum Source {
+    /// The archive's offset, shared with the child through the file
+    /// description.
+    Offset(std::fs::File),
+    /// Entries the verbose output says are done, counted by the reader of
+    /// stderr.
+    Entries(Arc<AtomicU64>),
+}
+
+/// `pg_restore --no-owner --no-acl --exit-on-error -d new`, read as
+/// `reading` says. Its first error line on failure; not logged here: a
+/// failure may be the backup's, which the caller then tells apart.
 pub async fn pg_restore(
     superuser: &Superuser,
     program: &Path,
     dump: &Dump,
     new: &str,
+    reading: Reading,
 ) -> Result<(), String> {
-    let file = std::fs::File::open(&dump.path)
-        .map_err(|e| format!("cannot open '{}': {e}", dump.path.display()))?;
-    let mut offset = file
-        .try_clone()
-        .map_err(|e| format!("cannot open '{}': {e}", dump.path.display()))?;
-    let mut child = superuser
-        .client_command(program, new)
-        .args([
-            "--no-owner",
-            "--no-acl",
-            "--exit-on-error",
-            "--verbose",
-            "--dbname",
-            new,
-        ])
-        .stdin(Stdio::from(file))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+    let mut cmd = superuser.client_command(program, new);
+    cmd.args([
+        "--no-owner",
+        "--no-acl",
+        "--exit-on-error",
+        "--verbose",
+        "--dbname",
+        new,
+    ])
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped());
+    let done = Arc::new(AtomicU64::new(0));
+    let (source, unit, total) = match reading {
+        Reading::Parallel => {
+            cmd.args(["--jobs", JOBS])
+                .arg(&dump.path)
+                .stdin(Stdio::null());
+            (Source::Entries(Arc::clone(&done)), "entries", dump.entries)
+        }
+        Reading::Stdin => {
+            let file = std::fs::File::open(&dump.path)
+                .map_err(|e| format!("cannot open '{}': {e}", dump.path.display()))?;
+            let offset = file
+                .try_clone()
+                .map_err(|e| format!("cannot open '{}': {e}", dump.path.display()))?;
+            cmd.stdin(Stdio::from(file));
+            (Source::Offset(offset), "bytes", dump.size)
+        }
+    };
+    let mut child = cmd
         .spawn()
         .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
     let errors = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -137,21 +197,26 @@ pub async fn pg_restore(
                     if let Ok(mut e) = errors.lock() {
                         e.push(line);
                     }
+                } else if line.contains(": creating ") || line.contains(": finished item ") {
+                    done.fetch_add(1, Ordering::Relaxed);
                 }
             }
         });
     }
     let mut running = Running(child);
-    let mut progress = Progress::new(
-        format!("restoring '{}'", dump.path.display()),
-        "bytes",
-        dump.size,
-    );
+    let mut progress = Progress::new(format!("restoring '{}'", dump.path.display()), unit, total);
     let status = loop {
         match running.0.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) => {
-                progress.update(offset.stream_position().unwrap_or(0));
+                let at = match &source {
+                    Source::Offset(f) => {
+                        let mut f = f;
+                        f.stream_position().unwrap_or(0)
+                    }
+                    Source::Entries(n) => n.load(Ordering::Relaxed),
+                };
+                progress.update(at);
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
             Err(e) => return Err(format!("waiting for pg_restore: {e}")),
@@ -167,7 +232,7 @@ pub async fn pg_restore(
             .unwrap_or_else(|| format!("pg_restore exited with {status}"));
         return Err(format!("pg_restore into '{new}' failed: {}", why.trim()));
     }
-    progress.finish(dump.size);
+    progress.finish(total);
     Ok(())
 }
 

@@ -4,18 +4,25 @@
 //! dhcp, netiface and resolvconf, drop the old one), but so that the current
 //! database stays whole until the restore has fully succeeded:
 //!
-//! 1. the backup is checked (`dump`): readable, complete, of `DB_NAME`, at a
-//!    revision this package knows; nothing is touched before (exit 2);
-//! 2. the run lock, the services stopped as the hooks stop them (recorded
-//!    in `stopped-services`), the sessions ended;
-//! 3. the record (`record`), then the backup restored into a new database
-//!    `xivo_manage_db_restore_<time>_new` (`name`, `load`), owned by
-//!    `DB_OWNER`, upgraded to this package's head, and with
-//!    `--keep-system-config` given this host's system tables (`system`);
+//! 1. the backup is checked (`dump`): readable, its table of contents, of
+//!    `DB_NAME`, at a revision this package knows; nothing is touched
+//!    before (exit 2);
+//! 2. the run lock, the record (`record`), then, the services still
+//!    running, the backup restored into a new database
+//!    `xivo_manage_db_restore_<time>_new` (`name`, `load`; `-j` when the
+//!    user `pg_restore` runs as can read the file), owned by `DB_OWNER`,
+//!    upgraded to this package's head. This load is the backup's one full
+//!    read: when it fails, `dump::read_all` tells whether the file is cut or
+//!    corrupt, and it is then refused as in step 1 (exit 2) once the new
+//!    database is dropped: `DB_NAME` was never touched, nothing stopped;
+//! 3. the services stopped as the hooks stop them (recorded in
+//!    `stopped-services`), the sessions ended, and with
+//!    `--keep-system-config` the new database given this host's system
+//!    tables (`system`): the services are down from here to the end only;
 //! 4. the record says `swapping` (with the new database's oid), then one
 //!    transaction renames `DB_NAME` to `..._old` and the new one to
-//!    `DB_NAME`; then the old one is dropped, the record removed, the
-//!    services started.
+//!    `DB_NAME`; then the services are started, the old one dropped and the
+//!    record removed.
 //!
 //! Any failure or signal before the swap's commit drops the new database
 //! and starts the services: `DB_NAME` is exactly as it was (exit 1). A run
@@ -117,20 +124,35 @@ pub async fn restore(
         Ok(r) => r,
         Err(signal) => {
             log::error!("{signal} received: stopping the restore");
-            Err(format!("interrupted by {signal}"))
+            Err(Failure::Other(format!("interrupted by {signal}")))
         }
     };
-    if let Err(cause) = result {
-        return undo(config, &postgres, &services, &cause, &dump).await;
+    match result {
+        Ok(()) => {}
+        Err(Failure::Load(cause)) => {
+            return load_failed(
+                config,
+                &postgres,
+                &services,
+                &program,
+                &cause,
+                (&dump, &rec),
+            )
+            .await
+        }
+        Err(Failure::Other(cause)) => {
+            return undo(config, &postgres, &services, &cause, &dump).await
+        }
     }
-    // Committed: from here on the backup is the database.
+    // Committed: from here on the backup is the database. The services
+    // start first: dropping the replaced database does not concern them.
+    let started = services.start_recorded();
     let dropped = timed(
         &format!("dropping the replaced database '{}'", rec.old),
         drop_database(&postgres, &rec.old),
     )
     .await
     .and_then(|()| record::remove(config));
-    let started = services.start_recorded();
     if let Err(e) = dropped {
         return Err(Error::Refused(format!(
             "backup '{}' restored as '{db}', but {e}; the next run of xivo-manage-db restore or xivo-update-db \
@@ -217,6 +239,43 @@ async fn check_first(
     Ok((postgres, program, dump, pair, current.is_some()))
 }
 
+/// The load of the backup failed. The full read that finds a file cut
+/// short or corrupt is the load's own: if the file is to blame, it is
+/// refused as `check_first` refuses one (exit 2, one error line) once the
+/// new database is dropped; `DB_NAME` was never touched, no service was
+/// stopped. Otherwise the failure is the load's (exit 1).
+async fn load_failed(
+    config: &Config,
+    postgres: &Client,
+    services: &Services,
+    program: &std::path::Path,
+    cause: &str,
+    (dump, rec): (&dump::Dump, &Record),
+) -> Result<String, Error> {
+    log::info!("the load failed: reading the backup to its last byte to tell whether it is whole");
+    let Err(refusal) = dump::read_all(program, &dump.path) else {
+        return undo(config, postgres, services, cause, dump).await;
+    };
+    // What this run made, dropped quietly: the refusal is the one line.
+    let mut dropped = Ok(());
+    for name in std::iter::once(&rec.new).chain(rec.xivo.as_ref()) {
+        dropped = dropped.and(drop_database(postgres, name).await);
+    }
+    match dropped.and_then(|()| record::remove(config)) {
+        Ok(()) => Err(Error::Other(refusal)),
+        Err(e) => {
+            undo(
+                config,
+                postgres,
+                services,
+                &format!("{refusal} ({e})"),
+                dump,
+            )
+            .await
+        }
+    }
+}
+
 /// A failure or a signal before the swap was seen to commit: what the
 /// record names is dropped (or, if the swap did commit, the replaced
 /// database), the services start again.
@@ -270,7 +329,23 @@ fn after_swap_done(
     }
 }
 
-/// Steps 2 to 4 of the module header, up to the swap's commit.
+/// Why the run failed before the swap's commit.
+enum Failure {
+    /// `pg_restore` of the backup into the new database: maybe the file's
+    /// fault (cut short, corrupt), which the caller asks `dump::read_all`.
+    Load(String),
+    Other(String),
+}
+
+impl From<String> for Failure {
+    fn from(cause: String) -> Failure {
+        Failure::Other(cause)
+    }
+}
+
+/// Steps 2 to 4 of the module header, up to the swap's commit. The
+/// services run while the new database is loaded, owned and upgraded (only
+/// it is written); they are stopped for what reads or replaces `DB_NAME`.
 #[allow(clippy::too_many_arguments)]
 async fn restore_into_new(
     config: &Config,
@@ -283,32 +358,34 @@ async fn restore_into_new(
     exists: bool,
     services: &Services,
     rec: &mut Record,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let db = &config.db_name;
-    timed("stopping the services", async {
-        services.stop_running().map_err(|e| e.to_string())
-    })
-    .await?;
-    if exists {
-        timed("ending the remaining sessions", async {
-            snapshot::sessions::end(postgres, std::slice::from_ref(db), snapshot::SESSION_GRACE)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        })
-        .await?;
-    }
     record::save(config, rec)?;
     timed(
         &format!("creating database '{}'", rec.new),
         load::create(postgres, config, &rec.new),
     )
     .await?;
-    timed(
-        &format!("restoring '{}' into '{}'", dump.path.display(), rec.new),
-        load::pg_restore(superuser, program, dump, &rec.new),
-    )
-    .await?;
+    // A pre-14.08 backup stays on one process: loaded by parallel jobs, its
+    // merged queue_log differed from the hooks' merge in a test (not yet
+    // explained).
+    let reading = match pair {
+        None => load::reading(superuser, program, &dump.path, &rec.new),
+        Some(_) => load::Reading::Stdin,
+    };
+    let what = format!("restoring '{}' into '{}'", dump.path.display(), rec.new);
+    log::info!(
+        "{what} ({})...",
+        match reading {
+            load::Reading::Parallel => "parallel jobs reading the file",
+            load::Reading::Stdin => "one process reading it on stdin",
+        }
+    );
+    let started = std::time::Instant::now();
+    load::pg_restore(superuser, program, dump, &rec.new, reading)
+        .await
+        .map_err(Failure::Load)?;
+    log::info!("{what}: done in {:.2} s", started.elapsed().as_secs_f64());
     if let (Some(pair), Some(xivo)) = (pair, &rec.xivo) {
         pair::load_and_merge(
             config, superuser, set, postgres, program, pair, &rec.new, xivo,
@@ -325,6 +402,19 @@ async fn restore_into_new(
     )
     .await?;
     upgrade(&mut client, &rec.new, set, &config.db_owner).await?;
+    timed("stopping the services", async {
+        services.stop_running().map_err(|e| e.to_string())
+    })
+    .await?;
+    if exists {
+        timed("ending the remaining sessions", async {
+            snapshot::sessions::end(postgres, std::slice::from_ref(db), snapshot::SESSION_GRACE)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .await?;
+    }
     if opts.keep_system_config {
         let current = superuser.connect(db).await.map_err(|e| e.to_string())?;
         timed(
@@ -339,7 +429,7 @@ async fn restore_into_new(
             .await
             .map_err(|e| e.to_string())?;
     }
-    swap(config, postgres, rec).await
+    Ok(swap(config, postgres, rec).await?)
 }
 
 /// The restored database to this package's head.

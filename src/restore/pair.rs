@@ -149,7 +149,14 @@ pub async fn load_and_merge(
     .await?;
     timed(
         &format!("restoring '{}' into '{xivo}'", pair.xivo.path.display()),
-        load::pg_restore(superuser, program, &pair.xivo, xivo),
+        load::pg_restore(
+            superuser,
+            program,
+            &pair.xivo,
+            xivo,
+            // One process, as the asterisk dump (see `restore_into_new`).
+            load::Reading::Stdin,
+        ),
     )
     .await?;
     timed(
