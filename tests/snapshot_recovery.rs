@@ -414,3 +414,49 @@ fn a_pending_rollback_can_be_finished_by_hand() {
     h.run("xivo-manage-db", &["rollback", "finish"])
         .assert_code(0);
 }
+
+/// A pending rollback whose copy was dropped by hand cannot be finished:
+/// the database that lived since is kept as it is (never taken for the
+/// copy, never given the copy's place), the record stays, and the error
+/// says what happened and what to run. Found by a mutation of the
+/// "already renamed back" check in `swap_back` that no test saw.
+#[test]
+fn a_pending_rollback_whose_snapshot_was_dropped_by_hand_keeps_the_database_and_says_so() {
+    let h = older_host();
+    preinst(&h);
+    let snap = h.snapshots().pop().expect("a snapshot");
+    // The upgrade wrote, its rollback died, then someone dropped the copy.
+    h.c.psql(DB, "CREATE TABLE written_since (id integer)");
+    h.c.psql(DB, "COMMENT ON DATABASE asterisk IS 'lived since'");
+    let record = h.record().expect("record");
+    let pending = record.replace("phase\tready", "phase\trolling-back");
+    std::fs::write(h.c.state_dir().join("rollback/record"), &pending).expect("record");
+    h.c.psql("postgres", &format!("DROP DATABASE \"{snap}\""));
+    let properties = || {
+        h.c.psql(
+            "postgres",
+            "SELECT oid || ' ' || datallowconn || ' ' || coalesce(shobj_description(oid, 'pg_database'), '-') \
+               FROM pg_database WHERE datname = 'asterisk'",
+        )
+    };
+    let before = (h.c.fingerprint(DB), properties());
+    let r = h.run("xivo-manage-db", &["rollback", "finish"]);
+    r.assert_code(1);
+    let errors: Vec<&str> = r.stderr.lines().filter(|l| l.contains("error:")).collect();
+    assert_eq!(errors.len(), 1, "{}", r.stderr);
+    assert!(
+        errors[0].contains(&format!("snapshot '{snap}' is gone (dropped by hand?)"))
+            && errors[0].contains("xivo-manage-db rollback discard"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!((h.c.fingerprint(DB), properties()), before, "{}", r.stderr);
+    assert_eq!(h.record().as_deref(), Some(pending.as_str()));
+    // The way out it names works: the database kept, nothing left behind.
+    h.run("xivo-manage-db", &["rollback", "discard"])
+        .assert_code(0);
+    assert_eq!((h.c.fingerprint(DB), properties()), before);
+    assert!(h.record().is_none());
+    assert_no_leftovers(&h);
+    assert_eq!(sorted(h.running()), running_set());
+}
