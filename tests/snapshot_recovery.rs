@@ -460,3 +460,44 @@ fn a_pending_rollback_whose_snapshot_was_dropped_by_hand_keeps_the_database_and_
     assert_no_leftovers(&h);
     assert_eq!(sorted(h.running()), running_set());
 }
+
+/// An upgrade that died midway is rolled back by the unwinding calls only
+/// while nothing can have written since: once the services ran again,
+/// `prerm remove` keeps the database as they left it and drops the
+/// snapshot. Found by a mutation of `settle` (`&&` to `||`) that threw
+/// their writes away and that no test saw.
+#[test]
+fn an_unfinished_upgrade_is_not_rolled_back_over_what_services_wrote_since() {
+    let h = older_host();
+    preinst(&h);
+    let record = h.record().expect("record");
+    std::fs::write(
+        h.c.state_dir().join("rollback/record"),
+        record.replace("phase\tready", "phase\tupgrading"),
+    )
+    .expect("record");
+    // The administrator started the services again; they wrote.
+    h.start_services();
+    h.c.psql(
+        DB,
+        "INSERT INTO queue_log (time, callid, queuename, agent, event) \
+         VALUES ('2014-06-02 10:00:00.000000', 'since', 'q', 'Agent/2', 'CONNECT')",
+    );
+    let before = h.c.fingerprint(DB);
+    let r = h.hook("prerm", &["remove"], None);
+    r.assert_code(0);
+    assert!(
+        r.stderr.contains("services ran since")
+            && r.stderr.contains("keeping the database as it is"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(h.c.fingerprint(DB), before, "{}", r.stderr);
+    assert_eq!(
+        h.c.psql(DB, "SELECT count(*) FROM queue_log WHERE callid = 'since'"),
+        "1"
+    );
+    assert!(h.record().is_none());
+    assert_no_leftovers(&h);
+    assert_eq!(sorted(h.running()), running_set());
+}
