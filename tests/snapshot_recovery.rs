@@ -501,3 +501,48 @@ fn an_unfinished_upgrade_is_not_rolled_back_over_what_services_wrote_since() {
     assert_no_leftovers(&h);
     assert_eq!(sorted(h.running()), running_set());
 }
+
+/// A database put in the place of the copy (the copy dropped, another made
+/// with its name: another oid, open to connections) is never taken for it:
+/// a pending rollback refuses in one line, and neither the live database
+/// nor that one is touched. Found by a mutation of `swap_back`'s
+/// "is this the recorded copy" guard that no test saw.
+#[test]
+fn a_database_put_in_place_of_the_snapshot_is_never_rolled_back_to() {
+    let h = older_host();
+    preinst(&h);
+    let snap = h.snapshots().pop().expect("a snapshot");
+    let record = h.record().expect("record");
+    let pending = record.replace("phase\tready", "phase\trolling-back");
+    std::fs::write(h.c.state_dir().join("rollback/record"), &pending).expect("record");
+    h.c.psql(DB, "CREATE TABLE written_since (id integer)");
+    h.c.psql("postgres", &format!("DROP DATABASE \"{snap}\""));
+    h.c.psql("postgres", &format!("CREATE DATABASE \"{snap}\""));
+    h.c.psql(&snap, "CREATE TABLE impostor (id integer)");
+    let databases = || {
+        h.c.psql(
+            "postgres",
+            "SELECT string_agg(datname || ' ' || oid || ' ' || datallowconn, ',' ORDER BY datname) \
+               FROM pg_database",
+        )
+    };
+    let before = (h.c.fingerprint(DB), h.c.fingerprint(&snap), databases());
+    let r = h.run("xivo-manage-db", &["rollback", "finish"]);
+    r.assert_code(1);
+    let errors: Vec<&str> = r.stderr.lines().filter(|l| l.contains("error:")).collect();
+    assert_eq!(errors.len(), 1, "{}", r.stderr);
+    assert!(
+        errors[0].contains(&format!(
+            "database '{snap}' is named like a snapshot but is not one of ours"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        (h.c.fingerprint(DB), h.c.fingerprint(&snap), databases()),
+        before,
+        "{}",
+        r.stderr
+    );
+    assert_eq!(h.record().as_deref(), Some(pending.as_str()));
+}
