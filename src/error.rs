@@ -168,6 +168,8 @@ pub(crate) fn snapshot_exit_code(e: &SnapshotError) -> u8 {
     match e {
         // Refused before anything stopped, like a busy lock.
         SnapshotError::NoSpace(_) => 1,
+        // A state file: read before anything changes, nothing attempted.
+        SnapshotError::Unreadable { .. } => 2,
         SnapshotError::Record { .. }
         | SnapshotError::Db { .. }
         | SnapshotError::StateFiles { .. }
@@ -177,11 +179,12 @@ pub(crate) fn snapshot_exit_code(e: &SnapshotError) -> u8 {
     }
 }
 
-/// Services: SERVICE_COMMAND not found is the configuration, checked first
-/// (2); anything else happens while stopping or starting (1).
+/// Services: SERVICE_COMMAND not found is the configuration, and an
+/// unusable stopped-services a state file, both checked first (2); anything
+/// else happens while stopping or starting (1).
 pub(crate) fn service_exit_code(e: &ServiceError) -> u8 {
     match e {
-        ServiceError::NoCommand { .. } => 2,
+        ServiceError::NoCommand { .. } | ServiceError::Unreadable { .. } => 2,
         ServiceError::StateFile { .. }
         | ServiceError::StopFailed { .. }
         | ServiceError::StartFailed { .. } => 1,

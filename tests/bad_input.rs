@@ -1280,6 +1280,278 @@ fn bad_1407_state_files_get_one_error_line_and_change_nothing() {
     assert_eq!(h.c.revisions("asterisk"), repo_head());
 }
 
+/// Every call that reads `rollback/record`: each refuses a record it cannot
+/// use before anything else.
+const READS_RECORD: [Call; 10] = [
+    Call {
+        bin: "xivo-update-db",
+        args: &[],
+    },
+    Call {
+        bin: "xivo-init-db",
+        args: &["--init"],
+    },
+    Call {
+        bin: "xivo-manage-db",
+        args: &["rollback", "status"],
+    },
+    Call {
+        bin: "xivo-manage-db",
+        args: &["rollback", "finish"],
+    },
+    Call {
+        bin: "xivo-manage-db",
+        args: &["rollback", "discard"],
+    },
+    Call {
+        bin: "preinst",
+        args: &["upgrade", "14.7.0", "14.8.0"],
+    },
+    Call {
+        bin: "postinst",
+        args: &["configure", "14.7.0"],
+    },
+    Call {
+        bin: "prerm",
+        args: &["remove"],
+    },
+    Call {
+        bin: "postrm",
+        args: &["abort-upgrade", "14.7.0", "14.8.0"],
+    },
+    Call {
+        bin: "preinst",
+        args: &["abort-upgrade", "14.8.0"],
+    },
+];
+
+/// Every call that starts or stops services: `stopped-services` is read by
+/// each before it changes anything.
+const READS_STOPPED_SERVICES: [Call; 7] = [
+    Call {
+        bin: "xivo-manage-db",
+        args: &["rollback", "finish"],
+    },
+    Call {
+        bin: "xivo-manage-db",
+        args: &["rollback", "discard"],
+    },
+    Call {
+        bin: "preinst",
+        args: &["upgrade", "14.7.0", "14.8.0"],
+    },
+    Call {
+        bin: "postinst",
+        args: &["configure", "14.7.0"],
+    },
+    Call {
+        bin: "prerm",
+        args: &["remove"],
+    },
+    Call {
+        bin: "postrm",
+        args: &["abort-upgrade", "14.7.0", "14.8.0"],
+    },
+    Call {
+        bin: "preinst",
+        args: &["abort-upgrade", "14.8.0"],
+    },
+];
+
+/// Every call that puts back the connection limit of `xivo` a killed merge
+/// left (`merge-xivo-connlimit`), before anything else.
+const READS_CONNLIMIT: [Call; 6] = [
+    Call {
+        bin: "xivo-update-db",
+        args: &[],
+    },
+    Call {
+        bin: "preinst",
+        args: &["upgrade", "14.7.0", "14.8.0"],
+    },
+    Call {
+        bin: "postinst",
+        args: &["configure", "14.7.0"],
+    },
+    Call {
+        bin: "prerm",
+        args: &["remove"],
+    },
+    Call {
+        bin: "postrm",
+        args: &["abort-upgrade", "14.7.0", "14.8.0"],
+    },
+    Call {
+        bin: "preinst",
+        args: &["abort-upgrade", "14.8.0"],
+    },
+];
+
+/// Put a state file back as it was (mode 0600, as the package writes it).
+fn put_back(path: &Path, good: &[u8]) {
+    let _ = std::fs::remove_dir_all(path);
+    let _ = std::fs::remove_file(path);
+    std::fs::write(path, good).expect("put back");
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .expect("chmod");
+}
+
+/// Write `bytes` at `path`, or make it a FIFO or a directory (`bytes` None).
+fn write_case(path: &Path, what: &str, bytes: &Option<Vec<u8>>) {
+    match (bytes, what) {
+        (Some(b), _) => {
+            let _ = std::fs::remove_dir_all(path);
+            std::fs::write(path, b).expect("write")
+        }
+        (None, "a FIFO") => make_special(path, "fifo"),
+        (None, _) => make_special(path, "directory"),
+    }
+}
+
+/// `expect_refused`, and the services left as they were (a hook that
+/// started the stopped ones changed the host).
+fn expect_refused_services_kept(
+    h: &Host,
+    what: &str,
+    call: Call,
+    says: &[&str],
+    failures: &mut Vec<String>,
+) {
+    let running = h.running();
+    expect_refused(h, what, call, &h.c.config_path(), None, 2, says, failures);
+    let now = h.running();
+    if now != running {
+        failures.push(format!(
+            "{what} / {}: services running {running:?} before, {now:?} after",
+            call.show()
+        ));
+    }
+}
+
+/// The package's own state files, on a host whose upgrade preinst prepared
+/// (a snapshot recorded, services stopped): a record, a stopped-services
+/// list or a remembered connection limit that cannot be used stops every
+/// call that reads it, in one line naming the file and the fix, exit 2,
+/// before anything changes (databases, roles, state files, services).
+#[test]
+fn bad_package_state_files_get_one_error_line_and_change_nothing() {
+    let h = older_fixture();
+    h.start_services();
+    h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None)
+        .assert_code(0);
+    assert!(h.running().is_empty(), "preinst stopped the services");
+    let state = h.c.state_dir();
+    let record = state.join("rollback/record");
+    let stopped = state.join("stopped-services");
+    let connlimit = state.join("merge-xivo-connlimit");
+    let good_record = std::fs::read(&record).expect("record");
+    let good_stopped = std::fs::read(&stopped).expect("stopped-services");
+    assert!(!good_stopped.is_empty(), "preinst recorded the services");
+    let mut failures = Vec::new();
+    let start = world(&h.c);
+
+    let text = String::from_utf8_lossy(&good_record).into_owned();
+    assert!(text.contains("phase\tready\n"), "{text}");
+    let mut record_cases = bad_contents(false);
+    record_cases.push((
+        "an unknown phase",
+        Some(
+            text.replace("phase\tready", "phase\tsomewhere")
+                .into_bytes(),
+        ),
+        vec!["unknown phase"],
+    ));
+    record_cases.push((
+        "a snapshot name that is not one",
+        Some(
+            text.replace("xivo_manage_db_snapshot_", "asterisk_")
+                .into_bytes(),
+        ),
+        vec!["not the name of a snapshot"],
+    ));
+    record_cases.push(("a FIFO", None, vec!["not a regular file"]));
+    record_cases.push(("a directory", None, vec!["not a regular file"]));
+    let shown = record.display().to_string();
+    for (what, bytes, says) in record_cases {
+        write_case(&record, what, &bytes);
+        let mut all = vec![shown.as_str(), "remove it"];
+        all.extend(says.iter().copied());
+        for call in READS_RECORD {
+            expect_refused_services_kept(&h, &format!("record {what}"), call, &all, &mut failures);
+        }
+        put_back(&record, &good_record);
+    }
+    // A record without its last newline is the same record.
+    std::fs::write(&record, text.trim_end()).expect("write");
+    let r = h.run("xivo-manage-db", &["rollback", "status"]);
+    put_back(&record, &good_record);
+    let whole = h.run("xivo-manage-db", &["rollback", "status"]);
+    if r.code != 1 || r.stdout != whole.stdout || !r.stdout.contains("phase:\t\tready") {
+        failures.push(format!(
+            "record without its last newline: {r:?}, with it: {whole:?}"
+        ));
+    }
+
+    let shown = stopped.display().to_string();
+    for (what, bytes) in [
+        (
+            "binary junk",
+            Some((0u8..=255).cycle().take(2048).collect::<Vec<u8>>()),
+        ),
+        ("a FIFO", None),
+        ("a directory", None),
+    ] {
+        write_case(&stopped, what, &bytes);
+        for call in READS_STOPPED_SERVICES {
+            expect_refused_services_kept(
+                &h,
+                &format!("stopped-services {what}"),
+                call,
+                &[shown.as_str(), "by hand"],
+                &mut failures,
+            );
+        }
+        put_back(&stopped, &good_stopped);
+    }
+
+    let shown = connlimit.display().to_string();
+    for (what, bytes) in [
+        ("empty", Some(Vec::new())),
+        ("junk", Some(b"lots\n".to_vec())),
+        ("a number too big", Some(b"99999999999\n".to_vec())),
+        (
+            "binary junk",
+            Some((0u8..=255).cycle().take(2048).collect::<Vec<u8>>()),
+        ),
+        ("a FIFO", None),
+        ("a directory", None),
+    ] {
+        write_case(&connlimit, what, &bytes);
+        for call in READS_CONNLIMIT {
+            expect_refused_services_kept(
+                &h,
+                &format!("merge-xivo-connlimit {what}"),
+                call,
+                &[shown.as_str(), "by hand", "CONNECTION LIMIT"],
+                &mut failures,
+            );
+        }
+        let _ = std::fs::remove_dir_all(&connlimit);
+        let _ = std::fs::remove_file(&connlimit);
+    }
+    if world(&h.c) != start {
+        failures.push("the schema, rows or state files changed over the whole table".into());
+    }
+    report(failures);
+
+    // Fixed, the same host goes on: postinst upgrades and starts the services.
+    h.hook("postinst", &["configure", "14.7.0"], None)
+        .assert_code(0);
+    assert_eq!(h.c.revisions("asterisk"), repo_head());
+    assert!(!record.exists() && !stopped.exists());
+    assert_eq!(h.running(), common::host::RUNNING, "services started again");
+}
+
 #[test]
 fn bad_migration_sets_get_one_error_line_and_change_nothing() {
     let h = older_fixture();

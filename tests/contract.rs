@@ -382,6 +382,22 @@ fn every_error_variant_exits_as_the_readme_says() {
         }),
         2,
     ));
+    rows.push((
+        "Snapshot::Unreadable (rollback status)",
+        Error::Snapshot(SnapshotError::Unreadable {
+            path: p(),
+            reason: s(),
+        }),
+        2,
+    ));
+    rows.push((
+        "Service::Unreadable (rollback discard)",
+        Error::Service(ServiceError::Unreadable {
+            path: p(),
+            reason: s(),
+        }),
+        2,
+    ));
     for (name, e, want) in &rows {
         covered_error(e);
         if e.exit_code() != *want {
@@ -397,6 +413,23 @@ fn every_error_variant_exits_as_the_readme_says() {
             "Service::NoCommand",
             HookError::Service(ServiceError::NoCommand {
                 command: s(),
+                reason: s(),
+            }),
+            2,
+        ),
+        // An unusable stopped-services or record: read before any change.
+        (
+            "Service::Unreadable",
+            HookError::Service(ServiceError::Unreadable {
+                path: p(),
+                reason: s(),
+            }),
+            2,
+        ),
+        (
+            "Snapshot::Unreadable",
+            HookError::Snapshot(SnapshotError::Unreadable {
+                path: p(),
                 reason: s(),
             }),
             2,
@@ -615,6 +648,7 @@ fn covered_hook_error(e: &HookError) {
         HookError::Core(c) => covered_error(c),
         HookError::Service(s) => match s {
             ServiceError::NoCommand { .. }
+            | ServiceError::Unreadable { .. }
             | ServiceError::StateFile { .. }
             | ServiceError::StopFailed { .. }
             | ServiceError::StartFailed { .. } => {}
@@ -622,6 +656,7 @@ fn covered_hook_error(e: &HookError) {
         HookError::Snapshot(s) => match s {
             SnapshotError::NoSpace(_)
             | SnapshotError::Db { .. }
+            | SnapshotError::Unreadable { .. }
             | SnapshotError::Record { .. }
             | SnapshotError::StateFiles { .. }
             | SnapshotError::Missing { .. }

@@ -414,3 +414,135 @@ fn a_pending_rollback_can_be_finished_by_hand() {
     h.run("xivo-manage-db", &["rollback", "finish"])
         .assert_code(0);
 }
+
+/// A pending rollback whose copy was dropped by hand cannot be finished:
+/// the database that lived since is kept as it is (never taken for the
+/// copy, never given the copy's place), the record stays, and the error
+/// says what happened and what to run. Found by a mutation of the
+/// "already renamed back" check in `swap_back` that no test saw.
+#[test]
+fn a_pending_rollback_whose_snapshot_was_dropped_by_hand_keeps_the_database_and_says_so() {
+    let h = older_host();
+    preinst(&h);
+    let snap = h.snapshots().pop().expect("a snapshot");
+    // The upgrade wrote, its rollback died, then someone dropped the copy.
+    h.c.psql(DB, "CREATE TABLE written_since (id integer)");
+    h.c.psql(DB, "COMMENT ON DATABASE asterisk IS 'lived since'");
+    let record = h.record().expect("record");
+    let pending = record.replace("phase\tready", "phase\trolling-back");
+    std::fs::write(h.c.state_dir().join("rollback/record"), &pending).expect("record");
+    h.c.psql("postgres", &format!("DROP DATABASE \"{snap}\""));
+    let properties = || {
+        h.c.psql(
+            "postgres",
+            "SELECT oid || ' ' || datallowconn || ' ' || coalesce(shobj_description(oid, 'pg_database'), '-') \
+               FROM pg_database WHERE datname = 'asterisk'",
+        )
+    };
+    let before = (h.c.fingerprint(DB), properties());
+    let r = h.run("xivo-manage-db", &["rollback", "finish"]);
+    r.assert_code(1);
+    let errors: Vec<&str> = r.stderr.lines().filter(|l| l.contains("error:")).collect();
+    assert_eq!(errors.len(), 1, "{}", r.stderr);
+    assert!(
+        errors[0].contains(&format!("snapshot '{snap}' is gone (dropped by hand?)"))
+            && errors[0].contains("xivo-manage-db rollback discard"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!((h.c.fingerprint(DB), properties()), before, "{}", r.stderr);
+    assert_eq!(h.record().as_deref(), Some(pending.as_str()));
+    // The way out it names works: the database kept, nothing left behind.
+    h.run("xivo-manage-db", &["rollback", "discard"])
+        .assert_code(0);
+    assert_eq!((h.c.fingerprint(DB), properties()), before);
+    assert!(h.record().is_none());
+    assert_no_leftovers(&h);
+    assert_eq!(sorted(h.running()), running_set());
+}
+
+/// An upgrade that died midway is rolled back by the unwinding calls only
+/// while nothing can have written since: once the services ran again,
+/// `prerm remove` keeps the database as they left it and drops the
+/// snapshot. Found by a mutation of `settle` (`&&` to `||`) that threw
+/// their writes away and that no test saw.
+#[test]
+fn an_unfinished_upgrade_is_not_rolled_back_over_what_services_wrote_since() {
+    let h = older_host();
+    preinst(&h);
+    let record = h.record().expect("record");
+    std::fs::write(
+        h.c.state_dir().join("rollback/record"),
+        record.replace("phase\tready", "phase\tupgrading"),
+    )
+    .expect("record");
+    // The administrator started the services again; they wrote.
+    h.start_services();
+    h.c.psql(
+        DB,
+        "INSERT INTO queue_log (time, callid, queuename, agent, event) \
+         VALUES ('2014-06-02 10:00:00.000000', 'since', 'q', 'Agent/2', 'CONNECT')",
+    );
+    let before = h.c.fingerprint(DB);
+    let r = h.hook("prerm", &["remove"], None);
+    r.assert_code(0);
+    assert!(
+        r.stderr.contains("services ran since")
+            && r.stderr.contains("keeping the database as it is"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(h.c.fingerprint(DB), before, "{}", r.stderr);
+    assert_eq!(
+        h.c.psql(DB, "SELECT count(*) FROM queue_log WHERE callid = 'since'"),
+        "1"
+    );
+    assert!(h.record().is_none());
+    assert_no_leftovers(&h);
+    assert_eq!(sorted(h.running()), running_set());
+}
+
+/// A database put in the place of the copy (the copy dropped, another made
+/// with its name: another oid, open to connections) is never taken for it:
+/// a pending rollback refuses in one line, and neither the live database
+/// nor that one is touched. Found by a mutation of `swap_back`'s
+/// "is this the recorded copy" guard that no test saw.
+#[test]
+fn a_database_put_in_place_of_the_snapshot_is_never_rolled_back_to() {
+    let h = older_host();
+    preinst(&h);
+    let snap = h.snapshots().pop().expect("a snapshot");
+    let record = h.record().expect("record");
+    let pending = record.replace("phase\tready", "phase\trolling-back");
+    std::fs::write(h.c.state_dir().join("rollback/record"), &pending).expect("record");
+    h.c.psql(DB, "CREATE TABLE written_since (id integer)");
+    h.c.psql("postgres", &format!("DROP DATABASE \"{snap}\""));
+    h.c.psql("postgres", &format!("CREATE DATABASE \"{snap}\""));
+    h.c.psql(&snap, "CREATE TABLE impostor (id integer)");
+    let databases = || {
+        h.c.psql(
+            "postgres",
+            "SELECT string_agg(datname || ' ' || oid || ' ' || datallowconn, ',' ORDER BY datname) \
+               FROM pg_database",
+        )
+    };
+    let before = (h.c.fingerprint(DB), h.c.fingerprint(&snap), databases());
+    let r = h.run("xivo-manage-db", &["rollback", "finish"]);
+    r.assert_code(1);
+    let errors: Vec<&str> = r.stderr.lines().filter(|l| l.contains("error:")).collect();
+    assert_eq!(errors.len(), 1, "{}", r.stderr);
+    assert!(
+        errors[0].contains(&format!(
+            "database '{snap}' is named like a snapshot but is not one of ours"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        (h.c.fingerprint(DB), h.c.fingerprint(&snap), databases()),
+        before,
+        "{}",
+        r.stderr
+    );
+    assert_eq!(h.record().as_deref(), Some(pending.as_str()));
+}

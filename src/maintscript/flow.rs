@@ -125,13 +125,15 @@ pub async fn standing<'a>(ctx: &Ctx, set: &'a MigrationSet) -> Result<Standing<'
 /// committed upgrade or of an unfinished snapshot are dropped. `Ready` and
 /// `Upgrading` records are left to `prepare` and `settle`, which judge them.
 pub async fn recover(ctx: &Ctx, postgres: &Client, services: &Services) -> Result<(), HookError> {
+    // Read first: an unusable record stops the hook before anything changes.
+    let record = snapshot::load(&ctx.config)?;
     // Before any snapshot copies `xivo`: a killed merge left it closed.
     crate::merge::reopen_legacy(&ctx.config, postgres).await?;
     // A restore killed midway: its leftovers go, a swap it committed stays.
     crate::restore::recover(&ctx.config, postgres)
         .await
         .map_err(|e| HookError::Core(Error::Refused(e)))?;
-    let Some(mut record) = snapshot::load(&ctx.config)? else {
+    let Some(mut record) = record else {
         return Ok(());
     };
     match record.phase {

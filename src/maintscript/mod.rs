@@ -9,9 +9,10 @@
 //! table of what each argument does.
 //!
 //! Exit status: 0 done (or nothing to do); 1 for an unknown argument and for
-//! every failure, except those where nothing was attempted (bad config,
-//! cluster unreachable for another reason than being down, a database newer
-//! than this package), which give 2 as the commands do: the table is
+//! every failure, except those where nothing was attempted (bad config, an
+//! unusable state file, cluster unreachable for another reason than being
+//! down, a database newer than this package), which give 2 as the commands
+//! do: the table is
 //! `HookError::exit_code`. dpkg only looks at zero or not.
 
 pub mod args;

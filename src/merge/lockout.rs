@@ -178,8 +178,9 @@ pub async fn reopen_legacy(config: &Config, postgres: &Client) -> Result<(), Mer
             return Err(MergeError::StateFile {
                 path: file,
                 reason: format!(
-                    "cannot read it: {e}; it holds the connection limit of database '{LEGACY_DB_NAME}' \
-                     before an interrupted upgrade: fix its permissions, then retry"
+                    "cannot read it: {e}; it holds the connection limit database '{LEGACY_DB_NAME}' had \
+                     before an interrupted upgrade: set the limit of database '{LEGACY_DB_NAME}' by hand \
+                     (ALTER DATABASE {LEGACY_DB_NAME} CONNECTION LIMIT -1 for none), then remove the file"
                 ),
             })
         }

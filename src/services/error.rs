@@ -57,7 +57,11 @@ pub struct StopFailure {
 pub enum ServiceError {
     /// `SERVICE_COMMAND` is not an executable we can find.
     NoCommand { command: String, reason: String },
-    /// The state file of stopped services cannot be read or written.
+    /// The state file of stopped services cannot be read: found when the
+    /// services are set up, before anything is stopped, started or changed.
+    Unreadable { path: PathBuf, reason: String },
+    /// The state file of stopped services cannot be read or written while
+    /// services are stopped or started.
     StateFile { path: PathBuf, reason: String },
     /// A service was not stopped, so the upgrade must not go on; the
     /// services this run stopped were started again.
@@ -141,6 +145,12 @@ impl fmt::Display for ServiceError {
             ServiceError::NoCommand { command, reason } => write!(
                 f,
                 "cannot find SERVICE_COMMAND '{command}': {reason}; install it or fix SERVICE_COMMAND in the config"
+            ),
+            ServiceError::Unreadable { path, reason } => write!(
+                f,
+                "service state file {} is unusable: {reason}; it lists the services a hook stopped, one name \
+                 a line: start by hand those of SERVICES that are stopped, remove the file, then retry",
+                path.display()
             ),
             ServiceError::StateFile { path, reason } => {
                 write!(f, "cannot use the service state file {}: {reason}", path.display())

@@ -65,8 +65,11 @@ pub struct Services {
 }
 
 impl Services {
+    /// Refused when `stopped-services` cannot be read: every caller builds
+    /// this before it changes anything.
     pub fn new(config: &Config) -> Result<Services, ServiceError> {
         let stopped = StoppedList::new(config.stopped_services_path());
+        stopped.check()?;
         let command = ServiceCommand::new(config, stopped.exists())?;
         Ok(Services {
             command,

@@ -21,6 +21,19 @@ impl StoppedList {
         self.path.exists()
     }
 
+    /// Can the list be read? Asked before anything is stopped or started: a
+    /// list we cannot read would otherwise be found only midway (a service
+    /// stopped, a snapshot dropped) or not at all.
+    pub fn check(&self) -> Result<(), ServiceError> {
+        match self.read() {
+            Ok(_) => Ok(()),
+            Err(ServiceError::StateFile { path, reason }) => {
+                Err(ServiceError::Unreadable { path, reason })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// The services recorded as stopped, in stop order.
     pub fn read(&self) -> Result<Vec<String>, ServiceError> {
         // Not read_to_string: a FIFO there would wait for a writer forever.

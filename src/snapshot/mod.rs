@@ -43,7 +43,10 @@ pub enum SnapshotError {
     NoSpace(space::Need),
     /// A statement failed; `what` names the object.
     Db { what: String, reason: String },
-    /// The record file cannot be read, parsed or written.
+    /// The record file cannot be read or parsed: found when it is loaded,
+    /// before anything is changed.
+    Unreadable { path: PathBuf, reason: String },
+    /// The record file cannot be written or removed.
     Record { path: PathBuf, reason: String },
     /// The state files cannot be copied or restored.
     StateFiles { path: PathBuf, reason: String },
@@ -82,9 +85,14 @@ impl fmt::Display for SnapshotError {
                 need.describe()
             ),
             SnapshotError::Db { what, reason } => write!(f, "{what}: {reason}"),
-            SnapshotError::Record { path, reason } => write!(
+            SnapshotError::Unreadable { path, reason } => write!(
                 f,
                 "snapshot record {} is unusable: {reason}; check the snapshot databases it names, then remove it",
+                path.display()
+            ),
+            SnapshotError::Record { path, reason } => write!(
+                f,
+                "cannot write or remove snapshot record {}: {reason}",
                 path.display()
             ),
             SnapshotError::StateFiles { path, reason } => {
@@ -113,7 +121,7 @@ impl std::error::Error for SnapshotError {}
 /// The record left by a previous run, if any.
 pub fn load(config: &Config) -> Result<Option<Record>, SnapshotError> {
     let path = config.rollback_record_path();
-    Record::load(&path).map_err(|reason| SnapshotError::Record { path, reason })
+    Record::load(&path).map_err(|reason| SnapshotError::Unreadable { path, reason })
 }
 
 fn save(config: &Config, record: &Record) -> Result<(), SnapshotError> {
