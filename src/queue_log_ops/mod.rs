@@ -144,9 +144,15 @@ pub async fn online_before_stop(
             "adding queue_log's id online, before any service is stopped (queue-log prepare)..."
         );
         prepare::online(&client, wait.min(PREINST_INDEX_WAIT)).await?;
-        // The backfill dirtied the whole table: flush it now, services
-        // running, rather than in the checkpoint the snapshot's FILE_COPY
-        // starts with, once they are stopped.
+        // The backfill left a dead version of every row and dirtied the
+        // whole table: vacuum and flush it now, services running, rather
+        // than have autovacuum read and write it during the snapshot's
+        // FILE_COPY, and the copy start with that flush, once they are
+        // stopped.
+        client
+            .batch_execute("VACUUM (ANALYZE) public.queue_log")
+            .await
+            .map_err(|e| crate::pg::query_error("vacuuming queue_log after adding its id", &e))?;
         client
             .batch_execute("CHECKPOINT")
             .await
