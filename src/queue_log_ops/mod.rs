@@ -133,7 +133,7 @@ pub async fn online_before_stop(
         // The concurrent index build waits for every older transaction: a
         // session stuck in one (a forgotten psql, a pg_dump) would make the
         // step fail after its whole backfill. Known now, nothing is changed.
-        if let Some(session) = prepare::long_transaction(&client).await? {
+        if let Some(session) = long_transaction(&client).await? {
             log::warn!(
                 "not adding queue_log's id online: {session} stays in a transaction, which the index                  build would wait for; the upgrade adds it with the services stopped"
             );
@@ -170,4 +170,43 @@ pub async fn online_before_stop(
         ),
     }
     Ok(())
+}
+
+/// How long a transaction open when the preinst's online step is about to
+/// start may last before it counts as one the index build would wait for.
+const LONG_TRANSACTION: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A session of this database whose transaction, open now, is still open
+/// after `LONG_TRANSACTION` (the PBX's own transactions are short): its
+/// description, or `None`.
+async fn long_transaction(
+    client: &tokio_postgres::Client,
+) -> Result<Option<String>, crate::pg::PgError> {
+    let what = "looking for sessions in a long transaction";
+    let open = |rows: Vec<tokio_postgres::Row>| -> Vec<(i32, String)> {
+        rows.iter().map(|r| (r.get(0), r.get(1))).collect()
+    };
+    let sql = "SELECT pid, xact_start::text FROM pg_stat_activity \
+                WHERE datname = current_database() AND pid <> pg_backend_pid() \
+                  AND backend_type = 'client backend' AND xact_start IS NOT NULL";
+    let first = open(
+        client
+            .query(sql, &[])
+            .await
+            .map_err(|e| crate::pg::query_error(what, &e))?,
+    );
+    if first.is_empty() {
+        return Ok(None);
+    }
+    tokio::time::sleep(LONG_TRANSACTION).await;
+    let now = open(
+        client
+            .query(sql, &[])
+            .await
+            .map_err(|e| crate::pg::query_error(what, &e))?,
+    );
+    if !now.iter().any(|t| first.contains(t)) {
+        return Ok(None);
+    }
+    Ok(Some(prepare::old_transactions(client).await))
 }

@@ -312,46 +312,9 @@ async fn index(client: &Client, wait: Duration) -> Result<(), PgError> {
     }
 }
 
-/// How long a transaction open when the preinst's online step is about to
-/// start may last before it counts as one the index build would wait for.
-const LONG_TRANSACTION: Duration = Duration::from_secs(1);
-
-/// A session of this database whose transaction, open now, is still open
-/// after `LONG_TRANSACTION` (the PBX's own transactions are short): its
-/// description, or `None`.
-pub async fn long_transaction(client: &Client) -> Result<Option<String>, PgError> {
-    let what = "looking for sessions in a long transaction";
-    let open = |rows: Vec<tokio_postgres::Row>| -> Vec<(i32, String)> {
-        rows.iter().map(|r| (r.get(0), r.get(1))).collect()
-    };
-    let sql = "SELECT pid, xact_start::text FROM pg_stat_activity \
-                WHERE datname = current_database() AND pid <> pg_backend_pid() \
-                  AND backend_type = 'client backend' AND xact_start IS NOT NULL";
-    let first = open(
-        client
-            .query(sql, &[])
-            .await
-            .map_err(|e| pg::query_error(what, &e))?,
-    );
-    if first.is_empty() {
-        return Ok(None);
-    }
-    tokio::time::sleep(LONG_TRANSACTION).await;
-    let now = open(
-        client
-            .query(sql, &[])
-            .await
-            .map_err(|e| pg::query_error(what, &e))?,
-    );
-    if !now.iter().any(|t| first.contains(t)) {
-        return Ok(None);
-    }
-    Ok(Some(old_transactions(client).await))
-}
-
 /// The sessions of this database in a transaction, oldest first, as one
 /// line for an error message.
-async fn old_transactions(client: &Client) -> String {
+pub(super) async fn old_transactions(client: &Client) -> String {
     let rows = client
         .query(
             "SELECT format('session pid %s (user %s, application ''%s'', %s since %s)', pid, usename, \

@@ -39,8 +39,10 @@
 //! Never runs without the run lock, never drops a database whose name does
 //! not have the restore shape, and never touches `DB_NAME` but by the swap.
 //!
-//! Above 400 lines: the run, its undo and `recover` are one protocol over
-//! the same record, read best together (as `maintscript/flow.rs`).
+//! Above 500 lines: the run, its undo and `recover` are one protocol over
+//! the same record, read best together (as `maintscript/flow.rs`); the
+//! pre-14.08 pair's steps already live in `pair.rs`, and the undo and
+//! `recover` are the piece to move out first if it grows.
 
 pub mod dump;
 mod load;
