@@ -341,6 +341,25 @@ fn replication_copies_every_table_but_the_exclusions_exactly() {
 
 #[test]
 fn replication_killed_midway_leaves_the_slave_unchanged() {
+    stopped_midway(Stop::KillClient);
+}
+
+/// The master's half of the load fails while the slave's has rows in its
+/// transaction already: nothing of it may be committed.
+#[test]
+fn replication_whose_master_session_ends_midway_leaves_the_slave_unchanged() {
+    stopped_midway(Stop::EndMasterSession);
+}
+
+enum Stop {
+    /// SIGKILL of xivo-manage-db: the slave rolls back the dead client's work.
+    KillClient,
+    /// The master's session ended in the middle of a COPY (an administrator's
+    /// pg_terminate_backend, a master restart): exit 1, one error line.
+    EndMasterSession,
+}
+
+fn stopped_midway(stop: Stop) {
     let (master, slave) = pair();
     fill(&master, 20);
     prefill_excluded_tables_on_the_slave(&slave);
@@ -418,8 +437,32 @@ fn replication_killed_midway_leaves_the_slave_unchanged() {
             AND l.locktype = 'relation'",
     );
     assert_ne!(inserted, "0", "the slave's tables were not truncated yet");
-    child.kill().expect("SIGKILL");
-    let _ = child.wait();
+    match stop {
+        Stop::KillClient => {
+            child.kill().expect("SIGKILL");
+            let _ = child.wait();
+        }
+        Stop::EndMasterSession => {
+            let ended = master.psql(
+                "asterisk",
+                &format!(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+                      WHERE wait_event_type = 'Lock' AND query LIKE 'COPY {} %'",
+                    last.replace('\'', "''")
+                ),
+            );
+            assert_eq!(ended, "1");
+            let out = child.wait_with_output().expect("replicate ends");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{stderr}");
+            assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+            assert!(
+                stderr.contains(&format!("reading the rows of {last} on the master"))
+                    && stderr.contains("rolled back"),
+                "{stderr}"
+            );
+        }
+    }
     drop(holder.stdin.take());
     let _ = holder.wait();
     // The slave ends the dead client's session (and its transaction).

@@ -1,8 +1,9 @@
 //! Moving rows and sequence values between two connections: one COPY stream
 //! per table, inside the caller's transaction on the target side; no SQL
 //! text, no process in between. The merge moves `xivo` into `asterisk` in
-//! text format; `replicate` moves the master's tables to the slave in
-//! binary format where the types allow it (`CopyFormat`).
+//! text format (`copy_table`); `replicate` moves the master's tables to the
+//! slave in binary format where the types allow it (`CopyFormat`), through
+//! its own pipeline (src/replicate/pipeline.rs).
 
 use bytes::{Bytes, BytesMut};
 use futures_util::{pin_mut, SinkExt, StreamExt};
@@ -24,26 +25,6 @@ pub enum CopyFormat {
     Binary,
 }
 
-/// How `stream_table` runs the target's COPY.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CopyOptions {
-    pub format: CopyFormat,
-    /// `COPY ... FREEZE`: rows written frozen and their pages all-visible,
-    /// so that no later read or vacuum rewrites them. Only for a table
-    /// truncated earlier in the target's transaction (PostgreSQL refuses
-    /// it otherwise).
-    pub freeze: bool,
-}
-
-impl From<CopyFormat> for CopyOptions {
-    fn from(format: CopyFormat) -> CopyOptions {
-        CopyOptions {
-            format,
-            freeze: false,
-        }
-    }
-}
-
 /// A table whose rows move.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -63,7 +44,7 @@ impl Table {
     pub fn qualified(&self) -> String {
         self.qualified.clone()
     }
-    fn column_list(&self) -> String {
+    pub fn column_list(&self) -> String {
         self.columns
             .iter()
             .map(|c| quote_ident(c))
@@ -101,7 +82,8 @@ pub async fn list_tables(client: &Client) -> Result<Vec<Table>, PgError> {
 }
 
 /// Stream the rows of `table` from `source` into `target` (the same name
-/// there, or `into` when given), in text format. Returns the rows copied.
+/// there, or `into` when given), in text format. Returns the rows copied,
+/// as the target counted them.
 pub async fn copy_table(
     source: &Client,
     target: &Transaction<'_>,
@@ -110,56 +92,17 @@ pub async fn copy_table(
     progress: &mut Progress,
     done_before: u64,
 ) -> Result<u64, PgError> {
-    stream_table(
-        source,
-        target,
-        table,
-        into,
-        CopyFormat::Text,
-        progress,
-        done_before,
-    )
-    .await
-}
-
-/// `copy_table` with the given options. Returns the rows copied, as the
-/// target counted them.
-pub async fn stream_table(
-    source: &Client,
-    target: &Transaction<'_>,
-    table: &Table,
-    into: Option<&str>,
-    options: impl Into<CopyOptions>,
-    progress: &mut Progress,
-    done_before: u64,
-) -> Result<u64, PgError> {
     let what = format!("copying the rows of {}", table.qualified());
     let columns = table.column_list();
-    let CopyOptions { format, freeze } = options.into();
-    let out_options = match format {
-        CopyFormat::Text => "",
-        CopyFormat::Binary => " (FORMAT binary)",
-    };
-    let options = match (format, freeze) {
-        (CopyFormat::Text, false) => "",
-        (CopyFormat::Binary, false) => " (FORMAT binary)",
-        (CopyFormat::Text, true) => " (FREEZE)",
-        (CopyFormat::Binary, true) => " (FORMAT binary, FREEZE)",
-    };
     let out = source
-        .copy_out(&format!(
-            "COPY {} ({columns}) TO STDOUT{out_options}",
-            table.qualified()
-        ))
+        .copy_out(&format!("COPY {} ({columns}) TO STDOUT", table.qualified()))
         .await
         .map_err(|e| pg::query_error(&what, &e))?;
     let destination = into
         .map(str::to_string)
         .unwrap_or_else(|| table.qualified());
     let sink = target
-        .copy_in::<_, Bytes>(&format!(
-            "COPY {destination} ({columns}) FROM STDIN{options}"
-        ))
+        .copy_in::<_, Bytes>(&format!("COPY {destination} ({columns}) FROM STDIN"))
         .await
         .map_err(|e| pg::query_error(&what, &e))?;
     pin_mut!(out);
@@ -170,14 +113,8 @@ pub async fn stream_table(
     let mut rows_seen = 0u64;
     while let Some(chunk) = out.next().await {
         let chunk = chunk.map_err(|e| pg::query_error(&what, &e))?;
-        rows_seen += match format {
-            // Text COPY: one line per row (newlines inside values are escaped).
-            CopyFormat::Text => chunk.iter().filter(|&&b| b == b'\n').count() as u64,
-            // Binary COPY: the server sends a message per row (plus the
-            // trailer): near enough for progress; the count returned is
-            // the target's.
-            CopyFormat::Binary => 1,
-        };
+        // One line per row (newlines inside values are escaped).
+        rows_seen += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
         batch.extend_from_slice(&chunk);
         if batch.len() >= BATCH_BYTES {
             sink.send(batch.split().freeze())

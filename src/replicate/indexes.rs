@@ -22,6 +22,8 @@ use crate::pg::{self, quote_ident};
 /// One index the load drops and builds again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deferred {
+    /// Its table, as quote_ident spells it (`schema.name`).
+    pub table: String,
     /// What messages call it: `index NAME of TABLE` or `constraint NAME of TABLE`.
     pub what: String,
     pub drop: String,
@@ -95,6 +97,7 @@ pub async fn deferrable(
             let definition: String = r.get(4);
             match constraint {
                 Some(name) => Deferred {
+                    table: table.clone(),
                     what: format!("constraint {} of {table}", quote_ident(&name)),
                     drop: format!("ALTER TABLE {table} DROP CONSTRAINT {}", quote_ident(&name)),
                     create: format!(
@@ -103,6 +106,7 @@ pub async fn deferrable(
                     ),
                 },
                 None => Deferred {
+                    table: table.clone(),
                     what: format!("index {} of {table}", quote_ident(&index)),
                     drop: format!(
                         "DROP INDEX {}.{}",
@@ -129,17 +133,19 @@ pub async fn drop_all(slave: &impl GenericClient, deferred: &[Deferred]) -> Resu
     Ok(())
 }
 
-/// Build them again, one statement each so that a failure names its index
-/// (rows the master holds that break a unique index only the slave has).
-pub async fn create_all(slave: &impl GenericClient, deferred: &[Deferred]) -> Result<(), Error> {
-    if deferred.is_empty() {
-        return Ok(());
-    }
-    // A sort in memory for each build; SET LOCAL ends with the transaction.
+/// Ready the slave's session for the builds: a sort in memory for each
+/// (SET LOCAL ends with the transaction).
+pub async fn prepare_builds(slave: &impl GenericClient) -> Result<(), Error> {
     slave
         .batch_execute("SET LOCAL maintenance_work_mem = '256MB'")
         .await
         .map_err(|e| pg::query_error("raising maintenance_work_mem on the slave", &e))?;
+    Ok(())
+}
+
+/// Build them again, one statement each so that a failure names its index
+/// (rows the master holds that break a unique index only the slave has).
+pub async fn create_all(slave: &impl GenericClient, deferred: &[&Deferred]) -> Result<(), Error> {
     for d in deferred {
         slave
             .batch_execute(&d.create)

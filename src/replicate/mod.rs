@@ -7,9 +7,10 @@
 //! columns, no foreign key across the exclusion boundary, not the master
 //! itself), the copied tables locked and their deferrable indexes dropped
 //! (`indexes`), one TRUNCATE of every copied table, the rows streamed with
-//! COPY FREEZE between the two connections (`merge::copy`), the indexes
-//! built again, the copied tables' sequences set to the master's values,
-//! one COMMIT. The slave is either
+//! COPY FREEZE between the two connections, each table's indexes built
+//! again right after its rows, the master reading ahead into a bounded
+//! queue meanwhile (`pipeline`), the copied tables' sequences set to the
+//! master's values, one COMMIT. The slave is either
 //! fully updated or unchanged, whatever stops the run (an error, a signal,
 //! SIGKILL: the server rolls back a transaction whose client went away).
 //!
@@ -24,6 +25,7 @@
 
 mod catalog;
 mod indexes;
+mod pipeline;
 pub mod slave;
 
 use std::collections::BTreeSet;
@@ -33,7 +35,7 @@ use tokio_postgres::Client;
 
 use crate::config::Config;
 use crate::error::{Error, Left};
-use crate::merge::copy::{self, CopyFormat, CopyOptions, Table};
+use crate::merge::copy::{self, CopyFormat, Table};
 use crate::pg::{self, Superuser};
 use crate::progress::Progress;
 use slave::Slave;
@@ -259,26 +261,9 @@ async fn load(
     }
     let estimate: u64 = state.tables.iter().map(|(t, _)| t.estimated_rows).sum();
     let mut progress = Progress::new("replicating to the slave", "rows", estimate);
-    let mut rows = 0u64;
-    for (t, format) in &state.tables {
-        // Truncated above in this transaction: FREEZE is allowed, and saves
-        // the slave rewriting every page later (hint bits, vacuum freeze).
-        let options = CopyOptions {
-            format: *format,
-            freeze: true,
-        };
-        let n = copy::stream_table(master, tx, t, None, options, &mut progress, rows).await?;
-        log::debug!("{}: {n} rows", t.qualified());
-        rows += n;
-    }
+    indexes::prepare_builds(tx).await?;
+    let rows = pipeline::load(master, tx, &state.tables, &deferred, &mut progress).await?;
     progress.finish(rows);
-    let started = Instant::now();
-    indexes::create_all(tx, &deferred).await?;
-    log::debug!(
-        "{} indexes built in {:.1} s",
-        deferred.len(),
-        started.elapsed().as_secs_f64()
-    );
     catalog::set_sequences(tx, &state.sequences).await?;
     Ok((rows, state.sequences.len()))
 }
