@@ -394,6 +394,157 @@ fn prepare_killed_at_any_point_resumes_and_converges() {
     }
 }
 
+/// queue_log's indexes other than the primary key: name, validity, size.
+fn other_indexes(c: &Cluster) -> Vec<(String, bool, i64)> {
+    c.psql(
+        DB,
+        "SELECT ic.relname || ' ' || i.indisvalid || ' ' || pg_relation_size(ic.oid) \
+           FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
+          WHERE i.indrelid = 'queue_log'::regclass AND ic.relname <> 'queue_log_pkey' ORDER BY 1",
+    )
+    .lines()
+    .map(|l| {
+        let f: Vec<&str> = l.split(' ').collect();
+        (
+            f[0].to_string(),
+            f[1] == "true",
+            f[2].parse().expect("size"),
+        )
+    })
+    .collect()
+}
+
+#[test]
+fn prepare_rebuilds_the_indexes_the_backfill_doubled_and_what_a_killed_rebuild_leaves_is_dropped() {
+    let h = host_1407("superuser-owned", 200_000);
+    let before_rows = rows_1407(&h.c, DB);
+    let before = other_indexes(&h.c);
+    let names: Vec<&str> = before.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert_eq!(names, ["queue_log__idx_event", "queue_log__idx_time"]);
+    // 1. Rebuilt after the backfill: no bigger than before it (without the
+    // rebuild each is about twice its size), same names, valid.
+    let r = manage(&h.c, &["queue-log", "prepare"]);
+    r.assert_code(0);
+    for name in &names {
+        assert!(
+            r.stderr.contains(&format!(
+                "rebuilding index {name} of queue_log concurrently: done"
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+    let after = other_indexes(&h.c);
+    for ((name, _, was), (now_name, valid, now)) in before.iter().zip(&after) {
+        assert_eq!((name, true), (now_name, *valid));
+        assert!(
+            *now <= was + was / 10,
+            "{name}: {now} bytes after the prepare, {was} before it"
+        );
+    }
+    assert_prepared(&h.c, DB);
+    assert_eq!(rows_1407(&h.c, DB), before_rows);
+
+    // 2. The rebuild's session ended in the middle (what a kill of the
+    // server process, or an administrator's pg_terminate_backend, does):
+    // the prepare itself is done (exit 0, a warning); the invalid copy is
+    // dropped by the next run, here preinst's online step.
+    h.c.psql(DB, "ALTER TABLE queue_log DROP COLUMN id");
+    let mut child = h.c.cmd("xivo-manage-db");
+    child.args(["queue-log", "prepare"]);
+    child.stderr(std::process::Stdio::piped());
+    let mut child = child.spawn().expect("spawn prepare");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("prepare ends");
+            panic!(
+                "the rebuild never showed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let ended = h.c.psql(
+            DB,
+            "SELECT coalesce(bool_or(pg_terminate_backend(a.pid)), false) FROM pg_stat_activity a \
+              WHERE a.backend_type = 'client backend' \
+                AND a.query LIKE 'REINDEX INDEX CONCURRENTLY%' AND EXISTS \
+                    (SELECT 1 FROM pg_class c WHERE c.relname ~ '^queue_log__idx_.*_ccnew$')",
+        );
+        if ended == "t" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().expect("prepare ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("rebuilding queue_log's indexes failed"),
+        "{stderr}"
+    );
+    assert_prepared(&h.c, DB);
+    let left: Vec<(String, bool)> = other_indexes(&h.c)
+        .into_iter()
+        .map(|(n, v, _)| (n, v))
+        .collect();
+    assert!(
+        left.iter().any(|(n, v)| n.ends_with("_ccnew") && !v),
+        "the kill left an invalid copy: {left:?}"
+    );
+    h.start_only(&["pbx-a", "pbx-b"]);
+    let r = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
+    r.assert_code(0);
+    assert!(
+        r.stderr.contains("left invalid by an interrupted rebuild"),
+        "{}",
+        r.stderr
+    );
+    let left: Vec<(String, bool)> = other_indexes(&h.c)
+        .into_iter()
+        .map(|(n, v, _)| (n, v))
+        .collect();
+    assert_eq!(
+        left,
+        [
+            ("queue_log__idx_event".to_string(), true),
+            ("queue_log__idx_time".to_string(), true)
+        ]
+    );
+    h.hook("postinst", &["configure", "14.7.0"], None)
+        .assert_code(0);
+
+    // 3. `queue-log prepare` drops such leftovers too, and only them: an
+    // invalid index of another name is the administrator's.
+    for name in ["queue_log__idx_time_ccold", "admin_unfinished"] {
+        // A unique index on a constant fails on the second row, invalid.
+        let out =
+            h.c.psql_cmd(
+                DB,
+                &format!("CREATE UNIQUE INDEX CONCURRENTLY {name} ON queue_log ((1))"),
+            )
+            .output()
+            .expect("psql");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("could not create unique index"), "{err}");
+    }
+    let r = manage(&h.c, &["queue-log", "prepare"]);
+    r.assert_code(0);
+    let left: Vec<(String, bool)> = other_indexes(&h.c)
+        .into_iter()
+        .map(|(n, v, _)| (n, v))
+        .collect();
+    assert_eq!(
+        left,
+        [
+            ("admin_unfinished".to_string(), false),
+            ("queue_log__idx_event".to_string(), true),
+            ("queue_log__idx_time".to_string(), true)
+        ]
+    );
+    assert_eq!(rows_1407(&h.c, DB), before_rows);
+}
+
 #[test]
 fn upgrade_after_a_partial_prepare_finishes_it() {
     let h = host_1407("superuser-owned", 50_000);

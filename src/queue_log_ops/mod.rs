@@ -10,6 +10,7 @@
 //! a snapshot is pending (a rollback would undo the work) or another run
 //! holds the lock.
 
+mod compact;
 pub mod date;
 pub mod prepare;
 pub mod prune;
@@ -128,14 +129,24 @@ pub async fn online_before_stop(
         let client = admin.connect(db).await?;
         match prepare::state(&client).await? {
             prepare::State::NoId | prepare::State::Partial => {}
-            prepare::State::Absent | prepare::State::Done => return Ok(None),
+            prepare::State::Absent => return Ok(None),
+            prepare::State::Done => {
+                // Prepared earlier: only what an interrupted rebuild of its
+                // indexes left, so the snapshot does not copy it.
+                if let Err(e) = compact::drop_leftovers(&client, wait.min(PREINST_INDEX_WAIT)).await
+                {
+                    log::warn!("{e}: the snapshot copies them; the next run drops them");
+                }
+                return Ok(None);
+            }
         }
         // The concurrent index build waits for every older transaction: a
         // session stuck in one (a forgotten psql, a pg_dump) would make the
         // step fail after its whole backfill. Known now, nothing is changed.
         if let Some(session) = long_transaction(&client).await? {
             log::warn!(
-                "not adding queue_log's id online: {session} stays in a transaction, which the index                  build would wait for; the upgrade adds it with the services stopped"
+                "not adding queue_log's id online: {session} stays in a transaction, which the \
+                 index build would wait for; the upgrade adds it with the services stopped"
             );
             return Ok(None);
         }

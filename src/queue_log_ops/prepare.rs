@@ -14,7 +14,9 @@
 //!    dropped and rebuilt);
 //! 4. `CHECK (id IS NOT NULL) NOT VALID`, then `VALIDATE` (online);
 //! 5. one short transaction: `SET NOT NULL` (instant: the validated check
-//!    proves it), the check dropped, `PRIMARY KEY USING INDEX`, the grant.
+//!    proves it), the check dropped, `PRIMARY KEY USING INDEX`, the grant;
+//! 6. the other indexes, which the backfill left twice their size, rebuilt
+//!    concurrently (`compact`; a failure there is only a warning).
 //!
 //! Every statement that takes a lock conflicting with inserts runs with a
 //! short `lock_timeout` and is retried: an inserter never queues behind us
@@ -28,6 +30,7 @@ use std::time::Duration;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, GenericClient};
 
+use super::compact;
 use crate::pg::{self, quote_ident, PgError};
 use crate::progress::Progress;
 
@@ -112,12 +115,14 @@ pub async fn online(client: &Client, wait: Duration) -> Result<Outcome, PgError>
             })
         }
         State::Done => {
+            compact::drop_leftovers(client, wait).await?;
             grant(client).await?;
             return Ok(Outcome::AlreadyDone);
         }
         State::NoId => add_column(client).await?,
         State::Partial => check_ours(client).await?,
     }
+    compact::drop_leftovers(client, wait).await?;
     let rows = backfill(client).await?;
     index(client, wait).await?;
     not_null(client).await?;
@@ -128,6 +133,7 @@ pub async fn online(client: &Client, wait: Duration) -> Result<Outcome, PgError>
     );
     briefly_locked(client, "making queue_log.id its primary key", &sql).await?;
     grant(client).await?;
+    compact::rebuild(client, wait).await;
     Ok(Outcome::Prepared { rows })
 }
 

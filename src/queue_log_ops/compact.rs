@@ -1,0 +1,104 @@
+//! The last step of `queue-log prepare` (and of preinst's online step):
+//! queue_log's indexes other than the new primary key rebuilt with
+//! `REINDEX INDEX ... CONCURRENTLY`. The backfill's UPDATEs cannot be HOT
+//! (a 14.07 queue_log's pages are full), so each of those indexes got an
+//! entry for both versions of every row and stays about twice its size
+//! after vacuum; the snapshot the upgrade takes with the services stopped
+//! copies all of it. A concurrent rebuild never takes a lock that blocks
+//! inserts.
+//!
+//! An optimisation only: a failure is a warning and changes nothing the
+//! upgrade needs. A rebuild that dies (its session ended, a timeout) leaves
+//! an invalid index named after the original with `_ccnew` (the unfinished
+//! copy) or `_ccold` (the replaced original) appended; `drop_leftovers`
+//! removes them, here and at the start of every later run.
+
+use std::time::Duration;
+
+use tokio_postgres::Client;
+
+use super::prepare::INDEX;
+use crate::pg::{self, PgError};
+
+/// Rebuild the indexes the backfill bloated; `wait` bounds how long each
+/// rebuild waits for older transactions (as the primary key's build does).
+pub async fn rebuild(client: &Client, wait: Duration) {
+    if let Err(e) = rebuild_all(client, wait).await {
+        log::warn!(
+            "rebuilding queue_log's indexes failed ({e}): they stay larger, which only \
+             makes the upgrade's snapshot slower"
+        );
+        // On the same session, if it still works; else the next run does it.
+        if let Err(e) = drop_leftovers(client, wait).await {
+            log::warn!("{e}; the next queue-log prepare or upgrade drops them");
+        }
+    }
+}
+
+async fn rebuild_all(client: &Client, wait: Duration) -> Result<(), PgError> {
+    let what = "listing queue_log's indexes to rebuild";
+    let names: Vec<String> = client
+        .query(
+            "SELECT quote_ident(ic.relname) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
+              WHERE i.indrelid = to_regclass('public.queue_log') AND i.indisvalid \
+                AND NOT i.indisexclusion AND ic.relname <> $1 ORDER BY 1",
+            &[&INDEX],
+        )
+        .await
+        .map_err(|e| pg::query_error(what, &e))?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for name in names {
+        let what = format!("rebuilding index {name} of queue_log concurrently");
+        let started = std::time::Instant::now();
+        log::info!("{what}...");
+        client
+            .batch_execute(&format!("SET lock_timeout = '{}ms'", wait.as_millis()))
+            .await
+            .map_err(|e| pg::query_error(&what, &e))?;
+        let r = client
+            .batch_execute(&format!("REINDEX INDEX CONCURRENTLY public.{name}"))
+            .await;
+        // The rebuild's own error first, if both fail.
+        let reset = client.batch_execute("SET lock_timeout = 0").await;
+        r.map_err(|e| pg::query_error(&what, &e))?;
+        reset.map_err(|e| pg::query_error(&what, &e))?;
+        log::info!("{what}: done in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
+/// Drop the invalid indexes an interrupted rebuild left on queue_log. Only
+/// those: an invalid index of another name is not ours to judge. A drop
+/// waits for the transactions using the table: `wait` at most.
+pub async fn drop_leftovers(client: &Client, wait: Duration) -> Result<(), PgError> {
+    let what = "dropping the invalid indexes an interrupted rebuild of queue_log's indexes left";
+    let names: Vec<String> = client
+        .query(
+            "SELECT quote_ident(ic.relname) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
+              WHERE i.indrelid = to_regclass('public.queue_log') AND NOT i.indisvalid \
+                AND ic.relname ~ '_cc(new|old)[0-9]*$' ORDER BY 1",
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error(what, &e))?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for name in names {
+        log::info!("dropping index {name} of queue_log, left invalid by an interrupted rebuild");
+        // Separate statements: a concurrent drop cannot share a query string.
+        client
+            .batch_execute(&format!("SET lock_timeout = '{}ms'", wait.as_millis()))
+            .await
+            .map_err(|e| pg::query_error(what, &e))?;
+        let r = client
+            .batch_execute(&format!("DROP INDEX CONCURRENTLY IF EXISTS public.{name}"))
+            .await;
+        let reset = client.batch_execute("SET lock_timeout = 0").await;
+        r.map_err(|e| pg::query_error(what, &e))?;
+        reset.map_err(|e| pg::query_error(what, &e))?;
+    }
+    Ok(())
+}
