@@ -5,12 +5,14 @@
 /// Hide secrets in a line of text: `password=...` in libpq key/value strings,
 /// `user:password@` in URIs, and `PASSWORD '...'` in SQL.
 pub fn mask(text: &str) -> String {
-    let masked = mask_after_key(text, "password=");
+    let masked = mask_after_key(text, "password=", false);
     let masked = mask_uri_userinfo(&masked);
-    mask_after_key(&masked, "PASSWORD ")
+    // In SQL the password is a string literal: only a quote after the
+    // keyword starts one ("password authentication failed" stays as it is).
+    mask_after_key(&masked, "PASSWORD ", true)
 }
 
-fn mask_after_key(text: &str, key: &str) -> String {
+fn mask_after_key(text: &str, key: &str, literal_only: bool) -> String {
     let lower = text.to_ascii_lowercase();
     let key_lower = key.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
@@ -19,8 +21,15 @@ fn mask_after_key(text: &str, key: &str) -> String {
         let start = i + found + key.len();
         out.push_str(&text[i..start]);
         let rest = &text[start..];
+        // An escape-string literal (E'...') is masked whole as well.
+        let literal = rest.starts_with('\'') || rest.starts_with("E'") || rest.starts_with("e'");
+        if literal_only && !literal {
+            i = start;
+            continue;
+        }
         let end = match rest.chars().next() {
-            Some(q @ ('\'' | '"')) => rest[1..].find(q).map(|e| e + 2).unwrap_or(rest.len()),
+            Some('E' | 'e') if literal => 1 + quoted_len(&rest[1..], '\''),
+            Some(q @ ('\'' | '"')) => quoted_len(rest, q),
             _ => rest
                 .find(|c: char| c.is_whitespace() || c == '&')
                 .unwrap_or(rest.len()),
@@ -32,6 +41,23 @@ fn mask_after_key(text: &str, key: &str) -> String {
     }
     out.push_str(&text[i..]);
     out
+}
+
+/// The length of the quoted string `text` starts with (its quotes
+/// included); a doubled quote inside is one character of it, as in SQL.
+/// Unterminated: all of `text`.
+fn quoted_len(text: &str, quote: char) -> usize {
+    let mut chars = text.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == quote {
+            if chars.peek().is_some_and(|&(_, n)| n == quote) {
+                chars.next();
+                continue;
+            }
+            return i + c.len_utf8();
+        }
+    }
+    text.len()
 }
 
 fn mask_uri_userinfo(text: &str) -> String {
@@ -80,6 +106,15 @@ mod tests {
             assert!(m.contains("********"), "{text} -> {m}");
         }
         assert_eq!(mask("nothing secret here"), "nothing secret here");
+        // PostgreSQL's own words are not a secret.
+        let refused = "FATAL: password authentication failed for user \"asterisk\"";
+        assert_eq!(mask(refused), refused);
+        for sql in [
+            "ALTER ROLE x PASSWORD E'it''s' VALID",
+            "ALTER ROLE x PASSWORD 'it''s' VALID",
+        ] {
+            assert_eq!(mask(sql), "ALTER ROLE x PASSWORD ******** VALID", "{sql}");
+        }
         assert_eq!(
             mask("postgresql://localhost/db"),
             "postgresql://localhost/db"
