@@ -170,6 +170,9 @@ pub fn replicate(program: &str, slave: &str) -> ExitCode {
             .map_err(|e| Error::Other(format!("cannot take over SIGINT and SIGTERM: {e}")))?;
             let work = async {
                 let _lock = crate::lock::RunLock::acquire(&config, &admin).await?;
+                // The database is about to be put back to its snapshot: not
+                // a state to give the slave.
+                crate::pending::refuse_if_pending(&config)?;
                 crate::replicate::replicate(&config, &admin, &slave, &exclusions).await
             };
             match interrupt.race(work).await {

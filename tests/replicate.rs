@@ -492,6 +492,65 @@ fn stopped_midway(stop: Stop) {
     run_replicate(&master, &slave_arg(&slave)).assert_code(0);
 }
 
+/// A session of the slave's own (a report left in an open transaction)
+/// holds a replicated table: the run waits LOCK_TIMEOUT, then fails naming
+/// that session, the slave unchanged; once it is gone, the run goes through.
+#[test]
+fn a_slave_session_holding_a_table_is_waited_for_lock_timeout_then_named() {
+    let (master, slave) = pair();
+    fill(&master, 5);
+    prefill_excluded_tables_on_the_slave(&slave);
+    master.write_config("LOCK_TIMEOUT=2");
+    let before = slave.fingerprint("asterisk");
+    let mut holder = as_owner("psql")
+        .args(["-X", "-q", "-h"])
+        .arg(&slave.dir)
+        .args(["-p", &slave.port.to_string(), "-d", "asterisk"])
+        .env("PGAPPNAME", "slave-report")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("psql holding a table");
+    {
+        use std::io::Write;
+        let stdin = holder.stdin.as_mut().expect("stdin");
+        writeln!(stdin, "BEGIN; SELECT count(*) FROM voicemail;").expect("query");
+        stdin.flush().expect("flush");
+    }
+    let started = Instant::now();
+    while slave.psql(
+        "asterisk",
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'slave-report' \
+           AND state = 'idle in transaction'",
+    ) != "1"
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no report session"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let r = run_replicate(&master, &slave_arg(&slave));
+    r.assert_code(1);
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+    assert!(
+        r.stderr.contains("waited 2 s (LOCK_TIMEOUT)")
+            && r.stderr.contains("application 'slave-report'")
+            && r.stderr.contains("rolled back"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(slave.fingerprint("asterisk"), before, "the slave changed");
+    drop(holder.stdin.take());
+    let _ = holder.wait();
+    run_replicate(&master, &slave_arg(&slave)).assert_code(0);
+    assert_ne!(
+        slave.fingerprint("asterisk").1,
+        before.1,
+        "nothing replicated"
+    );
+}
+
 #[test]
 fn a_unique_index_the_masters_rows_break_rolls_everything_back() {
     let (master, slave) = pair();

@@ -360,6 +360,8 @@ fn stale_rolling_back_record_is_not_applied_over_a_database_that_lived_since() {
     for (bin, args) in [
         ("xivo-update-db", &[][..]),
         ("xivo-init-db", &["--init"][..]),
+        // Refused before the slave is even reached.
+        ("xivo-manage-db", &["replicate", "127.0.0.1:1"][..]),
     ] {
         let r = h.c.run(bin, args, None);
         r.assert_code(1);

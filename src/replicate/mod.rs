@@ -98,7 +98,7 @@ pub async fn replicate(
         .await
         .map_err(|e| pg::query_error("starting the transaction on the slave", &e))?;
     check_slave(&tx, &state, slave).await?;
-    let (rows, sequences) = load(&master, &tx, &state)
+    let (rows, sequences) = load(&master, &tx, &state, config.lock_timeout)
         .await
         .map_err(|e| e.during_change(Left::RolledBack))?;
     tx.commit().await.map_err(|e| {
@@ -238,18 +238,14 @@ async fn load(
     master: &Client,
     tx: &tokio_postgres::Transaction<'_>,
     state: &MasterState,
+    lock_timeout: Duration,
 ) -> Result<(u64, usize), Error> {
     let list: Vec<String> = state.tables.iter().map(|(t, _)| t.qualified()).collect();
     let mut deferred = Vec::new();
     if !list.is_empty() {
         // Locked before their indexes are read: nobody changes them until
         // the commit.
-        tx.batch_execute(&format!(
-            "LOCK TABLE {} IN ACCESS EXCLUSIVE MODE",
-            list.join(", ")
-        ))
-        .await
-        .map_err(|e| pg::query_error("locking the replicated tables on the slave", &e))?;
+        lock_tables(tx, &list, lock_timeout).await?;
         deferred = indexes::deferrable(tx, &list).await?;
         // Dropped before the TRUNCATE, which would otherwise build each of
         // them empty (and fsync it) only to see it dropped.
@@ -266,4 +262,56 @@ async fn load(
     progress.finish(rows);
     catalog::set_sequences(tx, &state.sequences).await?;
     Ok((rows, state.sequences.len()))
+}
+
+/// `LOCK TABLE` of the replicated tables on the slave, waiting at most
+/// `wait` (LOCK_TIMEOUT) for the slave's own sessions using them (a report,
+/// a forgotten psql): past it, an error naming them, and nothing written.
+async fn lock_tables(
+    tx: &tokio_postgres::Transaction<'_>,
+    list: &[String],
+    wait: Duration,
+) -> Result<(), Error> {
+    let what = "locking the replicated tables on the slave";
+    // For the whole transaction: once they are locked nothing else waits.
+    tx.batch_execute(&format!(
+        "SET LOCAL lock_timeout = '{}ms'; SAVEPOINT xivo_manage_db_lock",
+        wait.as_millis().max(1)
+    ))
+    .await
+    .map_err(|e| pg::query_error(what, &e))?;
+    let locked = tx
+        .batch_execute(&format!(
+            "LOCK TABLE {} IN ACCESS EXCLUSIVE MODE",
+            list.join(", ")
+        ))
+        .await;
+    match locked {
+        Ok(()) => Ok(()),
+        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::LOCK_NOT_AVAILABLE) => {
+            // Back to before the LOCK, to ask who holds them.
+            tx.batch_execute("ROLLBACK TO SAVEPOINT xivo_manage_db_lock")
+                .await
+                .map_err(|e| pg::query_error(what, &e))?;
+            let holders: Option<String> = tx
+                .query_one(
+                    "SELECT string_agg(DISTINCT format('session pid %s (user %s, application ''%s'', %s)', \
+                                       a.pid, a.usename, a.application_name, a.state), ', ') \
+                       FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+                      WHERE l.locktype = 'relation' AND l.granted AND a.pid <> pg_backend_pid() \
+                        AND l.relation IN (SELECT to_regclass(t) FROM unnest($1::text[]) t)",
+                    &[&list],
+                )
+                .await
+                .map_err(|e| pg::query_error(what, &e))?
+                .get(0);
+            Err(Error::Other(format!(
+                "{what}: waited {} s (LOCK_TIMEOUT) for {}; end those sessions on the slave, \
+                 or run the replication again once they are done",
+                wait.as_secs(),
+                holders.unwrap_or_else(|| "sessions that have ended since".into())
+            )))
+        }
+        Err(e) => Err(pg::query_error(what, &e).into()),
+    }
 }
