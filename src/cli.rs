@@ -137,6 +137,15 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode
         block_on(async {
             let _lock = crate::lock::RunLock::acquire(&config, &admin).await?;
             crate::pending::refuse_if_pending(&config)?;
+            // A restore killed midway first, as xivo-update-db does: its
+            // half-loaded database and record go (a swap it committed
+            // stays), so that --drop and --init see the real database.
+            {
+                let postgres = admin.connect("postgres").await?;
+                crate::restore::recover(&config, &postgres)
+                    .await
+                    .map_err(Error::Refused)?;
+            }
             if drop {
                 provision::drop_database(&config, &admin).await?;
             }

@@ -603,6 +603,17 @@ fn a_restore_killed_midway_is_undone_by_the_next_hook() {
     assert_converged(&h);
 }
 
+#[test]
+fn a_restore_killed_midway_is_undone_by_xivo_init_db() {
+    let h = host();
+    let before = killed_restore(&h);
+    let r = h.run("xivo-init-db", &["--init"]);
+    r.assert_code(1);
+    assert!(r.stderr.contains("already exists"), "{}", r.stderr);
+    assert_eq!(h.c.fingerprint(DB), before);
+    assert_converged(&h);
+}
+
 /// A run killed right after its swap committed: the record says
 /// `swapping` and `DB_NAME` has the recorded oid.
 #[test]
