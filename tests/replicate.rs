@@ -339,6 +339,41 @@ fn replication_copies_every_table_but_the_exclusions_exactly() {
     assert_eq!(sums(&slave), slave_after, "a second run changed the slave");
 }
 
+/// A psql session on `c`'s asterisk, named `app`, that ran `sql` and stays
+/// open (its transaction too) until its stdin is dropped.
+fn session(c: &Cluster, app: &str, sql: &str) -> Child {
+    let mut holder = as_owner("psql")
+        .args(["-X", "-q", "-h"])
+        .arg(&c.dir)
+        .args(["-p", &c.port.to_string(), "-d", "asterisk"])
+        .env("PGAPPNAME", app)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("psql session");
+    use std::io::Write;
+    let stdin = holder.stdin.as_mut().expect("stdin");
+    writeln!(stdin, "{sql}").expect("sql");
+    stdin.flush().expect("flush");
+    holder
+}
+
+/// The table the replication copies last (they go in name order).
+fn last_copied_table(master: &Cluster) -> String {
+    master.psql(
+        "asterisk",
+        &format!(
+            "SELECT max(format('%I.%I', schemaname, tablename) COLLATE \"C\") FROM pg_tables \
+              WHERE schemaname = 'public' AND tablename NOT IN ({})",
+            exclusions()
+                .iter()
+                .map(|e| format!("'{e}'"))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    )
+}
+
 #[test]
 fn replication_killed_midway_leaves_the_slave_unchanged() {
     stopped_midway(Stop::KillClient);
@@ -367,32 +402,12 @@ fn stopped_midway(stop: Stop) {
     let indexes_before = index_oids(&slave);
     // The last table copied is locked on the master: the run stops in its
     // COPY after every earlier table went into the slave's transaction.
-    let last = master.psql(
-        "asterisk",
-        &format!(
-            "SELECT max(format('%I.%I', schemaname, tablename) COLLATE \"C\") FROM pg_tables \
-              WHERE schemaname = 'public' AND tablename NOT IN ({})",
-            exclusions()
-                .iter()
-                .map(|e| format!("'{e}'"))
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
+    let last = last_copied_table(&master);
+    let mut holder = session(
+        &master,
+        "lock-holder",
+        &format!("BEGIN; LOCK TABLE {last} IN ACCESS EXCLUSIVE MODE;"),
     );
-    let mut holder = as_owner("psql")
-        .args(["-X", "-q", "-h"])
-        .arg(&master.dir)
-        .args(["-p", &master.port.to_string(), "-d", "asterisk"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("psql holding a lock");
-    {
-        use std::io::Write;
-        let stdin = holder.stdin.as_mut().expect("stdin");
-        writeln!(stdin, "BEGIN; LOCK TABLE {last} IN ACCESS EXCLUSIVE MODE;").expect("lock");
-        stdin.flush().expect("flush");
-    }
     let mut child: Child = master
         .cmd("xivo-manage-db")
         .args(["replicate", &slave_arg(&slave)])
@@ -502,21 +517,11 @@ fn a_slave_session_holding_a_table_is_waited_for_lock_timeout_then_named() {
     prefill_excluded_tables_on_the_slave(&slave);
     master.write_config("LOCK_TIMEOUT=2");
     let before = slave.fingerprint("asterisk");
-    let mut holder = as_owner("psql")
-        .args(["-X", "-q", "-h"])
-        .arg(&slave.dir)
-        .args(["-p", &slave.port.to_string(), "-d", "asterisk"])
-        .env("PGAPPNAME", "slave-report")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("psql holding a table");
-    {
-        use std::io::Write;
-        let stdin = holder.stdin.as_mut().expect("stdin");
-        writeln!(stdin, "BEGIN; SELECT count(*) FROM voicemail;").expect("query");
-        stdin.flush().expect("flush");
-    }
+    let mut holder = session(
+        &slave,
+        "slave-report",
+        "BEGIN; SELECT count(*) FROM voicemail;",
+    );
     let started = Instant::now();
     while slave.psql(
         "asterisk",
@@ -549,6 +554,53 @@ fn a_slave_session_holding_a_table_is_waited_for_lock_timeout_then_named() {
         before.1,
         "nothing replicated"
     );
+}
+
+/// The slave fails (a unique index only it has, on an early table) while
+/// the master's side waits on a lock someone holds on the last table: the
+/// failure is reported at once, not when that lock is released.
+#[test]
+fn a_slave_failure_is_reported_without_waiting_for_the_masters_side() {
+    let (master, slave) = pair();
+    fill(&master, 5);
+    prefill_excluded_tables_on_the_slave(&slave);
+    slave.psql(
+        "asterisk",
+        "CREATE UNIQUE INDEX slave_only_one_voicemail ON voicemail ((1))",
+    );
+    let before = slave.fingerprint("asterisk");
+    let last = last_copied_table(&master);
+    assert!(last.as_str() > "public.voicemail", "{last}");
+    let mut holder = session(
+        &master,
+        "lock-holder",
+        &format!("BEGIN; LOCK TABLE {last} IN ACCESS EXCLUSIVE MODE;"),
+    );
+    let mut child: Child = master
+        .cmd("xivo-manage-db")
+        .args(["replicate", &slave_arg(&slave)])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("replicate");
+    let started = Instant::now();
+    while child.try_wait().expect("try_wait").is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("replicate still waits for the master's lock after the slave failed");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().expect("replicate");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("slave_only_one_voicemail") && stderr.contains("rolled back"),
+        "{stderr}"
+    );
+    drop(holder.stdin.take());
+    let _ = holder.wait();
+    assert_eq!(slave.fingerprint("asterisk"), before, "the slave changed");
 }
 
 #[test]

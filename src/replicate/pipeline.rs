@@ -149,7 +149,21 @@ pub async fn load(
         }
         Ok::<u64, Error>(copied)
     };
-    let (read, write) = tokio::join!(read, write);
-    read?;
-    write
+    // The first error ends both halves: a reader waiting on the master
+    // (a lock held there) must not delay the report of the slave's failure.
+    tokio::pin!(read, write);
+    let mut read_done = false;
+    loop {
+        tokio::select! {
+            // The reader first: when it fails, the writer sees its queue
+            // closed, and the reader's error is the one to report.
+            biased;
+            r = &mut read, if !read_done => {
+                r?;
+                read_done = true;
+            }
+            // Done only after the last table's end, which the reader sent.
+            w = &mut write => return w,
+        }
+    }
 }
