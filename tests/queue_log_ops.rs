@@ -414,6 +414,14 @@ fn other_indexes(c: &Cluster) -> Vec<(String, bool, i64)> {
     .collect()
 }
 
+/// `other_indexes` without the sizes.
+fn validity(c: &Cluster) -> Vec<(String, bool)> {
+    other_indexes(c)
+        .into_iter()
+        .map(|(n, v, _)| (n, v))
+        .collect()
+}
+
 #[test]
 fn prepare_rebuilds_the_indexes_the_backfill_doubled_and_what_a_killed_rebuild_leaves_is_dropped() {
     let h = host_1407("superuser-owned", 200_000);
@@ -484,10 +492,7 @@ fn prepare_rebuilds_the_indexes_the_backfill_doubled_and_what_a_killed_rebuild_l
         "{stderr}"
     );
     assert_prepared(&h.c, DB);
-    let left: Vec<(String, bool)> = other_indexes(&h.c)
-        .into_iter()
-        .map(|(n, v, _)| (n, v))
-        .collect();
+    let left = validity(&h.c);
     assert!(
         left.iter().any(|(n, v)| n.ends_with("_ccnew") && !v),
         "the kill left an invalid copy: {left:?}"
@@ -500,10 +505,7 @@ fn prepare_rebuilds_the_indexes_the_backfill_doubled_and_what_a_killed_rebuild_l
         "{}",
         r.stderr
     );
-    let left: Vec<(String, bool)> = other_indexes(&h.c)
-        .into_iter()
-        .map(|(n, v, _)| (n, v))
-        .collect();
+    let left = validity(&h.c);
     assert_eq!(
         left,
         [
@@ -530,10 +532,7 @@ fn prepare_rebuilds_the_indexes_the_backfill_doubled_and_what_a_killed_rebuild_l
     }
     let r = manage(&h.c, &["queue-log", "prepare"]);
     r.assert_code(0);
-    let left: Vec<(String, bool)> = other_indexes(&h.c)
-        .into_iter()
-        .map(|(n, v, _)| (n, v))
-        .collect();
+    let left = validity(&h.c);
     assert_eq!(
         left,
         [

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use tokio_postgres::Client;
 
-use super::prepare::INDEX;
+use super::prepare::{waiting_at_most, INDEX};
 use crate::pg::{self, PgError};
 
 /// Rebuild the indexes the backfill bloated; `wait` bounds how long each
@@ -36,37 +36,41 @@ pub async fn rebuild(client: &Client, wait: Duration) {
 }
 
 async fn rebuild_all(client: &Client, wait: Duration) -> Result<(), PgError> {
-    let what = "listing queue_log's indexes to rebuild";
-    let names: Vec<String> = client
+    let names = indexes(
+        client,
+        &format!("i.indisvalid AND NOT i.indisexclusion AND ic.relname <> '{INDEX}'"),
+        "listing queue_log's indexes to rebuild",
+    )
+    .await?;
+    for name in names {
+        let what = format!("rebuilding index {name} of queue_log concurrently");
+        let started = std::time::Instant::now();
+        log::info!("{what}...");
+        let sql = format!("REINDEX INDEX CONCURRENTLY public.{name}");
+        waiting_at_most(client, wait, &sql)
+            .await
+            .map_err(|e| pg::query_error(&what, &e))?;
+        log::info!("{what}: done in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
+/// queue_log's indexes matching `filter` (over `pg_index i`, `pg_class
+/// ic`), as quote_ident spells them, in name order.
+async fn indexes(client: &Client, filter: &str, what: &str) -> Result<Vec<String>, PgError> {
+    Ok(client
         .query(
-            "SELECT quote_ident(ic.relname) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
-              WHERE i.indrelid = to_regclass('public.queue_log') AND i.indisvalid \
-                AND NOT i.indisexclusion AND ic.relname <> $1 ORDER BY 1",
-            &[&INDEX],
+            &format!(
+                "SELECT quote_ident(ic.relname) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
+                  WHERE i.indrelid = to_regclass('public.queue_log') AND {filter} ORDER BY 1"
+            ),
+            &[],
         )
         .await
         .map_err(|e| pg::query_error(what, &e))?
         .iter()
         .map(|r| r.get(0))
-        .collect();
-    for name in names {
-        let what = format!("rebuilding index {name} of queue_log concurrently");
-        let started = std::time::Instant::now();
-        log::info!("{what}...");
-        client
-            .batch_execute(&format!("SET lock_timeout = '{}ms'", wait.as_millis()))
-            .await
-            .map_err(|e| pg::query_error(&what, &e))?;
-        let r = client
-            .batch_execute(&format!("REINDEX INDEX CONCURRENTLY public.{name}"))
-            .await;
-        // The rebuild's own error first, if both fail.
-        let reset = client.batch_execute("SET lock_timeout = 0").await;
-        r.map_err(|e| pg::query_error(&what, &e))?;
-        reset.map_err(|e| pg::query_error(&what, &e))?;
-        log::info!("{what}: done in {:.1} s", started.elapsed().as_secs_f64());
-    }
-    Ok(())
+        .collect())
 }
 
 /// Drop the invalid indexes an interrupted rebuild left on queue_log. Only
@@ -74,31 +78,18 @@ async fn rebuild_all(client: &Client, wait: Duration) -> Result<(), PgError> {
 /// waits for the transactions using the table: `wait` at most.
 pub async fn drop_leftovers(client: &Client, wait: Duration) -> Result<(), PgError> {
     let what = "dropping the invalid indexes an interrupted rebuild of queue_log's indexes left";
-    let names: Vec<String> = client
-        .query(
-            "SELECT quote_ident(ic.relname) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
-              WHERE i.indrelid = to_regclass('public.queue_log') AND NOT i.indisvalid \
-                AND ic.relname ~ '_cc(new|old)[0-9]*$' ORDER BY 1",
-            &[],
-        )
-        .await
-        .map_err(|e| pg::query_error(what, &e))?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let names = indexes(
+        client,
+        "NOT i.indisvalid AND ic.relname ~ '_cc(new|old)[0-9]*$'",
+        what,
+    )
+    .await?;
     for name in names {
         log::info!("dropping index {name} of queue_log, left invalid by an interrupted rebuild");
-        // Separate statements: a concurrent drop cannot share a query string.
-        client
-            .batch_execute(&format!("SET lock_timeout = '{}ms'", wait.as_millis()))
+        let sql = format!("DROP INDEX CONCURRENTLY IF EXISTS public.{name}");
+        waiting_at_most(client, wait, &sql)
             .await
             .map_err(|e| pg::query_error(what, &e))?;
-        let r = client
-            .batch_execute(&format!("DROP INDEX CONCURRENTLY IF EXISTS public.{name}"))
-            .await;
-        let reset = client.batch_execute("SET lock_timeout = 0").await;
-        r.map_err(|e| pg::query_error(what, &e))?;
-        reset.map_err(|e| pg::query_error(what, &e))?;
     }
     Ok(())
 }

@@ -293,16 +293,12 @@ async fn index(client: &Client, wait: Duration) -> Result<(), PgError> {
     // older one in the database to end (their snapshots): bounded, so that
     // a session stuck in a long query cannot hold the run (or preinst)
     // forever. A timeout leaves an invalid index, which the next run drops.
-    client
-        .batch_execute(&format!("SET lock_timeout = '{}ms'", wait.as_millis()))
-        .await
-        .map_err(|e| pg::query_error(&what, &e))?;
-    let r = client
-        .batch_execute(&format!(
-            "CREATE UNIQUE INDEX CONCURRENTLY {INDEX} ON public.queue_log (id)"
-        ))
-        .await;
-    no_lock_timeout(client, &what).await?;
+    let r = waiting_at_most(
+        client,
+        wait,
+        &format!("CREATE UNIQUE INDEX CONCURRENTLY {INDEX} ON public.queue_log (id)"),
+    )
+    .await;
     match r {
         Ok(()) => Ok(()),
         Err(e) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) => Err(PgError::Query {
@@ -385,6 +381,25 @@ async fn not_null(client: &Client) -> Result<(), PgError> {
 
 /// Each statement its own: several in one simple query would be one
 /// transaction, which a concurrent index build refuses.
+/// Run `sql` (one statement: a concurrent build or drop cannot share a
+/// query string) with `lock_timeout` set to `wait`, and reset it after;
+/// the statement's own error comes first when both fail.
+pub(super) async fn waiting_at_most(
+    client: &Client,
+    wait: Duration,
+    sql: &str,
+) -> Result<(), tokio_postgres::Error> {
+    client
+        .batch_execute(&format!(
+            "SET lock_timeout = '{}ms'",
+            wait.as_millis().max(1)
+        ))
+        .await?;
+    let r = client.batch_execute(sql).await;
+    let reset = client.batch_execute("SET lock_timeout = 0").await;
+    r.and(reset)
+}
+
 async fn no_lock_timeout(client: &Client, what: &str) -> Result<(), PgError> {
     client
         .batch_execute("SET lock_timeout = 0")
