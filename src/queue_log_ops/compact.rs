@@ -36,6 +36,15 @@ pub async fn rebuild(client: &Client, wait: Duration) {
 }
 
 async fn rebuild_all(client: &Client, wait: Duration) -> Result<(), PgError> {
+    // REINDEX ... CONCURRENTLY exists from PostgreSQL 12 on; before it the
+    // indexes stay as the backfill left them (not an error).
+    let major = pg::server_major(client).await?;
+    if major < 12 {
+        log::info!(
+            "PostgreSQL {major} cannot rebuild indexes concurrently: queue_log's stay as they are"
+        );
+        return Ok(());
+    }
     let names = indexes(
         client,
         &format!("i.indisvalid AND NOT i.indisexclusion AND ic.relname <> '{INDEX}'"),
