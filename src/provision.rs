@@ -12,7 +12,7 @@ use tokio_postgres::Client;
 use crate::config::Config;
 use crate::error::{Error, Left};
 use crate::migrations::{self, MigrationError, MigrationSet, Report};
-use crate::pg::{self, quote_ident, quote_literal, Superuser};
+use crate::pg::{self, quote_ident, quote_literal, PgError, Superuser};
 use crate::standing::{self, Standing};
 
 /// `xivo-init-db --init`, the caller holding the run lock. Refuses (changing
@@ -99,50 +99,77 @@ async fn create_role_and_database(config: &Config, postgres: &Client) -> Result<
     let db = &config.db_name;
     let owner = &config.db_owner;
     fail_point!("provision.before_role");
-    if pg::role_exists(postgres, owner).await? {
-        log::info!("role '{owner}' exists: kept as it is");
-    } else {
-        // Send a SCRAM verifier, never the password itself, so that not even
-        // the server's statement log can show it.
-        let verifier = postgres_protocol::password::scram_sha_256(config.db_password.as_bytes());
-        postgres
-            .batch_execute(&format!(
-                "CREATE ROLE {} WITH LOGIN PASSWORD {}",
-                quote_ident(owner),
-                quote_literal(&verifier)
-            ))
-            .await
-            .map_err(|e| pg::query_error(format!("creating role '{owner}'"), &e))?;
+    if ensure_owner_role(config, postgres).await? {
         log::info!("created role '{owner}'");
+    } else {
+        log::info!("role '{owner}' exists: kept as it is");
     }
     fail_point!("provision.before_database");
-    // UTF8 needs a compatible locale: keep the cluster's when it is UTF-8
-    // (or C), otherwise use C.UTF-8, which every Debian system has.
-    let row = postgres
+    let locale = utf8_locale(postgres).await?;
+    create_utf8_database(postgres, db, owner, &locale).await?;
+    log::info!("created database '{db}' owned by '{owner}'");
+    Ok(())
+}
+
+/// Create the `DB_OWNER` role (LOGIN, `DB_PASSWORD`) unless it exists;
+/// true when it was created. Shared with the restore's new database.
+pub async fn ensure_owner_role(config: &Config, postgres: &Client) -> Result<bool, PgError> {
+    let owner = &config.db_owner;
+    if pg::role_exists(postgres, owner).await? {
+        return Ok(false);
+    }
+    // Send a SCRAM verifier, never the password itself, so that not even
+    // the server's statement log can show it.
+    let verifier = postgres_protocol::password::scram_sha_256(config.db_password.as_bytes());
+    postgres
+        .batch_execute(&format!(
+            "CREATE ROLE {} WITH LOGIN PASSWORD {}",
+            quote_ident(owner),
+            quote_literal(&verifier)
+        ))
+        .await
+        .map_err(|e| pg::query_error(format!("creating role '{owner}'"), &e))?;
+    Ok(true)
+}
+
+/// The locale clause of a new UTF8 database made from template0: none when
+/// the cluster's is UTF-8 (or C), else C.UTF-8, which every Debian system has.
+pub async fn utf8_locale(postgres: &Client) -> Result<String, PgError> {
+    let ctype: String = postgres
         .query_one(
-            "SELECT datctype FROM pg_database WHERE datname = 'template0'",
+            "SELECT datctype::text FROM pg_database WHERE datname = 'template0'",
             &[],
         )
         .await
-        .map_err(|e| pg::query_error("reading the cluster's locale", &e))?;
-    let ctype: String = row.get(0);
+        .map_err(|e| pg::query_error("reading the cluster's locale", &e))?
+        .get(0);
     let lower = ctype.to_ascii_lowercase();
-    let locale =
+    Ok(
         if lower == "c" || lower == "posix" || lower.contains("utf8") || lower.contains("utf-8") {
             String::new()
         } else {
             " LOCALE 'C.UTF-8'".to_string()
-        };
+        },
+    )
+}
+
+/// `CREATE DATABASE name OWNER owner ENCODING 'UTF8' TEMPLATE template0`,
+/// plus `locale` (a clause from `utf8_locale`, or one copied from another
+/// database).
+pub async fn create_utf8_database(
+    postgres: &Client,
+    name: &str,
+    owner: &str,
+    locale: &str,
+) -> Result<(), PgError> {
     postgres
         .batch_execute(&format!(
             "CREATE DATABASE {} WITH OWNER {} ENCODING 'UTF8' TEMPLATE template0{locale}",
-            quote_ident(db),
+            quote_ident(name),
             quote_ident(owner)
         ))
         .await
-        .map_err(|e| pg::query_error(format!("creating database '{db}'"), &e))?;
-    log::info!("created database '{db}' owned by '{owner}'");
-    Ok(())
+        .map_err(|e| pg::query_error(format!("creating database '{name}'"), &e))
 }
 
 /// `xivo-init-db --drop`: drop the database and its owner role. Refuses,

@@ -25,19 +25,10 @@ use crate::progress::Progress;
 /// `xivo-init-db` makes it); the owner role is created when missing.
 pub async fn create(postgres: &Client, config: &Config, new: &str) -> Result<(), String> {
     let owner = &config.db_owner;
-    if !pg::role_exists(postgres, owner)
+    if crate::provision::ensure_owner_role(config, postgres)
         .await
         .map_err(|e| e.to_string())?
     {
-        let verifier = postgres_protocol::password::scram_sha_256(config.db_password.as_bytes());
-        postgres
-            .batch_execute(&format!(
-                "CREATE ROLE {} WITH LOGIN PASSWORD {}",
-                quote_ident(owner),
-                quote_literal(&verifier)
-            ))
-            .await
-            .map_err(|e| format!("creating role '{owner}' (DB_OWNER): {}", pg::describe(&e)))?;
         log::info!("created role '{owner}' (DB_OWNER)");
     }
     let like = postgres
@@ -59,32 +50,13 @@ pub async fn create(postgres: &Client, config: &Config, new: &str) -> Result<(),
             quote_literal(&r.get::<_, String>(0)),
             quote_literal(&r.get::<_, String>(1))
         ),
-        None => {
-            let ctype: String = postgres
-                .query_one(
-                    "SELECT datctype::text FROM pg_database WHERE datname = 'template0'",
-                    &[],
-                )
-                .await
-                .map_err(|e| format!("reading the cluster's locale: {}", pg::describe(&e)))?
-                .get(0);
-            let l = ctype.to_ascii_lowercase();
-            if l == "c" || l == "posix" || l.contains("utf8") || l.contains("utf-8") {
-                String::new()
-            } else {
-                " LOCALE 'C.UTF-8'".into()
-            }
-        }
+        None => crate::provision::utf8_locale(postgres)
+            .await
+            .map_err(|e| e.to_string())?,
     };
-    postgres
-        .batch_execute(&format!(
-            "CREATE DATABASE {} WITH OWNER {} ENCODING 'UTF8' TEMPLATE template0{locale}",
-            quote_ident(new),
-            quote_ident(owner)
-        ))
+    crate::provision::create_utf8_database(postgres, new, owner, &locale)
         .await
-        .map_err(|e| format!("creating database '{new}': {}", pg::describe(&e)))?;
-    Ok(())
+        .map_err(|e| e.to_string())
 }
 
 /// Kills `pg_restore` when the restore is dropped (a signal, an error):
