@@ -374,6 +374,29 @@ fn last_copied_table(master: &Cluster) -> String {
     )
 }
 
+/// Lock the last table the replication copies on the master (a session
+/// holding it until its stdin is dropped), then start a replication, which
+/// stops in that table's COPY. Returns the table, the holder, the run.
+fn replicate_behind_a_lock_on_the_last_table(
+    master: &Cluster,
+    slave: &Cluster,
+) -> (String, Child, Child) {
+    let last = last_copied_table(master);
+    let holder = session(
+        master,
+        "lock-holder",
+        &format!("BEGIN; LOCK TABLE {last} IN ACCESS EXCLUSIVE MODE;"),
+    );
+    let child = master
+        .cmd("xivo-manage-db")
+        .args(["replicate", &slave_arg(slave)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("replicate");
+    (last, holder, child)
+}
+
 #[test]
 fn replication_killed_midway_leaves_the_slave_unchanged() {
     stopped_midway(Stop::KillClient);
@@ -402,19 +425,7 @@ fn stopped_midway(stop: Stop) {
     let indexes_before = index_oids(&slave);
     // The last table copied is locked on the master: the run stops in its
     // COPY after every earlier table went into the slave's transaction.
-    let last = last_copied_table(&master);
-    let mut holder = session(
-        &master,
-        "lock-holder",
-        &format!("BEGIN; LOCK TABLE {last} IN ACCESS EXCLUSIVE MODE;"),
-    );
-    let mut child: Child = master
-        .cmd("xivo-manage-db")
-        .args(["replicate", &slave_arg(&slave)])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("replicate");
+    let (last, mut holder, mut child) = replicate_behind_a_lock_on_the_last_table(&master, &slave);
     // Wait until the master side waits on that lock in its COPY, and the
     // slave side holds the emptied tables in its open transaction.
     let started = Instant::now();
@@ -569,20 +580,8 @@ fn a_slave_failure_is_reported_without_waiting_for_the_masters_side() {
         "CREATE UNIQUE INDEX slave_only_one_voicemail ON voicemail ((1))",
     );
     let before = slave.fingerprint("asterisk");
-    let last = last_copied_table(&master);
+    let (last, mut holder, mut child) = replicate_behind_a_lock_on_the_last_table(&master, &slave);
     assert!(last.as_str() > "public.voicemail", "{last}");
-    let mut holder = session(
-        &master,
-        "lock-holder",
-        &format!("BEGIN; LOCK TABLE {last} IN ACCESS EXCLUSIVE MODE;"),
-    );
-    let mut child: Child = master
-        .cmd("xivo-manage-db")
-        .args(["replicate", &slave_arg(&slave)])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("replicate");
     let started = Instant::now();
     while child.try_wait().expect("try_wait").is_none() {
         if started.elapsed() > Duration::from_secs(60) {
