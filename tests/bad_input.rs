@@ -1280,112 +1280,40 @@ fn bad_1407_state_files_get_one_error_line_and_change_nothing() {
     assert_eq!(h.c.revisions("asterisk"), repo_head());
 }
 
+const fn call(bin: &'static str, args: &'static [&'static str]) -> Call {
+    Call { bin, args }
+}
+
 /// Every call that reads `rollback/record`: each refuses a record it cannot
-/// use before anything else.
+/// use before anything else. The last seven start or stop services; the
+/// first and the last five put back `xivo`'s connection limit.
 const READS_RECORD: [Call; 10] = [
-    Call {
-        bin: "xivo-update-db",
-        args: &[],
-    },
-    Call {
-        bin: "xivo-init-db",
-        args: &["--init"],
-    },
-    Call {
-        bin: "xivo-manage-db",
-        args: &["rollback", "status"],
-    },
-    Call {
-        bin: "xivo-manage-db",
-        args: &["rollback", "finish"],
-    },
-    Call {
-        bin: "xivo-manage-db",
-        args: &["rollback", "discard"],
-    },
-    Call {
-        bin: "preinst",
-        args: &["upgrade", "14.7.0", "14.8.0"],
-    },
-    Call {
-        bin: "postinst",
-        args: &["configure", "14.7.0"],
-    },
-    Call {
-        bin: "prerm",
-        args: &["remove"],
-    },
-    Call {
-        bin: "postrm",
-        args: &["abort-upgrade", "14.7.0", "14.8.0"],
-    },
-    Call {
-        bin: "preinst",
-        args: &["abort-upgrade", "14.8.0"],
-    },
+    call("xivo-update-db", &[]),
+    call("xivo-init-db", &["--init"]),
+    call("xivo-manage-db", &["rollback", "status"]),
+    call("xivo-manage-db", &["rollback", "finish"]),
+    call("xivo-manage-db", &["rollback", "discard"]),
+    call("preinst", &["upgrade", "14.7.0", "14.8.0"]),
+    call("postinst", &["configure", "14.7.0"]),
+    call("prerm", &["remove"]),
+    call("postrm", &["abort-upgrade", "14.7.0", "14.8.0"]),
+    call("preinst", &["abort-upgrade", "14.8.0"]),
 ];
 
 /// Every call that starts or stops services: `stopped-services` is read by
 /// each before it changes anything.
-const READS_STOPPED_SERVICES: [Call; 7] = [
-    Call {
-        bin: "xivo-manage-db",
-        args: &["rollback", "finish"],
-    },
-    Call {
-        bin: "xivo-manage-db",
-        args: &["rollback", "discard"],
-    },
-    Call {
-        bin: "preinst",
-        args: &["upgrade", "14.7.0", "14.8.0"],
-    },
-    Call {
-        bin: "postinst",
-        args: &["configure", "14.7.0"],
-    },
-    Call {
-        bin: "prerm",
-        args: &["remove"],
-    },
-    Call {
-        bin: "postrm",
-        args: &["abort-upgrade", "14.7.0", "14.8.0"],
-    },
-    Call {
-        bin: "preinst",
-        args: &["abort-upgrade", "14.8.0"],
-    },
-];
+fn reads_stopped_services() -> &'static [Call] {
+    &READS_RECORD[3..]
+}
 
 /// Every call that puts back the connection limit of `xivo` a killed merge
-/// left (`merge-xivo-connlimit`), before anything else.
-const READS_CONNLIMIT: [Call; 6] = [
-    Call {
-        bin: "xivo-update-db",
-        args: &[],
-    },
-    Call {
-        bin: "preinst",
-        args: &["upgrade", "14.7.0", "14.8.0"],
-    },
-    Call {
-        bin: "postinst",
-        args: &["configure", "14.7.0"],
-    },
-    Call {
-        bin: "prerm",
-        args: &["remove"],
-    },
-    Call {
-        bin: "postrm",
-        args: &["abort-upgrade", "14.7.0", "14.8.0"],
-    },
-    Call {
-        bin: "preinst",
-        args: &["abort-upgrade", "14.8.0"],
-    },
-];
+/// left (`merge-xivo-connlimit`), before anything else: xivo-update-db and
+/// the hooks.
+fn reads_connlimit() -> Vec<Call> {
+    std::iter::once(READS_RECORD[0])
+        .chain(READS_RECORD[5..].iter().copied())
+        .collect()
+}
 
 /// Put a state file back as it was (mode 0600, as the package writes it).
 fn put_back(path: &Path, good: &[u8]) {
@@ -1502,7 +1430,7 @@ fn bad_package_state_files_get_one_error_line_and_change_nothing() {
         ("a directory", None),
     ] {
         write_case(&stopped, what, &bytes);
-        for call in READS_STOPPED_SERVICES {
+        for &call in reads_stopped_services() {
             expect_refused_services_kept(
                 &h,
                 &format!("stopped-services {what}"),
@@ -1527,7 +1455,7 @@ fn bad_package_state_files_get_one_error_line_and_change_nothing() {
         ("a directory", None),
     ] {
         write_case(&connlimit, what, &bytes);
-        for call in READS_CONNLIMIT {
+        for call in reads_connlimit() {
             expect_refused_services_kept(
                 &h,
                 &format!("merge-xivo-connlimit {what}"),
