@@ -36,6 +36,16 @@ fn preinst(h: &Host) {
         .assert_code(0);
 }
 
+/// Rewrite the recorded snapshot's phase from `ready` (what preinst leaves)
+/// to `phase`, as a run killed at that point leaves it; the new record.
+fn set_phase(h: &Host, phase: &str) -> String {
+    let record = h.record().expect("record");
+    assert!(record.contains("phase\tready"), "{record}");
+    let changed = record.replace("phase\tready", &format!("phase\t{phase}"));
+    std::fs::write(h.c.state_dir().join("rollback/record"), &changed).expect("record");
+    changed
+}
+
 #[test]
 fn live_database_is_never_dropped_as_a_snapshot() {
     let h = older_host();
@@ -100,12 +110,7 @@ fn live_database_is_never_dropped_after_a_rollback_killed_between_rename_and_com
         "postgres",
         &format!("ALTER DATABASE \"{snap}\" RENAME TO asterisk"),
     );
-    let record = h.record().expect("record");
-    std::fs::write(
-        h.c.state_dir().join("rollback/record"),
-        record.replace("phase\tready", "phase\trolling-back"),
-    )
-    .expect("record");
+    set_phase(&h, "rolling-back");
     let r = h.hook("postinst", &["configure", "14.7.0"], None);
     assert!(
         h.c.exists(DB),
@@ -309,12 +314,7 @@ fn state_files_of_14_07_survive_a_rollback_killed_while_forgetting_it() {
     preinst(&h);
     // The old forget() removed the copy of the state files, then the
     // record: a kill in between left a rolling-back record without them.
-    let record = h.record().expect("record");
-    std::fs::write(
-        h.c.state_dir().join("rollback/record"),
-        record.replace("phase\tready", "phase\trolling-back"),
-    )
-    .expect("record");
+    set_phase(&h, "rolling-back");
     std::fs::remove_dir_all(h.c.state_dir().join("rollback/update-db")).expect("rm copy");
     let r = h.hook("postinst", &["configure", "14.7.0"], None);
     r.assert_code(0);
@@ -334,12 +334,7 @@ fn state_files_of_14_07_survive_a_rollback_killed_while_forgetting_it() {
 fn stale_rolling_back_record_is_not_applied_over_a_database_that_lived_since() {
     let h = older_host();
     preinst(&h);
-    let record = h.record().expect("record");
-    std::fs::write(
-        h.c.state_dir().join("rollback/record"),
-        record.replace("phase\tready", "phase\trolling-back"),
-    )
-    .expect("record");
+    set_phase(&h, "rolling-back");
     // Repaired by hand: services started, a call recorded.
     let _ = std::fs::remove_file(h.c.state_dir().join("stopped-services"));
     h.start_services();
@@ -391,12 +386,7 @@ fn a_pending_rollback_can_be_finished_by_hand() {
     // The rollback of a failed upgrade died: the database is half-changed,
     // the record says rolling back, the services are still stopped.
     h.c.psql(DB, "CREATE TABLE half_done (id integer)");
-    let record = h.record().expect("record");
-    std::fs::write(
-        h.c.state_dir().join("rollback/record"),
-        record.replace("phase\tready", "phase\trolling-back"),
-    )
-    .expect("record");
+    set_phase(&h, "rolling-back");
     let status = h.run("xivo-manage-db", &["rollback", "status"]);
     status.assert_code(1);
     assert!(
@@ -430,9 +420,7 @@ fn a_pending_rollback_whose_snapshot_was_dropped_by_hand_keeps_the_database_and_
     // The upgrade wrote, its rollback died, then someone dropped the copy.
     h.c.psql(DB, "CREATE TABLE written_since (id integer)");
     h.c.psql(DB, "COMMENT ON DATABASE asterisk IS 'lived since'");
-    let record = h.record().expect("record");
-    let pending = record.replace("phase\tready", "phase\trolling-back");
-    std::fs::write(h.c.state_dir().join("rollback/record"), &pending).expect("record");
+    let pending = set_phase(&h, "rolling-back");
     h.c.psql("postgres", &format!("DROP DATABASE \"{snap}\""));
     let properties = || {
         h.c.psql(
@@ -472,12 +460,7 @@ fn a_pending_rollback_whose_snapshot_was_dropped_by_hand_keeps_the_database_and_
 fn an_unfinished_upgrade_is_not_rolled_back_over_what_services_wrote_since() {
     let h = older_host();
     preinst(&h);
-    let record = h.record().expect("record");
-    std::fs::write(
-        h.c.state_dir().join("rollback/record"),
-        record.replace("phase\tready", "phase\tupgrading"),
-    )
-    .expect("record");
+    set_phase(&h, "upgrading");
     // The administrator started the services again; they wrote.
     h.start_services();
     h.c.psql(
@@ -514,9 +497,7 @@ fn a_database_put_in_place_of_the_snapshot_is_never_rolled_back_to() {
     let h = older_host();
     preinst(&h);
     let snap = h.snapshots().pop().expect("a snapshot");
-    let record = h.record().expect("record");
-    let pending = record.replace("phase\tready", "phase\trolling-back");
-    std::fs::write(h.c.state_dir().join("rollback/record"), &pending).expect("record");
+    let pending = set_phase(&h, "rolling-back");
     h.c.psql(DB, "CREATE TABLE written_since (id integer)");
     h.c.psql("postgres", &format!("DROP DATABASE \"{snap}\""));
     h.c.psql("postgres", &format!("CREATE DATABASE \"{snap}\""));
