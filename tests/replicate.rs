@@ -567,11 +567,9 @@ fn a_slave_session_holding_a_table_is_waited_for_lock_timeout_then_named() {
     );
 }
 
-/// The slave fails (a unique index only it has, on an early table) while
-/// the master's side waits on a lock someone holds on the last table: the
-/// failure is reported at once, not when that lock is released.
-#[test]
-fn a_slave_failure_is_reported_without_waiting_for_the_masters_side() {
+/// Filled clusters where only the slave has a unique index (on voicemail)
+/// that the master's rows cannot satisfy: `slave_only_one_voicemail`.
+fn pair_with_a_unique_index_only_the_slave_has() -> (Cluster, Cluster) {
     let (master, slave) = pair();
     fill(&master, 5);
     prefill_excluded_tables_on_the_slave(&slave);
@@ -579,6 +577,15 @@ fn a_slave_failure_is_reported_without_waiting_for_the_masters_side() {
         "asterisk",
         "CREATE UNIQUE INDEX slave_only_one_voicemail ON voicemail ((1))",
     );
+    (master, slave)
+}
+
+/// The slave fails (a unique index only it has, on an early table) while
+/// the master's side waits on a lock someone holds on the last table: the
+/// failure is reported at once, not when that lock is released.
+#[test]
+fn a_slave_failure_is_reported_without_waiting_for_the_masters_side() {
+    let (master, slave) = pair_with_a_unique_index_only_the_slave_has();
     let before = slave.fingerprint("asterisk");
     let (last, mut holder, mut child) = replicate_behind_a_lock_on_the_last_table(&master, &slave);
     assert!(last.as_str() > "public.voicemail", "{last}");
@@ -604,15 +611,9 @@ fn a_slave_failure_is_reported_without_waiting_for_the_masters_side() {
 
 #[test]
 fn a_unique_index_the_masters_rows_break_rolls_everything_back() {
-    let (master, slave) = pair();
-    fill(&master, 5);
-    prefill_excluded_tables_on_the_slave(&slave);
-    // Only the slave has it, and the master's rows cannot satisfy it: built
-    // again after the copy, it fails there, after every table was loaded.
-    slave.psql(
-        "asterisk",
-        "CREATE UNIQUE INDEX slave_only_one_voicemail ON voicemail ((1))",
-    );
+    // Built again after the copy, it fails there, after every table was
+    // loaded.
+    let (master, slave) = pair_with_a_unique_index_only_the_slave_has();
     let before = slave.fingerprint("asterisk");
     let indexes_before = index_oids(&slave);
     let r = run_replicate(&master, &slave_arg(&slave));
