@@ -52,14 +52,6 @@ fn assert_parity_with_fresh(upgraded: &Cluster) {
     assert_eq!(a.len(), b.len(), "same tables");
 }
 
-/// Objects of the user schemas (and the database) not owned by asterisk.
-const NOT_OWNED_BY_ASTERISK: &str = "SELECT count(*) FROM ( \
-      SELECT datdba AS owner FROM pg_database WHERE datname = current_database() \
-      UNION ALL SELECT relowner FROM pg_class WHERE relnamespace = 'public'::regnamespace \
-      UNION ALL SELECT typowner FROM pg_type WHERE typnamespace = 'public'::regnamespace \
-      UNION ALL SELECT proowner FROM pg_proc WHERE pronamespace = 'public'::regnamespace \
-    ) o WHERE pg_get_userbyid(owner) <> 'asterisk'";
-
 #[test]
 fn upgraded_1407_host_matches_a_fresh_install() {
     upgraded_host_matches_a_fresh_install("superuser-owned");
@@ -109,7 +101,7 @@ fn upgraded_host_matches_a_fresh_install(layout: &str) {
     );
     c.run("xivo-check-db", &[], None).assert_code(0);
     assert_eq!(
-        c.psql(DB, NOT_OWNED_BY_ASTERISK),
+        c.psql(DB, common::NOT_OWNED_BY_ASTERISK),
         "0",
         "{layout}: every object owned by asterisk"
     );
@@ -203,7 +195,11 @@ fn no_row_is_lost_from(layout: &str) {
         .sum();
     assert!(total > 30_000, "a realistic fixture ({total} rows)");
     c.run("xivo-update-db", &[], None).assert_code(0);
-    assert_eq!(c.psql(DB, NOT_OWNED_BY_ASTERISK), "0", "{layout}: owners");
+    assert_eq!(
+        c.psql(DB, common::NOT_OWNED_BY_ASTERISK),
+        "0",
+        "{layout}: owners"
+    );
     for (table, (columns, rows)) in before_a.iter().chain(before_x.iter()) {
         let after = c.rows_of(DB, table, columns);
         let missing = missing_rows(rows, &after);

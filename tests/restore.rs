@@ -689,14 +689,6 @@ fn a_restore_killed_before_its_swap_committed_is_undone_by_xivo_update_db() {
 
 // A pre-14.08 backup: a dump of asterisk and a dump of xivo, merged.
 
-/// Objects of the user schemas (and the database) not owned by asterisk.
-const NOT_OWNED_BY_ASTERISK: &str = "SELECT count(*) FROM ( \
-      SELECT datdba AS owner FROM pg_database WHERE datname = current_database() \
-      UNION ALL SELECT relowner FROM pg_class WHERE relnamespace = 'public'::regnamespace \
-      UNION ALL SELECT typowner FROM pg_type WHERE typnamespace = 'public'::regnamespace \
-      UNION ALL SELECT proowner FROM pg_proc WHERE pronamespace = 'public'::regnamespace \
-    ) o WHERE pg_get_userbyid(owner) <> 'asterisk'";
-
 /// A pre-14.08 backup taken on a 14.07 host, and that host as the hooks
 /// upgrade it (the reference), its services running.
 struct Pair {
@@ -801,7 +793,7 @@ fn a_pre_1408_backup_pair_is_merged_as_the_hooks_merge_it() {
         }
         common::assert_no_row_lost(&h.c, DB, &before, &[]);
     }
-    assert_eq!(h.c.psql(DB, NOT_OWNED_BY_ASTERISK), "0", "owners");
+    assert_eq!(h.c.psql(DB, common::NOT_OWNED_BY_ASTERISK), "0", "owners");
     assert_eq!(h.c.fingerprint("xivo"), kept, "the host's xivo untouched");
     assert!(h.c.role_exists("xivo"), "the host's role xivo kept");
     assert_eq!(

@@ -910,3 +910,11 @@ impl Cluster {
     }
 }
 use std::collections::BTreeMap;
+
+/// Objects of the user schemas (and the database) not owned by asterisk.
+pub const NOT_OWNED_BY_ASTERISK: &str = "SELECT count(*) FROM ( \
+      SELECT datdba AS owner FROM pg_database WHERE datname = current_database() \
+      UNION ALL SELECT relowner FROM pg_class WHERE relnamespace = 'public'::regnamespace \
+      UNION ALL SELECT typowner FROM pg_type WHERE typnamespace = 'public'::regnamespace \
+      UNION ALL SELECT proowner FROM pg_proc WHERE pronamespace = 'public'::regnamespace \
+    ) o WHERE pg_get_userbyid(owner) <> 'asterisk'";
