@@ -379,11 +379,11 @@ async fn not_null(client: &Client) -> Result<(), PgError> {
     }
 }
 
-/// Each statement its own: several in one simple query would be one
-/// transaction, which a concurrent index build refuses.
 /// Run `sql` (one statement: a concurrent build or drop cannot share a
 /// query string) with `lock_timeout` set to `wait`, and reset it after;
-/// the statement's own error comes first when both fail.
+/// the statement's own error comes first when both fail. A `wait` of 0
+/// (LOCK_TIMEOUT=0) means "do not wait", as for the host lock, not
+/// PostgreSQL's "wait forever".
 pub(super) async fn waiting_at_most(
     client: &Client,
     wait: Duration,
@@ -400,6 +400,8 @@ pub(super) async fn waiting_at_most(
     r.and(reset)
 }
 
+/// Each statement its own: several in one simple query would be one
+/// transaction, which a concurrent index build refuses.
 async fn no_lock_timeout(client: &Client, what: &str) -> Result<(), PgError> {
     client
         .batch_execute("SET lock_timeout = 0")

@@ -26,8 +26,8 @@
 //!
 //! Any failure or signal before the swap's commit drops the new database
 //! and starts the services: `DB_NAME` is exactly as it was (exit 1). A run
-//! killed anywhere leaves the record, and the next restore, hook or
-//! `xivo-update-db` converges (`recover`): before the swap the new database
+//! killed anywhere leaves the record, and the next restore, hook,
+//! `xivo-update-db` or `xivo-init-db` converges (`recover`): before the swap the new database
 //! is dropped; after it (`DB_NAME` has the recorded oid) the old one is.
 //!
 //! A pre-14.08 backup (`--xivo XIVO_DUMP --levels A,X`, `pair`): both dumps
