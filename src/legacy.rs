@@ -1,15 +1,22 @@
-//! The old (14.07) system: the numbered scripts `asterisk-NNN.sql` and
+//! The old (14.06/14.07) system: the numbered scripts `asterisk-NNN.sql` and
 //! `xivo-NNN.sql`, and the state files `$STATE_DIR/update-db/asterisk-last`
-//! and `xivo-last` that record the last one applied to each database.
+//! and `xivo-last` that record the last one applied to each database, as
+//! the old updater wrote them (`161.sql` and a newline: the script's file
+//! name after its prefix) or bare (`161`).
 //!
-//! Everything here is validated before the database is touched: a state file
-//! that is missing, empty, garbage, or names a level we have no scripts for
-//! stops the run with the file's name.
+//! The hosts this package upgrades are data, in one place (`SUPPORTED`):
+//! XiVO 14.06 (asterisk 161, xivo 007) and 14.07 (161, 008). Everything
+//! here is validated before the database is touched: a state file that is
+//! missing, empty, garbage, or a pair of levels that is not one of those
+//! releases stops the run with the file's name and the releases it
+//! upgrades from.
 //!
 //! The remaining scripts are not committed one by one as 14.07 did: the
 //! upgrade runs them inside the merge's single transaction on `asterisk`
 //! (the `xivo-NNN` ones after the merge, on the merged tables), so a failure
-//! anywhere leaves both databases and the state files as they were.
+//! anywhere leaves both databases and the state files as they were. Their
+//! numbers need not follow each other (14.08 shipped asterisk-162, 163 and
+//! 166: 164 and 165 never existed).
 //!
 //! Above 400 lines only with its unit tests (each state-file defect).
 
@@ -21,14 +28,59 @@ use crate::config::{self, Config, LEGACY_DB_NAME};
 use crate::fsutil;
 use crate::migrations::{self, MigrationError};
 
-/// Where the old system's files live in the migrations tree.
+/// Where the old system's scripts live in the migrations tree.
 const LEGACY_DIR: &str = "legacy/";
-const DATASTORAGE_DIR: &str = "legacy/datastorage/";
+
+/// A release this package upgrades from, with the levels its state files hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Release {
+    pub name: &'static str,
+    pub levels: Levels,
+}
+
+/// The releases this package upgrades from. Hosts older than 14.06 had their
+/// numbered scripts in another package; they are refused.
+pub const SUPPORTED: [Release; 2] = [
+    Release {
+        name: "14.06",
+        levels: Levels {
+            asterisk: 161,
+            xivo: 7,
+        },
+    },
+    Release {
+        name: "14.07",
+        levels: Levels {
+            asterisk: 161,
+            xivo: 8,
+        },
+    },
+];
+
+/// "14.06 (asterisk 161, xivo 007) and 14.07 (asterisk 161, xivo 008)".
+pub fn supported_releases() -> String {
+    let names: Vec<String> = SUPPORTED
+        .iter()
+        .map(|r| {
+            format!(
+                "{} (asterisk {:03}, xivo {:03})",
+                r.name, r.levels.asterisk, r.levels.xivo
+            )
+        })
+        .collect();
+    names.join(" and ")
+}
+
+/// The release whose state files hold `levels`, if this package upgrades it.
+pub fn release_of(levels: Levels) -> Option<&'static Release> {
+    SUPPORTED.iter().find(|r| r.levels == levels)
+}
 
 /// Something wrong with the old system's files.
 #[derive(Debug)]
 pub enum LegacyError {
-    /// A state file is missing, unreadable, empty, garbage or out of range.
+    /// A state file is missing, unreadable, empty, garbage or names a level
+    /// (or, with the other file, a pair) of no release this package upgrades.
     StateFile { path: PathBuf, reason: String },
     /// The shipped numbered scripts are inconsistent (a packaging bug).
     Scripts { file: String, reason: String },
@@ -65,29 +117,32 @@ pub struct Script {
     pub sql: String,
 }
 
-/// The scripts of one database, and the oldest level we upgrade from.
+/// The scripts of one database.
 #[derive(Debug, Clone)]
 pub struct DbScripts {
     /// `asterisk` or `xivo`: the prefix of the scripts and state file.
     pub prefix: &'static str,
-    /// The level the 14.07 datastorage schema is at (oldest supported).
-    pub base: u32,
     pub scripts: BTreeMap<u32, Script>,
 }
 
 impl DbScripts {
     /// The merge point: the last script.
     pub fn last(&self) -> u32 {
-        self.scripts
-            .keys()
-            .next_back()
-            .copied()
-            .unwrap_or(self.base)
+        self.scripts.keys().next_back().copied().unwrap_or(0)
     }
 
     /// Scripts after `level`, in numeric order.
     pub fn after(&self, level: u32) -> Vec<&Script> {
         self.scripts.range(level + 1..).map(|(_, s)| s).collect()
+    }
+
+    /// The level of this database in `levels`.
+    fn level_in(&self, levels: Levels) -> u32 {
+        if self.prefix == LEGACY_DB_NAME {
+            levels.xivo
+        } else {
+            levels.asterisk
+        }
     }
 }
 
@@ -110,30 +165,13 @@ impl LegacyScripts {
         let files = migrations::files(config).map_err(LegacyError::Migrations)?;
         let mut asterisk = DbScripts {
             prefix: "asterisk",
-            base: 0,
             scripts: BTreeMap::new(),
         };
         let mut xivo = DbScripts {
             prefix: "xivo",
-            base: 0,
             scripts: BTreeMap::new(),
         };
         for db in [&mut asterisk, &mut xivo] {
-            let base_file = format!("{DATASTORAGE_DIR}{}-last", db.prefix);
-            let f =
-                files
-                    .iter()
-                    .find(|f| f.name == base_file)
-                    .ok_or_else(|| LegacyError::Scripts {
-                        file: base_file.clone(),
-                        reason: "missing from the package".into(),
-                    })?;
-            db.base = parse_level(&String::from_utf8_lossy(&f.bytes)).map_err(|reason| {
-                LegacyError::Scripts {
-                    file: base_file.clone(),
-                    reason,
-                }
-            })?;
             for f in &files {
                 let Some(name) = f.name.strip_prefix(LEGACY_DIR) else {
                     continue;
@@ -163,16 +201,16 @@ impl LegacyScripts {
                     },
                 );
             }
-            // Scripts must follow the base level without a gap, or a host
-            // would silently skip one.
-            for (i, n) in db.scripts.keys().enumerate() {
-                let want = db.base + 1 + i as u32;
-                if *n != want {
+            // Every supported release must have scripts to run, or its
+            // hosts would be "merged" without them.
+            for r in &SUPPORTED {
+                if db.after(db.level_in(r.levels)).is_empty() {
                     return Err(LegacyError::Scripts {
-                        file: format!("{LEGACY_DIR}{}-{want}.sql", db.prefix),
+                        file: format!("{LEGACY_DIR}{}-*.sql", db.prefix),
                         reason: format!(
-                            "missing: the scripts after level {} must be numbered without a gap",
-                            db.base
+                            "none after level {:03}, where XiVO {} leaves it",
+                            db.level_in(r.levels),
+                            r.name
                         ),
                     });
                 }
@@ -181,40 +219,70 @@ impl LegacyScripts {
         Ok(LegacyScripts { asterisk, xivo })
     }
 
-    /// Read and validate both state files.
+    /// Read and validate both state files: each a level, the pair that of
+    /// a release this package upgrades from.
     pub fn read_levels(&self, config: &Config) -> Result<Levels, LegacyError> {
-        Ok(Levels {
-            asterisk: read_state_file(config, &self.asterisk)?,
-            xivo: read_state_file(config, &self.xivo)?,
+        let asterisk = read_state_file(config, &self.asterisk)?;
+        let xivo = read_state_file(config, &self.xivo)?;
+        let levels = Levels {
+            asterisk: asterisk.1,
+            xivo: xivo.1,
+        };
+        if release_of(levels).is_some() {
+            return Ok(levels);
+        }
+        // Name the file whose level no release has, else the xivo one (a
+        // pair of known levels that no release left).
+        let path = if SUPPORTED
+            .iter()
+            .all(|r| r.levels.asterisk != levels.asterisk)
+        {
+            asterisk.0
+        } else {
+            xivo.0
+        };
+        Err(LegacyError::StateFile {
+            path,
+            reason: format!(
+                "asterisk level {:03} with xivo level {:03} is not a release this package upgrades from; \
+                 it upgrades XiVO {}; {}",
+                levels.asterisk,
+                levels.xivo,
+                supported_releases(),
+                RESTORE_HINT
+            ),
         })
     }
 }
 
+/// The fix for a state file that is wrong.
+const RESTORE_HINT: &str =
+    "restore the state files from the backup of /var/lib/xivo-manage-db, or upgrade the host to one of those releases first";
+
+/// A state file's content: `161.sql` as the old updater wrote it (the
+/// script's file name after its prefix), or a bare `161`; spaces and the
+/// newline around it are ignored.
 fn parse_level(text: &str) -> Result<u32, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("empty".into());
     }
-    t.parse::<u32>().map_err(|_| {
-        format!(
-            "'{}' is not a script number",
+    let digits = t.strip_suffix(".sql").unwrap_or(t);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "'{}' is not a script level",
             // Escaped: binary junk must not break the one error line.
             t.chars().take(40).collect::<String>().escape_debug()
-        )
-    })
+        ));
+    }
+    digits
+        .parse::<u32>()
+        .map_err(|_| format!("'{}' is not a script level", digits.escape_debug()))
 }
 
-fn read_state_file(config: &Config, db: &DbScripts) -> Result<u32, LegacyError> {
+/// The file read (it may be where an older release left it) and its level.
+fn read_state_file(config: &Config, db: &DbScripts) -> Result<(PathBuf, u32), LegacyError> {
     let path = config.legacy_state_file(db.prefix);
-    let range = format!("{} to {}", db.base, db.last());
-    let fix = format!(
-        "it must hold the number of the last {}-NNN.sql applied ({range}); restore it from the backup of /var/lib/xivo-manage-db",
-        db.prefix
-    );
-    let bad = |reason: String| LegacyError::StateFile {
-        path: path.clone(),
-        reason: format!("{reason}; {fix}"),
-    };
     // Hosts that come from before 14.07 may still have it where an older
     // release left it (the hooks and xivo-update-db move it; reading it
     // there keeps xivo-check-db right meanwhile).
@@ -226,6 +294,15 @@ fn read_state_file(config: &Config, db: &DbScripts) -> Result<u32, LegacyError> 
         )
         .find(|p| p.exists())
         .unwrap_or_else(|| path.clone());
+    let fix = format!(
+        "it must name the last {}-NNN.sql applied, as XiVO {} left it; {RESTORE_HINT}",
+        db.prefix,
+        supported_releases()
+    );
+    let bad = |reason: String| LegacyError::StateFile {
+        path: found.clone(),
+        reason: format!("{reason}; {fix}"),
+    };
     let text = match crate::fsutil::read_regular(&found) {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -236,10 +313,12 @@ fn read_state_file(config: &Config, db: &DbScripts) -> Result<u32, LegacyError> 
         Err(e) => return Err(bad(format!("unreadable ({e})"))),
     };
     let level = parse_level(&text).map_err(bad)?;
-    if level < db.base || level > db.last() {
-        return Err(bad(format!("level {level} is unknown to this package")));
+    if SUPPORTED.iter().all(|r| db.level_in(r.levels) != level) {
+        return Err(bad(format!(
+            "level {level:03} is not one this package upgrades from"
+        )));
     }
-    Ok(level)
+    Ok((found, level))
 }
 
 /// Do any 14.07 state files remain?
@@ -282,7 +361,7 @@ pub fn check_lines(config: &Config) -> Result<Vec<String>, LegacyError> {
         let verdict = if *level == db.last() {
             "OK".to_string()
         } else {
-            format!("NOK (last is {level})")
+            format!("NOK (last is {level:03})")
         };
         format!("Checking {} database...\t{verdict}", db.prefix)
     })
@@ -368,19 +447,42 @@ mod tests {
     }
 
     #[test]
-    fn shipped_scripts_are_consistent() {
+    fn shipped_scripts_are_those_of_14_08() {
         let config = Config::defaults("/x".into());
         let s = LegacyScripts::load(&config).expect("embedded legacy scripts");
-        assert!(s.asterisk.scripts.len() >= 3 && s.xivo.scripts.len() >= 3);
-        assert_eq!(
-            s.asterisk.after(s.asterisk.base).len(),
-            s.asterisk.scripts.len()
-        );
-        assert!(s.asterisk.after(s.asterisk.last()).is_empty());
+        let numbers = |db: &DbScripts| db.scripts.keys().copied().collect::<Vec<_>>();
+        assert_eq!(numbers(&s.asterisk), [162, 163, 166]);
+        assert_eq!(numbers(&s.xivo), [8, 9]);
+        assert_eq!((s.asterisk.last(), s.xivo.last()), (166, 9));
+        assert_eq!(s.xivo.after(7).len(), 2, "a 14.06 host runs xivo-008 too");
+        assert_eq!(s.xivo.after(8).len(), 1);
     }
 
     #[test]
-    fn state_files_are_validated() {
+    fn state_files_are_read_as_the_old_updater_wrote_them_and_bare() {
+        for (text, want) in [
+            ("161.sql\n", Ok(161)),
+            ("008.sql\n", Ok(8)),
+            ("161", Ok(161)),
+            (" 007 \n", Ok(7)),
+            ("", Err("empty")),
+            ("   \n", Err("empty")),
+            (".sql", Err("not a script level")),
+            ("161.SQL", Err("not a script level")),
+            ("garbage\n", Err("'garbage' is not a script level")),
+            ("-3", Err("not a script level")),
+            ("asterisk-161.sql", Err("not a script level")),
+        ] {
+            match (parse_level(text), want) {
+                (Ok(n), Ok(w)) => assert_eq!(n, w, "{text:?}"),
+                (Err(e), Err(w)) => assert!(e.contains(w), "{text:?}: {e}"),
+                (got, _) => panic!("{text:?}: {got:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_levels_of_14_06_and_14_07_are_accepted() {
         let root = std::env::temp_dir().join(format!("xmdb-state-{}", std::process::id()));
         let mut config = Config::defaults("/x".into());
         config.state_dir = root.clone();
@@ -389,25 +491,28 @@ mod tests {
         let write = |db: &str, text: &str| {
             std::fs::write(config.legacy_state_file(db), text).expect("write")
         };
-        write("xivo", &format!("{}\n", s.xivo.base));
-        for (text, want) in [
-            ("", "empty"),
-            ("   \n", "empty"),
-            ("garbage\n", "'garbage' is not a script number"),
-            ("-3", "not a script number"),
-            ("1\n", "level 1 is unknown"),
-            ("99999", "level 99999 is unknown"),
+        for (a, x, release) in [("161.sql\n", "008.sql\n", "14.07"), ("161", "007", "14.06")] {
+            write("asterisk", a);
+            write("xivo", x);
+            let levels = s.read_levels(&config).expect("supported");
+            assert_eq!(release_of(levels).map(|r| r.name), Some(release));
+        }
+        for (a, x, file) in [
+            ("160.sql\n", "008.sql\n", "asterisk-last"),
+            ("166.sql\n", "009.sql\n", "asterisk-last"),
+            ("161.sql\n", "009.sql\n", "xivo-last"),
+            ("161.sql\n", "006.sql\n", "xivo-last"),
+            ("99999", "008", "asterisk-last"),
         ] {
-            write("asterisk", text);
+            write("asterisk", a);
+            write("xivo", x);
             let e = s.read_levels(&config).expect_err("refused").to_string();
             assert!(
-                e.contains("asterisk-last") && e.contains(want),
-                "{text:?}: {e}"
+                e.contains(file) && e.contains("14.06") && e.contains("14.07") && !e.contains('\n'),
+                "{a:?} {x:?}: {e}"
             );
         }
-        write("asterisk", &format!(" {}\n", s.asterisk.base + 1));
-        let levels = s.read_levels(&config).expect("valid");
-        assert_eq!(levels.asterisk, s.asterisk.base + 1);
+        write("asterisk", "161.sql\n");
         std::fs::remove_file(config.legacy_state_file("xivo")).expect("rm");
         let e = s.read_levels(&config).expect_err("missing").to_string();
         assert!(e.contains("xivo-last") && e.contains("missing"), "{e}");

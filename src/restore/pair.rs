@@ -40,14 +40,15 @@ pub struct Pair {
 /// Where the administrator finds the levels.
 fn where_levels_are() -> String {
     format!(
-        "they are the numbers in the 14.07 host's state files asterisk-last and xivo-last (in {} \
+        "they are the levels in the 14.06/14.07 host's state files asterisk-last and xivo-last (in {} \
          or {}, in that host's backup)",
         LEGACY_STATE_DIRS[0], LEGACY_STATE_DIRS[1]
     )
 }
 
-/// `ASTERISK_LEVEL,XIVO_LEVEL`, each known to this package's scripts.
-fn parse_levels(text: &str, scripts: &LegacyScripts) -> Result<Levels, String> {
+/// `ASTERISK_LEVEL,XIVO_LEVEL`: the levels of a release this package
+/// upgrades from (`legacy::SUPPORTED`).
+fn parse_levels(text: &str) -> Result<Levels, String> {
     let bad = |why: String| {
         format!(
             "--levels '{text}': {why}; give --levels ASTERISK_LEVEL,XIVO_LEVEL: {}; nothing changed",
@@ -58,28 +59,28 @@ fn parse_levels(text: &str, scripts: &LegacyScripts) -> Result<Levels, String> {
         .split_once(',')
         .ok_or_else(|| bad("not two numbers separated by a comma".into()))?;
     let mut levels = [0u32; 2];
-    for ((value, db), out) in [(a, &scripts.asterisk), (x, &scripts.xivo)]
-        .into_iter()
-        .zip(levels.iter_mut())
-    {
-        let n: u32 = value
-            .trim()
+    for (value, out) in [a, x].into_iter().zip(levels.iter_mut()) {
+        let v = value.trim();
+        let digits = v.strip_suffix(".sql").unwrap_or(v);
+        *out = digits
             .parse()
-            .map_err(|_| bad(format!("'{}' is not a script number", value.trim())))?;
-        if n < db.base || n > db.last() {
-            return Err(bad(format!(
-                "{} level {n} is unknown to this package (it knows {} to {})",
-                db.prefix,
-                db.base,
-                db.last()
-            )));
-        }
-        *out = n;
+            .ok()
+            .filter(|_| digits.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or_else(|| bad(format!("'{v}' is not a script level")))?;
     }
-    Ok(Levels {
+    let levels = Levels {
         asterisk: levels[0],
         xivo: levels[1],
-    })
+    };
+    if legacy::release_of(levels).is_none() {
+        return Err(bad(format!(
+            "asterisk {:03} with xivo {:03} is not a release this package upgrades from (XiVO {})",
+            levels.asterisk,
+            levels.xivo,
+            legacy::supported_releases()
+        )));
+    }
+    Ok(levels)
 }
 
 /// Before anything is touched: the levels, this host (not on 14.07), then
@@ -102,7 +103,7 @@ pub async fn check(
         ));
     };
     let scripts = LegacyScripts::load(config).map_err(|e| e.to_string())?;
-    let levels = parse_levels(levels, &scripts)?;
+    let levels = parse_levels(levels)?;
     let on_1407 = legacy::state_files_present(config)
         || matches!(
             standing::classify(current, db, set)
@@ -213,19 +214,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn levels_are_two_known_script_numbers() {
-        let config = Config::defaults("/x".into());
-        let s = LegacyScripts::load(&config).expect("embedded");
-        let ok = format!("{},{}", s.asterisk.base, s.xivo.last());
-        assert_eq!(
-            parse_levels(&ok, &s),
-            Ok(Levels {
-                asterisk: s.asterisk.base,
-                xivo: s.xivo.last()
-            })
-        );
-        for bad in ["", "190", "a,b", "1,1", "190,99999", "190;120", "-1,120"] {
-            let e = parse_levels(bad, &s).expect_err(bad);
+    fn levels_are_those_of_a_supported_release() {
+        for (text, want) in [
+            ("161,008", (161, 8)),
+            ("161,7", (161, 7)),
+            ("161.sql,008.sql", (161, 8)),
+        ] {
+            assert_eq!(
+                parse_levels(text),
+                Ok(Levels {
+                    asterisk: want.0,
+                    xivo: want.1
+                })
+            );
+        }
+        for bad in [
+            "", "161", "a,b", "1,1", "161,009", "166,009", "161;008", "-1,008", "193,123",
+        ] {
+            let e = parse_levels(bad).expect_err(bad);
             assert!(
                 e.contains("asterisk-last") && e.contains("nothing changed"),
                 "{e}"
