@@ -51,6 +51,12 @@ pub async fn status(
     let legacy: Vec<String> = lines
         .map(|l| l.replace("Checking ", "").replace("...\t", ": "))
         .collect();
+    let (revision, recorded) = match &standing {
+        Standing::Versioned {
+            current, recorded, ..
+        } => (current.join(", "), *recorded),
+        _ => (String::new(), true),
+    };
     let edited: Vec<String> = match &standing {
         Standing::Versioned { edited, .. } => edited
             .iter()
@@ -69,6 +75,8 @@ pub async fn status(
             ("up_to_date", (code == 0).into()),
             ("legacy", crate::json::Value::StrList(legacy)),
             ("edited", crate::json::Value::StrList(edited)),
+            ("revision", revision.as_str().into()),
+            ("history_recorded", recorded.into()),
             ("state_dir", config.state_dir.display().to_string().into()),
         ]);
         return Ok((text + "\n", code));
@@ -86,6 +94,12 @@ pub async fn status(
         set.all().len()
     );
     let _ = writeln!(out, "state:\t\t{state}");
+    if !revision.is_empty() {
+        let _ = writeln!(out, "revision:\t{revision}");
+    }
+    if !recorded {
+        let _ = writeln!(out, "history:\t{NOT_RECORDED}");
+    }
     for l in legacy {
         let _ = writeln!(out, "\t\t{l}");
     }
@@ -96,9 +110,38 @@ pub async fn status(
     Ok((out, code))
 }
 
-/// `xivo-manage-db history`: what was applied (or stamped), when, how long.
+/// What `status` and `history` say of a database this package never
+/// upgraded (no history table: upstream XiVO 14.08's own upgrade, say).
+const NOT_RECORDED: &str =
+    "nothing recorded by this package (the database was versioned by other tools, such as XiVO 14.08's own upgrade)";
+
+/// `xivo-manage-db history`: what was applied (or stamped), when, how long;
+/// on a database without the history table, that nothing was recorded and
+/// the revision it is at.
 pub async fn history(config: &Config, admin: &Superuser) -> Result<String, Error> {
-    let client = admin.connect(&config.db_name).await?;
+    let db = &config.db_name;
+    let client = admin.connect(db).await?;
+    let has_history: bool = client
+        .query_one(
+            &format!(
+                "SELECT to_regclass('public.{}') IS NOT NULL",
+                migrations::HISTORY_TABLE
+            ),
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error(format!("reading the history of '{db}'"), &e))?
+        .get(0);
+    if !has_history {
+        let current = migrations::current_revisions(&client).await?;
+        return Ok(match current {
+            Some(revisions) if !revisions.is_empty() => format!(
+                "{NOT_RECORDED}; database '{db}' is at revision {}\n",
+                revisions.join(", ")
+            ),
+            _ => format!("nothing recorded by this package: database '{db}' has no revision\n"),
+        });
+    }
     let rows = client
         .query(
             &format!(
@@ -109,7 +152,7 @@ pub async fn history(config: &Config, admin: &Superuser) -> Result<String, Error
             &[],
         )
         .await
-        .map_err(|e| pg::query_error(format!("reading the history of '{}'", config.db_name), &e))?;
+        .map_err(|e| pg::query_error(format!("reading the history of '{db}'"), &e))?;
     let mut out = String::from("revision\tapplied at\t\t\tduration\n");
     for r in rows {
         let stamped: bool = r.get(3);

@@ -22,11 +22,15 @@ pub enum Standing<'a> {
     Legacy,
     /// The new system: at `current`, with `plan` to reach head (empty at
     /// head, also for an intermediate set of heads left between segments),
-    /// and the applied migrations whose file changed since.
+    /// and the applied migrations whose file changed since. `recorded` is
+    /// false when this package's history table is absent: other tools
+    /// versioned it (a host upstream XiVO 14.08 upgraded), so nothing is
+    /// known of how it got there.
     Versioned {
         current: Vec<String>,
         plan: Plan<'a>,
         edited: Vec<Edited>,
+        recorded: bool,
     },
 }
 
@@ -69,10 +73,11 @@ pub async fn classify<'a>(
         return Err(MigrationError::NoRevision { db: db.to_string() });
     }
     let history = migrations::applied_history(client).await?;
-    let recorded = history.iter().map(|(r, _)| r.clone()).collect();
-    let plan = set.plan(&current, &recorded)?;
+    let revisions = history.iter().flatten().map(|(r, _)| r.clone()).collect();
+    let plan = set.plan(&current, &revisions)?;
     Ok(Standing::Versioned {
-        edited: migrations::edited_migrations(set, &history),
+        edited: migrations::edited_migrations(set, history.as_deref().unwrap_or_default()),
+        recorded: history.is_some(),
         current,
         plan,
     })

@@ -99,24 +99,33 @@ pub async fn current_revisions(client: &Client) -> Result<Option<Vec<String>>, P
     Ok(Some(revisions))
 }
 
-/// (revision, checksum) of every row of the history table.
-pub async fn applied_history(client: &Client) -> Result<Vec<(String, String)>, PgError> {
-    let rows = client
+/// (revision, checksum) of every row of the history table, or `None` when
+/// there is none: a database that other tools versioned (a host upstream
+/// XiVO 14.08 upgraded has `alembic_version` only).
+pub async fn applied_history(client: &Client) -> Result<Option<Vec<(String, String)>>, PgError> {
+    let rows = match client
         .simple_query(&format!(
-            "SELECT revision, checksum FROM {HISTORY_TABLE} ORDER BY applied_at, revision"
+            "SELECT revision, checksum FROM public.{HISTORY_TABLE} ORDER BY applied_at, revision"
         ))
         .await
-        .map_err(|e| pg::query_error(format!("reading {HISTORY_TABLE}"), &e))?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|m| match m {
-            tokio_postgres::SimpleQueryMessage::Row(r) => Some((
-                r.get(0).unwrap_or_default().to_string(),
-                r.get(1).unwrap_or_default().to_string(),
-            )),
-            _ => None,
-        })
-        .collect())
+    {
+        Ok(rows) => rows,
+        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE) => {
+            return Ok(None)
+        }
+        Err(e) => return Err(pg::query_error(format!("reading {HISTORY_TABLE}"), &e)),
+    };
+    Ok(Some(
+        rows.into_iter()
+            .filter_map(|m| match m {
+                tokio_postgres::SimpleQueryMessage::Row(r) => Some((
+                    r.get(0).unwrap_or_default().to_string(),
+                    r.get(1).unwrap_or_default().to_string(),
+                )),
+                _ => None,
+            })
+            .collect(),
+    ))
 }
 
 /// Migrations whose file no longer matches what was applied.
@@ -312,12 +321,27 @@ async fn drop_invalid_indexes_of(client: &Client, m: &Migration) -> Result<(), P
     Ok(())
 }
 
-/// Start a transaction in which new objects belong to `owner`.
+/// Start a transaction in which new objects belong to `owner`. An
+/// `alembic_version` that another role owns is given to `owner` first (as
+/// the superuser, in the same transaction): upstream XiVO 14.08 ran alembic
+/// as postgres, so on the hosts it upgraded the table is the only object
+/// the owner role cannot update.
 pub async fn begin_as<'a>(client: &'a mut Client, owner: &str) -> Result<Transaction<'a>, PgError> {
     let tx = client
         .transaction()
         .await
         .map_err(|e| pg::query_error("starting a transaction", &e))?;
+    tx.batch_execute(&format!(
+        "DO $$ BEGIN \
+           IF EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = 'public' \
+                       AND tablename = '{VERSION_TABLE}' AND tableowner <> {lit}) THEN \
+             ALTER TABLE public.{VERSION_TABLE} OWNER TO {ident}; \
+           END IF; END $$",
+        lit = pg::quote_literal(owner),
+        ident = quote_ident(owner)
+    ))
+    .await
+    .map_err(|e| pg::query_error(format!("giving {VERSION_TABLE} to role {owner}"), &e))?;
     tx.batch_execute(&format!("SET LOCAL ROLE {}", quote_ident(owner)))
         .await
         .map_err(|e| pg::query_error(format!("switching to role {owner}"), &e))?;
