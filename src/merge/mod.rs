@@ -205,7 +205,8 @@ pub async fn prepare(
         step.elapsed().as_secs_f64()
     );
     log::info!(
-        "upgrading the 14.07 host: asterisk {} -> {}, xivo {} -> {}, merging {} tables of '{source_db}' into '{db}'",
+        "upgrading the XiVO {} host: asterisk {:03} -> {:03}, xivo {:03} -> {:03}, merging {} tables of '{source_db}' into '{db}'",
+        crate::legacy::release_of(levels).map_or("14.07", |r| r.name),
         levels.asterisk,
         scripts.asterisk.last(),
         levels.xivo,

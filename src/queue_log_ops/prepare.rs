@@ -1,5 +1,5 @@
 //! `queue-log prepare`: gives the 14.07 `queue_log` the `id SERIAL PRIMARY
-//! KEY` (and the sequence grant) of legacy script asterisk-193 while the PBX
+//! KEY` (and the sequence grant) of legacy script asterisk-166 while the PBX
 //! keeps inserting, so that the upgrade finds it done. The result is the
 //! same catalog state the script's `ALTER TABLE ... ADD COLUMN id SERIAL
 //! PRIMARY KEY` leaves (tests/queue_log_ops.rs compares both dumps).
@@ -38,7 +38,7 @@ pub const SEQUENCE: &str = "queue_log_id_seq";
 pub const INDEX: &str = "queue_log_pkey";
 /// The temporary check that makes `SET NOT NULL` instant (dropped at step 5).
 pub const NOT_NULL_CHECK: &str = "queue_log_id_not_null";
-/// The role asterisk-193 grants the sequence to.
+/// The role asterisk-166 grants the sequence to, as 14.07 did.
 const GRANTEE: &str = "asterisk";
 /// How long a lock that blocks inserts may be waited for, per try.
 const LOCK_TIMEOUT: Duration = Duration::from_millis(200);
@@ -409,7 +409,7 @@ async fn no_lock_timeout(client: &Client, what: &str) -> Result<(), PgError> {
         .map_err(|e| pg::query_error(what, &e))
 }
 
-/// The grant asterisk-193 gives, when its role exists (it always does on a
+/// The grant asterisk-166 gives, when its role exists (it always does on a
 /// 14.07 host).
 async fn grant(c: &impl GenericClient) -> Result<(), PgError> {
     let exists: bool = c

@@ -8,9 +8,10 @@
 //! The levels are the administrator's to give: the dumps do not hold them
 //! (14.07 kept them in its state files `asterisk-last` and `xivo-last`), and
 //! a script that only changes rows leaves nothing to detect them by. A wrong
-//! guess would skip a script silently; a level given is checked against the
-//! scripts this package carries, and a level too low makes a script fail
-//! inside the merge's transaction, which rolls back.
+//! guess would skip a script silently; the levels given must be those of a
+//! release this package upgrades from (14.06: 161,007; 14.07: 161,008), and a
+//! level too low makes a script fail inside the merge's transaction, which
+//! rolls back.
 //!
 //! Never reads or writes this host's own 14.07 state files, database `xivo`
 //! or role `xivo`: a host still on 14.07 is refused (upgrade it first).
