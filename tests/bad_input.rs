@@ -20,7 +20,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::host::Host;
-use common::{add_version, older_set, repo_head, Cluster, MigrationsDir};
+use common::{add_version, older_set, repo_baseline, repo_head, Cluster, MigrationsDir};
 
 /// `value` written as the config file reads it back: double-quoted, with
 /// `\`, `"`, `$` and `` ` `` escaped (src/config.rs `parse_value`).
@@ -1491,7 +1491,7 @@ fn bad_migration_sets_get_one_error_line_and_change_nothing() {
     let cases: Vec<(&str, Break, Vec<&str>)> = vec![
         (
             "duplicate revision",
-            Box::new(move |d: &Path| add_version(d, &repo_head(), "0e6b096df541", "SELECT 1;")),
+            Box::new(move |d: &Path| add_version(d, &repo_head(), &repo_baseline(), "SELECT 1;")),
             vec!["claimed by both"],
         ),
         (
@@ -1501,7 +1501,7 @@ fn bad_migration_sets_get_one_error_line_and_change_nothing() {
         ),
         (
             "two heads",
-            Box::new(|d: &Path| add_version(d, "abcabc000002", "0e6b096df541", "SELECT 1;")),
+            Box::new(|d: &Path| add_version(d, "abcabc000002", &repo_baseline(), "SELECT 1;")),
             vec!["head"],
         ),
         (

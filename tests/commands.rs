@@ -5,7 +5,8 @@ mod common;
 use std::path::Path;
 
 use common::{
-    add_version, first_difference, older_set, repo_graph, repo_head, Cluster, MigrationsDir,
+    add_version, first_difference, older_set, repo_baseline, repo_graph, repo_head, Cluster,
+    MigrationsDir,
 };
 
 const DB: &str = "asterisk";
@@ -186,7 +187,7 @@ fn invalid_migration_sets_are_rejected_before_any_change() {
     let cases: Vec<(&str, Break, &str)> = vec![
         (
             "duplicate revision",
-            Box::new(|d: &Path| add_version(d, &repo_head(), "0e6b096df541", "SELECT 1;")),
+            Box::new(|d: &Path| add_version(d, &repo_head(), &repo_baseline(), "SELECT 1;")),
             "claimed by both",
         ),
         (
@@ -196,7 +197,7 @@ fn invalid_migration_sets_are_rejected_before_any_change() {
         ),
         (
             "two heads",
-            Box::new(|d: &Path| add_version(d, "abcabc000002", "0e6b096df541", "SELECT 1;")),
+            Box::new(|d: &Path| add_version(d, "abcabc000002", &repo_baseline(), "SELECT 1;")),
             "exactly one head",
         ),
         (
@@ -248,7 +249,7 @@ fn invalid_migration_sets_are_rejected_before_any_change() {
     add_version(
         &dir.path,
         "abcabc000007",
-        "0e6b096df541",
+        &repo_baseline(),
         "CREATE TABLE nope (id int);",
     );
     c.run("xivo-update-db", &[], Some(&dir.path)).assert_code(2);

@@ -9,7 +9,11 @@
 //! Paths (one fixture each, made once, its cluster directory copied per case):
 //! - `14.07`: a filled 14.07 host, `preinst upgrade` + `postinst configure`;
 //! - `fresh`: no database, `postinst configure` provisions;
-//! - `new-system`: a database at the head before this package's, upgraded;
+//! - `new-system`: a database at the head before this package's, upgraded
+//!   to the shipped set plus the test-only branches on top of it
+//!   (`common::engine_set`: a non-transactional migration and a merge
+//!   revision), so that the points of a non-transactional migration are
+//!   reached whatever the shipped set's shape;
 //! - `failed`: the 14.07 host with a migration that fails after the merge:
 //!   the hook rolls back to its snapshot. It runs only the points a clean
 //!   14.07 upgrade does not reach (the rollback and what follows it); the
@@ -41,7 +45,10 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use common::host::{Host, DB};
-use common::{missing_rows, older_set, repo_head, Cluster, Host1407, MigrationsDir, Rows, Run};
+use common::{
+    engine_set, missing_rows, older_set, repo_head, Cluster, Host1407, MigrationsDir, Rows, Run,
+    ENGINE_MERGE,
+};
 
 const LEGACY: &str = "xivo";
 /// The services each host runs, and must run again at the end. Not
@@ -136,6 +143,9 @@ struct Fixtures {
     broken: MigrationsDir,
     /// The real set plus one that fails inside the merge's transaction.
     broken_merge: MigrationsDir,
+    /// The package of `new-system`: the real set plus the test-only
+    /// branches (`common::engine_set`).
+    engine: MigrationsDir,
 }
 
 impl Fixtures {
@@ -144,7 +154,24 @@ impl Fixtures {
         match way {
             Way::Failed => Some(self.broken.path.as_path()),
             Way::MergeFailed => Some(self.broken_merge.path.as_path()),
+            _ => self.fixed_migrations(way),
+        }
+    }
+
+    /// The migrations of the fixed package, which runs after the crash or
+    /// the failure (`None`: the package's own).
+    fn fixed_migrations(&self, way: Way) -> Option<&Path> {
+        match way {
+            Way::NewSystem => Some(self.engine.path.as_path()),
             _ => None,
+        }
+    }
+
+    /// The head the fixed package ends at.
+    fn head(&self, way: Way) -> String {
+        match way {
+            Way::NewSystem => ENGINE_MERGE.to_string(),
+            _ => repo_head(),
         }
     }
 
@@ -249,6 +276,7 @@ fn make_fixtures() -> Fixtures {
         },
         broken,
         broken_merge,
+        engine: engine_set(),
     }
 }
 
@@ -371,18 +399,16 @@ fn upgrade(
 }
 
 /// What every path must end in; `None` when it did.
-fn check_converged(h: &Host, fx: &Fixture, schema: &str) -> Option<Outcome> {
+fn check_converged(h: &Host, fxs: &Fixtures, way: Way, schema: &str) -> Option<Outcome> {
+    let fx = fxs.of(way);
     let mut problems = Vec::new();
-    let check = h.run("xivo-check-db", &[]);
+    let check = h.c.run("xivo-check-db", &[], fxs.fixed_migrations(way));
     if check.code != 0 {
         problems.push(show("xivo-check-db", &check));
     }
-    if h.c.revisions(DB) != repo_head() {
-        problems.push(format!(
-            "at revision {}, not {}",
-            h.c.revisions(DB),
-            repo_head()
-        ));
+    let head = fxs.head(way);
+    if h.c.revisions(DB) != head {
+        problems.push(format!("at revision {}, not {head}", h.c.revisions(DB)));
     }
     let now = h.c.schema(DB);
     if now != schema {
@@ -545,12 +571,16 @@ fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, schema: &str) -
     // What comes next, as dpkg and the administrator do it, with the fixed
     // package where the first attempt carried a failing migration.
     let recovery = if in_preinst {
-        let abort = h.hook("preinst", &["abort-upgrade", "14.8.0"], None);
+        let abort = h.hook(
+            "preinst",
+            &["abort-upgrade", "14.8.0"],
+            fxs.fixed_migrations(way),
+        );
         log.push(show("preinst abort-upgrade", &abort));
         if abort.code != 0 {
             return Outcome::NotConverged(log.join("\n"));
         }
-        let (runs, _) = upgrade(&h, way, &[], None);
+        let (runs, _) = upgrade(&h, way, &[], fxs.fixed_migrations(way));
         for (n, r) in &runs {
             log.push(show(&format!("{n} again"), r));
         }
@@ -561,7 +591,7 @@ fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, schema: &str) -
         } else {
             &["configure", "14.7.0"]
         };
-        let again = h.hook("postinst", args, None);
+        let again = h.hook("postinst", args, fxs.fixed_migrations(way));
         log.push(show("postinst configure again", &again));
         again
     };
@@ -569,7 +599,7 @@ fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, schema: &str) -
         return Outcome::NotConverged(log.join("\n"));
     }
     let t = Instant::now();
-    let checked = check_converged(&h, fx, schema);
+    let checked = check_converged(&h, fxs, way, schema);
     verbose(&format!(
         "{point}: checked in {:.1} s",
         t.elapsed().as_secs_f64()
@@ -605,7 +635,7 @@ fn clean_run(fxs: &Fixtures, way: Way) -> (BTreeSet<String>, String) {
         assert_eq!(last.code, 0, "{}", show("clean run", last));
     }
     let schema = h.c.schema(DB);
-    if let Some(o) = check_converged(&h, fxs.of(way), &schema) {
+    if let Some(o) = check_converged(&h, fxs, way, &schema) {
         panic!("the clean {} run does not converge: {o:?}", way.name());
     }
     let passed = std::fs::read_to_string(&trace)

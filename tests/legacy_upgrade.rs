@@ -4,8 +4,8 @@
 mod common;
 
 use common::{
-    add_version, first_difference, missing_rows, repo_head, Cluster, Host1407, MigrationsDir,
-    LAYOUTS_1407,
+    add_version, first_difference, missing_rows, repo_baseline, repo_head, Cluster, Host1407,
+    MigrationsDir, LAYOUTS_1407,
 };
 
 const DB: &str = "asterisk";
@@ -283,28 +283,35 @@ fn a_failure_late_in_the_upgrade_leaves_the_14_07_host_as_it_was() {
     let states = (c.state_file("asterisk-last"), c.state_file("xivo-last"));
     // The failing migration sits in the first transactional segment of the
     // versions, the one the merge's transaction holds (later segments commit
-    // after the merge: tests/migration_order.rs): between 484840b593b1 and
-    // the merge revision, which waits for the non-transactional d31ec7d08185.
+    // after the merge: tests/migration_order.rs), whatever the shipped set's
+    // shape: its only parent is the baseline, so it is ready from the start,
+    // and the planner runs ready transactional migrations before any
+    // non-transactional one. Its file name sorts after the shipped ones, so
+    // it runs last in that transaction. A merge revision joins it to the
+    // shipped head.
     let broken = MigrationsDir::copy_of_repo();
-    add_version(&broken.path, "fa11ed000002", "484840b593b1", "SELECT 1/0;");
-    let merge_revision = broken.path.join(format!(
-        "versions/{}_merge_cel_and_call_log_index_branches.sql",
-        repo_head()
-    ));
-    let text = std::fs::read_to_string(&merge_revision).expect("read the merge revision");
-    std::fs::write(
-        &merge_revision,
-        text.replace(
-            "-- down_revision: d31ec7d08185, 484840b593b1",
-            "-- down_revision: d31ec7d08185, fa11ed000002",
-        ),
-    )
-    .expect("write the merge revision");
+    add_version(
+        &broken.path,
+        "fffa11ed0002",
+        &repo_baseline(),
+        "SELECT 1/0;",
+    );
+    add_version(
+        &broken.path,
+        "fffa11ed0003",
+        &format!("{}, fffa11ed0002", repo_head()),
+        "SELECT 1;",
+    );
     let r = c.run("xivo-update-db", &[], Some(&broken.path));
     r.assert_code(1);
     assert!(
-        r.stderr.contains("fa11ed000002") && r.stderr.contains("division by zero"),
+        r.stderr.contains("migration fffa11ed0002 (") && r.stderr.contains("division by zero"),
         "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("already committed"),
+        "it failed in the merge's transaction: {}",
         r.stderr
     );
     c.assert_as_before_a_rollback(DB, &a);

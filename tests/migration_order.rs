@@ -4,7 +4,10 @@
 //! whose ancestors have all been applied (and recorded in the history table).
 //! Checked on a fresh install, on a 14.07 upgrade, on runs stopped between
 //! two segments by a failing migration, and on a graph where each segment
-//! needs the work of the one before it.
+//! needs the work of the one before it. The graphs with branches, a merge
+//! revision and non-transactional migrations are test-only sets on top of the
+//! shipped head (`common::engine_set`), so that the engine stays tested on
+//! them whatever shape the shipped set has.
 
 mod common;
 
@@ -12,7 +15,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use common::host::Host;
-use common::{repo_head, repo_migrations, Cluster, Host1407, MigrationsDir};
+use common::{
+    add_alone, engine_set, repo_head, repo_migrations, Cluster, Host1407, MigrationsDir,
+    ENGINE_ALONE, ENGINE_MERGE,
+};
 
 const DB: &str = "asterisk";
 
@@ -162,42 +168,43 @@ fn break_version(dir: &Path, rev: &str) {
     .expect("write");
 }
 
-/// A migration that must run outside a transaction.
-fn add_alone(dir: &Path, rev: &str, down: &str, body: &str) {
-    let text = format!(
-        "-- revision: {rev}\n-- down_revision: {down}\n-- message: test {rev}\n-- transactional: false\n\n{body}\n"
-    );
-    std::fs::write(dir.join("versions").join(format!("{rev}_test.sql")), text)
-        .expect("write version");
-}
-
-/// Not at head: xivo-check-db, `xivo-manage-db status` and the hooks agree.
-fn assert_behind(c: &Cluster, head: &str) {
+/// Not at `head` of the set in `dir`: xivo-check-db and `xivo-manage-db
+/// status` agree.
+fn assert_behind(c: &Cluster, head: &str, dir: &Path) {
     let current = c.revisions(DB).replace(',', ", ");
     let verdict = format!("NOK (current revision is {current}, head is {head})");
-    let check = c.run("xivo-check-db", &[], None);
+    let check = c.run("xivo-check-db", &[], Some(dir));
     check.assert_code(1);
     assert!(check.stdout.contains(&verdict), "{}", check.stdout);
-    let status = c.run("xivo-manage-db", &["status"], None);
+    let status = c.run("xivo-manage-db", &["status"], Some(dir));
     status.assert_code(1);
     assert!(status.stdout.contains(&verdict), "{}", status.stdout);
 }
 
+/// The shipped set, then the branches, merge and non-transactional
+/// migration of the test-only set on top of it.
 #[test]
 fn fresh_init_applies_migrations_in_dependency_order() {
     let c = Cluster::start();
     c.run("xivo-init-db", &["--init"], None).assert_code(0);
     assert_at_head_in_order(&c, &graph_of(&repo_migrations()), &repo_head());
     c.run("xivo-check-db", &[], None).assert_code(0);
+    c.run("xivo-init-db", &["--drop"], None).assert_code(0);
+    let set = engine_set();
+    c.run("xivo-init-db", &["--init"], Some(&set.path))
+        .assert_code(0);
+    assert_at_head_in_order(&c, &graph_of(&set.path), ENGINE_MERGE);
+    c.run("xivo-check-db", &[], Some(&set.path)).assert_code(0);
 }
 
 #[test]
 fn a_14_07_upgrade_applies_migrations_in_dependency_order() {
     let c = Cluster::start();
     c.make_1407_host(Host1407::default());
-    c.run("xivo-update-db", &[], None).assert_code(0);
-    let graph = graph_of(&repo_migrations());
-    assert_at_head_in_order(&c, &graph, &repo_head());
+    let set = engine_set();
+    c.run("xivo-update-db", &[], Some(&set.path)).assert_code(0);
+    let graph = graph_of(&set.path);
+    assert_at_head_in_order(&c, &graph, ENGINE_MERGE);
     // The baseline was stamped, not run, and came first.
     let baseline = graph
         .iter()
@@ -212,20 +219,21 @@ fn a_14_07_upgrade_applies_migrations_in_dependency_order() {
         baseline
     );
     assert_eq!(history(&c)[0], baseline);
-    c.run("xivo-check-db", &[], None).assert_code(0);
+    c.run("xivo-check-db", &[], Some(&set.path)).assert_code(0);
 }
 
-/// Stop a fresh install at each migration of the real set in turn (that
-/// migration fails): what committed before it must be recorded, and
-/// alembic_version must name nothing beyond it; the fixed package then
-/// finishes the work, in order.
+/// Stop a fresh install at each migration of the shipped set and of the
+/// test-only branches on top of it in turn (that migration fails): what
+/// committed before it must be recorded, and alembic_version must name
+/// nothing beyond it; the fixed package then finishes the work, in order.
 #[test]
 fn a_run_stopped_between_segments_never_names_an_unapplied_revision() {
-    let graph = graph_of(&repo_migrations());
-    let head = repo_head();
+    let fixed = engine_set();
+    let graph = graph_of(&fixed.path);
+    let head = ENGINE_MERGE;
     for rev in graph.keys().filter(|r| !graph[*r].is_empty()) {
         let c = Cluster::start();
-        let broken = MigrationsDir::copy_of_repo();
+        let broken = engine_set();
         break_version(&broken.path, rev);
         let r = c.run("xivo-init-db", &["--init"], Some(&broken.path));
         r.assert_code(1);
@@ -256,11 +264,12 @@ fn a_run_stopped_between_segments_never_names_an_unapplied_revision() {
         assert_version_names_only_applied(&c, &graph);
         assert_dependency_order(&graph, &applied);
         if has_version_table(&c) {
-            assert_behind(&c, &head);
+            assert_behind(&c, head, &fixed.path);
         }
         // The fixed package finishes what is left, in order.
-        c.run("xivo-update-db", &[], None).assert_code(0);
-        assert_at_head_in_order(&c, &graph, &head);
+        c.run("xivo-update-db", &[], Some(&fixed.path))
+            .assert_code(0);
+        assert_at_head_in_order(&c, &graph, head);
         let done = history(&c);
         assert_eq!(
             &done[..applied.len()],
@@ -271,25 +280,18 @@ fn a_run_stopped_between_segments_never_names_an_unapplied_revision() {
 }
 
 /// The merge's transaction holds the first transactional segment only: a
-/// non-transactional migration failing after the merge's commit leaves the
-/// database at the revisions applied so far, which the next run finishes.
+/// non-transactional migration (of the test-only set) failing after the
+/// merge's commit leaves the database at the revisions applied so far, which
+/// the next run finishes.
 #[test]
 fn a_14_07_upgrade_stopped_between_segments_never_names_an_unapplied_revision() {
-    let graph = graph_of(&repo_migrations());
-    let head = repo_head();
-    let alone = std::fs::read_dir(repo_migrations().join("versions"))
-        .expect("versions")
-        .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("read"))
-        .find(|t| t.contains("-- transactional: false"))
-        .and_then(|t| {
-            t.lines()
-                .find_map(|l| l.strip_prefix("-- revision:"))
-                .map(|r| r.trim().to_string())
-        })
-        .expect("the real set has a non-transactional migration");
+    let fixed = engine_set();
+    let graph = graph_of(&fixed.path);
+    let head = ENGINE_MERGE;
+    let alone = ENGINE_ALONE.to_string();
     let c = Cluster::start();
     c.make_1407_host(Host1407::default());
-    let broken = MigrationsDir::copy_of_repo();
+    let broken = engine_set();
     break_version(&broken.path, &alone);
     let r = c.run("xivo-update-db", &[], Some(&broken.path));
     r.assert_code(1);
@@ -305,9 +307,10 @@ fn a_14_07_upgrade_stopped_between_segments_never_names_an_unapplied_revision() 
     assert!(r.stderr.contains(&committed), "{committed}: {}", r.stderr);
     assert_version_names_only_applied(&c, &graph);
     assert_dependency_order(&graph, &applied);
-    assert_behind(&c, &head);
-    c.run("xivo-update-db", &[], None).assert_code(0);
-    assert_at_head_in_order(&c, &graph, &head);
+    assert_behind(&c, head, &fixed.path);
+    c.run("xivo-update-db", &[], Some(&fixed.path))
+        .assert_code(0);
+    assert_at_head_in_order(&c, &graph, head);
     assert!(!c.exists("xivo"));
 }
 
@@ -387,38 +390,28 @@ fn alternating_segments_each_see_the_work_of_the_one_before() {
 }
 
 /// A database left at an intermediate revision (a non-transactional
-/// migration failed after the first segment committed) is behind for the
-/// hooks too: preinst snapshots it, postinst finishes the work in order.
+/// migration of the test-only set failed after the first segment committed)
+/// is behind for the hooks too: preinst snapshots it, postinst finishes the
+/// work in order.
 #[test]
 fn the_hooks_see_an_intermediate_revision_as_pending_work() {
-    let graph = graph_of(&repo_migrations());
-    let head = repo_head();
-    let alone = graph
-        .keys()
-        .find(|r| {
-            std::fs::read_dir(repo_migrations().join("versions"))
-                .expect("versions")
-                .map(|e| e.expect("entry").path())
-                .any(|p| {
-                    p.file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{r}_")))
-                        && std::fs::read_to_string(&p)
-                            .expect("read")
-                            .contains("-- transactional: false")
-                })
-        })
-        .cloned()
-        .expect("a non-transactional migration");
+    let fixed = engine_set();
+    let graph = graph_of(&fixed.path);
+    let head = ENGINE_MERGE;
     let h = Host::new();
-    let broken = MigrationsDir::copy_of_repo();
-    break_version(&broken.path, &alone);
+    let broken = engine_set();
+    break_version(&broken.path, ENGINE_ALONE);
     h.c.run("xivo-init-db", &["--init"], Some(&broken.path))
         .assert_code(1);
     let current = h.c.revisions(DB);
     assert_ne!(current, head);
     assert_version_names_only_applied(&h.c, &graph);
-    assert_behind(&h.c, &head);
-    let r = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
+    assert_behind(&h.c, head, &fixed.path);
+    let r = h.hook(
+        "preinst",
+        &["upgrade", "14.7.0", "14.8.0"],
+        Some(&fixed.path),
+    );
     r.assert_code(0);
     assert!(
         r.stderr.contains(&format!(
@@ -433,9 +426,9 @@ fn the_hooks_see_an_intermediate_revision_as_pending_work() {
         1,
         "preinst snapshots a database behind head"
     );
-    h.hook("postinst", &["configure", "14.7.0"], None)
+    h.hook("postinst", &["configure", "14.7.0"], Some(&fixed.path))
         .assert_code(0);
-    assert_at_head_in_order(&h.c, &graph, &head);
+    assert_at_head_in_order(&h.c, &graph, head);
     assert!(h.snapshots().is_empty());
 }
 

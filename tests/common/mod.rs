@@ -539,20 +539,30 @@ impl MigrationsDir {
         MigrationsDir { path }
     }
 
-    /// Overlay a fixture folder (tests/fixtures/<name>) onto the copy.
+    /// Overlay a fixture folder (tests/fixtures/<name>) onto the copy, its
+    /// `SHIPPED_HEAD` placeholder (a fixture's down_revision) replaced by the
+    /// head of the shipped set, as build.rs does for the failing build.
     pub fn overlay(self, fixture: &str) -> MigrationsDir {
         let src = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
-            .join(fixture);
-        let mut c = Command::new("cp");
-        c.arg("-a")
-            .arg(format!("{}/.", src.display()))
-            .arg(&self.path);
-        run_ok(c, "overlay fixture");
+            .join(fixture)
+            .join("versions");
+        let head = repo_head();
+        for entry in std::fs::read_dir(&src).expect("fixture versions") {
+            let p = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&p).expect("read fixture");
+            std::fs::write(
+                self.path
+                    .join("versions")
+                    .join(p.file_name().expect("name")),
+                text.replace(SHIPPED_HEAD, &head),
+            )
+            .expect("write fixture");
+        }
         self
     }
 
-    /// The versions that are not ancestors of `keep_head`'s ... simpler: remove files by revision prefix.
+    /// Remove the version files of `revisions`.
     pub fn without_versions(self, revisions: &[&str]) -> MigrationsDir {
         for entry in std::fs::read_dir(self.path.join("versions")).expect("versions dir") {
             let p = entry.expect("entry").path();
@@ -573,7 +583,18 @@ impl Drop for MigrationsDir {
     }
 }
 
-/// Revisions of the real set: (revision, down_revisions) from the headers.
+/// The placeholder a fixture of tests/fixtures/migrations_* writes as its
+/// down_revision: the head of the shipped set, whatever it is.
+pub const SHIPPED_HEAD: &str = "SHIPPED_HEAD";
+
+/// The baseline revision of the shipped set (`migrations/baseline.sql`).
+pub fn repo_baseline() -> String {
+    let text = std::fs::read_to_string(repo_migrations().join("baseline.sql")).expect("baseline");
+    header(&text, "revision")
+}
+
+/// Revisions of the shipped set's versions: (revision, down_revisions) from
+/// the headers (the baseline is not one of them).
 pub fn repo_graph() -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(repo_migrations().join("versions")).expect("versions") {
@@ -595,9 +616,13 @@ fn header(text: &str, key: &str) -> String {
         .unwrap_or_else(|| panic!("no {key} header"))
 }
 
-/// The head revision of the real set (the one no other names as parent).
+/// The head revision of the shipped set (the one no other names as parent;
+/// the baseline if there are no versions).
 pub fn repo_head() -> String {
     let g = repo_graph();
+    if g.is_empty() {
+        return repo_baseline();
+    }
     let parents: Vec<&String> = g.iter().flat_map(|(_, d)| d.iter()).collect();
     let heads: Vec<&String> = g
         .iter()
@@ -777,31 +802,134 @@ pub fn first_difference(a: &str, b: &str) -> String {
     format!("lengths {} vs {}", a.lines().count(), b.lines().count())
 }
 
-/// The real set without its head and the head's parents: an "older package".
+/// `rev` and every revision it descends from, in `graph`.
+fn ancestors(graph: &[(String, Vec<String>)], rev: &str) -> std::collections::BTreeSet<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack = vec![rev.to_string()];
+    while let Some(r) = stack.pop() {
+        if seen.insert(r.clone()) {
+            if let Some((_, parents)) = graph.iter().find(|(x, _)| *x == r) {
+                stack.extend(parents.iter().cloned());
+            }
+        }
+    }
+    seen
+}
+
+/// An "older package": the shipped set cut back to the revision every path
+/// from its head goes through first (the nearest common ancestor of the
+/// head's parents: the parent on a straight line, the fork point of a
+/// merge), so that it has one head. Returns the set and that older head
+/// (the baseline when the shipped set has a single version).
 pub fn older_set() -> (MigrationsDir, String) {
     let head = repo_head();
+    assert_ne!(head, repo_baseline(), "the shipped set has versions");
     let graph = repo_graph();
     let (_, parents) = graph
         .iter()
         .find(|(r, _)| *r == head)
         .expect("head in graph");
-    let mut drop: Vec<&str> = parents.iter().map(String::as_str).collect();
-    drop.push(&head);
-    let dir = MigrationsDir::copy_of_repo().without_versions(&drop);
-    // The older head: the parent shared by the dropped revisions.
-    let dropped: Vec<String> = drop.iter().map(|s| s.to_string()).collect();
-    let older_head = graph
+    let mut common: Option<std::collections::BTreeSet<String>> = None;
+    for p in parents {
+        let a = ancestors(&graph, p);
+        common = Some(match common {
+            None => a,
+            Some(c) => c.intersection(&a).cloned().collect(),
+        });
+    }
+    let common = common.expect("the head has a parent");
+    // The deepest of the common ancestors: the one with the most ancestors.
+    let older_head = common
         .iter()
-        .filter(|(r, _)| !dropped.contains(r))
-        .map(|(r, _)| r.clone())
-        .find(|r| {
-            !graph
-                .iter()
-                .any(|(c, ps)| !dropped.contains(c) && ps.contains(r))
-        })
-        .expect("older head");
+        .max_by_key(|r| ancestors(&graph, r).len())
+        .expect("a common ancestor")
+        .clone();
+    let keep = ancestors(&graph, &older_head);
+    let drop: Vec<&str> = graph
+        .iter()
+        .map(|(r, _)| r.as_str())
+        .filter(|r| !keep.contains(*r))
+        .collect();
+    let dir = MigrationsDir::copy_of_repo().without_versions(&drop);
     (dir, older_head)
 }
+
+/// Test-only versions on top of the shipped head, in the shape the engine
+/// must handle whatever shape the shipped set has: a branch, a
+/// non-transactional migration (`CREATE INDEX CONCURRENTLY`) on one side,
+/// and a merge revision with two parents:
+///
+/// ```text
+///   <shipped head>
+///     └ ENGINE_REVS[0]  queuefeatures.engine_probe_mark, table engine_probe
+///         └ ENGINE_REVS[1]  default rows of engine_probe
+///             ├ ENGINE_ALONE  index on cel, CONCURRENTLY (transactional: false)
+///             └ ENGINE_BRANCH  index on call_log
+///                 ENGINE_MERGE (head)  merge of both + CHECK on the new column
+/// ```
+///
+/// The bodies touch only their own objects and tables every XiVO 14.08
+/// schema has (`queuefeatures`, `cel`, `call_log`).
+pub const ENGINE_REVS: [&str; 5] = [
+    "e9e9e9000001",
+    "e9e9e9000002",
+    "e9e9e9000003",
+    "e9e9e9000004",
+    "e9e9e9000005",
+];
+pub const ENGINE_ALONE: &str = ENGINE_REVS[2];
+pub const ENGINE_BRANCH: &str = ENGINE_REVS[3];
+pub const ENGINE_MERGE: &str = ENGINE_REVS[4];
+
+/// The shipped set plus the test-only graph of `ENGINE_REVS`; its head is
+/// `ENGINE_MERGE`.
+pub fn engine_set() -> MigrationsDir {
+    let dir = MigrationsDir::copy_of_repo();
+    let [first, rows, alone, branch, merge] = ENGINE_REVS;
+    add_version(
+        &dir.path,
+        first,
+        &repo_head(),
+        "ALTER TABLE queuefeatures ADD COLUMN engine_probe_mark INTEGER NOT NULL DEFAULT 0;\n\
+         CREATE TABLE engine_probe (id integer PRIMARY KEY, tag text NOT NULL);",
+    );
+    add_version(
+        &dir.path,
+        rows,
+        first,
+        "INSERT INTO engine_probe VALUES (1, 'one'), (2, 'two');",
+    );
+    add_alone(
+        &dir.path,
+        alone,
+        rows,
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS cel__idx__engine_probe ON cel (eventtype);",
+    );
+    add_version(
+        &dir.path,
+        branch,
+        rows,
+        "CREATE INDEX call_log__idx__engine_probe ON call_log (date);",
+    );
+    add_version(
+        &dir.path,
+        merge,
+        &format!("{alone}, {branch}"),
+        "ALTER TABLE queuefeatures ADD CONSTRAINT queuefeatures_engine_probe_mark_check \
+         CHECK (engine_probe_mark IN (0, 1));",
+    );
+    dir
+}
+
+/// Write a test migration that must run outside a transaction.
+pub fn add_alone(dir: &Path, rev: &str, down: &str, body: &str) {
+    let text = format!(
+        "-- revision: {rev}\n-- down_revision: {down}\n-- message: test {rev}\n-- transactional: false\n\n{body}\n"
+    );
+    std::fs::write(dir.join("versions").join(format!("{rev}_test.sql")), text)
+        .expect("write version");
+}
+
 pub mod host;
 
 /// Rows of every table as `Cluster::rows` returns them.
