@@ -1491,7 +1491,7 @@ fn bad_migration_sets_get_one_error_line_and_change_nothing() {
     let cases: Vec<(&str, Break, Vec<&str>)> = vec![
         (
             "duplicate revision",
-            Box::new(move |d: &Path| add_version(d, &repo_head(), "0e6b096df541", "SELECT 1;")),
+            Box::new(move |d: &Path| add_version(d, &repo_head(), "52bd5977c09d", "SELECT 1;")),
             vec!["claimed by both"],
         ),
         (
@@ -1501,7 +1501,7 @@ fn bad_migration_sets_get_one_error_line_and_change_nothing() {
         ),
         (
             "two heads",
-            Box::new(|d: &Path| add_version(d, "abcabc000002", "0e6b096df541", "SELECT 1;")),
+            Box::new(|d: &Path| add_version(d, "abcabc000002", "52bd5977c09d", "SELECT 1;")),
             vec!["head"],
         ),
         (

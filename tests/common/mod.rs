@@ -799,7 +799,12 @@ pub fn older_set() -> (MigrationsDir, String) {
                 .iter()
                 .any(|(c, ps)| !dropped.contains(c) && ps.contains(r))
         })
-        .expect("older head");
+        // No version left: the older package is the baseline alone.
+        .unwrap_or_else(|| {
+            let text = std::fs::read_to_string(repo_migrations().join("baseline.sql"))
+                .expect("baseline.sql");
+            header(&text, "revision")
+        });
     (dir, older_head)
 }
 pub mod host;
