@@ -257,7 +257,7 @@ impl LegacyScripts {
 
 /// The fix for a state file that is wrong.
 const RESTORE_HINT: &str =
-    "restore the state files from the backup of /var/lib/xivo-manage-db, or upgrade the host to one of those releases first";
+    "restore it from the backup of /var/lib/xivo-manage-db, or upgrade the host to one of those releases first";
 
 /// A state file's content: `161.sql` as the old updater wrote it (the
 /// script's file name after its prefix), or a bare `161`; spaces and the

@@ -310,14 +310,18 @@ proptest! {
 
     #[test]
     fn a_written_state_file_reads_back_the_same(
-        asterisk in 190u32..=193,
-        xivo in 120u32..=123,
+        release in 0usize..2,
+        suffix in any::<bool>(),
         newline in any::<bool>(),
         pad in "[ \t]{0,3}",
     ) {
+        // The levels of 14.06 and 14.07, as their updater wrote them
+        // (`161.sql`) or bare.
+        let (asterisk, xivo) = [(161u32, 7u32), (161, 8)][release];
         let end = if newline { "\n" } else { "" };
-        let a = format!("{pad}{asterisk}{pad}{end}");
-        let x = format!("{xivo}{end}");
+        let suffix = if suffix { ".sql" } else { "" };
+        let a = format!("{pad}{asterisk}{suffix}{pad}{end}");
+        let x = format!("{xivo:03}{suffix}{end}");
         let got = levels_from(&scratch(), a.as_bytes(), x.as_bytes())
             .map_err(TestCaseError::fail)?;
         prop_assert_eq!(got, (asterisk, xivo));

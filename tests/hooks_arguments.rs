@@ -100,7 +100,7 @@ fn every_policy_argument_works_twice_and_none_drops_the_database() {
     // Purge removes our state files and nothing else.
     let legacy = h.c.state_dir().join("update-db");
     std::fs::create_dir_all(&legacy).expect("mkdir");
-    std::fs::write(legacy.join("asterisk-last"), "193\n").expect("write");
+    std::fs::write(legacy.join("asterisk-last"), "161.sql\n").expect("write");
     for _ in 0..2 {
         h.hook("postrm", &["purge"], None).assert_code(0);
         assert!(!h.c.state_dir().exists(), "state dir removed");
