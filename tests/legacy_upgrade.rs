@@ -178,7 +178,7 @@ fn no_row_is_lost_from_a_role_owned_host() {
 fn no_row_is_lost_from(layout: &str) {
     let c = Cluster::start();
     c.make_1407_host(Host1407 {
-        level: "merge-point",
+        release: "14.07",
         layout,
         fill: true,
         queue_log_rows: 20_000,

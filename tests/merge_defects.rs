@@ -511,7 +511,7 @@ INSERT INTO public.site_motd DEFAULT VALUES"#,
 fn every_object_is_owned_by_db_owner_whoever_owned_it_before() {
     let c = Cluster::start();
     c.make_1407_host(Host1407 {
-        level: "merge-point",
+        release: "14.07",
         ..Default::default()
     });
     c.psql(

@@ -711,7 +711,7 @@ fn pair(level: &str) -> Pair {
 fn pair_with(level: &str, queue_log_rows: u64) -> Pair {
     let h = Host::new();
     h.c.make_1407_host(common::Host1407 {
-        level,
+        release: level,
         fill: true,
         queue_log_rows,
         extra: &["--users", "100", "--cel-rows", "300", "--sessions", "30"],
@@ -753,7 +753,7 @@ impl Pair {
 
 #[test]
 fn a_pre_1408_backup_pair_is_merged_as_the_hooks_merge_it() {
-    let p = pair("oldest");
+    let p = pair("14.06");
     let h = &p.h;
     assert_eq!(
         p.levels, "190,120",
@@ -807,7 +807,7 @@ fn a_pre_1408_backup_pair_is_merged_as_the_hooks_merge_it() {
 
 #[test]
 fn a_pre_1408_backup_pair_keeps_this_hosts_system_config() {
-    let p = pair("merge-point");
+    let p = pair("14.07");
     let h = &p.h;
     live_on(h);
     let here_system = sums_of(h, DB, &SYSTEM);
@@ -835,7 +835,7 @@ fn sums_of_list_without(sums: &[String], skip: &[&str]) -> Vec<String> {
 
 #[test]
 fn a_bad_pre_1408_backup_pair_is_refused_before_anything_changed() {
-    let p = pair("merge-point");
+    let p = pair("14.07");
     let h = &p.h;
     let bytes = std::fs::read(&p.xivo).expect("dump");
     let cut = h.c.dir.join("xivo-cut.dump");
@@ -886,7 +886,7 @@ fn a_bad_pre_1408_backup_pair_is_refused_before_anything_changed() {
 
 #[test]
 fn a_pre_1408_backup_pair_failing_in_the_merge_leaves_the_database_as_it_was() {
-    let p = pair("merge-point");
+    let p = pair("14.07");
     let h = &p.h;
     live_on(h);
     let before = h.c.fingerprint(DB);
@@ -936,7 +936,7 @@ fn a_pre_1408_backup_pair_on_a_1407_host_is_refused() {
 #[test]
 fn a_pre_1408_restore_killed_during_the_merge_is_undone_by_xivo_update_db() {
     // queue_log's rewrite by asterisk-193 keeps the merge running a while.
-    let p = pair_with("oldest", 200_000);
+    let p = pair_with("14.07", 200_000);
     let h = &p.h;
     live_on(h);
     let before = h.c.fingerprint(DB);

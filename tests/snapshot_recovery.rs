@@ -305,7 +305,7 @@ fn state_files_of_14_07_survive_a_rollback_killed_while_forgetting_it() {
     // At the merge point no numbered script changes rows: every row of
     // both databases must be found again as it was.
     h.c.make_1407_host(Host1407 {
-        level: "merge-point",
+        release: "14.07",
         fill: true,
         ..Default::default()
     });

@@ -656,8 +656,9 @@ impl Cluster {
 
 /// Options of `scripts/make-1407-host`.
 pub struct Host1407<'a> {
-    pub level: &'a str,
-    /// `superuser-owned` (what a real 14.07 host has: objects owned by the
+    /// `14.07` (asterisk at 161, xivo at 008) or `14.06` (xivo at 007).
+    pub release: &'a str,
+    /// `superuser-owned` (what a real host has: objects owned by the
     /// superuser, roles holding grants) or `role-owned`.
     pub layout: &'a str,
     pub fill: bool,
@@ -671,7 +672,7 @@ pub const LAYOUTS_1407: [&str; 2] = ["superuser-owned", "role-owned"];
 impl Default for Host1407<'_> {
     fn default() -> Self {
         Host1407 {
-            level: "oldest",
+            release: "14.07",
             layout: "superuser-owned",
             fill: false,
             queue_log_rows: 0,
@@ -681,8 +682,9 @@ impl Default for Host1407<'_> {
 }
 
 impl Cluster {
-    /// Build a 14.07 host (databases asterisk and xivo, roles, state files)
-    /// with the repository's fixture builder.
+    /// Build a real 14.06 or 14.07 host (databases asterisk and xivo loaded
+    /// from tests/fixtures/xivo-real, roles, state files) with the
+    /// repository's fixture builder.
     pub fn make_1407_host(&self, opts: Host1407) {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make-1407-host");
         let mut c = Command::new(script);
@@ -694,7 +696,7 @@ impl Cluster {
         ]);
         c.arg("--state-dir")
             .arg(self.state_dir())
-            .args(["--level", opts.level])
+            .args(["--release", opts.release])
             .args(["--layout", opts.layout]);
         if opts.fill {
             c.arg("--fill")

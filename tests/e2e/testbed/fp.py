@@ -14,11 +14,13 @@ postgres OS user (peer authentication on the local socket).
   fp.py exact BEFORE.json AFTER.json
       identical: same databases and their settings, roles, schemas, tables,
       rows, sequences.
-  fp.py kept BEFORE.json DB [--superset TABLE,...] [--ignore TABLE.COLUMN,...]
+  fp.py kept BEFORE.json DB [--superset TABLE,...] [--subset TABLE,...]
+                            [--dropped TABLE,...] [--ignore TABLE.COLUMN,...]
       every table of BEFORE (whatever its database) is in DB with the same
       rows over BEFORE's columns (new columns are not compared); tables in
-      --superset may have gained rows but lost none; sequences did not go
-      backwards.
+      --superset may have gained rows but lost none, tables in --subset lost
+      rows but gained none; tables in --dropped (which the upgrade drops) are
+      gone, with their sequences; sequences did not go backwards.
   fp.py owners DB ROLE
       every table, sequence, view, function and type of DB's public schema
       is owned by ROLE.
@@ -201,7 +203,7 @@ def exact(a_path, b_path):
         sum(t["count"] for d in a["db"].values() for t in d["tables"].values()), ",".join(sorted(a["roles"]))))
 
 
-def kept(before_path, db, superset, ignore):
+def kept(before_path, db, superset, subset, dropped, ignore):
     before = json.load(open(before_path))
     c = connect(db)
     have = set(tables(c))
@@ -210,6 +212,10 @@ def kept(before_path, db, superset, ignore):
     checked = rows_total = 0
     for src_db, d in sorted(before["db"].items()):
         for t, tb in sorted(d["tables"].items()):
+            if t in dropped:
+                if t in have:
+                    diffs.append("%s.%s: still in %s, though the upgrade drops it" % (src_db, t, db))
+                continue
             if t not in have:
                 diffs.append("%s.%s: missing from %s" % (src_db, t, db))
                 continue
@@ -219,7 +225,7 @@ def kept(before_path, db, superset, ignore):
                 diffs.append("%s.%s: columns %s gone" % (src_db, t, lost))
                 continue
             cols = [col for col in tb["columns"] if "%s.%s" % (t, col) not in ignore]
-            count, digest, rows = row_sums(c, t, cols, t in superset)
+            count, digest, rows = row_sums(c, t, cols, t in superset or t in subset)
             checked += 1
             rows_total += tb["count"]
             if t in superset:
@@ -229,11 +235,22 @@ def kept(before_path, db, superset, ignore):
                 missing = set(tb["rows"]) - set(rows)
                 if missing or count < tb["count"]:
                     diffs.append("%s.%s: %d row(s) lost (%d -> %d)" % (src_db, t, len(missing), tb["count"], count))
+            elif t in subset:
+                if tb["rows"] is None or rows is None:
+                    diffs.append("%s.%s: too big for a subset check" % (src_db, t))
+                    continue
+                new = set(rows) - set(tb["rows"])
+                if new or count > tb["count"]:
+                    diffs.append("%s.%s: %d row(s) gained (%d -> %d)" % (src_db, t, len(new), tb["count"], count))
             elif (count, digest) != (tb["count"], tb["md5"]):
                 diffs.append("%s.%s: %d rows md5 %s -> %d rows md5 %s" % (src_db, t, tb["count"], tb["md5"][:8],
                                                                           count, digest[:8]))
         for s, (last, called) in sorted(d["sequences"].items()):
             now = seqs.get(s)
+            if any(s.startswith(t + "_") for t in dropped):
+                if now is not None:
+                    diffs.append("%s: sequence %s still in %s, though the upgrade drops its table" % (src_db, s, db))
+                continue
             if now is None:
                 diffs.append("%s: sequence %s missing from %s" % (src_db, s, db))
             elif called and (now[0] < last or not now[1]):
@@ -257,6 +274,8 @@ def report(diffs, ok_line):
 def main():
     args = sys.argv[1:]
     superset = split_list(args, "--superset")
+    subset = split_list(args, "--subset")
+    dropped = split_list(args, "--dropped")
     ignore = split_list(args, "--ignore")
     cmd = args.pop(0) if args else ""
     if cmd == "snapshot" and len(args) == 1:
@@ -264,7 +283,7 @@ def main():
     elif cmd == "exact" and len(args) == 2:
         exact(*args)
     elif cmd == "kept" and len(args) == 2:
-        kept(args[0], args[1], superset, ignore)
+        kept(args[0], args[1], superset, subset, dropped, ignore)
     elif cmd == "owners" and len(args) == 2:
         check_owners(*args)
     else:

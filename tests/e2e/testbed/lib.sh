@@ -211,12 +211,18 @@ install_1407_with_data() {
     [ "$(sql asterisk "SELECT count(*) FROM queue_log")" = "$rows" ] || fail "queue_log not filled"
 }
 
-# The rows the numbered scripts and migrations of 14.08 legitimately change
-# in a 14.07 database (read from migrations/legacy/*.sql and versions/):
-# rows only added to these tables ...
-UPGRADE_SUPERSET=extensions,func_key_destination_type,directories,features,cti_preference
-# ... and this value rewritten (xivo-122: '' becomes 127.0.0.1).
-UPGRADE_IGNORE=provisioning.net4_ip_rest
+# What the numbered scripts and migrations of 14.08 legitimately change in a
+# 14.07 database (the difference between the fresh 14.07 dumps and the 14.08
+# target in tests/fixtures/xivo-real, and what asterisk-163 does to keys):
+# rows only added to these tables (the conference destination type, a func
+# key and its mappings per conference) ...
+UPGRADE_SUPERSET=func_key_destination_type,func_key,func_key_mapping
+# ... rows only removed from this one (the meetme keys, now func keys) ...
+UPGRADE_SUBSET=phonefunckey
+# ... the tables asterisk-166 and xivo-009 drop, with their rows ...
+UPGRADE_DROPPED=operator,operator_destination,operator_trunk,outcalldundipeer,parkinglot,voicemenu,iproute,server
+# ... and no value rewritten.
+UPGRADE_IGNORE=
 
 # md5 of every file under $STATE_DIR (the 14.07 state files, a rollback
 # record, stopped-services, a remembered connection limit...) but the lock
