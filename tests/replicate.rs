@@ -999,3 +999,141 @@ fn replication_to_a_slave_whose_columns_are_in_another_order_copies_by_name() {
     run_replicate(&master, &slave_arg(&slave)).assert_code(0);
     assert_eq!(rows_by_name(&slave, "\"user\""), want);
 }
+
+/// The simple-query message `COMMIT` as the client sends it: 'Q', its
+/// length (4 + 7), the text and its NUL.
+const COMMIT_MESSAGE: &[u8] = b"Q\0\0\0\x0bCOMMIT\0";
+
+/// Where a `CommitCutter` cuts the connection.
+#[derive(Clone, Copy)]
+enum Cut {
+    /// Before the COMMIT reaches the slave: it rolls back.
+    BeforeCommit,
+    /// After the slave answered the COMMIT, before the answer reaches the
+    /// client: the slave committed, the client cannot know.
+    AfterCommit,
+}
+
+/// A TCP proxy to the slave for one connection (then it listens no more),
+/// that forwards everything until the client's COMMIT and cuts both sides
+/// there. Returns the port it listens on and its thread, which ends once
+/// the connection is cut.
+fn commit_cutter(slave: &Cluster, cut: Cut) -> (u16, std::thread::JoinHandle<bool>) {
+    use std::io::{Read, Write};
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+    let port = listener.local_addr().expect("proxy address").port();
+    let slave_port = slave.port;
+    let handle = std::thread::spawn(move || {
+        let (client, _) = listener.accept().expect("accept");
+        drop(listener);
+        let server = TcpStream::connect(("127.0.0.1", slave_port)).expect("connect to the slave");
+        let committed = Arc::new(AtomicBool::new(false));
+        let (mut c_in, mut s_out) = (
+            client.try_clone().expect("clone"),
+            server.try_clone().expect("clone"),
+        );
+        let (mut s_in, mut c_out) = (
+            server.try_clone().expect("clone"),
+            client.try_clone().expect("clone"),
+        );
+        let flag = committed.clone();
+        // The slave's answers, to the client, until the COMMIT was sent:
+        // its answer is read and dropped, and both sides cut.
+        let answers = std::thread::spawn(move || {
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = match s_in.read(&mut buf) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => n,
+                };
+                if flag.load(Ordering::SeqCst) {
+                    let _ = s_in.shutdown(Shutdown::Both);
+                    let _ = c_out.shutdown(Shutdown::Both);
+                    return;
+                }
+                if c_out.write_all(&buf[..n]).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut tail: Vec<u8> = Vec::new();
+        let mut seen = false;
+        loop {
+            let n = match c_in.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            // The last bytes of the previous read too: a message split
+            // over two reads is still seen.
+            let mut window = std::mem::take(&mut tail);
+            window.extend_from_slice(&buf[..n]);
+            let at = window
+                .windows(COMMIT_MESSAGE.len())
+                .position(|w| w == COMMIT_MESSAGE);
+            if at.is_some() {
+                seen = true;
+                match cut {
+                    Cut::BeforeCommit => {
+                        let _ = s_out.shutdown(Shutdown::Both);
+                        let _ = c_in.shutdown(Shutdown::Both);
+                    }
+                    Cut::AfterCommit => {
+                        committed.store(true, Ordering::SeqCst);
+                        let _ = s_out.write_all(&buf[..n]);
+                    }
+                }
+                break;
+            }
+            if s_out.write_all(&buf[..n]).is_err() {
+                break;
+            }
+            let keep = window.len().min(COMMIT_MESSAGE.len() - 1);
+            tail = window[window.len() - keep..].to_vec();
+        }
+        let _ = answers.join();
+        seen
+    });
+    (port, handle)
+}
+
+/// Issue 20: the connection to the slave is cut during the COMMIT. Whether
+/// the slave committed is unknown to the run, which says so (exit 1, "check
+/// the slave") instead of "rolled back, nothing changed": cut before the
+/// COMMIT arrived the slave is unchanged, cut after it committed the slave
+/// holds the master's rows.
+#[test]
+fn replication_whose_connection_is_cut_at_commit_says_the_outcome_is_unknown() {
+    let (master, slave) = pair();
+    fill(&master, 5);
+    prefill_excluded_tables_on_the_slave(&slave);
+    let before = slave.fingerprint("asterisk");
+    let master_voicemail = rows_only(&master, "public.voicemail");
+    assert_ne!(rows_only(&slave, "public.voicemail"), master_voicemail);
+    for (cut, committed) in [(Cut::BeforeCommit, false), (Cut::AfterCommit, true)] {
+        let (port, proxy) = commit_cutter(&slave, cut);
+        let r = run_replicate(&master, &format!("127.0.0.1:{port}"));
+        assert!(proxy.join().expect("proxy"), "the proxy saw no COMMIT");
+        r.assert_code(1);
+        assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+        assert!(
+            r.stderr.contains("committing on the slave")
+                && r.stderr.contains("unknown")
+                && r.stderr.contains("check the slave")
+                && !r.stderr.contains("rolled back"),
+            "{}",
+            r.stderr
+        );
+        if committed {
+            assert_eq!(rows_only(&slave, "public.voicemail"), master_voicemail);
+        } else {
+            let after = slave.fingerprint("asterisk");
+            assert!(after.0 == before.0, "the slave's schema changed");
+            let changed: Vec<&String> = after.1.iter().filter(|l| !before.1.contains(l)).collect();
+            assert!(changed.is_empty(), "the slave changed: {changed:?}");
+        }
+    }
+}

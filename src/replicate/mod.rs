@@ -13,6 +13,8 @@
 //! master's values, one COMMIT. The slave is either
 //! fully updated or unchanged, whatever stops the run (an error, a signal,
 //! SIGKILL: the server rolls back a transaction whose client went away).
+//! Only a connection lost during the COMMIT leaves the run unable to tell
+//! which: it says so (exit 1, "check the slave"), never "rolled back".
 //!
 //! Must never: write the master, write a dump file anywhere, touch a table
 //! of the exclusion list on the slave, or print a password. The tables it
@@ -106,7 +108,17 @@ pub async fn replicate(
         .await
         .map_err(|e| e.during_change(Left::RolledBack))?;
     tx.commit().await.map_err(|e| {
-        Error::Pg(pg::query_error("committing on the slave", &e)).during_change(Left::RolledBack)
+        // An answer from the slave (an error) means it rolled back; a
+        // connection lost before the answer says nothing either way.
+        let left = if e.as_db_error().is_some() {
+            Left::RolledBack
+        } else {
+            Left::Unknown {
+                check: "the slave (its replicated tables hold either the master's rows or \
+                        their own; running the replication again makes them the master's)",
+            }
+        };
+        Error::Pg(pg::query_error("committing on the slave", &e)).during_change(left)
     })?;
     // The master's snapshot ends with its connection; say so explicitly.
     let _ = master.batch_execute("COMMIT").await;
