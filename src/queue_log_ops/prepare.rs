@@ -20,7 +20,11 @@
 //!
 //! Every statement that takes a lock conflicting with inserts runs with a
 //! short `lock_timeout` and is retried: an inserter never queues behind us
-//! for longer than that. `finish_in_transaction` completes a partial run
+//! for longer than that. Every other wait for a lock (the backfill's, the
+//! concurrent drop and build of the index, the validation) lasts at most
+//! `wait` (LOCK_TIMEOUT; 10 s in preinst), then fails naming the sessions
+//! in a transaction: no wait is without bound, whenever the session that
+//! holds the lock began. `finish_in_transaction` completes a partial run
 //! inside the merge's transaction (services stopped), for an upgrade that
 //! comes after an interrupted prepare. Never rewrites the table, never
 //! touches a row's other columns.
@@ -123,9 +127,9 @@ pub async fn online(client: &Client, wait: Duration) -> Result<Outcome, PgError>
         State::Partial => check_ours(client).await?,
     }
     compact::drop_leftovers(client, wait).await?;
-    let rows = backfill(client).await?;
+    let rows = backfill(client, wait).await?;
     index(client, wait).await?;
-    not_null(client).await?;
+    not_null(client, wait).await?;
     let sql = format!(
         "ALTER TABLE public.queue_log ALTER COLUMN id SET NOT NULL; \
          ALTER TABLE public.queue_log DROP CONSTRAINT {NOT_NULL_CHECK}; \
@@ -206,8 +210,31 @@ async fn check_ours(c: &impl GenericClient) -> Result<(), PgError> {
 
 /// Step 2: ids for the rows that have none, a range of pages at a time.
 /// Rows inserted from step 1 on get theirs from the default; an updated
-/// row's new version has its id wherever it lands.
-async fn backfill(client: &Client) -> Result<u64, PgError> {
+/// row's new version has its id wherever it lands. Every lock it waits
+/// for (a row another session locked, a VACUUM behind a session holding a
+/// conflicting lock) is waited for at most `wait`.
+async fn backfill(client: &Client, wait: Duration) -> Result<u64, PgError> {
+    let what = "giving queue_log's rows their id";
+    client
+        .batch_execute(&format!(
+            "SET lock_timeout = '{}ms'",
+            wait.as_millis().max(1)
+        ))
+        .await
+        .map_err(|e| pg::query_error(what, &e))?;
+    let rows = match batches(client).await {
+        Ok(rows) => rows,
+        Err((what, e)) => return Err(lock_waited(client, what, wait, e).await),
+    };
+    client
+        .batch_execute("SET lock_timeout = 0")
+        .await
+        .map_err(|e| pg::query_error(what, &e))?;
+    Ok(rows)
+}
+
+/// The backfill's statements; an error with what it was doing.
+async fn batches(client: &Client) -> Result<u64, (&'static str, tokio_postgres::Error)> {
     let what = "giving queue_log's rows their id";
     let row = client
         .query_one(
@@ -216,7 +243,7 @@ async fn backfill(client: &Client) -> Result<u64, PgError> {
             &[],
         )
         .await
-        .map_err(|e| pg::query_error(what, &e))?;
+        .map_err(|e| (what, e))?;
     let pages = row.get::<_, i64>(0).max(0) as u64;
     let estimate = row.get::<_, i64>(1).max(0) as u64;
     let mut progress = Progress::new(what, "pages", pages);
@@ -238,7 +265,7 @@ async fn backfill(client: &Client) -> Result<u64, PgError> {
                 &[],
             )
             .await
-            .map_err(|e| pg::query_error(what, &e))?;
+            .map_err(|e| (what, e))?;
         start = end;
         progress.update(start);
     }
@@ -257,11 +284,11 @@ fn vacuum_every(pages: u64) -> u64 {
 /// A plain `VACUUM` (no lock that blocks inserts): the space of the batches
 /// updated so far goes back to the free space map, where the next batches'
 /// new versions land.
-async fn vacuum(client: &Client) -> Result<(), PgError> {
+async fn vacuum(client: &Client) -> Result<(), (&'static str, tokio_postgres::Error)> {
     client
         .batch_execute("VACUUM public.queue_log")
         .await
-        .map_err(|e| pg::query_error("vacuuming queue_log between batches", &e))
+        .map_err(|e| ("vacuuming queue_log between batches", e))
 }
 
 /// Step 3: the unique index, built without blocking inserts.
@@ -278,13 +305,14 @@ async fn index(client: &Client, wait: Duration) -> Result<(), PgError> {
     match valid {
         Some(true) => return Ok(()),
         Some(false) => {
-            // Left by a killed build: it slows inserts down and cannot be used.
-            log::info!("dropping the invalid index {INDEX} a killed run left");
-            no_lock_timeout(client, &what).await?;
-            client
-                .batch_execute(&format!("DROP INDEX CONCURRENTLY public.{INDEX}"))
-                .await
-                .map_err(|e| pg::query_error(&what, &e))?;
+            // Left by a killed build: it slows inserts down and cannot be
+            // used. The drop waits for every transaction using queue_log,
+            // at most `wait`, as the build does (one that began after
+            // preinst's probe must not hold it forever).
+            let what = format!("dropping the invalid index {INDEX} a killed run left");
+            log::info!("{what}");
+            let drop = format!("DROP INDEX CONCURRENTLY public.{INDEX}");
+            bounded(client, wait, &what, &drop).await?;
         }
         None => {}
     }
@@ -301,16 +329,37 @@ async fn index(client: &Client, wait: Duration) -> Result<(), PgError> {
     .await;
     match r {
         Ok(()) => Ok(()),
-        Err(e) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) => Err(PgError::Query {
-            what,
-            reason: format!(
-                "it waited {} s for older transactions to end: {}; end them (or wait for them) \
-                 and run queue-log prepare again, which resumes",
-                wait.as_secs(),
-                old_transactions(client).await
-            ),
-        }),
-        Err(e) => Err(pg::query_error(&what, &e)),
+        Err(e) => Err(lock_waited(client, &what, wait, e).await),
+    }
+}
+
+/// `waiting_at_most`, its error as `lock_waited` says it.
+async fn bounded(client: &Client, wait: Duration, what: &str, sql: &str) -> Result<(), PgError> {
+    match waiting_at_most(client, wait, sql).await {
+        Ok(()) => Ok(()),
+        Err(e) => Err(lock_waited(client, what, wait, e).await),
+    }
+}
+
+/// The error of a statement run `waiting_at_most(wait)`: when the wait ran
+/// out, naming the sessions in a transaction, which it waited for.
+async fn lock_waited(
+    client: &Client,
+    what: &str,
+    wait: Duration,
+    e: tokio_postgres::Error,
+) -> PgError {
+    if e.code() != Some(&SqlState::LOCK_NOT_AVAILABLE) {
+        return pg::query_error(what, &e);
+    }
+    PgError::Query {
+        what: what.into(),
+        reason: format!(
+            "it waited {} s (LOCK_TIMEOUT) for other transactions to end: {}; end them (or wait \
+             for them) and run queue-log prepare again, which resumes",
+            wait.as_secs(),
+            old_transactions(client).await
+        ),
     }
 }
 
@@ -340,7 +389,7 @@ pub(super) async fn old_transactions(client: &Client) -> String {
 /// Step 4: a validated `CHECK (id IS NOT NULL)`. Validation scans without
 /// blocking inserts; a row left without an id (there should be none) gets
 /// one and the validation is retried once.
-async fn not_null(client: &Client) -> Result<(), PgError> {
+async fn not_null(client: &Client, wait: Duration) -> Result<(), PgError> {
     let exists: bool = client
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'public.queue_log'::regclass \
@@ -361,21 +410,18 @@ async fn not_null(client: &Client) -> Result<(), PgError> {
         .await?;
     }
     let what = "validating that every queue_log row has an id";
-    no_lock_timeout(client, what).await?;
+    // It waits for a session holding a lock that conflicts with it (a
+    // manual VACUUM, an index build): at most `wait`.
     let validate = format!("ALTER TABLE public.queue_log VALIDATE CONSTRAINT {NOT_NULL_CHECK}");
-    match client.batch_execute(&validate).await {
+    match waiting_at_most(client, wait, &validate).await {
         Err(e) if e.code() == Some(&SqlState::CHECK_VIOLATION) => {
             log::warn!("{what}: some rows had no id yet; giving them one");
-            client
-                .batch_execute("UPDATE public.queue_log SET id = DEFAULT WHERE id IS NULL")
-                .await
-                .map_err(|e| pg::query_error(what, &e))?;
-            client
-                .batch_execute(&validate)
-                .await
-                .map_err(|e| pg::query_error(what, &e))
+            let fill = "UPDATE public.queue_log SET id = DEFAULT WHERE id IS NULL";
+            bounded(client, wait, what, fill).await?;
+            bounded(client, wait, what, &validate).await
         }
-        r => r.map_err(|e| pg::query_error(what, &e)),
+        Ok(()) => Ok(()),
+        Err(e) => Err(lock_waited(client, what, wait, e).await),
     }
 }
 
@@ -398,15 +444,6 @@ pub(super) async fn waiting_at_most(
     let r = client.batch_execute(sql).await;
     let reset = client.batch_execute("SET lock_timeout = 0").await;
     r.and(reset)
-}
-
-/// Each statement its own: several in one simple query would be one
-/// transaction, which a concurrent index build refuses.
-async fn no_lock_timeout(client: &Client, what: &str) -> Result<(), PgError> {
-    client
-        .batch_execute("SET lock_timeout = 0")
-        .await
-        .map_err(|e| pg::query_error(what, &e))
 }
 
 /// The grant asterisk-193 gives, when its role exists (it always does on a
