@@ -1229,3 +1229,110 @@ fn preinst_behind_a_transaction_begun_after_its_probe_gives_up_after_lock_timeou
     assert_prepared(&h.c, DB);
     assert_eq!(rows_1407(&h.c, DB), before);
 }
+
+/// The promise of the module (src/queue_log_ops/prepare.rs) for its index:
+/// built `CONCURRENTLY`, it takes no lock that blocks an insert, however
+/// long it lasts. Proven structurally: the build is held in progress (it
+/// waits for a transaction that inserted a row and stays open, as a PBX
+/// insert in flight is), and an insert made then must complete. Had the
+/// build taken its table's SHARE lock (no CONCURRENTLY), the insert would
+/// queue behind it, blocked by the prepare's session: seen in pg_locks.
+#[test]
+fn prepare_index_build_in_progress_does_not_block_an_insert() {
+    let h = host_1407("superuser-owned", 2_000);
+    manage(&h.c, &["queue-log", "prepare"]).assert_code(0);
+    // Back to the state of a prepare stopped after its backfill: the id
+    // column, every row numbered, no index yet.
+    h.c.psql(
+        DB,
+        "ALTER TABLE queue_log DROP CONSTRAINT queue_log_pkey; \
+         ALTER TABLE queue_log ALTER COLUMN id DROP NOT NULL",
+    );
+    assert_eq!(
+        prepare_state(&h.c),
+        "1 id, 0 invalid index, constraints: none"
+    );
+    let mut in_flight = holder(
+        &h.c,
+        "in-flight",
+        "BEGIN; INSERT INTO queue_log (callid, event) VALUES ('in-flight', 'CONNECT');",
+    );
+    wait_for_session(
+        &h.c,
+        "application_name = 'in-flight' AND state = 'idle in transaction'",
+        "the insert in flight",
+    );
+    let mut child = h.c.cmd("xivo-manage-db");
+    child
+        .args(["queue-log", "prepare"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let prepare = child.spawn().expect("prepare");
+    // The build, in progress: waiting for the transaction in flight.
+    let build =
+        "query LIKE 'CREATE UNIQUE INDEX %queue_log_pkey ON %' AND wait_event_type = 'Lock'";
+    wait_for_session(&h.c, build, "the index build waiting");
+    let build_pid = h.c.psql(
+        DB,
+        &format!("SELECT pid FROM pg_stat_activity WHERE {build}"),
+    );
+    let mut insert = common::as_owner("psql");
+    insert
+        .args(["-X", "-q", "-h"])
+        .arg(&h.c.dir)
+        .args(["-p", &h.c.port.to_string(), "-d", DB, "-c"])
+        .arg(
+            "SET ROLE asterisk; \
+             INSERT INTO queue_log (callid, event) VALUES ('during-the-build', 'CONNECT')",
+        )
+        .env("PGAPPNAME", "pbx-insert")
+        .stdout(std::process::Stdio::null());
+    let mut insert = insert.spawn().expect("insert");
+    // Either the insert completes, or it waits for a lock: then say whose.
+    let blocked_by = loop {
+        if let Some(status) = insert.try_wait().expect("try_wait") {
+            assert!(status.success(), "the insert failed");
+            break None;
+        }
+        let blockers = h.c.psql(
+            DB,
+            "SELECT coalesce(string_agg(b::text, ','), '') FROM pg_stat_activity a, \
+                    unnest(pg_blocking_pids(a.pid)) b \
+              WHERE a.application_name = 'pbx-insert' AND a.wait_event_type = 'Lock'",
+        );
+        if !blockers.is_empty() {
+            break Some(blockers);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // The build was still in progress all along: it waits for the
+    // transaction in flight, which has not ended.
+    assert_eq!(
+        h.c.psql(
+            DB,
+            &format!("SELECT count(*) FROM pg_stat_activity WHERE pid = {build_pid} AND {build}")
+        ),
+        "1",
+        "the build ended before the insert was judged"
+    );
+    tell(&mut in_flight, "COMMIT;");
+    drop(in_flight.stdin.take());
+    let _ = in_flight.wait();
+    let _ = insert.wait();
+    let r = finish_or_hang(prepare, "prepare");
+    assert_eq!(
+        blocked_by, None,
+        "an insert made during the index build waited for a lock held by session(s) {blocked_by:?} \
+         (the build's is {build_pid})"
+    );
+    r.assert_code(0);
+    assert_prepared(&h.c, DB);
+    assert_eq!(
+        h.c.psql(
+            DB,
+            "SELECT string_agg(callid, ',' ORDER BY callid) FROM queue_log \
+              WHERE callid IN ('in-flight', 'during-the-build') AND id IS NOT NULL"
+        ),
+        "during-the-build,in-flight"
+    );
+}
