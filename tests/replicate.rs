@@ -1014,11 +1014,30 @@ enum Cut {
     AfterCommit,
 }
 
-/// A TCP proxy to the slave for one connection (then it listens no more),
-/// that forwards everything until the client's COMMIT and cuts both sides
-/// there. Returns the port it listens on and its thread, which ends once
-/// the connection is cut.
-fn commit_cutter(slave: &Cluster, cut: Cut) -> (u16, std::thread::JoinHandle<bool>) {
+/// Forward everything between `a` and `b` until either side closes.
+fn pipe(a: std::net::TcpStream, b: std::net::TcpStream) {
+    let (mut a2, mut b2) = (a.try_clone().expect("clone"), b.try_clone().expect("clone"));
+    let (mut a, mut b) = (a, b);
+    let there = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut a, &mut b2);
+        let _ = b2.shutdown(std::net::Shutdown::Both);
+    });
+    let _ = std::io::copy(&mut b, &mut a2);
+    let _ = a2.shutdown(std::net::Shutdown::Both);
+    let _ = there.join();
+}
+
+/// A TCP proxy to the slave that forwards everything of its first
+/// connection until the client's COMMIT and cuts both sides there. With
+/// `reconnect`, it then forwards one more connection as it is (the run
+/// asking the slave what became of its transaction); without, it listens
+/// no more (the slave unreachable). Returns the port it listens on and its
+/// thread, which ends once the first connection is cut.
+fn commit_cutter(
+    slave: &Cluster,
+    cut: Cut,
+    reconnect: bool,
+) -> (u16, std::thread::JoinHandle<bool>) {
     use std::io::{Read, Write};
     use std::net::{Shutdown, TcpListener, TcpStream};
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -1028,7 +1047,17 @@ fn commit_cutter(slave: &Cluster, cut: Cut) -> (u16, std::thread::JoinHandle<boo
     let slave_port = slave.port;
     let handle = std::thread::spawn(move || {
         let (client, _) = listener.accept().expect("accept");
-        drop(listener);
+        if reconnect {
+            // Left running: the test process ends it.
+            std::thread::spawn(move || {
+                if let Ok((again, _)) = listener.accept() {
+                    let server = TcpStream::connect(("127.0.0.1", slave_port)).expect("slave");
+                    pipe(again, server);
+                }
+            });
+        } else {
+            drop(listener);
+        }
         let server = TcpStream::connect(("127.0.0.1", slave_port)).expect("connect to the slave");
         let committed = Arc::new(AtomicBool::new(false));
         let (mut c_in, mut s_out) = (
@@ -1100,40 +1129,87 @@ fn commit_cutter(slave: &Cluster, cut: Cut) -> (u16, std::thread::JoinHandle<boo
     (port, handle)
 }
 
-/// Issue 20: the connection to the slave is cut during the COMMIT. Whether
-/// the slave committed is unknown to the run, which says so (exit 1, "check
-/// the slave") instead of "rolled back, nothing changed": cut before the
-/// COMMIT arrived the slave is unchanged, cut after it committed the slave
-/// holds the master's rows.
+/// Issue 20: the connection to the slave is cut during the COMMIT. The run
+/// asks the slave, on a new connection, what became of its transaction:
+/// committed, it is done (exit 0); aborted, it was rolled back (exit 1).
+/// When the slave cannot be reached again, whether it committed is unknown
+/// and the run says so (exit 1, "check the slave"), never "rolled back,
+/// nothing changed": cut before the COMMIT arrived the slave is unchanged
+/// (its sequences too), cut after it committed it holds the master's rows.
 #[test]
 fn replication_whose_connection_is_cut_at_commit_says_the_outcome_is_unknown() {
     let (master, slave) = pair();
     fill(&master, 5);
     prefill_excluded_tables_on_the_slave(&slave);
-    let before = slave.fingerprint("asterisk");
-    let master_voicemail = rows_only(&master, "public.voicemail");
-    assert_ne!(rows_only(&slave, "public.voicemail"), master_voicemail);
-    for (cut, committed) in [(Cut::BeforeCommit, false), (Cut::AfterCommit, true)] {
-        let (port, proxy) = commit_cutter(&slave, cut);
+    let unchanged = |before: &(String, Vec<String>)| {
+        let after = slave.fingerprint("asterisk");
+        assert!(after.0 == before.0, "the slave's schema changed");
+        let changed: Vec<&String> = after.1.iter().filter(|l| !before.1.contains(l)).collect();
+        assert!(changed.is_empty(), "the slave changed: {changed:?}");
+    };
+    let run = |cut: Cut, reconnect: bool| {
+        let (port, proxy) = commit_cutter(&slave, cut, reconnect);
         let r = run_replicate(&master, &format!("127.0.0.1:{port}"));
         assert!(proxy.join().expect("proxy"), "the proxy saw no COMMIT");
+        r
+    };
+    // The slave unreachable after the cut: unknown.
+    for (cut, committed) in [(Cut::BeforeCommit, false), (Cut::AfterCommit, true)] {
+        let before = slave.fingerprint("asterisk");
+        let r = run(cut, false);
         r.assert_code(1);
-        assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+        // One error line (progress and warnings aside).
+        let errors: Vec<&str> = r
+            .stderr
+            .lines()
+            .filter(|l| l.contains(": error: "))
+            .collect();
+        assert_eq!(errors.len(), 1, "one error line: {}", r.stderr);
         assert!(
-            r.stderr.contains("committing on the slave")
-                && r.stderr.contains("unknown")
-                && r.stderr.contains("check the slave")
+            errors[0].contains("committing on the slave")
+                && errors[0].contains("unknown")
+                && errors[0].contains("check the slave")
                 && !r.stderr.contains("rolled back"),
             "{}",
             r.stderr
         );
         if committed {
-            assert_eq!(rows_only(&slave, "public.voicemail"), master_voicemail);
+            assert_eq!(
+                rows_only(&slave, "public.voicemail"),
+                rows_only(&master, "public.voicemail")
+            );
         } else {
-            let after = slave.fingerprint("asterisk");
-            assert!(after.0 == before.0, "the slave's schema changed");
-            let changed: Vec<&String> = after.1.iter().filter(|l| !before.1.contains(l)).collect();
-            assert!(changed.is_empty(), "the slave changed: {changed:?}");
+            unchanged(&before);
         }
     }
+    // Reachable again: the slave's own answer. A row more on the master
+    // first, so that a commit shows.
+    master.psql(
+        "asterisk",
+        "INSERT INTO voicemail (context, mailbox, fullname) VALUES ('default', '7777', 'late')",
+    );
+    let before = slave.fingerprint("asterisk");
+    let r = run(Cut::BeforeCommit, true);
+    r.assert_code(1);
+    let last = r.stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("committing on the slave") && last.contains("rolled back, nothing changed"),
+        "{}",
+        r.stderr
+    );
+    unchanged(&before);
+    let r = run(Cut::AfterCommit, true);
+    r.assert_code(0);
+    assert!(
+        r.stderr
+            .contains("the slave says the transaction committed")
+            && r.stdout.starts_with("replicated "),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    assert_eq!(
+        rows_only(&slave, "public.voicemail"),
+        rows_only(&master, "public.voicemail")
+    );
 }

@@ -14,7 +14,9 @@
 //! fully updated or unchanged, whatever stops the run (an error, a signal,
 //! SIGKILL: the server rolls back a transaction whose client went away).
 //! Only a connection lost during the COMMIT leaves the run unable to tell
-//! which: it says so (exit 1, "check the slave"), never "rolled back".
+//! which from that connection: `commit` asks the slave on a new one, and
+//! when that fails too says so (exit 1, "check the slave"), never "rolled
+//! back".
 //!
 //! Must never: write the master, write a dump file anywhere, touch a table
 //! of the exclusion list on the slave, or print a password. The tables it
@@ -30,6 +32,7 @@
 //! (one across the boundary is refused before anything is written).
 
 mod catalog;
+mod commit;
 mod indexes;
 mod pipeline;
 pub mod slave;
@@ -107,19 +110,7 @@ pub async fn replicate(
     let (rows, sequences) = load(&master, &tx, &state, config.lock_timeout)
         .await
         .map_err(|e| e.during_change(Left::RolledBack))?;
-    tx.commit().await.map_err(|e| {
-        // An answer from the slave (an error) means it rolled back; a
-        // connection lost before the answer says nothing either way.
-        let left = if e.as_db_error().is_some() {
-            Left::RolledBack
-        } else {
-            Left::Unknown {
-                check: "the slave (its replicated tables hold either the master's rows or \
-                        their own; running the replication again makes them the master's)",
-            }
-        };
-        Error::Pg(pg::query_error("committing on the slave", &e)).during_change(left)
-    })?;
+    commit::commit(tx, slave).await?;
     // The master's snapshot ends with its connection; say so explicitly.
     let _ = master.batch_execute("COMMIT").await;
     Ok(Report {
