@@ -1105,7 +1105,9 @@ fn set_lock_timeout(c: &Cluster, seconds: u32) {
 }
 
 /// Issue 20: every lock `queue-log prepare` waits for is bounded by
-/// LOCK_TIMEOUT. The invalid index a killed run left is dropped
+/// LOCK_TIMEOUT. The column is added under a short exclusive lock tried
+/// again while queue_log is busy: for LOCK_TIMEOUT in all. The invalid
+/// index a killed run left is dropped
 /// concurrently, which waits for every transaction using queue_log; the
 /// validation of the NOT NULL check waits for a session holding a lock
 /// that conflicts with it. Behind a session in such a transaction, each
@@ -1118,6 +1120,13 @@ fn prepare_behind_a_transaction_holding_queue_log_gives_up_after_lock_timeout_in
     manage(&h.c, &["queue-log", "prepare"]).assert_code(0);
     set_lock_timeout(&h.c, 2);
     for (case, leave, lock) in [
+        (
+            // Its short exclusive lock, tried again and again while a
+            // session holds queue_log: LOCK_TIMEOUT in all, not more.
+            "adding the column",
+            Some("ALTER TABLE queue_log DROP COLUMN id"),
+            "SELECT count(*) FROM queue_log;",
+        ),
         (
             "dropping the invalid index",
             None,

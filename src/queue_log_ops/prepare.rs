@@ -20,11 +20,11 @@
 //!
 //! Every statement that takes a lock conflicting with inserts runs with a
 //! short `lock_timeout` and is retried: an inserter never queues behind us
-//! for longer than that. Every other wait for a lock (the backfill's, the
+//! for longer than that; the tries last `wait` in all (LOCK_TIMEOUT; 10 s
+//! in preinst). Every other wait for a lock (the backfill's, the
 //! concurrent drop and build of the index, the validation) lasts at most
-//! `wait` (LOCK_TIMEOUT; 10 s in preinst), then fails naming the sessions
-//! in a transaction: no wait is without bound, whenever the session that
-//! holds the lock began. `finish_in_transaction` completes a partial run
+//! `wait` too, then fails naming the sessions in a transaction: no wait is
+//! without bound, whenever the session that holds the lock began. `finish_in_transaction` completes a partial run
 //! inside the merge's transaction (services stopped), for an upgrade that
 //! comes after an interrupted prepare. Never rewrites the table, never
 //! touches a row's other columns.
@@ -46,7 +46,8 @@ pub const NOT_NULL_CHECK: &str = "queue_log_id_not_null";
 const GRANTEE: &str = "asterisk";
 /// How long a lock that blocks inserts may be waited for, per try.
 const LOCK_TIMEOUT: Duration = Duration::from_millis(200);
-/// Tries before giving up (a long transaction holding queue_log).
+/// Tries before giving up (a long transaction holding queue_log), within
+/// `wait` (LOCK_TIMEOUT) in all.
 const LOCK_TRIES: u32 = 150;
 /// Pages per backfill batch (about 70 rows each on a 14.07 queue_log).
 const BATCH_PAGES: u64 = 200;
@@ -123,7 +124,7 @@ pub async fn online(client: &Client, wait: Duration) -> Result<Outcome, PgError>
             grant(client).await?;
             return Ok(Outcome::AlreadyDone);
         }
-        State::NoId => add_column(client).await?,
+        State::NoId => add_column(client, wait).await?,
         State::Partial => check_ours(client).await?,
     }
     compact::drop_leftovers(client, wait).await?;
@@ -135,14 +136,14 @@ pub async fn online(client: &Client, wait: Duration) -> Result<Outcome, PgError>
          ALTER TABLE public.queue_log DROP CONSTRAINT {NOT_NULL_CHECK}; \
          ALTER TABLE public.queue_log ADD CONSTRAINT {INDEX} PRIMARY KEY USING INDEX {INDEX};"
     );
-    briefly_locked(client, "making queue_log.id its primary key", &sql).await?;
+    briefly_locked(client, wait, "making queue_log.id its primary key", &sql).await?;
     grant(client).await?;
     compact::rebuild(client, wait).await;
     Ok(Outcome::Prepared { rows })
 }
 
 /// Step 1: the sequence, the column and its default, in one short transaction.
-async fn add_column(client: &Client) -> Result<(), PgError> {
+async fn add_column(client: &Client, wait: Duration) -> Result<(), PgError> {
     let row = client
         .query_one(
             "SELECT pg_get_userbyid(relowner), to_regclass('public.queue_log_id_seq') IS NOT NULL, \
@@ -178,7 +179,7 @@ async fn add_column(client: &Client) -> Result<(), PgError> {
          ALTER SEQUENCE public.{SEQUENCE} OWNED BY public.queue_log.id; {grant}",
         owner = quote_ident(&owner)
     );
-    briefly_locked(client, "adding queue_log.id", &sql).await
+    briefly_locked(client, wait, "adding queue_log.id", &sql).await
 }
 
 /// A partial state is resumed only if it is ours: the column's default
@@ -402,6 +403,7 @@ async fn not_null(client: &Client, wait: Duration) -> Result<(), PgError> {
     if !exists {
         briefly_locked(
             client,
+            wait,
             "adding a NOT VALID check on queue_log.id",
             &format!(
                 "ALTER TABLE public.queue_log ADD CONSTRAINT {NOT_NULL_CHECK} CHECK (id IS NOT NULL) NOT VALID"
@@ -470,36 +472,45 @@ async fn grant(c: &impl GenericClient) -> Result<(), PgError> {
 
 /// Run `sql` in its own transaction with a short `lock_timeout`, retrying
 /// while the lock is busy: inserters queue behind us for at most that long.
-async fn briefly_locked(client: &Client, what: &str, sql: &str) -> Result<(), PgError> {
+/// Retried for `wait` in all (LOCK_TIMEOUT; at least one try), and at most
+/// `LOCK_TRIES` times: then an error naming the sessions in a transaction.
+async fn briefly_locked(
+    client: &Client,
+    wait: Duration,
+    what: &str,
+    sql: &str,
+) -> Result<(), PgError> {
     let timeout = LOCK_TIMEOUT.as_millis();
-    for attempt in 1..=LOCK_TRIES {
+    let started = std::time::Instant::now();
+    let mut attempt = 0;
+    while attempt < LOCK_TRIES && (attempt == 0 || started.elapsed() < wait) {
+        attempt += 1;
         let r = client
             .batch_execute(&format!(
                 "BEGIN; SET LOCAL lock_timeout = '{timeout}ms'; {}; COMMIT;",
                 sql.trim_end_matches(';')
             ))
             .await;
-        match r {
-            Ok(()) => return Ok(()),
-            Err(e) => {
-                let _ = client.batch_execute("ROLLBACK").await;
-                let busy = matches!(
-                    e.code(),
-                    Some(c) if *c == SqlState::LOCK_NOT_AVAILABLE || *c == SqlState::T_R_DEADLOCK_DETECTED
-                );
-                if !busy {
-                    return Err(pg::query_error(what, &e));
-                }
-                log::debug!("{what}: queue_log is busy (try {attempt}), retrying");
-                tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt.min(10)))).await;
-            }
+        let Err(e) = r else { return Ok(()) };
+        let _ = client.batch_execute("ROLLBACK").await;
+        let busy = matches!(
+            e.code(),
+            Some(c) if *c == SqlState::LOCK_NOT_AVAILABLE || *c == SqlState::T_R_DEADLOCK_DETECTED
+        );
+        if !busy {
+            return Err(pg::query_error(what, &e));
         }
+        log::debug!("{what}: queue_log is busy (try {attempt}), retrying");
+        tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt.min(10)))).await;
     }
     Err(PgError::Query {
         what: what.into(),
         reason: format!(
-            "queue_log stayed locked by another session through {LOCK_TRIES} tries of {timeout} ms; \
-             look for a long transaction in pg_stat_activity and retry"
+            "it waited {} s (LOCK_TIMEOUT) for queue_log, {attempt} tries of {timeout} ms, held by \
+             other transactions: {}; end them (or wait for them) and run queue-log prepare again, \
+             which resumes",
+            wait.as_secs(),
+            old_transactions(client).await
         ),
     })
 }
