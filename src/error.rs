@@ -65,6 +65,9 @@ pub enum Left {
     /// Part of it may have committed (a step outside a transaction, or the
     /// cleanup after a commit): running the command again finishes it.
     Unfinished,
+    /// The connection was lost during the COMMIT: it may or may not have
+    /// happened. `check` names where to look.
+    Unknown { check: &'static str },
 }
 
 impl Error {
@@ -220,6 +223,11 @@ impl fmt::Display for Error {
                     f,
                     "{cause}; the change did not finish (what committed before stays): \
                      fix the cause, then run the command again, which finishes it"
+                ),
+                Left::Unknown { check } => write!(
+                    f,
+                    "{cause}; the connection was lost during the commit, so whether the change \
+                     was committed is unknown: check {check}"
                 ),
             },
             Error::StdoutClosed => f.write_str("stdout was closed by its reader"),

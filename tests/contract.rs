@@ -358,6 +358,14 @@ fn every_error_variant_exits_as_the_readme_says() {
             },
             1,
         ),
+        (
+            "Failed (unknown: the connection lost during the commit)",
+            Error::Failed {
+                cause: Box::new(Error::Pg(pg_query())),
+                left: Left::Unknown { check: "the slave" },
+            },
+            1,
+        ),
         // The reader of stdout went away: ended quietly.
         ("StdoutClosed", Error::StdoutClosed, 0),
         ("Usage", Error::Usage(s()), 2),
@@ -618,7 +626,7 @@ fn covered_error(e: &Error) {
         Error::Failed { cause, left } => {
             covered_error(cause);
             match left {
-                Left::RolledBack | Left::Unfinished => {}
+                Left::RolledBack | Left::Unfinished | Left::Unknown { .. } => {}
             }
         }
         // Same tables as the hooks' (covered_hook_error).

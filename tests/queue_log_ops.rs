@@ -1023,3 +1023,325 @@ fn status_json_is_one_object_with_the_exit_code() {
         t.stdout
     );
 }
+
+// ------------------------------------------- bounded waits (issue 20)
+
+/// A psql session on the 14.07 database, named `app`, that ran `sql` and
+/// stays open (its transaction too) until its stdin is dropped.
+fn holder(c: &Cluster, app: &str, sql: &str) -> std::process::Child {
+    use std::io::Write;
+    let mut child = common::as_owner("psql")
+        .args(["-X", "-q", "-h"])
+        .arg(&c.dir)
+        .args(["-p", &c.port.to_string(), "-d", DB])
+        .env("PGAPPNAME", app)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("psql session");
+    let stdin = child.stdin.as_mut().expect("stdin");
+    writeln!(stdin, "{sql}").expect("sql");
+    stdin.flush().expect("flush");
+    child
+}
+
+/// Send `sql` to a `holder` session.
+fn tell(holder: &mut std::process::Child, sql: &str) {
+    use std::io::Write;
+    let stdin = holder.stdin.as_mut().expect("stdin");
+    writeln!(stdin, "{sql}").expect("sql");
+    stdin.flush().expect("flush");
+}
+
+/// Wait until `c` shows a session for which `condition` (over
+/// pg_stat_activity) holds.
+fn wait_for_session(c: &Cluster, condition: &str, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while c.psql(
+        "postgres",
+        &format!("SELECT count(*) FROM pg_stat_activity WHERE {condition}"),
+    ) == "0"
+    {
+        assert!(Instant::now() < deadline, "{what} never showed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The run, waited for, or killed (and the test failed) if it still runs
+/// long after every wait it may do (LOCK_TIMEOUT, a few seconds here).
+fn finish_or_hang(mut child: std::process::Child, what: &str) -> common::Run {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while child.try_wait().expect("try_wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("ends");
+            panic!(
+                "{what} still waits, 120 s on: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    common::Run::from(child.wait_with_output().expect("ends"))
+}
+
+/// A prepared queue_log put back in the state a prepare killed during its
+/// index build leaves: the id column, nullable, an invalid queue_log_pkey.
+fn killed_in_the_index_build(c: &Cluster) {
+    c.psql(
+        DB,
+        "ALTER TABLE queue_log DROP CONSTRAINT queue_log_pkey; \
+         ALTER TABLE queue_log ALTER COLUMN id DROP NOT NULL; \
+         CREATE UNIQUE INDEX queue_log_pkey ON queue_log (id); \
+         UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'queue_log_pkey'::regclass",
+    );
+    assert_eq!(prepare_state(c), "1 id, 1 invalid index, constraints: none");
+}
+
+fn set_lock_timeout(c: &Cluster, seconds: u32) {
+    let mut text = std::fs::read_to_string(c.config_path()).expect("config");
+    text.push_str(&format!("LOCK_TIMEOUT={seconds}\n"));
+    std::fs::write(c.config_path(), text).expect("config");
+}
+
+/// Issue 20: every lock `queue-log prepare` waits for is bounded by
+/// LOCK_TIMEOUT. The column is added under a short exclusive lock tried
+/// again while queue_log is busy: for LOCK_TIMEOUT in all. The invalid
+/// index a killed run left is dropped
+/// concurrently, which waits for every transaction using queue_log; the
+/// validation of the NOT NULL check waits for a session holding a lock
+/// that conflicts with it. Behind a session in such a transaction, each
+/// gives up after LOCK_TIMEOUT naming it (exit 1), and the next run, once
+/// it is gone, finishes.
+#[test]
+fn prepare_behind_a_transaction_holding_queue_log_gives_up_after_lock_timeout_instead_of_hanging() {
+    let h = host_1407("superuser-owned", 2_000);
+    let before = rows_1407(&h.c, DB);
+    manage(&h.c, &["queue-log", "prepare"]).assert_code(0);
+    set_lock_timeout(&h.c, 2);
+    for (case, leave, lock) in [
+        (
+            // Its short exclusive lock, tried again and again while a
+            // session holds queue_log: LOCK_TIMEOUT in all, not more.
+            "adding the column",
+            Some("ALTER TABLE queue_log DROP COLUMN id"),
+            "SELECT count(*) FROM queue_log;",
+        ),
+        (
+            "dropping the invalid index",
+            None,
+            "SELECT count(*) FROM queue_log;",
+        ),
+        (
+            "validating the check",
+            Some(
+                "ALTER TABLE queue_log DROP CONSTRAINT queue_log_pkey; \
+                 ALTER TABLE queue_log ALTER COLUMN id DROP NOT NULL; \
+                 CREATE UNIQUE INDEX queue_log_pkey ON queue_log (id); \
+                 ALTER TABLE queue_log ADD CONSTRAINT queue_log_id_not_null \
+                    CHECK (id IS NOT NULL) NOT VALID",
+            ),
+            // Blocks neither inserts nor the index, only what conflicts
+            // with VALIDATE (a manual VACUUM or ANALYZE does the same).
+            "LOCK TABLE queue_log IN SHARE UPDATE EXCLUSIVE MODE;",
+        ),
+    ] {
+        match leave {
+            None => killed_in_the_index_build(&h.c),
+            Some(sql) => h.c.psql(DB, sql).truncate(0),
+        }
+        let mut report = holder(&h.c, "a-report", &format!("BEGIN; {lock}"));
+        wait_for_session(
+            &h.c,
+            "application_name = 'a-report' AND state = 'idle in transaction'",
+            "the report's transaction",
+        );
+        let mut child = h.c.cmd("xivo-manage-db");
+        child
+            .args(["queue-log", "prepare"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let r = finish_or_hang(child.spawn().expect("prepare"), case);
+        drop(report.stdin.take());
+        let _ = report.wait();
+        r.assert_code(1);
+        let last = r.stderr.lines().last().unwrap_or_default();
+        assert!(
+            last.contains("waited 2 s") && last.contains("application 'a-report'"),
+            "{case}: {}",
+            r.stderr
+        );
+        manage(&h.c, &["queue-log", "prepare"]).assert_code(0);
+        assert_prepared(&h.c, DB);
+        assert_eq!(rows_1407(&h.c, DB), before, "{case}: rows");
+    }
+}
+
+/// Issue 20: preinst's online step checks, before it starts, that no
+/// session stays in a transaction for a second; a transaction begun after
+/// that probe, on queue_log, holds the drop of the invalid index a killed
+/// prepare left. The step gives up after LOCK_TIMEOUT with a warning, and
+/// preinst carries on (services stopped, the upgrade finishes queue_log).
+#[test]
+fn preinst_behind_a_transaction_begun_after_its_probe_gives_up_after_lock_timeout_and_carries_on() {
+    let h = host_1407("superuser-owned", 2_000);
+    let before = rows_1407(&h.c, DB);
+    manage(&h.c, &["queue-log", "prepare"]).assert_code(0);
+    killed_in_the_index_build(&h.c);
+    set_lock_timeout(&h.c, 2);
+    h.start_only(&["pbx-a", "pbx-b"]);
+    // In a transaction that touches nothing: the probe sees it, and a
+    // second later, a new one of the same session, on queue_log.
+    let mut report = holder(&h.c, "a-report", "BEGIN; SELECT 1;");
+    wait_for_session(
+        &h.c,
+        "application_name = 'a-report' AND state = 'idle in transaction'",
+        "the report's transaction",
+    );
+    let hook = h
+        .hook_cmd("preinst", &["upgrade", "14.7.0", "14.8.0"], None)
+        .spawn()
+        .expect("preinst");
+    // The probe's first look has been taken: it now sleeps a second.
+    wait_for_session(
+        &h.c,
+        "query LIKE 'SELECT pid, xact_start::text FROM pg_stat_activity%' AND state = 'idle'",
+        "the probe",
+    );
+    tell(
+        &mut report,
+        "COMMIT; BEGIN; SELECT count(*) FROM queue_log;",
+    );
+    let r = finish_or_hang(hook, "preinst");
+    drop(report.stdin.take());
+    let _ = report.wait();
+    r.assert_code(0);
+    assert!(
+        r.stderr
+            .contains("adding queue_log's id online, before any service is stopped")
+            && !r.stderr.contains("not adding queue_log's id online"),
+        "the probe saw the report's new transaction as old: {}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("adding queue_log's id online failed")
+            && r.stderr.contains("waited 2 s")
+            && r.stderr.contains("application 'a-report'")
+            && r.stderr
+                .contains("the upgrade does it with the services stopped"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(h.actions(), "stop pbx-a\nstop pbx-b\n");
+    h.hook("postinst", &["configure", "14.7.0"], None)
+        .assert_code(0);
+    assert_prepared(&h.c, DB);
+    assert_eq!(rows_1407(&h.c, DB), before);
+}
+
+/// The promise of the module (src/queue_log_ops/prepare.rs) for its index:
+/// built `CONCURRENTLY`, it takes no lock that blocks an insert, however
+/// long it lasts. Proven structurally: the build is held in progress (it
+/// waits for a transaction that inserted a row and stays open, as a PBX
+/// insert in flight is), and an insert made then must complete. Had the
+/// build taken its table's SHARE lock (no CONCURRENTLY), the insert would
+/// queue behind it, blocked by the prepare's session: seen in pg_locks.
+#[test]
+fn prepare_index_build_in_progress_does_not_block_an_insert() {
+    let h = host_1407("superuser-owned", 2_000);
+    manage(&h.c, &["queue-log", "prepare"]).assert_code(0);
+    // Back to the state of a prepare stopped after its backfill: the id
+    // column, every row numbered, no index yet.
+    h.c.psql(
+        DB,
+        "ALTER TABLE queue_log DROP CONSTRAINT queue_log_pkey; \
+         ALTER TABLE queue_log ALTER COLUMN id DROP NOT NULL",
+    );
+    assert_eq!(
+        prepare_state(&h.c),
+        "1 id, 0 invalid index, constraints: none"
+    );
+    let mut in_flight = holder(
+        &h.c,
+        "in-flight",
+        "BEGIN; INSERT INTO queue_log (callid, event) VALUES ('in-flight', 'CONNECT');",
+    );
+    wait_for_session(
+        &h.c,
+        "application_name = 'in-flight' AND state = 'idle in transaction'",
+        "the insert in flight",
+    );
+    let mut child = h.c.cmd("xivo-manage-db");
+    child
+        .args(["queue-log", "prepare"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let prepare = child.spawn().expect("prepare");
+    // The build, in progress: waiting for the transaction in flight.
+    let build =
+        "query LIKE 'CREATE UNIQUE INDEX %queue_log_pkey ON %' AND wait_event_type = 'Lock'";
+    wait_for_session(&h.c, build, "the index build waiting");
+    let build_pid = h.c.psql(
+        DB,
+        &format!("SELECT pid FROM pg_stat_activity WHERE {build}"),
+    );
+    let mut insert = common::as_owner("psql");
+    insert
+        .args(["-X", "-q", "-h"])
+        .arg(&h.c.dir)
+        .args(["-p", &h.c.port.to_string(), "-d", DB, "-c"])
+        .arg(
+            "SET ROLE asterisk; \
+             INSERT INTO queue_log (callid, event) VALUES ('during-the-build', 'CONNECT')",
+        )
+        .env("PGAPPNAME", "pbx-insert")
+        .stdout(std::process::Stdio::null());
+    let mut insert = insert.spawn().expect("insert");
+    // Either the insert completes, or it waits for a lock: then say whose.
+    let blocked_by = loop {
+        if let Some(status) = insert.try_wait().expect("try_wait") {
+            assert!(status.success(), "the insert failed");
+            break None;
+        }
+        let blockers = h.c.psql(
+            DB,
+            "SELECT coalesce(string_agg(b::text, ','), '') FROM pg_stat_activity a, \
+                    unnest(pg_blocking_pids(a.pid)) b \
+              WHERE a.application_name = 'pbx-insert' AND a.wait_event_type = 'Lock'",
+        );
+        if !blockers.is_empty() {
+            break Some(blockers);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // The build was still in progress all along: it waits for the
+    // transaction in flight, which has not ended.
+    assert_eq!(
+        h.c.psql(
+            DB,
+            &format!("SELECT count(*) FROM pg_stat_activity WHERE pid = {build_pid} AND {build}")
+        ),
+        "1",
+        "the build ended before the insert was judged"
+    );
+    tell(&mut in_flight, "COMMIT;");
+    drop(in_flight.stdin.take());
+    let _ = in_flight.wait();
+    let _ = insert.wait();
+    let r = finish_or_hang(prepare, "prepare");
+    assert_eq!(
+        blocked_by, None,
+        "an insert made during the index build waited for a lock held by session(s) {blocked_by:?} \
+         (the build's is {build_pid})"
+    );
+    r.assert_code(0);
+    assert_prepared(&h.c, DB);
+    assert_eq!(
+        h.c.psql(
+            DB,
+            "SELECT string_agg(callid, ',' ORDER BY callid) FROM queue_log \
+              WHERE callid IN ('in-flight', 'during-the-build') AND id IS NOT NULL"
+        ),
+        "during-the-build,in-flight"
+    );
+}

@@ -339,6 +339,16 @@ fn replication_copies_every_table_but_the_exclusions_exactly() {
     assert_eq!(sums(&slave), slave_after, "a second run changed the slave");
 }
 
+/// The lines of `stderr` but the progress of the copy, which a run that
+/// lasts over 2 s prints before it fails (a loaded machine): the failure
+/// itself must be one line.
+fn failure_lines(stderr: &str) -> usize {
+    stderr
+        .lines()
+        .filter(|l| !l.starts_with("xivo-manage-db: replicating to the slave: "))
+        .count()
+}
+
 /// A psql session on `c`'s asterisk, named `app`, that ran `sql` and stays
 /// open (its transaction too) until its stdin is dropped.
 fn session(c: &Cluster, app: &str, sql: &str) -> Child {
@@ -481,7 +491,7 @@ fn stopped_midway(stop: Stop) {
             let out = child.wait_with_output().expect("replicate ends");
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(1), "{stderr}");
-            assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+            assert_eq!(failure_lines(&stderr), 1, "one line: {stderr}");
             assert!(
                 stderr.contains(&format!("reading the rows of {last} on the master"))
                     && stderr.contains("rolled back"),
@@ -618,7 +628,7 @@ fn a_unique_index_the_masters_rows_break_rolls_everything_back() {
     let indexes_before = index_oids(&slave);
     let r = run_replicate(&master, &slave_arg(&slave));
     r.assert_code(1);
-    assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+    assert_eq!(failure_lines(&r.stderr), 1, "one line: {}", r.stderr);
     assert!(
         r.stderr.contains("slave_only_one_voicemail") && r.stderr.contains("rolled back"),
         "{}",
@@ -872,5 +882,344 @@ fn replication_failure_is_logged_to_syslog_at_error_level() {
         lines.iter().any(|l| l.starts_with("<27>")
             && l.contains("replication failed: cannot connect to the slave")),
         "no error-level syslog line about the failure; got {lines:?}"
+    );
+}
+
+/// The rows of `table` alone (not those of tables inheriting from it), every
+/// column, sorted: one text line per row.
+fn rows_only(c: &Cluster, table: &str) -> String {
+    c.psql(
+        "asterisk",
+        &format!(
+            "SELECT coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '') FROM ONLY {table} x"
+        ),
+    )
+}
+
+/// Issue 20, defect 3: the tables a replication touches are exactly the ones
+/// it copies. A table of the slave's own that inherits from a copied table
+/// (`slave_local`), and an excluded table inheriting from one (`ha.session`:
+/// the exclusion `session` names it in any schema), keep their rows; a
+/// session of the slave reading `slave_local` does not stop the run (the
+/// copied tables are locked, not their children).
+#[test]
+fn replication_leaves_tables_inheriting_from_a_copied_table_alone() {
+    let (master, slave) = pair();
+    fill(&master, 5);
+    master.write_config("LOCK_TIMEOUT=2");
+    for c in [&master, &slave] {
+        c.psql(
+            "asterisk",
+            "CREATE SCHEMA ha; CREATE TABLE ha.session (note text) INHERITS (public.voicemail)",
+        );
+    }
+    slave.psql(
+        "asterisk",
+        "CREATE TABLE public.slave_local (note text) INHERITS (public.voicemail)",
+    );
+    let child_row = |note: &str| {
+        format!(
+            "SET session_replication_role = replica; \
+             INSERT INTO {{}} (context, mailbox, fullname, note) \
+             SELECT 'default', '9' || g, '{note} ' || g, '{note}' \
+               FROM generate_series(1, 2) g"
+        )
+    };
+    master.psql("asterisk", &child_row("master").replace("{}", "ha.session"));
+    for table in ["ha.session", "public.slave_local"] {
+        slave.psql("asterisk", &child_row("slave").replace("{}", table));
+    }
+    let before: Vec<String> = ["ha.session", "public.slave_local"]
+        .iter()
+        .map(|t| rows_only(&slave, t))
+        .collect();
+    assert!(before.iter().all(|r| r.lines().count() == 2), "{before:?}");
+    // A report of the slave's own, reading its local table.
+    let mut holder = session(
+        &slave,
+        "slave-report",
+        "BEGIN; SELECT count(*) FROM ONLY public.slave_local;",
+    );
+    let started = Instant::now();
+    while slave.psql(
+        "asterisk",
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'slave-report' \
+           AND state = 'idle in transaction'",
+    ) != "1"
+    {
+        assert!(started.elapsed() < Duration::from_secs(30), "no report");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let r = run_replicate(&master, &slave_arg(&slave));
+    drop(holder.stdin.take());
+    let _ = holder.wait();
+    r.assert_code(0);
+    let after: Vec<String> = ["ha.session", "public.slave_local"]
+        .iter()
+        .map(|t| rows_only(&slave, t))
+        .collect();
+    assert_eq!(after, before, "the inheriting tables of the slave changed");
+    assert_eq!(
+        rows_only(&slave, "public.voicemail"),
+        rows_only(&master, "public.voicemail"),
+        "voicemail itself was not copied"
+    );
+}
+
+/// Every row of `table`, every column, by name (a JSON object per row, its
+/// keys in a fixed order whatever the table's column order), sorted.
+fn rows_by_name(c: &Cluster, table: &str) -> String {
+    c.psql(
+        "asterisk",
+        &format!(
+            "SELECT coalesce(string_agg(to_jsonb(x)::text, E'\\n' ORDER BY to_jsonb(x)::text), '') \
+               FROM ONLY {table} x"
+        ),
+    )
+}
+
+/// A slave whose `"user"` has its columns in another order than the
+/// master's (a 14.06 host has `entity_id` last, a 14.07 host second): every
+/// row arrives with every value in its own column (COPY names the columns).
+#[test]
+fn replication_to_a_slave_whose_columns_are_in_another_order_copies_by_name() {
+    let (master, slave) = pair();
+    slave.psql(
+        "asterisk",
+        "ALTER TABLE \"user\" DROP COLUMN entity_id; \
+         ALTER TABLE \"user\" ADD COLUMN entity_id INTEGER DEFAULT NULL \
+            REFERENCES entity (id) ON DELETE RESTRICT",
+    );
+    let order = |c: &Cluster| {
+        c.psql(
+            "asterisk",
+            "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute \
+              WHERE attrelid = '\"user\"'::regclass AND attnum > 0 AND NOT attisdropped",
+        )
+    };
+    assert!(
+        order(&master).starts_with("id,entity_id,"),
+        "{}",
+        order(&master)
+    );
+    assert!(order(&slave).ends_with(",entity_id"), "{}", order(&slave));
+    fill(&master, 5);
+    let want = rows_by_name(&master, "\"user\"");
+    assert_eq!(want.lines().count(), 5, "{want}");
+    run_replicate(&master, &slave_arg(&slave)).assert_code(0);
+    assert_eq!(rows_by_name(&slave, "\"user\""), want);
+}
+
+/// The simple-query message `COMMIT` as the client sends it: 'Q', its
+/// length (4 + 7), the text and its NUL.
+const COMMIT_MESSAGE: &[u8] = b"Q\0\0\0\x0bCOMMIT\0";
+
+/// Where a `CommitCutter` cuts the connection.
+#[derive(Clone, Copy)]
+enum Cut {
+    /// Before the COMMIT reaches the slave: it rolls back.
+    BeforeCommit,
+    /// After the slave answered the COMMIT, before the answer reaches the
+    /// client: the slave committed, the client cannot know.
+    AfterCommit,
+}
+
+/// Forward everything between `a` and `b` until either side closes.
+fn pipe(a: std::net::TcpStream, b: std::net::TcpStream) {
+    let (mut a2, mut b2) = (a.try_clone().expect("clone"), b.try_clone().expect("clone"));
+    let (mut a, mut b) = (a, b);
+    let there = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut a, &mut b2);
+        let _ = b2.shutdown(std::net::Shutdown::Both);
+    });
+    let _ = std::io::copy(&mut b, &mut a2);
+    let _ = a2.shutdown(std::net::Shutdown::Both);
+    let _ = there.join();
+}
+
+/// A TCP proxy to the slave that forwards everything of its first
+/// connection until the client's COMMIT and cuts both sides there. With
+/// `reconnect`, it then forwards one more connection as it is (the run
+/// asking the slave what became of its transaction); without, it listens
+/// no more (the slave unreachable). Returns the port it listens on and its
+/// thread, which ends once the first connection is cut.
+fn commit_cutter(
+    slave: &Cluster,
+    cut: Cut,
+    reconnect: bool,
+) -> (u16, std::thread::JoinHandle<bool>) {
+    use std::io::{Read, Write};
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+    let port = listener.local_addr().expect("proxy address").port();
+    let slave_port = slave.port;
+    let handle = std::thread::spawn(move || {
+        let (client, _) = listener.accept().expect("accept");
+        if reconnect {
+            // Left running: the test process ends it.
+            std::thread::spawn(move || {
+                if let Ok((again, _)) = listener.accept() {
+                    let server = TcpStream::connect(("127.0.0.1", slave_port)).expect("slave");
+                    pipe(again, server);
+                }
+            });
+        } else {
+            drop(listener);
+        }
+        let server = TcpStream::connect(("127.0.0.1", slave_port)).expect("connect to the slave");
+        let committed = Arc::new(AtomicBool::new(false));
+        let (mut c_in, mut s_out) = (
+            client.try_clone().expect("clone"),
+            server.try_clone().expect("clone"),
+        );
+        let (mut s_in, mut c_out) = (
+            server.try_clone().expect("clone"),
+            client.try_clone().expect("clone"),
+        );
+        let flag = committed.clone();
+        // The slave's answers, to the client, until the COMMIT was sent:
+        // its answer is read and dropped, and both sides cut.
+        let answers = std::thread::spawn(move || {
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = match s_in.read(&mut buf) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => n,
+                };
+                if flag.load(Ordering::SeqCst) {
+                    let _ = s_in.shutdown(Shutdown::Both);
+                    let _ = c_out.shutdown(Shutdown::Both);
+                    return;
+                }
+                if c_out.write_all(&buf[..n]).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut tail: Vec<u8> = Vec::new();
+        let mut seen = false;
+        loop {
+            let n = match c_in.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            // The last bytes of the previous read too: a message split
+            // over two reads is still seen.
+            let mut window = std::mem::take(&mut tail);
+            window.extend_from_slice(&buf[..n]);
+            let at = window
+                .windows(COMMIT_MESSAGE.len())
+                .position(|w| w == COMMIT_MESSAGE);
+            if at.is_some() {
+                seen = true;
+                match cut {
+                    Cut::BeforeCommit => {
+                        let _ = s_out.shutdown(Shutdown::Both);
+                        let _ = c_in.shutdown(Shutdown::Both);
+                    }
+                    Cut::AfterCommit => {
+                        committed.store(true, Ordering::SeqCst);
+                        let _ = s_out.write_all(&buf[..n]);
+                    }
+                }
+                break;
+            }
+            if s_out.write_all(&buf[..n]).is_err() {
+                break;
+            }
+            let keep = window.len().min(COMMIT_MESSAGE.len() - 1);
+            tail = window[window.len() - keep..].to_vec();
+        }
+        let _ = answers.join();
+        seen
+    });
+    (port, handle)
+}
+
+/// Issue 20: the connection to the slave is cut during the COMMIT. The run
+/// asks the slave, on a new connection, what became of its transaction:
+/// committed, it is done (exit 0); aborted, it was rolled back (exit 1).
+/// When the slave cannot be reached again, whether it committed is unknown
+/// and the run says so (exit 1, "check the slave"), never "rolled back,
+/// nothing changed": cut before the COMMIT arrived the slave is unchanged
+/// (its sequences too), cut after it committed it holds the master's rows.
+#[test]
+fn replication_whose_connection_is_cut_at_commit_says_the_outcome_is_unknown() {
+    let (master, slave) = pair();
+    fill(&master, 5);
+    prefill_excluded_tables_on_the_slave(&slave);
+    let unchanged = |before: &(String, Vec<String>)| {
+        let after = slave.fingerprint("asterisk");
+        assert!(after.0 == before.0, "the slave's schema changed");
+        let changed: Vec<&String> = after.1.iter().filter(|l| !before.1.contains(l)).collect();
+        assert!(changed.is_empty(), "the slave changed: {changed:?}");
+    };
+    let run = |cut: Cut, reconnect: bool| {
+        let (port, proxy) = commit_cutter(&slave, cut, reconnect);
+        let r = run_replicate(&master, &format!("127.0.0.1:{port}"));
+        assert!(proxy.join().expect("proxy"), "the proxy saw no COMMIT");
+        r
+    };
+    // The slave unreachable after the cut: unknown.
+    for (cut, committed) in [(Cut::BeforeCommit, false), (Cut::AfterCommit, true)] {
+        let before = slave.fingerprint("asterisk");
+        let r = run(cut, false);
+        r.assert_code(1);
+        // One error line (progress and warnings aside).
+        let errors: Vec<&str> = r
+            .stderr
+            .lines()
+            .filter(|l| l.contains(": error: "))
+            .collect();
+        assert_eq!(errors.len(), 1, "one error line: {}", r.stderr);
+        assert!(
+            errors[0].contains("committing on the slave")
+                && errors[0].contains("unknown")
+                && errors[0].contains("check the slave")
+                && !r.stderr.contains("rolled back"),
+            "{}",
+            r.stderr
+        );
+        if committed {
+            assert_eq!(
+                rows_only(&slave, "public.voicemail"),
+                rows_only(&master, "public.voicemail")
+            );
+        } else {
+            unchanged(&before);
+        }
+    }
+    // Reachable again: the slave's own answer. A row more on the master
+    // first, so that a commit shows.
+    master.psql(
+        "asterisk",
+        "INSERT INTO voicemail (context, mailbox, fullname) VALUES ('default', '7777', 'late')",
+    );
+    let before = slave.fingerprint("asterisk");
+    let r = run(Cut::BeforeCommit, true);
+    r.assert_code(1);
+    let last = r.stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("committing on the slave") && last.contains("rolled back, nothing changed"),
+        "{}",
+        r.stderr
+    );
+    unchanged(&before);
+    let r = run(Cut::AfterCommit, true);
+    r.assert_code(0);
+    assert!(
+        r.stderr
+            .contains("the slave says the transaction committed")
+            && r.stdout.starts_with("replicated "),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    assert_eq!(
+        rows_only(&slave, "public.voicemail"),
+        rows_only(&master, "public.voicemail")
     );
 }

@@ -20,7 +20,12 @@
 //!
 //! Every statement that takes a lock conflicting with inserts runs with a
 //! short `lock_timeout` and is retried: an inserter never queues behind us
-//! for longer than that. `finish_in_transaction` completes a partial run
+//! for longer than that; the tries last `wait` in all (LOCK_TIMEOUT; 10 s
+//! in preinst). Every other wait for a lock (the backfill's, the
+//! concurrent drop and build of the index, the validation) lasts at most
+//! `wait` too, then fails naming the sessions in a transaction: no wait is
+//! without bound, whenever the session that holds the lock began (those
+//! waits: `waits`). `finish_in_transaction` completes a partial run
 //! inside the merge's transaction (services stopped), for an upgrade that
 //! comes after an interrupted prepare. Never rewrites the table, never
 //! touches a row's other columns.
@@ -34,16 +39,17 @@ use super::compact;
 use crate::pg::{self, quote_ident, PgError};
 use crate::progress::Progress;
 
+mod waits;
+
+use waits::{bounded, briefly_locked, lock_waited};
+pub(super) use waits::{old_transactions, waiting_at_most};
+
 pub const SEQUENCE: &str = "queue_log_id_seq";
 pub const INDEX: &str = "queue_log_pkey";
 /// The temporary check that makes `SET NOT NULL` instant (dropped at step 5).
 pub const NOT_NULL_CHECK: &str = "queue_log_id_not_null";
 /// The role asterisk-166 grants the sequence to, as 14.07 did.
 const GRANTEE: &str = "asterisk";
-/// How long a lock that blocks inserts may be waited for, per try.
-const LOCK_TIMEOUT: Duration = Duration::from_millis(200);
-/// Tries before giving up (a long transaction holding queue_log).
-const LOCK_TRIES: u32 = 150;
 /// Pages per backfill batch (about 70 rows each on a 14.07 queue_log).
 const BATCH_PAGES: u64 = 200;
 
@@ -119,26 +125,26 @@ pub async fn online(client: &Client, wait: Duration) -> Result<Outcome, PgError>
             grant(client).await?;
             return Ok(Outcome::AlreadyDone);
         }
-        State::NoId => add_column(client).await?,
+        State::NoId => add_column(client, wait).await?,
         State::Partial => check_ours(client).await?,
     }
     compact::drop_leftovers(client, wait).await?;
-    let rows = backfill(client).await?;
+    let rows = backfill(client, wait).await?;
     index(client, wait).await?;
-    not_null(client).await?;
+    not_null(client, wait).await?;
     let sql = format!(
         "ALTER TABLE public.queue_log ALTER COLUMN id SET NOT NULL; \
          ALTER TABLE public.queue_log DROP CONSTRAINT {NOT_NULL_CHECK}; \
          ALTER TABLE public.queue_log ADD CONSTRAINT {INDEX} PRIMARY KEY USING INDEX {INDEX};"
     );
-    briefly_locked(client, "making queue_log.id its primary key", &sql).await?;
+    briefly_locked(client, wait, "making queue_log.id its primary key", &sql).await?;
     grant(client).await?;
     compact::rebuild(client, wait).await;
     Ok(Outcome::Prepared { rows })
 }
 
 /// Step 1: the sequence, the column and its default, in one short transaction.
-async fn add_column(client: &Client) -> Result<(), PgError> {
+async fn add_column(client: &Client, wait: Duration) -> Result<(), PgError> {
     let row = client
         .query_one(
             "SELECT pg_get_userbyid(relowner), to_regclass('public.queue_log_id_seq') IS NOT NULL, \
@@ -174,7 +180,7 @@ async fn add_column(client: &Client) -> Result<(), PgError> {
          ALTER SEQUENCE public.{SEQUENCE} OWNED BY public.queue_log.id; {grant}",
         owner = quote_ident(&owner)
     );
-    briefly_locked(client, "adding queue_log.id", &sql).await
+    briefly_locked(client, wait, "adding queue_log.id", &sql).await
 }
 
 /// A partial state is resumed only if it is ours: the column's default
@@ -206,8 +212,31 @@ async fn check_ours(c: &impl GenericClient) -> Result<(), PgError> {
 
 /// Step 2: ids for the rows that have none, a range of pages at a time.
 /// Rows inserted from step 1 on get theirs from the default; an updated
-/// row's new version has its id wherever it lands.
-async fn backfill(client: &Client) -> Result<u64, PgError> {
+/// row's new version has its id wherever it lands. Every lock it waits
+/// for (a row another session locked, a VACUUM behind a session holding a
+/// conflicting lock) is waited for at most `wait`.
+async fn backfill(client: &Client, wait: Duration) -> Result<u64, PgError> {
+    let what = "giving queue_log's rows their id";
+    client
+        .batch_execute(&format!(
+            "SET lock_timeout = '{}ms'",
+            wait.as_millis().max(1)
+        ))
+        .await
+        .map_err(|e| pg::query_error(what, &e))?;
+    let rows = match batches(client).await {
+        Ok(rows) => rows,
+        Err((what, e)) => return Err(lock_waited(client, what, wait, e).await),
+    };
+    client
+        .batch_execute("SET lock_timeout = 0")
+        .await
+        .map_err(|e| pg::query_error(what, &e))?;
+    Ok(rows)
+}
+
+/// The backfill's statements; an error with what it was doing.
+async fn batches(client: &Client) -> Result<u64, (&'static str, tokio_postgres::Error)> {
     let what = "giving queue_log's rows their id";
     let row = client
         .query_one(
@@ -216,7 +245,7 @@ async fn backfill(client: &Client) -> Result<u64, PgError> {
             &[],
         )
         .await
-        .map_err(|e| pg::query_error(what, &e))?;
+        .map_err(|e| (what, e))?;
     let pages = row.get::<_, i64>(0).max(0) as u64;
     let estimate = row.get::<_, i64>(1).max(0) as u64;
     let mut progress = Progress::new(what, "pages", pages);
@@ -238,7 +267,7 @@ async fn backfill(client: &Client) -> Result<u64, PgError> {
                 &[],
             )
             .await
-            .map_err(|e| pg::query_error(what, &e))?;
+            .map_err(|e| (what, e))?;
         start = end;
         progress.update(start);
     }
@@ -257,11 +286,11 @@ fn vacuum_every(pages: u64) -> u64 {
 /// A plain `VACUUM` (no lock that blocks inserts): the space of the batches
 /// updated so far goes back to the free space map, where the next batches'
 /// new versions land.
-async fn vacuum(client: &Client) -> Result<(), PgError> {
+async fn vacuum(client: &Client) -> Result<(), (&'static str, tokio_postgres::Error)> {
     client
         .batch_execute("VACUUM public.queue_log")
         .await
-        .map_err(|e| pg::query_error("vacuuming queue_log between batches", &e))
+        .map_err(|e| ("vacuuming queue_log between batches", e))
 }
 
 /// Step 3: the unique index, built without blocking inserts.
@@ -278,13 +307,14 @@ async fn index(client: &Client, wait: Duration) -> Result<(), PgError> {
     match valid {
         Some(true) => return Ok(()),
         Some(false) => {
-            // Left by a killed build: it slows inserts down and cannot be used.
-            log::info!("dropping the invalid index {INDEX} a killed run left");
-            no_lock_timeout(client, &what).await?;
-            client
-                .batch_execute(&format!("DROP INDEX CONCURRENTLY public.{INDEX}"))
-                .await
-                .map_err(|e| pg::query_error(&what, &e))?;
+            // Left by a killed build: it slows inserts down and cannot be
+            // used. The drop waits for every transaction using queue_log,
+            // at most `wait`, as the build does (one that began after
+            // preinst's probe must not hold it forever).
+            let what = format!("dropping the invalid index {INDEX} a killed run left");
+            log::info!("{what}");
+            let drop = format!("DROP INDEX CONCURRENTLY public.{INDEX}");
+            bounded(client, wait, &what, &drop).await?;
         }
         None => {}
     }
@@ -301,46 +331,14 @@ async fn index(client: &Client, wait: Duration) -> Result<(), PgError> {
     .await;
     match r {
         Ok(()) => Ok(()),
-        Err(e) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) => Err(PgError::Query {
-            what,
-            reason: format!(
-                "it waited {} s for older transactions to end: {}; end them (or wait for them) \
-                 and run queue-log prepare again, which resumes",
-                wait.as_secs(),
-                old_transactions(client).await
-            ),
-        }),
-        Err(e) => Err(pg::query_error(&what, &e)),
-    }
-}
-
-/// The sessions of this database in a transaction, oldest first, as one
-/// line for an error message.
-pub(super) async fn old_transactions(client: &Client) -> String {
-    let rows = client
-        .query(
-            "SELECT format('session pid %s (user %s, application ''%s'', %s since %s)', pid, usename, \
-                           application_name, state, to_char(xact_start, 'YYYY-MM-DD HH24:MI:SS')) \
-               FROM pg_stat_activity \
-              WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL \
-              ORDER BY xact_start LIMIT 5",
-            &[],
-        )
-        .await;
-    match rows {
-        Ok(rows) if !rows.is_empty() => rows
-            .iter()
-            .map(|r| r.get::<_, String>(0))
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => "a transaction that has ended since".into(),
+        Err(e) => Err(lock_waited(client, &what, wait, e).await),
     }
 }
 
 /// Step 4: a validated `CHECK (id IS NOT NULL)`. Validation scans without
 /// blocking inserts; a row left without an id (there should be none) gets
 /// one and the validation is retried once.
-async fn not_null(client: &Client) -> Result<(), PgError> {
+async fn not_null(client: &Client, wait: Duration) -> Result<(), PgError> {
     let exists: bool = client
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'public.queue_log'::regclass \
@@ -353,6 +351,7 @@ async fn not_null(client: &Client) -> Result<(), PgError> {
     if !exists {
         briefly_locked(
             client,
+            wait,
             "adding a NOT VALID check on queue_log.id",
             &format!(
                 "ALTER TABLE public.queue_log ADD CONSTRAINT {NOT_NULL_CHECK} CHECK (id IS NOT NULL) NOT VALID"
@@ -361,52 +360,19 @@ async fn not_null(client: &Client) -> Result<(), PgError> {
         .await?;
     }
     let what = "validating that every queue_log row has an id";
-    no_lock_timeout(client, what).await?;
+    // It waits for a session holding a lock that conflicts with it (a
+    // manual VACUUM, an index build): at most `wait`.
     let validate = format!("ALTER TABLE public.queue_log VALIDATE CONSTRAINT {NOT_NULL_CHECK}");
-    match client.batch_execute(&validate).await {
+    match waiting_at_most(client, wait, &validate).await {
         Err(e) if e.code() == Some(&SqlState::CHECK_VIOLATION) => {
             log::warn!("{what}: some rows had no id yet; giving them one");
-            client
-                .batch_execute("UPDATE public.queue_log SET id = DEFAULT WHERE id IS NULL")
-                .await
-                .map_err(|e| pg::query_error(what, &e))?;
-            client
-                .batch_execute(&validate)
-                .await
-                .map_err(|e| pg::query_error(what, &e))
+            let fill = "UPDATE public.queue_log SET id = DEFAULT WHERE id IS NULL";
+            bounded(client, wait, what, fill).await?;
+            bounded(client, wait, what, &validate).await
         }
-        r => r.map_err(|e| pg::query_error(what, &e)),
+        Ok(()) => Ok(()),
+        Err(e) => Err(lock_waited(client, what, wait, e).await),
     }
-}
-
-/// Run `sql` (one statement: a concurrent build or drop cannot share a
-/// query string) with `lock_timeout` set to `wait`, and reset it after;
-/// the statement's own error comes first when both fail. A `wait` of 0
-/// (LOCK_TIMEOUT=0) means "do not wait", as for the host lock, not
-/// PostgreSQL's "wait forever".
-pub(super) async fn waiting_at_most(
-    client: &Client,
-    wait: Duration,
-    sql: &str,
-) -> Result<(), tokio_postgres::Error> {
-    client
-        .batch_execute(&format!(
-            "SET lock_timeout = '{}ms'",
-            wait.as_millis().max(1)
-        ))
-        .await?;
-    let r = client.batch_execute(sql).await;
-    let reset = client.batch_execute("SET lock_timeout = 0").await;
-    r.and(reset)
-}
-
-/// Each statement its own: several in one simple query would be one
-/// transaction, which a concurrent index build refuses.
-async fn no_lock_timeout(client: &Client, what: &str) -> Result<(), PgError> {
-    client
-        .batch_execute("SET lock_timeout = 0")
-        .await
-        .map_err(|e| pg::query_error(what, &e))
 }
 
 /// The grant asterisk-166 gives, when its role exists (it always does on a
@@ -429,42 +395,6 @@ async fn grant(c: &impl GenericClient) -> Result<(), PgError> {
         .map_err(|e| pg::query_error(format!("granting {SEQUENCE} to {GRANTEE}"), &e))?;
     }
     Ok(())
-}
-
-/// Run `sql` in its own transaction with a short `lock_timeout`, retrying
-/// while the lock is busy: inserters queue behind us for at most that long.
-async fn briefly_locked(client: &Client, what: &str, sql: &str) -> Result<(), PgError> {
-    let timeout = LOCK_TIMEOUT.as_millis();
-    for attempt in 1..=LOCK_TRIES {
-        let r = client
-            .batch_execute(&format!(
-                "BEGIN; SET LOCAL lock_timeout = '{timeout}ms'; {}; COMMIT;",
-                sql.trim_end_matches(';')
-            ))
-            .await;
-        match r {
-            Ok(()) => return Ok(()),
-            Err(e) => {
-                let _ = client.batch_execute("ROLLBACK").await;
-                let busy = matches!(
-                    e.code(),
-                    Some(c) if *c == SqlState::LOCK_NOT_AVAILABLE || *c == SqlState::T_R_DEADLOCK_DETECTED
-                );
-                if !busy {
-                    return Err(pg::query_error(what, &e));
-                }
-                log::debug!("{what}: queue_log is busy (try {attempt}), retrying");
-                tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt.min(10)))).await;
-            }
-        }
-    }
-    Err(PgError::Query {
-        what: what.into(),
-        reason: format!(
-            "queue_log stayed locked by another session through {LOCK_TRIES} tries of {timeout} ms; \
-             look for a long transaction in pg_stat_activity and retry"
-        ),
-    })
 }
 
 /// Finish a partial prepare inside `tx` (the upgrade's transaction, services

@@ -298,11 +298,27 @@ pub async fn sequence_values(
         .collect())
 }
 
-/// Set every sequence to its master's value, in one statement.
+/// Set every sequence to its master's value, so that a rollback undoes it:
+/// `setval` alone is never rolled back, and a run that failed at its
+/// COMMIT left the slave's own rows with the master's sequence values.
+/// `ALTER SEQUENCE ... RESTART` gives each sequence new storage in this
+/// transaction (dropped if it rolls back), which the `setval` then writes.
 pub async fn set_sequences(
     client: &impl GenericClient,
     sequences: &[copy::Sequence],
 ) -> Result<(), Error> {
+    if sequences.is_empty() {
+        return Ok(());
+    }
+    // quote_ident spellings read from the catalog.
+    let restart: Vec<String> = sequences
+        .iter()
+        .map(|s| format!("ALTER SEQUENCE {} RESTART", s.qualified))
+        .collect();
+    client
+        .batch_execute(&restart.join("; "))
+        .await
+        .map_err(|e| pg::query_error("setting the sequences on the slave", &e))?;
     let names: Vec<&str> = sequences.iter().map(|s| s.qualified.as_str()).collect();
     let values: Vec<i64> = sequences.iter().map(|s| s.last_value).collect();
     let called: Vec<bool> = sequences.iter().map(|s| s.is_called).collect();

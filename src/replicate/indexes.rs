@@ -99,9 +99,12 @@ pub async fn deferrable(
                 Some(name) => Deferred {
                     table: table.clone(),
                     what: format!("constraint {} of {table}", quote_ident(&name)),
-                    drop: format!("ALTER TABLE {table} DROP CONSTRAINT {}", quote_ident(&name)),
+                    drop: format!(
+                        "ALTER TABLE ONLY {table} DROP CONSTRAINT {}",
+                        quote_ident(&name)
+                    ),
                     create: format!(
-                        "ALTER TABLE {table} ADD CONSTRAINT {} {definition}",
+                        "ALTER TABLE ONLY {table} ADD CONSTRAINT {} {definition}",
                         quote_ident(&name)
                     ),
                 },

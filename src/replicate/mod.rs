@@ -13,9 +13,17 @@
 //! master's values, one COMMIT. The slave is either
 //! fully updated or unchanged, whatever stops the run (an error, a signal,
 //! SIGKILL: the server rolls back a transaction whose client went away).
+//! Only a connection lost during the COMMIT leaves the run unable to tell
+//! which from that connection: `commit` asks the slave on a new one, and
+//! when that fails too says so (exit 1, "check the slave"), never "rolled
+//! back".
 //!
 //! Must never: write the master, write a dump file anywhere, touch a table
-//! of the exclusion list on the slave, or print a password.
+//! of the exclusion list on the slave, or print a password. The tables it
+//! touches are exactly the copied ones: every LOCK, TRUNCATE and ALTER names
+//! each `ONLY`, so that a table inheriting from a copied one (the slave's
+//! own, or an excluded one) is neither locked nor emptied; COPY reads and
+//! writes the named table alone.
 //!
 //! Foreign keys: the load runs with `session_replication_role = replica`
 //! (as logical replication does), so the slave checks no foreign key and
@@ -24,6 +32,7 @@
 //! (one across the boundary is refused before anything is written).
 
 mod catalog;
+mod commit;
 mod indexes;
 mod pipeline;
 pub mod slave;
@@ -101,9 +110,7 @@ pub async fn replicate(
     let (rows, sequences) = load(&master, &tx, &state, config.lock_timeout)
         .await
         .map_err(|e| e.during_change(Left::RolledBack))?;
-    tx.commit().await.map_err(|e| {
-        Error::Pg(pg::query_error("committing on the slave", &e)).during_change(Left::RolledBack)
-    })?;
+    commit::commit(tx, slave).await?;
     // The master's snapshot ends with its connection; say so explicitly.
     let _ = master.batch_execute("COMMIT").await;
     Ok(Report {
@@ -251,7 +258,7 @@ async fn load(
         // them empty (and fsync it) only to see it dropped.
         indexes::drop_all(tx, &deferred).await?;
         // One statement: foreign keys between copied tables do not stop it.
-        tx.batch_execute(&format!("TRUNCATE {}", list.join(", ")))
+        tx.batch_execute(&format!("TRUNCATE {}", only(&list)))
             .await
             .map_err(|e| pg::query_error("emptying the replicated tables on the slave", &e))?;
     }
@@ -262,6 +269,16 @@ async fn load(
     progress.finish(rows);
     catalog::set_sequences(tx, &state.sequences).await?;
     Ok((rows, state.sequences.len()))
+}
+
+/// `list` as a LOCK or TRUNCATE names it: each table `ONLY`, so that a
+/// table inheriting from one (the slave's own, or an excluded one) is
+/// neither locked nor emptied. ONLY binds to one name, not to the list.
+fn only(list: &[String]) -> String {
+    list.iter()
+        .map(|t| format!("ONLY {t}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `LOCK TABLE` of the replicated tables on the slave, waiting at most
@@ -283,7 +300,7 @@ async fn lock_tables(
     let locked = tx
         .batch_execute(&format!(
             "LOCK TABLE {} IN ACCESS EXCLUSIVE MODE",
-            list.join(", ")
+            only(list)
         ))
         .await;
     match locked {
