@@ -531,6 +531,13 @@ fn a_host_upstream_1408_upgraded_is_accepted_as_it_is_and_upgraded_by_a_later_ve
         "{}",
         history.stdout
     );
+    // The hooks of this same package: nothing to do, no service stopped.
+    h.start_services();
+    h.hook("preinst", &["upgrade", "14.8.0", "14.8.0"], None)
+        .assert_code(0);
+    h.hook("postinst", &["configure", "14.8.0"], None)
+        .assert_code(0);
+    assert_eq!(h.actions(), "", "no service stopped or started");
     // Not even this package's history table.
     assert_eq!(h.c.fingerprint(DB), before, "nothing changed");
 
