@@ -477,6 +477,10 @@ fn hosts_holding_the_data_the_scripts_change_upgrade_as_14_08_did() {
 
     let data = format!("{DATA_1407_ASTERISK}{ADMIN_ADDED_ID}");
     real_host(&c, Release::R1407, &data, DATA_1407_XIVO);
+    // And xivo-last saying 14.06's level (as `restore --levels 161,007` of a
+    // 14.07 backup would): xivo-008 runs on 14.07 data and must keep the
+    // user's entity.
+    std::fs::write(c.state_dir().join("update-db/xivo-last"), "007.sql\n").expect("write");
     let ids = c.psql(
         DB,
         "SELECT string_agg(id || ' ' || \"time\", ',' ORDER BY id) FROM queue_log",
@@ -486,7 +490,7 @@ fn hosts_holding_the_data_the_scripts_change_upgrade_as_14_08_did() {
         &c,
         DB,
         &expected,
-        "14.07 host with data, queue_log id added by the administrator",
+        "14.07 host with data, queue_log id added by the administrator, xivo-last 007",
     );
     assert_eq!(
         c.psql(
