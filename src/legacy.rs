@@ -267,17 +267,19 @@ fn parse_level(text: &str) -> Result<u32, String> {
     if t.is_empty() {
         return Err("empty".into());
     }
+    // Escaped and cut: binary junk or a 10 MB line must not break (or
+    // drown) the one error line.
+    let not_a_level = || {
+        format!(
+            "'{}' is not a script level",
+            t.chars().take(40).collect::<String>().escape_debug()
+        )
+    };
     let digits = t.strip_suffix(".sql").unwrap_or(t);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "'{}' is not a script level",
-            // Escaped: binary junk must not break the one error line.
-            t.chars().take(40).collect::<String>().escape_debug()
-        ));
+        return Err(not_a_level());
     }
-    digits
-        .parse::<u32>()
-        .map_err(|_| format!("'{}' is not a script level", digits.escape_debug()))
+    digits.parse::<u32>().map_err(|_| not_a_level())
 }
 
 /// The file read (it may be where an older release left it) and its level.
@@ -472,6 +474,7 @@ mod tests {
             ("garbage\n", Err("'garbage' is not a script level")),
             ("-3", Err("not a script level")),
             ("asterisk-161.sql", Err("not a script level")),
+            ("99999999999999999999", Err("'99999999999999999999' is not")),
         ] {
             match (parse_level(text), want) {
                 (Ok(n), Ok(w)) => assert_eq!(n, w, "{text:?}"),
@@ -479,6 +482,12 @@ mod tests {
                 (got, _) => panic!("{text:?}: {got:?}"),
             }
         }
+        let long = parse_level(&"7".repeat(10 << 20)).expect_err("too big");
+        assert!(
+            long.len() < 100,
+            "cut to 40 characters: {} bytes",
+            long.len()
+        );
     }
 
     #[test]

@@ -97,12 +97,20 @@ fn roles(c: &Cluster) {
 /// A host as `release` built it: the databases owned by their roles, the
 /// dumps run as the superuser, `asterisk_sql` / `xivo_sql` (an
 /// administrator's data) run on them, the state files as the old updater
-/// wrote them.
+/// wrote them. The `asterisk` dump is run once per cluster, into a template
+/// database each host's `asterisk` is then copied from (`CREATE DATABASE
+/// ... TEMPLATE`: the same objects, owners, grants and rows, in a fraction
+/// of the time).
 fn real_host(c: &Cluster, release: Release, asterisk_sql: &str, xivo_sql: &str) {
     roles(c);
-    c.psql("postgres", "CREATE DATABASE asterisk OWNER asterisk");
+    let asterisk = template(c, "xivo-14.07-fresh-asterisk.sql");
+    c.psql(
+        "postgres",
+        &format!("CREATE DATABASE asterisk OWNER asterisk TEMPLATE {asterisk}"),
+    );
+    // Not from a template: its grants to role xivo would outlive the
+    // upgrade's DROP ROLE xivo. It is the small one.
     c.psql("postgres", "CREATE DATABASE xivo OWNER xivo");
-    psql_file(c, "asterisk", &fixture("xivo-14.07-fresh-asterisk.sql"));
     psql_file(c, "xivo", &fixture(release.xivo_dump()));
     for (db, sql) in [("asterisk", asterisk_sql), ("xivo", xivo_sql)] {
         if !sql.is_empty() {
@@ -115,9 +123,33 @@ fn real_host(c: &Cluster, release: Release, asterisk_sql: &str, xivo_sql: &str) 
     std::fs::write(dir.join("xivo-last"), release.xivo_state()).expect("xivo-last");
 }
 
-/// Load upstream's result for `release` (once), plus `expected_sql`, the
-/// rows the host's data must have become, into a database of its own.
-fn target(c: &Cluster, release: Release, name: &str, expected_sql: &str) -> String {
+/// A template database holding `dump` (run with `psql -f` as the
+/// superuser), made on first use; its name.
+fn template(c: &Cluster, dump: &str) -> String {
+    let name = format!(
+        "fixture_{}",
+        dump.trim_end_matches(".sql").replace(['-', '.'], "_")
+    );
+    if !c.exists(&name) {
+        c.psql("postgres", &format!("CREATE DATABASE {name}"));
+        psql_file(c, &name, &fixture(dump));
+        c.psql(
+            "postgres",
+            &format!("ALTER DATABASE {name} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"),
+        );
+    }
+    name
+}
+
+/// Upstream's result for a host, with its schema and rows read once.
+struct Target {
+    schema: String,
+    rows: String,
+}
+
+/// Load upstream's result for `release`, plus `expected_sql` (the rows the
+/// host's data must have become), into a database `name`, and read it.
+fn target(c: &Cluster, release: Release, name: &str, expected_sql: &str) -> Target {
     roles(c);
     let (_, file) = release.target();
     c.psql(
@@ -128,7 +160,10 @@ fn target(c: &Cluster, release: Release, name: &str, expected_sql: &str) -> Stri
     if !expected_sql.is_empty() {
         c.psql(name, expected_sql);
     }
-    name.to_string()
+    Target {
+        schema: schema(c, name),
+        rows: rows(c, name),
+    }
 }
 
 /// `pg_dump -s` normalised, without this package's tables and alembic_version.
@@ -192,14 +227,14 @@ fn diff(a: &str, b: &str) -> String {
 /// `db` equals `expected` in schema, rows and sequences (0 lines of diff);
 /// alembic_version holds head; queue_log's ids are unique and its sequence
 /// is past them.
-fn assert_same(c: &Cluster, db: &str, expected: &str, case: &str) {
-    let d = diff(&schema(c, expected), &schema(c, db));
+fn assert_same(c: &Cluster, db: &str, expected: &Target, case: &str) {
+    let d = diff(&expected.schema, &schema(c, db));
     assert!(
         d.is_empty(),
         "{case}: schema differs ({} lines):\n{d}",
         d.lines().count()
     );
-    let d = diff(&rows(c, expected), &rows(c, db));
+    let d = diff(&expected.rows, &rows(c, db));
     assert!(
         d.is_empty(),
         "{case}: rows differ ({} lines):\n{d}",
@@ -232,25 +267,65 @@ fn drop_host(c: &Cluster) {
     let _ = std::fs::remove_dir_all(c.state_dir().join("update-db"));
 }
 
-#[test]
-fn xivo_update_db_gives_the_target_on_fresh_1407_and_1406_hosts_and_init_db_provisions_it() {
-    let c = Cluster::start();
-    let t1407 = target(&c, Release::R1407, "target_from_1407", "");
-    let t1406 = target(&c, Release::R1406, "target_from_1406", "");
+/// On a real 14.07 host, state files of any other release: every command
+/// exits 2 before changing anything, in one line naming the file and the
+/// releases this package upgrades from.
+fn other_levels_are_refused_before_anything_changes(c: &Cluster) {
+    let dir = c.state_dir().join("update-db");
+    let good =
+        ["asterisk-last", "xivo-last"].map(|f| std::fs::read(dir.join(f)).expect("state file"));
+    let before = (c.fingerprint(DB), c.fingerprint("xivo"));
+    for (asterisk, xivo, file) in [
+        ("166.sql\n", "009.sql\n", "asterisk-last"),
+        ("160.sql\n", "008.sql\n", "asterisk-last"),
+        ("161.sql\n", "009.sql\n", "xivo-last"),
+        ("193\n", "123\n", "asterisk-last"),
+    ] {
+        std::fs::write(dir.join("asterisk-last"), asterisk).expect("write");
+        std::fs::write(dir.join("xivo-last"), xivo).expect("write");
+        for bin in ["xivo-update-db", "xivo-check-db"] {
+            let r = c.run(bin, &[], None);
+            r.assert_code(2);
+            let errors: Vec<&str> = r.stderr.lines().filter(|l| l.contains("error")).collect();
+            assert!(
+                errors.len() == 1
+                    && errors[0].contains(file)
+                    && errors[0].contains("14.06")
+                    && errors[0].contains("14.07"),
+                "{bin} {asterisk:?} {xivo:?}: {}",
+                r.stderr
+            );
+        }
+    }
+    assert_eq!((c.fingerprint(DB), c.fingerprint("xivo")), before);
+    for (f, bytes) in ["asterisk-last", "xivo-last"].iter().zip(good) {
+        std::fs::write(dir.join(f), bytes).expect("put back");
+    }
+}
 
+#[test]
+fn a_real_1407_host_upgrades_to_the_target_and_other_levels_are_refused() {
+    let c = Cluster::start();
+    let target_1407 = target(&c, Release::R1407, "target_from_1407", "");
     real_host(&c, Release::R1407, "", "");
+    other_levels_are_refused_before_anything_changes(&c);
     c.run("xivo-check-db", &[], None).assert_code(1);
     c.run("xivo-update-db", &[], None).assert_code(0);
-    assert_same(&c, DB, &t1407, "fresh 14.07 host, xivo-update-db");
+    assert_same(&c, DB, &target_1407, "fresh 14.07 host, xivo-update-db");
     assert!(!c.exists("xivo") && c.state_file("asterisk-last").is_none());
     c.run("xivo-check-db", &[], None).assert_code(0);
-    drop_host(&c);
+}
 
+#[test]
+fn a_real_1406_host_upgrades_to_its_target_and_init_db_gives_the_target() {
+    let c = Cluster::start();
+    let target_1406 = target(&c, Release::R1406, "target_from_1406", "");
+    let target_1407 = target(&c, Release::R1407, "target_from_1407", "");
     real_host(&c, Release::R1406, "", "");
     // The bare form of the state files is read too.
     std::fs::write(c.state_dir().join("update-db/asterisk-last"), "161").expect("write");
     c.run("xivo-update-db", &[], None).assert_code(0);
-    assert_same(&c, DB, &t1406, "fresh 14.06 host, xivo-update-db");
+    assert_same(&c, DB, &target_1406, "fresh 14.06 host, xivo-update-db");
     drop_host(&c);
 
     let before = std::time::SystemTime::now()
@@ -270,39 +345,7 @@ fn xivo_update_db_gives_the_target_on_fresh_1407_and_1406_hosts_and_init_db_prov
         DB,
         "UPDATE \"user\" SET dcreate = 1400000000 WHERE login = 'root'",
     );
-    assert_same(&c, DB, &t1407, "xivo-init-db --init");
-}
-
-#[test]
-fn state_files_of_other_releases_are_refused_before_anything_changes() {
-    let c = Cluster::start();
-    real_host(&c, Release::R1407, "", "");
-    let before = (c.fingerprint(DB), c.fingerprint("xivo"));
-    for (asterisk, xivo, file) in [
-        ("166.sql\n", "009.sql\n", "asterisk-last"),
-        ("160.sql\n", "008.sql\n", "asterisk-last"),
-        ("161.sql\n", "009.sql\n", "xivo-last"),
-        ("193\n", "123\n", "asterisk-last"),
-    ] {
-        let dir = c.state_dir().join("update-db");
-        std::fs::write(dir.join("asterisk-last"), asterisk).expect("write");
-        std::fs::write(dir.join("xivo-last"), xivo).expect("write");
-        for bin in ["xivo-update-db", "xivo-check-db"] {
-            let r = c.run(bin, &[], None);
-            r.assert_code(2);
-            let line = r
-                .stderr
-                .lines()
-                .find(|l| l.contains("error"))
-                .unwrap_or_default();
-            assert!(
-                line.contains(file) && line.contains("14.06") && line.contains("14.07"),
-                "{bin} {asterisk:?} {xivo:?}: {}",
-                r.stderr
-            );
-        }
-    }
-    assert_eq!((c.fingerprint(DB), c.fingerprint("xivo")), before);
+    assert_same(&c, DB, &target_1407, "xivo-init-db --init");
 }
 
 #[test]
@@ -434,6 +477,10 @@ fn hosts_holding_the_data_the_scripts_change_upgrade_as_14_08_did() {
 
     let data = format!("{DATA_1407_ASTERISK}{ADMIN_ADDED_ID}");
     real_host(&c, Release::R1407, &data, DATA_1407_XIVO);
+    // And xivo-last saying 14.06's level (as `restore --levels 161,007` of a
+    // 14.07 backup would): xivo-008 runs on 14.07 data and must keep the
+    // user's entity.
+    std::fs::write(c.state_dir().join("update-db/xivo-last"), "007.sql\n").expect("write");
     let ids = c.psql(
         DB,
         "SELECT string_agg(id || ' ' || \"time\", ',' ORDER BY id) FROM queue_log",
@@ -443,7 +490,7 @@ fn hosts_holding_the_data_the_scripts_change_upgrade_as_14_08_did() {
         &c,
         DB,
         &expected,
-        "14.07 host with data, queue_log id added by the administrator",
+        "14.07 host with data, queue_log id added by the administrator, xivo-last 007",
     );
     assert_eq!(
         c.psql(
@@ -488,6 +535,13 @@ fn a_host_upstream_1408_upgraded_is_accepted_as_it_is_and_upgraded_by_a_later_ve
         "{}",
         history.stdout
     );
+    // The hooks of this same package: nothing to do, no service stopped.
+    h.start_services();
+    h.hook("preinst", &["upgrade", "14.8.0", "14.8.0"], None)
+        .assert_code(0);
+    h.hook("postinst", &["configure", "14.8.0"], None)
+        .assert_code(0);
+    assert_eq!(h.actions(), "", "no service stopped or started");
     // Not even this package's history table.
     assert_eq!(h.c.fingerprint(DB), before, "nothing changed");
 

@@ -848,26 +848,26 @@ fn a_bad_pre_1408_backup_pair_is_refused_before_anything_changed() {
     let head = head.to_str().expect("path");
     for (args, says) in [
         (
-            vec![a, "--xivo", c, "--levels", "193,123"],
+            vec![a, "--xivo", c, "--levels", "161,008"],
             "not a complete pg_dump custom-format archive",
         ),
         (vec![a, "--xivo", x], "--levels ASTERISK_LEVEL,XIVO_LEVEL"),
-        (vec![a, "--xivo", x, "--levels", "193"], "asterisk-last"),
+        (vec![a, "--xivo", x, "--levels", "161"], "asterisk-last"),
         (
-            vec![a, "--xivo", x, "--levels", "193,7"],
-            "xivo level 7 is unknown",
+            vec![a, "--xivo", x, "--levels", "161,009"],
+            "is not a release this package upgrades from",
         ),
         (
-            vec![x, "--xivo", a, "--levels", "193,123"],
+            vec![x, "--xivo", a, "--levels", "161,008"],
             "it is a backup of database 'xivo', not of 'asterisk'",
         ),
-        (vec![a, "--xivo", a, "--levels", "193,123"], "not of 'xivo'"),
+        (vec![a, "--xivo", a, "--levels", "161,008"], "not of 'xivo'"),
         (
-            vec![head, "--xivo", x, "--levels", "193,123"],
+            vec![head, "--xivo", x, "--levels", "161,008"],
             "14.08 system or later",
         ),
         (
-            vec![a, "--levels", "193,123"],
+            vec![a, "--levels", "161,008"],
             "--levels is for a pre-14.08 backup",
         ),
     ] {

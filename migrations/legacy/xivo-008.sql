@@ -3,11 +3,11 @@
 -- updater ran it as postgres; here inside the upgrade's one transaction, on
 -- the merged tables of `asterisk`.
 --
--- The column is dropped if present and added again, so it ends up last in
--- "user", where a 14.06 host that 14.07 upgraded has it; no row of a 14.06
--- host can hold a value in it (14.06 had no such column).
+-- 14.06 had no such column: it is added last in "user", where a 14.06 host
+-- that 14.07 upgraded has it. Where it exists already (a 14.07 backup
+-- restored with the levels of 14.06) it is kept with its values, never
+-- dropped and added again.
 
-ALTER TABLE "user" DROP COLUMN IF EXISTS entity_id;
 ALTER TABLE "user"
-    ADD COLUMN entity_id integer DEFAULT NULL
+    ADD COLUMN IF NOT EXISTS entity_id integer DEFAULT NULL
         CONSTRAINT user_entity_id_fkey REFERENCES entity (id) ON DELETE RESTRICT;
