@@ -539,9 +539,10 @@ impl MigrationsDir {
         MigrationsDir { path }
     }
 
-    /// Overlay a fixture folder (tests/fixtures/<name>) onto the copy, its
-    /// `SHIPPED_HEAD` placeholder (a fixture's down_revision) replaced by the
-    /// head of the shipped set, as build.rs does for the failing build.
+    /// Add the versions of a fixture folder (tests/fixtures/<name>/versions)
+    /// to the copy, their `SHIPPED_HEAD` placeholder (the down_revision)
+    /// replaced by the head of the shipped set, as build.rs does for the
+    /// failing build.
     pub fn overlay(self, fixture: &str) -> MigrationsDir {
         let src = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
