@@ -898,8 +898,8 @@ fn rows_only(c: &Cluster, table: &str) -> String {
 
 /// Issue 20, defect 3: the tables a replication touches are exactly the ones
 /// it copies. A table of the slave's own that inherits from a copied table
-/// (`slave_local`), and an excluded table inheriting from one (`ha.session`:
-/// the exclusion `session` names it in any schema), keep their rows; a
+/// (`slave_local`), and an excluded table inheriting from one (`ha.cel`:
+/// the exclusion `cel` names it in any schema), keep their rows; a
 /// session of the slave reading `slave_local` does not stop the run (the
 /// copied tables are locked, not their children).
 #[test]
@@ -910,7 +910,7 @@ fn replication_leaves_tables_inheriting_from_a_copied_table_alone() {
     for c in [&master, &slave] {
         c.psql(
             "asterisk",
-            "CREATE SCHEMA ha; CREATE TABLE ha.session (note text) INHERITS (public.voicemail)",
+            "CREATE SCHEMA ha; CREATE TABLE ha.cel (note text) INHERITS (public.voicemail)",
         );
     }
     slave.psql(
@@ -925,11 +925,11 @@ fn replication_leaves_tables_inheriting_from_a_copied_table_alone() {
                FROM generate_series(1, 2) g"
         )
     };
-    master.psql("asterisk", &child_row("master").replace("{}", "ha.session"));
-    for table in ["ha.session", "public.slave_local"] {
+    master.psql("asterisk", &child_row("master").replace("{}", "ha.cel"));
+    for table in ["ha.cel", "public.slave_local"] {
         slave.psql("asterisk", &child_row("slave").replace("{}", table));
     }
-    let before: Vec<String> = ["ha.session", "public.slave_local"]
+    let before: Vec<String> = ["ha.cel", "public.slave_local"]
         .iter()
         .map(|t| rows_only(&slave, t))
         .collect();
@@ -954,7 +954,7 @@ fn replication_leaves_tables_inheriting_from_a_copied_table_alone() {
     drop(holder.stdin.take());
     let _ = holder.wait();
     r.assert_code(0);
-    let after: Vec<String> = ["ha.session", "public.slave_local"]
+    let after: Vec<String> = ["ha.cel", "public.slave_local"]
         .iter()
         .map(|t| rows_only(&slave, t))
         .collect();
