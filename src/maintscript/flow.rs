@@ -199,10 +199,9 @@ async fn restore_missing(
     if missing.is_empty() || !snapshot::is_intact(postgres, record).await? {
         return Ok(false);
     }
-    log::warn!(
-        "database(s) '{}' missing but the snapshot exists: restoring it",
-        missing.join("', '")
-    );
+    for db in &missing {
+        log::warn!("database '{db}' is missing but its snapshot exists: restoring it");
+    }
     timed(
         "rolling back",
         snapshot::rollback(&ctx.config, postgres, record),
