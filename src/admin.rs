@@ -61,7 +61,11 @@ pub async fn status(
     };
     // A record left by a hook or a restore: not the wanted state either.
     let pending = crate::pending::summary(config);
-    let code = if pending.is_empty() { code } else { code.max(1) };
+    let code = if pending.is_empty() {
+        code
+    } else {
+        code.max(1)
+    };
     if json {
         let pending = if pending.is_empty() {
             crate::json::Value::Null

@@ -146,7 +146,10 @@ pub fn status(config: &Config) -> Result<(String, u8), Error> {
     let Some(r) = snapshot::load(config)? else {
         return Ok(match restore {
             Some(text) => (text, 1),
-            None => ("nothing pending: no snapshot or restore is recorded\n".into(), 0),
+            None => (
+                "nothing pending: no snapshot or restore is recorded\n".into(),
+                0,
+            ),
         });
     };
     let mut out = format!(
@@ -206,17 +209,17 @@ pub async fn only_in_snapshot(
     postgres: &Client,
     record: &Record,
 ) -> Result<Vec<String>, PgError> {
-    let main = record
-        .copies
-        .iter()
-        .find(|c| c.database == config.db_name);
+    let main = record.copies.iter().find(|c| c.database == config.db_name);
+    // Only once an upgrade started can the merge have committed.
+    let started = matches!(
+        record.phase,
+        Phase::Upgrading | Phase::RollingBack | Phase::Done
+    );
     let merged = match main {
-        Some(m) if matches!(record.phase, Phase::Upgrading | Phase::RollingBack | Phase::Done) => {
-            match (oid(postgres, &m.database).await?, m.oid) {
-                (Some(live), Some(copy)) => live != copy,
-                _ => false,
-            }
-        }
+        Some(m) if started => match (oid(postgres, &m.database).await?, m.oid) {
+            (Some(live), Some(copy)) => live != copy,
+            _ => false,
+        },
         _ => false,
     };
     let mut out = Vec::new();
