@@ -910,11 +910,11 @@ fn two_configures_and_an_update_at_once_merge_once() {
         .iter()
         .filter(|r| r.stderr.contains("waiting for lock"))
         .count();
-    let refused_first = update.code == 1 && !update.stderr.contains("waiting for lock");
-    assert_eq!(
-        waited,
-        if refused_first { 1 } else { 2 },
-        "the others waited for the lock"
+    // Two if the update waited too; one or two when it was refused first
+    // (a configure may have waited for its short hold of the lock).
+    assert!(
+        waited == 2 || (waited == 1 && update.code == 1),
+        "{waited} runs waited for the lock"
     );
     assert_upgraded_1407(&h, &rows);
     assert_eq!(
