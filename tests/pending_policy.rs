@@ -155,6 +155,28 @@ fn rollback_discard_never_drops_the_only_copy_of_xivo_after_a_kill_between_the_t
     assert_no_leftovers(&h);
 }
 
+/// The other side of the rule: once an upgrade started, a missing `xivo`
+/// is what the merge's cleanup leaves after its commit put every row of it
+/// in `asterisk` (still the upgraded database, not the copy put back):
+/// keeping the database as it is loses nothing, and `discard` does it.
+/// Before the upgrade started (`ready`), `xivo` gone is a loss: refused.
+#[test]
+fn rollback_discard_keeps_a_database_the_merge_committed_xivo_into() {
+    let h = Host::new();
+    h.c.make_1407_host(Host1407::default());
+    preinst(&h);
+    h.c.psql("postgres", "DROP DATABASE xivo");
+    let r = h.run("xivo-manage-db", &["rollback", "discard"]);
+    r.assert_code(1);
+    assert!(one_error(&r).contains("database 'xivo'"), "{}", r.stderr);
+    set_phase(&h, "upgrading");
+    let before = h.c.fingerprint(DB);
+    let r = h.run("xivo-manage-db", &["rollback", "discard"]);
+    r.assert_code(0);
+    assert_eq!(h.c.fingerprint(DB), before, "{}", r.stderr);
+    assert!(h.record().is_none() && h.snapshots().is_empty());
+}
+
 /// Steps of the report: `preinst upgrade` (record `ready`), the database
 /// dropped by hand, `xivo-update-db` provisioned an empty one, and the next
 /// configure, finding it at head, dropped the snapshot: every row lost.
