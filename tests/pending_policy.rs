@@ -155,6 +155,35 @@ fn rollback_discard_never_drops_the_only_copy_of_xivo_after_a_kill_between_the_t
     assert_no_leftovers(&h);
 }
 
+/// A record at `done` (the upgrade committed, its snapshot not yet dropped)
+/// while the database was dropped by hand: the snapshot is the only copy
+/// left. `discard` refuses, and the next configure puts it back and
+/// upgrades it rather than drop it and provision an empty database.
+#[test]
+fn a_finished_upgrades_snapshot_is_not_dropped_while_it_is_the_only_copy() {
+    let h = older_host();
+    preinst(&h);
+    set_phase(&h, "done");
+    h.c.psql("postgres", &format!("DROP DATABASE {DB}"));
+    let r = h.run("xivo-manage-db", &["rollback", "discard"]);
+    r.assert_code(1);
+    assert!(one_error(&r).contains("rollback finish"), "{}", r.stderr);
+    let r = h.hook("postinst", &["configure", "14.7.0"], None);
+    r.assert_code(0);
+    assert!(
+        r.stderr.contains("is missing but its snapshot exists"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(h.c.revisions(DB), repo_head());
+    assert_eq!(
+        h.c.psql(DB, "SELECT count(*) FROM queue_log WHERE callid = 'c1'"),
+        "1"
+    );
+    assert_no_leftovers(&h);
+    assert_eq!(sorted(h.running()), running_set());
+}
+
 /// The other side of the rule: once an upgrade started, a missing `xivo`
 /// is what the merge's cleanup leaves after its commit put every row of it
 /// in `asterisk` (still the upgraded database, not the copy put back):
