@@ -96,8 +96,9 @@ fn snapshot_pending(config: &Config, r: &Record) -> String {
              or `xivo-manage-db rollback discard` to keep the database as it is"
         }
         _ => {
-            "a change now would be undone by its rollback or bury its copy: run `dpkg --configure -a` \
-             to finish the upgrade, or settle it by hand with `xivo-manage-db rollback status|finish|discard`"
+            "what is written now would be undone by its rollback, or would stand in the place of the \
+             database it restores: run `dpkg --configure -a` to finish the upgrade, or settle it by hand \
+             with `xivo-manage-db rollback status|finish|discard`"
         }
     };
     format!("{what}: {settle}; then retry")
