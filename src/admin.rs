@@ -2,7 +2,8 @@
 //! what was applied when, which migrations the package carries, and the
 //! high-availability replication exclusion list (data shipped with the
 //! migrations, so the replication tool and this package never disagree).
-//! Read-only: it takes no lock and changes nothing.
+//! `status` also shows what a hook or a restore left pending
+//! (`pending::summary`). Read-only: it takes no lock and changes nothing.
 
 use std::fmt::Write as _;
 
@@ -64,7 +65,19 @@ pub async fn status(
             .collect(),
         _ => Vec::new(),
     };
+    // A record left by a hook or a restore: not the wanted state either.
+    let pending = crate::pending::summary(config);
+    let code = if pending.is_empty() {
+        code
+    } else {
+        code.max(1)
+    };
     if json {
+        let pending = if pending.is_empty() {
+            crate::json::Value::Null
+        } else {
+            pending.join("; ").into()
+        };
         let text = crate::json::object(vec![
             ("database", config.db_name.as_str().into()),
             ("owner", config.db_owner.as_str().into()),
@@ -77,6 +90,7 @@ pub async fn status(
             ("edited", crate::json::Value::StrList(edited)),
             ("revision", revision.as_str().into()),
             ("history_recorded", recorded.into()),
+            ("pending", pending),
             ("state_dir", config.state_dir.display().to_string().into()),
         ]);
         return Ok((text + "\n", code));
@@ -105,6 +119,9 @@ pub async fn status(
     }
     for e in edited {
         let _ = writeln!(out, "edited:\t\t{e}");
+    }
+    for p in pending {
+        let _ = writeln!(out, "pending:\t{p}");
     }
     let _ = writeln!(out, "state dir:\t{}", config.state_dir.display());
     Ok((out, code))

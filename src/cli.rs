@@ -179,9 +179,11 @@ pub fn replicate(program: &str, slave: &str) -> ExitCode {
             .map_err(|e| Error::Other(format!("cannot take over SIGINT and SIGTERM: {e}")))?;
             let work = async {
                 let _lock = crate::lock::RunLock::acquire(&config, &admin).await?;
-                // The database is about to be put back to its snapshot: not
-                // a state to give the slave.
-                crate::pending::refuse_if_pending(&config)?;
+                // Under a hook's snapshot the master is about to be
+                // upgraded, rolled back or is half-way: not a state to give
+                // the slave. A dead restore's record: the master is not
+                // settled either, and replicate never converges it.
+                crate::pending::refuse_writes(&config, crate::pending::DeadRestore::Blocks)?;
                 crate::replicate::replicate(&config, &admin, &slave, &exclusions).await
             };
             match interrupt.race(work).await {

@@ -66,6 +66,10 @@ pub async fn update(
 ) -> Result<Outcome, Error> {
     // Before the lock is ours a signal kills us as usual: nothing changed yet.
     let _lock = RunLock::acquire(config, superuser).await?;
+    // What a killed merge left (`xivo` closed, its limit in a state file)
+    // is put back first, as the hooks do: that file, unusable, is bad input
+    // (exit 2) before any refusal, and reopening `xivo` writes no row.
+    merge::reopen_legacy(config, &superuser.connect("postgres").await?).await?;
     crate::pending::refuse_if_pending(config)?;
     let mut interrupt = Interrupt::install(Takeover::Command)
         .map_err(|e| Error::Other(format!("cannot take over SIGINT/SIGTERM: {e}")))?;

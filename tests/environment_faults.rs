@@ -827,15 +827,21 @@ fn a_lock_file_deleted_during_a_run_still_excludes_a_second_run() {
     let r1 = finish(first);
     r1.assert_code(0);
     let r2 = finish(second);
-    r2.assert_code(0);
     assert!(
         r2.stderr
             .contains("waiting for the advisory lock of database 'asterisk' held by"),
         "{}",
         r2.stderr
     );
-    // The second run upgraded after the first prepared: postinst finds the
-    // database at head and only drops the snapshot and starts the services.
+    // Once in, the second run finds the snapshot the first one recorded:
+    // the pending-work policy refuses it, changing nothing.
+    r2.assert_code(1);
+    assert!(
+        r2.stderr.contains("phase ready") && r2.stderr.contains("dpkg --configure -a"),
+        "{}",
+        r2.stderr
+    );
+    assert_eq!(h.c.revisions(DB), common::older_set().1);
     h.hook("postinst", &["configure", "14.7.0"], None)
         .assert_code(0);
     assert_eq!(h.c.revisions(DB), repo_head());
@@ -882,9 +888,19 @@ fn two_configures_and_an_update_at_once_merge_once() {
             .expect("b"),
     ];
     let results: Vec<common::Run> = runs.into_iter().map(finish).collect();
-    for r in &results {
-        r.assert_code(0);
-    }
+    results[0].assert_code(0);
+    results[2].assert_code(0);
+    // The update, in before both configures, finds preinst's snapshot
+    // pending and is refused (the pending-work policy), changing nothing;
+    // after one, it finds the database at head.
+    let update = &results[1];
+    assert!(
+        update.code == 0
+            || (update.code == 1
+                && update.stderr.contains("phase ready")
+                && !update.stderr.contains("merging")),
+        "{update:?}"
+    );
     let merged = results
         .iter()
         .filter(|r| r.stderr.contains("merging 21 tables of 'xivo'"))
@@ -894,7 +910,12 @@ fn two_configures_and_an_update_at_once_merge_once() {
         .iter()
         .filter(|r| r.stderr.contains("waiting for lock"))
         .count();
-    assert_eq!(waited, 2, "the other two waited for the lock");
+    // Two if the update waited too; one or two when it was refused first
+    // (a configure may have waited for its short hold of the lock).
+    assert!(
+        waited == 2 || (waited == 1 && update.code == 1),
+        "{waited} runs waited for the lock"
+    );
     assert_upgraded_1407(&h, &rows);
     assert_eq!(
         h.actions(),

@@ -121,9 +121,11 @@ pub async fn standing<'a>(ctx: &Ctx, set: &'a MigrationSet) -> Result<Standing<'
 
 /// Finish what an earlier run left half-done and that has only one right
 /// ending: an interrupted rollback is finished (unless the database lived
-/// since: then nothing is done and the administrator decides), copies of a
-/// committed upgrade or of an unfinished snapshot are dropped. `Ready` and
-/// `Upgrading` records are left to `prepare` and `settle`, which judge them.
+/// since: then nothing is done and the administrator decides), a recorded
+/// database gone while its copy is here is put back, copies of a committed
+/// upgrade or of an unfinished snapshot are dropped. `Ready` and
+/// `Upgrading` records are otherwise left to `prepare` and `settle`, which
+/// judge them.
 pub async fn recover(ctx: &Ctx, postgres: &Client, services: &Services) -> Result<(), HookError> {
     // Read first: an unusable record stops the hook before anything changes.
     let record = snapshot::load(&ctx.config)?;
@@ -136,9 +138,14 @@ pub async fn recover(ctx: &Ctx, postgres: &Client, services: &Services) -> Resul
     let Some(mut record) = record else {
         return Ok(());
     };
+    if matches!(record.phase, Phase::Done | Phase::Ready | Phase::Upgrading)
+        && restore_missing(ctx, postgres, &mut record).await?
+    {
+        return Ok(());
+    }
     match record.phase {
         Phase::RollingBack => {
-            if let Some(why) = lived_since(ctx, postgres, services).await? {
+            if let Some(why) = lived_since(postgres, services, &record).await? {
                 return Err(HookError::Core(Error::Refused(
                     crate::pending::rollback_pending_message(&ctx.config, &record, &why),
                 )));
@@ -172,46 +179,62 @@ pub async fn recover(ctx: &Ctx, postgres: &Client, services: &Services) -> Resul
             )
             .await?;
         }
-        Phase::Ready | Phase::Upgrading => {
-            // DB_NAME gone while its copy is here (dropped by hand during a
-            // failed upgrade): provisioning an empty one would bury the only
-            // copy of the data, so put the copy back. A missing `xivo` is
-            // normal: the merge's cleanup drops it.
-            let db = &ctx.config.db_name;
-            if record.copies.iter().any(|c| &c.database == db)
-                && !pg::database_exists(postgres, db).await?
-                && snapshot::is_intact(postgres, &record).await?
-            {
-                log::warn!("database '{db}' is missing but its snapshot exists: restoring it");
-                timed(
-                    "rolling back",
-                    snapshot::rollback(&ctx.config, postgres, &mut record),
-                )
-                .await?;
-            }
-        }
+        // Judged by `prepare` and `settle`.
+        Phase::Ready | Phase::Upgrading => {}
     }
     Ok(())
 }
 
-/// Has the database been used since a rollback started? Then finishing it
-/// would throw away what was written: a configured service runs, or a
-/// session is connected to it.
-async fn lived_since(
+/// A recorded database gone while its copy is here (dropped by hand during
+/// or after an upgrade): provisioning an empty one, or dropping the
+/// snapshot, would bury the only copy of the data, so the copy is put back.
+/// A missing `xivo` whose rows the merge committed into `DB_NAME` is normal
+/// (`pending::only_in_snapshot`). True when it rolled back.
+async fn restore_missing(
     ctx: &Ctx,
     postgres: &Client,
+    record: &mut Record,
+) -> Result<bool, HookError> {
+    let missing = crate::pending::only_in_snapshot(&ctx.config, postgres, record).await?;
+    if missing.is_empty() || !snapshot::is_intact(postgres, record).await? {
+        return Ok(false);
+    }
+    for db in &missing {
+        log::warn!("database '{db}' is missing but its snapshot exists: restoring it");
+    }
+    timed(
+        "rolling back",
+        snapshot::rollback(&ctx.config, postgres, record),
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Has a database the rollback would still replace been used since it
+/// started? Then finishing it would throw away what was written: a
+/// configured service runs, or a session is connected to one. A recorded
+/// database that is gone, or already the snapshot put back, loses nothing:
+/// when none is left to replace, a running service (started at boot with
+/// no database to use) is no sign of use.
+async fn lived_since(
+    postgres: &Client,
     services: &Services,
+    record: &Record,
 ) -> Result<Option<String>, HookError> {
+    let replaced = crate::pending::replaced_by_rollback(postgres, record).await?;
+    if replaced.is_empty() {
+        return Ok(None);
+    }
     let running = services.running();
     if !running.is_empty() {
         return Ok(Some(format!("services {} run", running.join(", "))));
     }
-    let db = &ctx.config.db_name;
-    let sessions = pg::sessions(postgres, std::slice::from_ref(db)).await?;
+    let sessions = pg::sessions(postgres, &replaced).await?;
     if let Some(s) = sessions.first() {
         return Ok(Some(format!(
-            "{} session(s) are connected to '{db}', the first {s}",
-            sessions.len()
+            "{} session(s) are connected to '{}', the first {s}",
+            sessions.len(),
+            replaced.join("', '")
         )));
     }
     Ok(None)

@@ -7,8 +7,9 @@
 //! Owns those commands and the online prepare. Never holds a lock that
 //! blocks the services' inserts for longer than a short `lock_timeout`, never
 //! changes a row's columns other than the new `id`, and refuses to run while
-//! a snapshot is pending (a rollback would undo the work) or another run
-//! holds the lock.
+//! anything is pending (`pending::refuse_writes`: a hook's snapshot in any
+//! phase, whose rollback would undo the work, or a dead restore's record)
+//! or another run holds the lock.
 
 mod compact;
 pub mod date;
@@ -61,7 +62,7 @@ pub async fn prune(
         ));
     }
     let _lock = RunLock::acquire(config, admin).await?;
-    crate::pending::refuse_if_pending(config)?;
+    crate::pending::refuse_writes(config, crate::pending::DeadRestore::Blocks)?;
     let rows = prune::prune(&client, before)
         .await
         .map_err(|e| Error::from(e).during_change(Left::Unfinished))?;
@@ -82,7 +83,7 @@ pub async fn prepare(config: &Config, admin: &Superuser) -> Result<String, Error
         )));
     }
     let _lock = RunLock::acquire(config, admin).await?;
-    crate::pending::refuse_if_pending(config)?;
+    crate::pending::refuse_writes(config, crate::pending::DeadRestore::Blocks)?;
     let outcome = prepare::online(&client, config.lock_timeout)
         .await
         .map_err(|e| Error::from(e).during_change(Left::Unfinished))?;
