@@ -618,7 +618,14 @@ fn a_unique_index_the_masters_rows_break_rolls_everything_back() {
     let indexes_before = index_oids(&slave);
     let r = run_replicate(&master, &slave_arg(&slave));
     r.assert_code(1);
-    assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+    // One error line; a copy slower than 2 s (the real schema on a busy
+    // machine) also logs its progress, by design (src/progress.rs).
+    let errors = r
+        .stderr
+        .lines()
+        .filter(|l| !l.contains("replicating to the slave: "))
+        .count();
+    assert_eq!(errors, 1, "one line: {}", r.stderr);
     assert!(
         r.stderr.contains("slave_only_one_voicemail") && r.stderr.contains("rolled back"),
         "{}",
