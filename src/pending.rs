@@ -45,12 +45,18 @@ pub fn refuse_if_pending(config: &Config) -> Result<(), Error> {
     }
 }
 
-/// `xivo-manage-db rollback status`: the recorded snapshot, if any. Exit 0
-/// when nothing is pending, 1 when a snapshot is recorded (an upgrade in
-/// progress or interrupted, or a rollback pending).
+/// `xivo-manage-db rollback status`: the recorded snapshot and a restore's
+/// record, if any. Exit 0 when nothing is pending, 1 when a snapshot is
+/// recorded (an upgrade in progress or interrupted, or a rollback pending)
+/// or a restore left its record.
 pub fn status(config: &Config) -> Result<(String, u8), Error> {
+    // A restore's record is pending work too (see `restore::record::pending`).
+    let restore = crate::restore::record::pending(config).map_err(Error::Refused)?;
     let Some(r) = snapshot::load(config)? else {
-        return Ok(("nothing pending: no snapshot is recorded\n".into(), 0));
+        return Ok(match restore {
+            Some(text) => (text, 1),
+            None => ("nothing pending: no snapshot is recorded\n".into(), 0),
+        });
     };
     let mut out = format!(
         "phase:\t\t{}\ntaken at:\t{} by xivo-manage-db {}\n",
@@ -69,6 +75,7 @@ pub fn status(config: &Config) -> Result<(String, u8), Error> {
         }
         _ => "to do:\t\tdpkg --configure -a finishes the upgrade (or rollback finish|discard by hand)\n",
     });
+    out.push_str(restore.as_deref().unwrap_or_default());
     Ok((out, 1))
 }
 

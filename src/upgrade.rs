@@ -14,7 +14,7 @@
 //! (`Error::during_change`) so that its exit code says a change was made
 //! (1), never "nothing attempted" (2).
 //!
-//! `update` (xivo-update-db) owns SIGINT and SIGTERM once it holds the lock
+//! `update` (xivo-update-db) owns SIGINT, SIGTERM and SIGHUP once it holds the lock
 //! (unless they were ignored when it started): the work is dropped (its
 //! transaction rolls back), what a merge left running on the server is
 //! ended and `xivo` reopened, and the command fails with one line. The
@@ -68,7 +68,7 @@ pub async fn update(
     let _lock = RunLock::acquire(config, superuser).await?;
     crate::pending::refuse_if_pending(config)?;
     let mut interrupt = Interrupt::install(Takeover::Command)
-        .map_err(|e| Error::Other(format!("cannot take over SIGINT/SIGTERM: {e}")))?;
+        .map_err(|e| Error::Other(format!("cannot take over SIGINT/SIGTERM/SIGHUP: {e}")))?;
     match interrupt.race(update_locked(config, superuser, set)).await {
         Ok(result) => result,
         Err(name) => {

@@ -635,14 +635,19 @@ fn a_restore_killed_after_its_swap_is_completed_by_xivo_update_db() {
         "postgres",
         &format!("SELECT oid FROM pg_database WHERE datname = '{new}'"),
     );
+    let old_oid = h.c.psql(
+        "postgres",
+        &format!("SELECT oid FROM pg_database WHERE datname = '{DB}'"),
+    );
     std::fs::write(
         h.c.state_dir().join("restore-record"),
-        format!("phase swapping\nnew {new}\nold {old}\nnew_oid {oid}\n"),
+        format!("phase swapping\nnew {new}\nold {old}\nnew_oid {oid}\nold_oid {old_oid}\n"),
     )
     .expect("record");
+    // The swap sets the replaced database aside closed to connections.
     h.c.psql(
         "postgres",
-        &format!("ALTER DATABASE {DB} RENAME TO \"{old}\""),
+        &format!("ALTER DATABASE {DB} RENAME TO \"{old}\"; ALTER DATABASE \"{old}\" ALLOW_CONNECTIONS false"),
     );
     h.c.psql(
         "postgres",
@@ -972,4 +977,157 @@ fn a_pre_1408_restore_killed_during_the_merge_is_undone_by_xivo_update_db() {
     restore(h, &p.args(&[])).assert_code(0);
     assert_eq!(sums_without(h, DB, &BOOKKEEPING), p.merged_sums);
     assert_converged(h);
+}
+
+// Defect 6: a restore hit by SIGHUP or SIGKILL while the services are
+// stopped. A session no service owns holds the restore in the sessions'
+// grace period (up to 5 s) with every service stopped: the signal lands there.
+
+/// A restore spawned and caught with every running service stopped (and
+/// recorded); returns it with the database's fingerprint before.
+fn restore_caught_with_services_stopped(h: &Host) -> (std::process::Child, (String, Vec<String>)) {
+    let file = dump(h, DB, "backup.dump");
+    live_on(h);
+    let before = h.c.fingerprint(DB);
+    let holder =
+        h.c.psql_cmd(DB, "SELECT pg_sleep(60)")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn a session");
+    std::mem::forget(holder);
+    wait_for("the session holding the database", || h.sessions() > 0);
+    let child = restore_cmd(h, &[file.to_str().expect("path")], None)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn restore");
+    wait_for("every running service to be stopped", || {
+        let actions = h.actions();
+        RUNNING
+            .iter()
+            .all(|s| actions.contains(&format!("stop {s}")))
+            && h.running().is_empty()
+    });
+    assert!(record(h).is_some(), "the restore is under way");
+    (child, before)
+}
+
+#[test]
+fn restore_hit_by_sighup_starts_the_services_again() {
+    let h = host();
+    let (child, before) = restore_caught_with_services_stopped(&h);
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGHUP,
+    )
+    .expect("SIGHUP");
+    let r = Run::from(child.wait_with_output().expect("reap"));
+    r.assert_code(1);
+    assert!(
+        r.stderr.contains("SIGHUP"),
+        "names the signal: {}",
+        r.stderr
+    );
+    assert_eq!(h.c.fingerprint(DB), before, "database exactly as it was");
+    assert_converged(&h);
+}
+
+#[test]
+fn restore_killed_with_the_services_stopped_is_shown_and_has_them_started_by_xivo_update_db() {
+    let h = host();
+    let (mut child, before) = restore_caught_with_services_stopped(&h);
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reap");
+    assert!(h.running().is_empty(), "the kill left the services stopped");
+
+    let status = h.run("xivo-manage-db", &["rollback", "status"]);
+    status.assert_code(1);
+    assert!(
+        status.stdout.contains("restore") && !status.stdout.contains("nothing pending"),
+        "rollback status shows the restore's record: {}",
+        status.stdout
+    );
+
+    h.run("xivo-update-db", &[]).assert_code(0);
+    assert_eq!(h.c.fingerprint(DB), before, "database exactly as it was");
+    assert_converged(&h);
+}
+
+// Defect 4: a database is the restore's only by the one rule the snapshots
+// follow (reserved name, closed to connections, oid in the record), never by
+// its name alone.
+
+/// `name`, made by someone else, with a row in it; `closed` as a restore
+/// makes its databases.
+fn someone_elses(h: &Host, name: &str, closed: bool) {
+    h.c.psql("postgres", &format!("CREATE DATABASE \"{name}\""));
+    h.c.psql(
+        name,
+        "CREATE TABLE mine (v text); INSERT INTO mine VALUES ('keep me')",
+    );
+    if closed {
+        h.c.psql(
+            "postgres",
+            &format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"),
+        );
+    }
+}
+
+fn row_of(h: &Host, name: &str) -> String {
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"),
+    );
+    h.c.psql(name, "SELECT v FROM mine")
+}
+
+#[test]
+fn a_database_that_only_has_a_restores_name_is_never_dropped() {
+    let h = host();
+    let open = "xivo_manage_db_restore_20200101T000000Z_old";
+    let closed = "xivo_manage_db_restore_20200101T000000Z_new";
+    someone_elses(&h, open, false);
+    someone_elses(&h, closed, true);
+    let before = h.c.fingerprint(DB);
+
+    let r = h.run("xivo-update-db", &[]);
+    r.assert_code(0);
+    assert_eq!(restore_dbs(&h), vec![closed.to_string(), open.to_string()]);
+    for name in [open, closed] {
+        assert!(
+            r.stderr
+                .lines()
+                .any(|l| l.contains(name) && l.contains("by hand")),
+            "one line says '{name}' is left alone and what to do: {}",
+            r.stderr
+        );
+        assert_eq!(row_of(&h, name), "keep me");
+    }
+    assert_eq!(h.c.fingerprint(DB), before);
+}
+
+#[test]
+fn a_database_with_a_restores_old_name_is_never_renamed_into_a_missing_database() {
+    let h = host();
+    let old = "xivo_manage_db_restore_20200101T000000Z_old";
+    stop_services(&h);
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE {DB} RENAME TO asterisk_aside"),
+    );
+    someone_elses(&h, old, true);
+
+    let r = h.run("xivo-update-db", &[]);
+    r.assert_code(0);
+    assert_eq!(restore_dbs(&h), vec![old.to_string()]);
+    assert_eq!(row_of(&h, old), "keep me");
+    assert_eq!(
+        h.c.psql(
+            DB,
+            "SELECT count(*) FROM pg_tables WHERE tablename = 'mine'"
+        ),
+        "0",
+        "'{DB}' was provisioned, not taken from '{old}'"
+    );
 }

@@ -49,7 +49,10 @@ mod load;
 pub mod name;
 mod pair;
 pub mod record;
+mod recover;
 mod system;
+
+pub use recover::{recover, Recovered};
 
 use crate::logging::timed;
 use std::path::PathBuf;
@@ -94,7 +97,7 @@ pub async fn restore(
     crate::pending::refuse_if_pending(config)?;
     recover(config, &postgres).await.map_err(Error::Refused)?;
     let mut interrupt = Interrupt::install(Takeover::Command)
-        .map_err(|e| Error::Other(format!("cannot take over SIGINT/SIGTERM: {e}")))?;
+        .map_err(|e| Error::Other(format!("cannot take over SIGINT/SIGTERM/SIGHUP: {e}")))?;
     let stamp: String = postgres
         .query_one(
             "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"')",
@@ -108,7 +111,9 @@ pub async fn restore(
         new: name::make(&stamp, name::Slot::New),
         old: name::make(&stamp, name::Slot::Old),
         new_oid: None,
+        old_oid: None,
         xivo: pair.as_ref().map(|_| name::make(&stamp, name::Slot::Xivo)),
+        xivo_oid: None,
     };
     let work = restore_into_new(
         config,
@@ -151,7 +156,7 @@ pub async fn restore(
     let started = services.start_recorded();
     let dropped = timed(
         &format!("dropping the replaced database '{}'", rec.old),
-        drop_database(&postgres, &rec.old),
+        recover::drop_recorded(&postgres, &rec.old, rec.old_oid, false),
     )
     .await
     .and_then(|()| record::remove(config));
@@ -259,9 +264,9 @@ async fn load_failed(
         return undo(config, postgres, services, cause, dump).await;
     };
     // What this run made, dropped quietly: the refusal is the one line.
-    let mut dropped = Ok(());
-    for name in std::iter::once(&rec.new).chain(rec.xivo.as_ref()) {
-        dropped = dropped.and(drop_database(postgres, name).await);
+    let mut dropped = recover::drop_recorded(postgres, &rec.new, rec.new_oid, true).await;
+    if let Some(xivo) = &rec.xivo {
+        dropped = dropped.and(recover::drop_recorded(postgres, xivo, rec.xivo_oid, true).await);
     }
     match dropped.and_then(|()| record::remove(config)) {
         Ok(()) => Err(Error::Other(refusal)),
@@ -290,7 +295,7 @@ async fn undo(
 ) -> Result<String, Error> {
     let db = &config.db_name;
     log::error!("the restore failed: {cause}; undoing it");
-    let undone = recover(config, postgres).await;
+    let undone = recover::settle(config, postgres).await;
     let started = services.start_recorded();
     let left = match undone {
         // The swap committed before the failure was seen.
@@ -363,11 +368,7 @@ async fn restore_into_new(
 ) -> Result<(), Failure> {
     let db = &config.db_name;
     record::save(config, rec)?;
-    timed(
-        &format!("creating database '{}'", rec.new),
-        load::create(postgres, config, &rec.new),
-    )
-    .await?;
+    make_database(postgres, config, rec, name::Slot::New).await?;
     // A pre-14.08 backup stays on one process: loaded by parallel jobs, its
     // merged queue_log differed from the hooks' merge in a test (not yet
     // explained).
@@ -388,11 +389,11 @@ async fn restore_into_new(
         .await
         .map_err(Failure::Load)?;
     log::info!("{what}: done in {:.2} s", started.elapsed().as_secs_f64());
-    if let (Some(pair), Some(xivo)) = (pair, &rec.xivo) {
-        pair::load_and_merge(
-            config, superuser, set, postgres, program, pair, &rec.new, xivo,
-        )
-        .await?;
+    if let Some(pair) = pair {
+        make_database(postgres, config, rec, name::Slot::Xivo).await?;
+        let xivo = rec.xivo.as_deref().unwrap_or_default();
+        pair::load_and_merge(config, superuser, set, program, pair, &rec.new, xivo).await?;
+        recover::drop_recorded(postgres, xivo, rec.xivo_oid, true).await?;
     }
     let mut client = superuser
         .connect(&rec.new)
@@ -466,22 +467,54 @@ async fn upgrade(
     .await
 }
 
-/// The record says `swapping` with the new database's oid, then one
-/// transaction renames `DB_NAME` aside and the new one into its place.
+/// `CREATE DATABASE` of the record's `slot`, closed to connections as the
+/// snapshots' copies are, its oid written in the record, and only then
+/// opened for the load: a kill anywhere leaves it recognisable as ours
+/// (`recover`), and nothing else ever is.
+async fn make_database(
+    postgres: &Client,
+    config: &Config,
+    rec: &mut Record,
+    slot: name::Slot,
+) -> Result<(), String> {
+    let made = match slot {
+        name::Slot::New => rec.new.clone(),
+        _ => rec.xivo.clone().unwrap_or_default(),
+    };
+    timed(
+        &format!("creating database '{made}'"),
+        load::create(postgres, config, &made),
+    )
+    .await?;
+    let (oid, _) = recover::seen(postgres, &made)
+        .await?
+        .ok_or_else(|| format!("database '{made}' vanished right after it was made"))?;
+    match slot {
+        name::Slot::New => rec.new_oid = Some(oid),
+        _ => rec.xivo_oid = Some(oid),
+    }
+    record::save(config, rec)?;
+    postgres
+        .batch_execute(&format!(
+            "ALTER DATABASE {} ALLOW_CONNECTIONS true",
+            quote_ident(&made)
+        ))
+        .await
+        .map_err(|e| format!("opening '{made}' for the load: {}", pg::describe(&e)))
+}
+
+/// The record says `swapping` with `DB_NAME`'s oid, then one transaction
+/// renames `DB_NAME` aside, closed to connections (so that only the rule
+/// of `recover` knows it), and the new one into its place.
 async fn swap(config: &Config, postgres: &Client, rec: &mut Record) -> Result<(), String> {
     let db = &config.db_name;
-    rec.new_oid = Some(
-        oid(postgres, &rec.new)
-            .await?
-            .ok_or_else(|| format!("database '{}' is gone", rec.new))?,
-    );
+    rec.old_oid = recover::seen(postgres, db).await?.map(|(oid, _)| oid);
     rec.phase = Phase::Swapping;
     record::save(config, rec)?;
-    let exists = oid(postgres, db).await?.is_some();
     let mut sql = String::from("BEGIN;\n");
-    if exists {
+    if rec.old_oid.is_some() {
         sql.push_str(&format!(
-            "ALTER DATABASE {} RENAME TO {};\n",
+            "ALTER DATABASE {0} RENAME TO {1};\nALTER DATABASE {1} ALLOW_CONNECTIONS false;\n",
             quote_ident(db),
             quote_ident(&rec.old)
         ));
@@ -514,117 +547,4 @@ async fn swap(config: &Config, postgres: &Client, rec: &mut Record) -> Result<()
         }
     }
     Err(format!("renaming '{}' to '{db}': {last}", rec.new))
-}
-
-async fn oid(postgres: &Client, name: &str) -> Result<Option<u32>, String> {
-    Ok(postgres
-        .query_opt("SELECT oid FROM pg_database WHERE datname = $1", &[&name])
-        .await
-        .map_err(|e| format!("looking up database '{name}': {}", pg::describe(&e)))?
-        .map(|r| r.get::<_, u32>(0)))
-}
-
-/// Drop a database of a restore; refuses any other name.
-async fn drop_database(postgres: &Client, name: &str) -> Result<(), String> {
-    if !name::is_restore(name) {
-        return Err(format!("refusing to drop '{name}': not a restore database"));
-    }
-    postgres
-        .batch_execute(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            quote_ident(name)
-        ))
-        .await
-        .map_err(|e| format!("dropping '{name}': {}", pg::describe(&e)))
-}
-
-/// What `recover` found and did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Recovered {
-    /// The swap had not committed: the new database was dropped, `DB_NAME`
-    /// is as it was.
-    Undone,
-    /// The swap had committed: the replaced database was dropped.
-    Completed,
-}
-
-/// Converge after a restore that failed or was killed: with a record, the
-/// swap is judged by `DB_NAME`'s oid, and whichever side lost is dropped;
-/// without one, any database with a restore name is a leftover. A
-/// `DB_NAME` gone while a set-aside database exists gets it back rather
-/// than lose it. The caller holds the run lock.
-pub async fn recover(config: &Config, postgres: &Client) -> Result<Option<Recovered>, String> {
-    let db = &config.db_name;
-    let rec = record::load(config)?;
-    let outcome = match &rec {
-        None => None,
-        Some(r) => {
-            // A pre-14.08 backup's `xivo` copy is never kept, whatever the swap did.
-            if let Some(xivo) = &r.xivo {
-                log::warn!("a restore of a pre-14.08 backup did not finish: dropping its xivo copy '{xivo}'");
-                drop_database(postgres, xivo).await?;
-            }
-            let db_oid = oid(postgres, db).await?;
-            let committed =
-                r.phase == Phase::Swapping && r.new_oid.is_some() && db_oid == r.new_oid;
-            if committed {
-                log::warn!(
-                    "a restore was interrupted after its swap: dropping the replaced database '{}'",
-                    r.old
-                );
-                drop_database(postgres, &r.old).await?;
-                Some(Recovered::Completed)
-            } else {
-                log::warn!(
-                    "a restore did not finish: dropping '{}'; database '{db}' is kept as it is",
-                    r.new
-                );
-                drop_database(postgres, &r.new).await?;
-                Some(Recovered::Undone)
-            }
-        }
-    };
-    for leftover in leftovers(postgres).await? {
-        if oid(postgres, db).await?.is_none() && leftover.ends_with("_old") {
-            log::warn!("database '{db}' is missing and '{leftover}' was set aside by a restore: putting it back");
-            postgres
-                .batch_execute(&format!(
-                    "ALTER DATABASE {} RENAME TO {}",
-                    quote_ident(&leftover),
-                    quote_ident(db)
-                ))
-                .await
-                .map_err(|e| {
-                    format!("renaming '{leftover}' back to '{db}': {}", pg::describe(&e))
-                })?;
-            continue;
-        }
-        log::warn!("database '{leftover}' was left by a restore that died: dropping it");
-        drop_database(postgres, &leftover).await?;
-    }
-    if rec.is_some() {
-        record::remove(config)?;
-    }
-    Ok(outcome)
-}
-
-/// Every database with a restore name.
-async fn leftovers(postgres: &Client) -> Result<Vec<String>, String> {
-    let rows = postgres
-        .query(
-            "SELECT datname::text FROM pg_database WHERE starts_with(datname, $1) ORDER BY 1",
-            &[&name::PREFIX],
-        )
-        .await
-        .map_err(|e| {
-            format!(
-                "looking for databases left by a restore: {}",
-                pg::describe(&e)
-            )
-        })?;
-    Ok(rows
-        .iter()
-        .map(|r| r.get::<_, String>(0))
-        .filter(|n| name::is_restore(n))
-        .collect())
 }
