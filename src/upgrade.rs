@@ -96,7 +96,8 @@ pub async fn update_locked(
     let postgres = superuser.connect("postgres").await?;
     // A merge stopped by a kill left `xivo` closed to the 14.07 daemons.
     merge::reopen_legacy(config, &postgres).await?;
-    // A restore killed midway: its leftovers go, a swap it committed stays.
+    // A restore killed midway: its leftovers go, a swap it committed stays,
+    // the services it stopped start again.
     crate::restore::recover(config, &postgres)
         .await
         .map_err(Error::Refused)?;

@@ -45,9 +45,15 @@ fn fill(h: &Host, tag: &str) {
 
 /// `pg_dump -Fc` of `db` into the cluster's directory.
 fn dump(h: &Host, db: &str, name: &str) -> PathBuf {
+    dump_with(h, db, name, &[])
+}
+
+/// `pg_dump -Fc <options>` of `db` into the cluster's directory.
+fn dump_with(h: &Host, db: &str, name: &str, options: &[&str]) -> PathBuf {
     let path = h.c.dir.join(name);
     let mut c = as_owner(format!("{PG_BIN}/pg_dump"));
-    c.args(["-Fc", "-h"])
+    c.args(options)
+        .args(["-Fc", "-h"])
         .arg(&h.c.dir)
         .args(["-p", &h.c.port.to_string(), "-U", &owner().name, "-f"])
         .arg(&path)
@@ -148,11 +154,17 @@ fn one_line(r: &Run) -> &str {
 fn restore_of_a_head_dump_brings_back_every_row_owned_as_provisioned() {
     let h = host();
     let source = h.c.table_sums(DB);
+    let sequences = h.c.sequences(DB);
     let schema = h.c.schema(DB);
     let file = dump(&h, DB, "backup.dump");
     live_on(&h);
     h.c.set_non_defaults(DB, "asterisk");
     let settings = h.c.database_settings(DB);
+    assert_ne!(
+        h.c.sequences(DB),
+        sequences,
+        "the sequences moved since the backup"
+    );
     assert_ne!(
         h.c.table_sums(DB),
         source,
@@ -172,6 +184,11 @@ fn restore_of_a_head_dump_brings_back_every_row_owned_as_provisioned() {
         h.c.table_sums(DB),
         source,
         "every row of the backup, over every column"
+    );
+    assert_eq!(
+        h.c.sequences(DB),
+        sequences,
+        "every sequence where it was in the backup's source"
     );
     assert_eq!(h.c.schema(DB), schema, "schema and owners as provisioned");
     assert_eq!(
@@ -352,6 +369,7 @@ fn a_backup_only_root_can_read_is_loaded_from_stdin() {
     use std::os::unix::fs::PermissionsExt;
     let h = host();
     let source = h.c.table_sums(DB);
+    let sequences = h.c.sequences(DB);
     let schema = h.c.schema(DB);
     let file = dump(&h, DB, "backup.dump");
     let private = h.c.dir.join("root-only");
@@ -382,6 +400,11 @@ fn a_backup_only_root_can_read_is_loaded_from_stdin() {
         r.stderr
     );
     assert_eq!(h.c.table_sums(DB), source, "every row, over every column");
+    assert_eq!(
+        h.c.sequences(DB),
+        sequences,
+        "every sequence as in the source"
+    );
     assert_eq!(h.c.schema(DB), schema, "schema and owners as provisioned");
     assert_eq!(h.c.revisions(DB), common::repo_head());
     assert_converged(&h);
@@ -536,13 +559,14 @@ fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
 }
 
 /// A restore SIGKILLed while pg_restore runs; returns the fingerprint of
-/// the database before.
-fn killed_restore(h: &Host) -> (String, Vec<String>) {
+/// the database before, and the table sums of the backup's source.
+fn killed_restore(h: &Host) -> ((String, Vec<String>), Vec<String>) {
     h.c.psql(
         DB,
         "INSERT INTO queue_log (time, callid, queuename, agent, event, data1) \
            SELECT '2014-06-01 10:00:00.000000', 'bulk-' || i, 'q', 'Agent/1', 'CONNECT', left(md5(i::text), 20) FROM generate_series(1, 400000) i",
     );
+    let source = h.c.table_sums(DB);
     let file = dump(h, DB, "big.dump");
     live_on(h);
     let before = h.c.fingerprint(DB);
@@ -562,20 +586,26 @@ fn killed_restore(h: &Host) -> (String, Vec<String>) {
     child.wait().expect("reap");
     assert!(record(h).is_some(), "the record stays after a kill");
     assert_eq!(h.c.fingerprint(DB), before, "untouched by the killed run");
-    before
+    (before, source)
 }
 
 #[test]
 fn a_restore_killed_midway_is_undone_by_the_next_restore() {
     let h = host();
-    let before = killed_restore(&h);
+    let (before, source) = killed_restore(&h);
     let file = h.c.dir.join("big.dump");
-    let source = {
-        // What the backup holds: restored again below.
-        before.1.len()
-    };
-    assert!(source > 0);
+    assert_ne!(
+        h.c.table_sums(DB),
+        source,
+        "the database moved on since the backup"
+    );
     restore(&h, &[file.to_str().expect("path")]).assert_code(0);
+    assert_ne!(h.c.fingerprint(DB), before);
+    assert_eq!(
+        h.c.table_sums(DB),
+        source,
+        "every row of the backup, over every column"
+    );
     assert_eq!(
         h.c.psql(
             DB,
@@ -596,7 +626,7 @@ fn a_restore_killed_midway_is_undone_by_the_next_restore() {
 #[test]
 fn a_restore_killed_midway_is_undone_by_the_next_hook() {
     let h = host();
-    let before = killed_restore(&h);
+    let (before, _) = killed_restore(&h);
     let r = h.hook("postinst", &["abort-upgrade", "14.8.0"], None);
     r.assert_code(0);
     assert_eq!(h.c.fingerprint(DB), before);
@@ -606,7 +636,7 @@ fn a_restore_killed_midway_is_undone_by_the_next_hook() {
 #[test]
 fn a_restore_killed_midway_is_undone_by_xivo_init_db() {
     let h = host();
-    let before = killed_restore(&h);
+    let (before, _) = killed_restore(&h);
     let r = h.run("xivo-init-db", &["--init"]);
     r.assert_code(1);
     assert!(r.stderr.contains("already exists"), "{}", r.stderr);
@@ -989,13 +1019,15 @@ fn restore_caught_with_services_stopped(h: &Host) -> (std::process::Child, (Stri
     let file = dump(h, DB, "backup.dump");
     live_on(h);
     let before = h.c.fingerprint(DB);
-    let holder =
+    // Ended by the restore once the grace period is over (reaped with the
+    // test's process).
+    #[allow(clippy::zombie_processes)]
+    let _holder =
         h.c.psql_cmd(DB, "SELECT pg_sleep(60)")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn a session");
-    std::mem::forget(holder);
     wait_for("the session holding the database", || h.sessions() > 0);
     let child = restore_cmd(h, &[file.to_str().expect("path")], None)
         .stdout(Stdio::null())
@@ -1130,4 +1162,172 @@ fn a_database_with_a_restores_old_name_is_never_renamed_into_a_missing_database(
         "0",
         "'{DB}' was provisioned, not taken from '{old}'"
     );
+}
+
+// Defect 5: a dump is held against the tables, rows and columns its
+// revision has before it replaces anything.
+
+#[test]
+fn a_dump_lacking_tables_rows_or_columns_is_refused_naming_them() {
+    let h = host();
+    let tables = dump_with(&h, DB, "no-tables.dump", &["-T", "queue_log", "-T", "cel"]);
+    let r = refused_run(&h, &tables, &[]);
+    let last = r.stderr.lines().last().unwrap_or_default();
+    assert_names(&r, &tables, last, "lacks");
+    assert!(
+        last.contains("table cel") && last.contains("table queue_log"),
+        "names both tables: {last}"
+    );
+
+    let rows = dump_with(
+        &h,
+        DB,
+        "no-rows.dump",
+        &["--exclude-table-data", "queue_log"],
+    );
+    let r = refused_run(&h, &rows, &[]);
+    let last = r.stderr.lines().last().unwrap_or_default();
+    assert_names(&r, &rows, last, "the rows of table queue_log");
+
+    h.c.psql(DB, "ALTER TABLE resolvconf DROP COLUMN description");
+    let column = dump(&h, DB, "no-column.dump");
+    let r = refused_run(&h, &column, &[]);
+    let last = r.stderr.lines().last().unwrap_or_default();
+    assert_names(&r, &column, last, "column resolvconf.description");
+}
+
+// Suspected in issue 20: a signal while a swap attempt is in flight, the
+// attempt then failing (the name it sets the database aside under taken), left the connection in an aborted transaction (no
+// ROLLBACK was ever sent) and the undo failed on it.
+
+#[test]
+fn a_signal_during_a_swap_attempt_that_then_fails_still_lets_the_restore_undo_itself() {
+    use std::io::BufRead;
+    let h = host();
+    let file = dump(&h, DB, "backup.dump");
+    live_on(&h);
+    let before = h.c.fingerprint(DB);
+    // Holds a lock on the database object: the swap's RENAME waits for it.
+    let mut holder =
+        h.c.psql_cmd(
+            "postgres",
+            &format!("BEGIN; COMMENT ON DATABASE {DB} IS 'held'; SELECT pg_sleep(600)"),
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn the lock holder");
+    wait_for("the lock holder", || {
+        h.c.psql(
+            "postgres",
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'BEGIN; COMMENT ON DATABASE%'",
+        ) == "1"
+    });
+    let mut child = restore_cmd(&h, &[file.to_str().expect("path")], None)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn restore");
+    let (tx, lines) = std::sync::mpsc::channel::<String>();
+    let stderr = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    wait_for("the swap to wait for the lock", || {
+        h.c.psql(
+            "postgres",
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%RENAME TO%' AND wait_event_type = 'Lock'",
+        ) == "1"
+    });
+    // The name the swap sets the database aside under, taken: once the
+    // lock is free, the RENAME fails on it. (A session on the database
+    // would not do: it cannot connect while the RENAME waits.)
+    let old = record(&h)
+        .and_then(|r| {
+            r.lines()
+                .find_map(|l| l.strip_prefix("old ").map(String::from))
+        })
+        .expect("the record names the old database");
+    h.c.psql("postgres", &format!("CREATE DATABASE \"{old}\""));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .expect("SIGTERM");
+    let mut seen = Vec::new();
+    while !seen.iter().any(|l: &String| l.contains("undoing it")) {
+        seen.push(
+            lines
+                .recv_timeout(Duration::from_secs(60))
+                .expect("the restore says it undoes itself"),
+        );
+    }
+    // Its backend, not just the client: the lock goes with the backend.
+    h.c.psql(
+        "postgres",
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'BEGIN; COMMENT ON DATABASE%'",
+    );
+    holder.wait().expect("reap the lock holder");
+    let status = child.wait().expect("reap restore");
+    reader.join().expect("reader");
+    seen.extend(lines.try_iter());
+    let stderr = seen.join("\n");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("left as it was") && !stderr.contains("failed too"),
+        "the undo went through: {stderr}"
+    );
+    h.c.psql("postgres", &format!("DROP DATABASE \"{old}\""));
+    assert_eq!(h.c.fingerprint(DB), before, "database exactly as it was");
+    assert_converged(&h);
+}
+
+/// The swap had committed, then the restored database was dropped before
+/// the record was settled: the database the swap set aside comes back
+/// (the only copy of the data left).
+#[test]
+fn a_restored_database_dropped_after_its_swap_gets_the_replaced_one_back() {
+    let h = host();
+    let new = "xivo_manage_db_restore_20260101T000000Z_new";
+    let old = "xivo_manage_db_restore_20260101T000000Z_old";
+    stop_services(&h);
+    let before = h.c.fingerprint(DB);
+    h.c.psql(
+        "postgres",
+        &format!("CREATE DATABASE \"{new}\" TEMPLATE {DB}"),
+    );
+    let oid_of = |name: &str| {
+        h.c.psql(
+            "postgres",
+            &format!("SELECT oid FROM pg_database WHERE datname = '{name}'"),
+        )
+    };
+    let (new_oid, old_oid) = (oid_of(new), oid_of(DB));
+    std::fs::write(
+        h.c.state_dir().join("restore-record"),
+        format!("phase swapping\nnew {new}\nold {old}\nnew_oid {new_oid}\nold_oid {old_oid}\n"),
+    )
+    .expect("record");
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE {DB} RENAME TO \"{old}\"; ALTER DATABASE \"{old}\" ALLOW_CONNECTIONS false"),
+    );
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE \"{new}\" RENAME TO {DB}"),
+    );
+    h.c.psql("postgres", &format!("DROP DATABASE {DB}"));
+
+    let r = h.run("xivo-update-db", &[]);
+    r.assert_code(0);
+    assert!(r.stderr.contains("putting it back"), "{}", r.stderr);
+    assert_eq!(oid_of(DB), old_oid, "the replaced database is back");
+    assert_eq!(h.c.fingerprint(DB), before, "exactly as it was");
+    assert_eq!(restore_dbs(&h), Vec::<String>::new());
+    assert_eq!(record(&h), None);
 }

@@ -8,10 +8,14 @@
 //!    `DB_NAME`, at a revision this package knows; nothing is touched
 //!    before (exit 2);
 //! 2. the run lock, the record (`record`), then, the services still
-//!    running, the backup restored into a new database
-//!    `xivo_manage_db_restore_<time>_new` (`name`, `load`; `-j` when the
-//!    user `pg_restore` runs as can read the file), owned by `DB_OWNER`,
-//!    upgraded to this package's head. This load is the backup's one full
+//!    running, a new database `xivo_manage_db_restore_<time>_new` (`name`),
+//!    made closed to connections, its oid recorded, then opened; the
+//!    backup's tables, rows and columns held against those its revision
+//!    has (`schema`: that revision provisioned into the empty new database
+//!    and rolled back), refused as in step 1 when it lacks one (exit 2,
+//!    once the new database is dropped); the backup restored into it
+//!    (`load`; `-j` when the user `pg_restore` runs as can read the file),
+//!    owned by `DB_OWNER`, upgraded to this package's head. This load is the backup's one full
 //!    read: when it fails, `dump::read_all` tells whether the file is cut or
 //!    corrupt, and it is then refused as in step 1 (exit 2) once the new
 //!    database is dropped: `DB_NAME` was never touched, nothing stopped;
@@ -19,16 +23,17 @@
 //!    `stopped-services`), the sessions ended, and with
 //!    `--keep-system-config` the new database given this host's system
 //!    tables (`system`): the services are down from here to the end only;
-//! 4. the record says `swapping` (with the new database's oid), then one
-//!    transaction renames `DB_NAME` to `..._old` and the new one to
-//!    `DB_NAME`; then the services are started, the old one dropped and the
-//!    record removed.
+//! 4. the record says `swapping` (with `DB_NAME`'s oid), then one
+//!    transaction renames `DB_NAME` to `..._old`, closed to connections,
+//!    and the new one to `DB_NAME`; then the services are started, the old
+//!    one dropped and the record removed.
 //!
-//! Any failure or signal before the swap's commit drops the new database
-//! and starts the services: `DB_NAME` is exactly as it was (exit 1). A run
-//! killed anywhere leaves the record, and the next restore, hook,
-//! `xivo-update-db` or `xivo-init-db` converges (`recover`): before the swap the new database
-//! is dropped; after it (`DB_NAME` has the recorded oid) the old one is.
+//! Any failure or signal (SIGINT, SIGTERM, SIGHUP) before the swap's commit
+//! drops the new database and starts the services: `DB_NAME` is exactly as
+//! it was (exit 1). A run killed anywhere leaves the record, and the next
+//! restore, hook, `xivo-update-db` or `xivo-init-db` converges (`recover`):
+//! before the swap the new database is dropped; after it (`DB_NAME` has the
+//! recorded oid) the old one is; the services it stopped are started.
 //!
 //! A pre-14.08 backup (`--xivo XIVO_DUMP --levels A,X`, `pair`): both dumps
 //! are checked in step 1, the `xivo` one is restored in step 3 into a
@@ -36,13 +41,15 @@
 //! by the 14.08 merge before the upgrade, then dropped; `recover` drops it
 //! whatever the swap did.
 //!
-//! Never runs without the run lock, never drops a database whose name does
-//! not have the restore shape, and never touches `DB_NAME` but by the swap.
+//! Never runs without the run lock, never drops or renames a database but
+//! the ones its record names, recognised by the snapshots' rule
+//! (`snapshot::name::is_ours`), and never touches `DB_NAME` but by the
+//! swap.
 //!
-//! Above 500 lines: the run, its undo and `recover` are one protocol over
-//! the same record, read best together (as `maintscript/flow.rs`); the
-//! pre-14.08 pair's steps already live in `pair.rs`, and the undo and
-//! `recover` are the piece to move out first if it grows.
+//! Above 500 lines: the run and its undo are one protocol over the same
+//! record, read best together (as `maintscript/flow.rs`); the pre-14.08
+//! pair's steps live in `pair.rs`, `recover` in `recover.rs`, and the undo
+//! is the piece to move out next if it grows.
 
 pub mod dump;
 mod load;
@@ -50,6 +57,7 @@ pub mod name;
 mod pair;
 pub mod record;
 mod recover;
+mod schema;
 mod system;
 
 pub use recover::{recover, Recovered};
@@ -146,6 +154,9 @@ pub async fn restore(
                 (&dump, &rec),
             )
             .await
+        }
+        Err(Failure::Refused(refusal)) => {
+            return refuse(config, &postgres, &services, &refusal, (&dump, &rec)).await
         }
         Err(Failure::Other(cause)) => {
             return undo(config, &postgres, &services, &cause, &dump).await
@@ -263,13 +274,25 @@ async fn load_failed(
     let Err(refusal) = dump::read_all(program, &dump.path) else {
         return undo(config, postgres, services, cause, dump).await;
     };
-    // What this run made, dropped quietly: the refusal is the one line.
+    refuse(config, postgres, services, &refusal, (dump, rec)).await
+}
+
+/// The backup is refused once the run's work is gone: what this run made
+/// is dropped quietly (the refusal is the one line) and the record
+/// removed; `DB_NAME` was never touched, no service was stopped (exit 2).
+async fn refuse(
+    config: &Config,
+    postgres: &Client,
+    services: &Services,
+    refusal: &str,
+    (dump, rec): (&dump::Dump, &Record),
+) -> Result<String, Error> {
     let mut dropped = recover::drop_recorded(postgres, &rec.new, rec.new_oid, true).await;
     if let Some(xivo) = &rec.xivo {
         dropped = dropped.and(recover::drop_recorded(postgres, xivo, rec.xivo_oid, true).await);
     }
     match dropped.and_then(|()| record::remove(config)) {
-        Ok(()) => Err(Error::Other(refusal)),
+        Ok(()) => Err(Error::Other(refusal.to_string())),
         Err(e) => {
             undo(
                 config,
@@ -341,6 +364,9 @@ enum Failure {
     /// `pg_restore` of the backup into the new database: maybe the file's
     /// fault (cut short, corrupt), which the caller asks `dump::read_all`.
     Load(String),
+    /// The backup lacks what its revision has: refused as `check_first`
+    /// refuses one (exit 2).
+    Refused(String),
     Other(String),
 }
 
@@ -369,6 +395,9 @@ async fn restore_into_new(
     let db = &config.db_name;
     record::save(config, rec)?;
     make_database(postgres, config, rec, name::Slot::New).await?;
+    if !dump.revisions.is_empty() {
+        check_contents(config, superuser, set, dump, &rec.new).await?;
+    }
     // A pre-14.08 backup stays on one process: loaded by parallel jobs, its
     // merged queue_log differed from the hooks' merge in a test (not yet
     // explained).
@@ -467,6 +496,32 @@ async fn upgrade(
     .await
 }
 
+/// The backup holds every table its revision has, with its rows and its
+/// columns (`schema`, run into `new` while it is still empty).
+async fn check_contents(
+    config: &Config,
+    superuser: &Superuser,
+    set: &MigrationSet,
+    dump: &dump::Dump,
+    new: &str,
+) -> Result<(), Failure> {
+    let mut empty = superuser.connect(new).await.map_err(|e| e.to_string())?;
+    let expected = timed(
+        &format!(
+            "listing the tables revision {} has",
+            dump.revisions.join(", ")
+        ),
+        schema::expected(&mut empty, set, &dump.revisions, &config.db_owner),
+    )
+    .await?;
+    let lacks = dump::missing(&dump.contents, &expected);
+    if lacks.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Refused(dump::refuse_incomplete(dump, &lacks)))
+    }
+}
+
 /// `CREATE DATABASE` of the record's `slot`, closed to connections as the
 /// snapshots' copies are, its oid written in the record, and only then
 /// opened for the load: a kill anywhere leaves it recognisable as ours
@@ -511,7 +566,11 @@ async fn swap(config: &Config, postgres: &Client, rec: &mut Record) -> Result<()
     rec.old_oid = recover::seen(postgres, db).await?.map(|(oid, _)| oid);
     rec.phase = Phase::Swapping;
     record::save(config, rec)?;
-    let mut sql = String::from("BEGIN;\n");
+    // One simple query without BEGIN/COMMIT is one implicit transaction: a
+    // failure rolls it back and leaves none open, even when a signal drops
+    // this future before any ROLLBACK could be sent (the undo then uses the
+    // same connection).
+    let mut sql = String::new();
     if rec.old_oid.is_some() {
         sql.push_str(&format!(
             "ALTER DATABASE {0} RENAME TO {1};\nALTER DATABASE {1} ALLOW_CONNECTIONS false;\n",
@@ -520,7 +579,7 @@ async fn swap(config: &Config, postgres: &Client, rec: &mut Record) -> Result<()
         ));
     }
     sql.push_str(&format!(
-        "ALTER DATABASE {} RENAME TO {};\nCOMMIT;",
+        "ALTER DATABASE {} RENAME TO {};",
         quote_ident(&rec.new),
         quote_ident(db)
     ));
@@ -540,10 +599,7 @@ async fn swap(config: &Config, postgres: &Client, rec: &mut Record) -> Result<()
                 );
                 return Ok(());
             }
-            Err(e) => {
-                let _ = postgres.batch_execute("ROLLBACK").await;
-                last = pg::describe(&e);
-            }
+            Err(e) => last = pg::describe(&e),
         }
     }
     Err(format!("renaming '{}' to '{db}': {last}", rec.new))

@@ -105,7 +105,8 @@ async fn settle_record(postgres: &Client, db: &str, r: &Record) -> Result<Recove
 
 /// `DB_NAME` is gone (dropped after a swap that had committed) while the
 /// database the swap set aside is still there: it comes back rather than be
-/// lost, open to connections again, in one transaction.
+/// lost, open to connections again, in one transaction (one simple query:
+/// no transaction is left open on a failure).
 async fn put_back(postgres: &Client, db: &str, r: &Record) -> Result<(), String> {
     let Some(s) = seen(postgres, &r.old).await? else {
         return Ok(());
@@ -120,7 +121,7 @@ async fn put_back(postgres: &Client, db: &str, r: &Record) -> Result<(), String>
     );
     postgres
         .batch_execute(&format!(
-            "BEGIN; ALTER DATABASE {0} RENAME TO {1}; ALTER DATABASE {1} ALLOW_CONNECTIONS true; COMMIT",
+            "ALTER DATABASE {0} RENAME TO {1}; ALTER DATABASE {1} ALLOW_CONNECTIONS true",
             quote_ident(&r.old),
             quote_ident(db)
         ))
