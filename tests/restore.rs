@@ -1331,3 +1331,43 @@ fn a_restored_database_dropped_after_its_swap_gets_the_replaced_one_back() {
     assert_eq!(restore_dbs(&h), Vec::<String>::new());
     assert_eq!(record(&h), None);
 }
+
+/// Found with issue 20: the restore's record was read with a plain read,
+/// so a FIFO in its place hung every run that settles it (xivo-update-db,
+/// the hooks, and now `rollback status`) instead of refusing.
+#[test]
+fn a_restore_record_that_is_a_fifo_is_refused_not_waited_on() {
+    let h = Host::new();
+    let path = h.c.state_dir().join("restore-record");
+    nix::unistd::mkfifo(&path, nix::sys::stat::Mode::from_bits_truncate(0o600)).expect("mkfifo");
+    for (bin, args) in [
+        ("xivo-manage-db", &["rollback", "status"][..]),
+        ("xivo-update-db", &[][..]),
+    ] {
+        let mut child =
+            h.c.cmd(bin)
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn");
+        // A guard against a hang, not a timing assert: a refusal takes
+        // well under a second.
+        let started = Instant::now();
+        while child.try_wait().expect("wait").is_none() {
+            if started.elapsed() > Duration::from_secs(60) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("{bin} {args:?} hangs on a FIFO record");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let r = Run::from(child.wait_with_output().expect("output"));
+        r.assert_code(1);
+        assert!(
+            one_line(&r).contains("not a regular file") && r.stderr.contains("restore-record"),
+            "{bin}: {}",
+            r.stderr
+        );
+    }
+}

@@ -143,8 +143,9 @@ fn problem(path: &Path, reason: impl std::fmt::Display) -> String {
 /// The record a restore left, if any.
 pub fn load(config: &Config) -> Result<Option<Record>, String> {
     let path = config.restore_record_path();
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Record::parse(&text)
+    // A FIFO or a directory in its place is an error, never a wait.
+    match fsutil::read_regular(&path) {
+        Ok(bytes) => Record::parse(&String::from_utf8_lossy(&bytes))
             .map(Some)
             .map_err(|e| problem(&path, e)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
