@@ -92,10 +92,17 @@ async fn settle_record(postgres: &Client, db: &str, r: &Record) -> Result<Recove
         drop_recorded(postgres, &r.old, r.old_oid, false).await?;
         return Ok(Recovered::Completed);
     }
-    log::warn!(
-        "a restore did not finish: dropping '{}'; database '{db}' is kept as it is",
-        r.new
-    );
+    if db_oid.is_some() {
+        log::warn!(
+            "a restore did not finish: dropping '{}'; database '{db}' is kept as it is",
+            r.new
+        );
+    } else {
+        log::warn!(
+            "a restore did not finish and database '{db}' is missing: dropping '{}'",
+            r.new
+        );
+    }
     drop_recorded(postgres, &r.new, r.new_oid, true).await?;
     if db_oid.is_none() {
         put_back(postgres, db, r).await?;
