@@ -1075,9 +1075,17 @@ fn restore_killed_with_the_services_stopped_is_shown_and_has_them_started_by_xiv
 
     let status = h.run("xivo-manage-db", &["rollback", "status"]);
     status.assert_code(1);
+    let shown = record(&h).expect("the record");
+    let new = shown
+        .lines()
+        .find_map(|l| l.strip_prefix("new "))
+        .expect("the record names the new database");
     assert!(
-        status.stdout.contains("restore") && !status.stdout.contains("nothing pending"),
-        "rollback status shows the restore's record: {}",
+        status.stdout.contains(new)
+            && status.stdout.contains("restore-record")
+            && status.stdout.contains("xivo-update-db")
+            && !status.stdout.contains("nothing pending"),
+        "rollback status shows the restore's record and how to settle it: {}",
         status.stdout
     );
 

@@ -127,7 +127,9 @@ impl Record {
         if let Some(xivo) = &self.xivo {
             t.push_str(&format!("xivo copy:\t{xivo}\n"));
         }
-        t.push_str(&format!("set aside as:\t{}\n", self.old));
+        if self.phase == Phase::Swapping {
+            t.push_str(&format!("set aside as:\t{}\n", self.old));
+        }
         t
     }
 }
