@@ -1009,58 +1009,134 @@ fn a_pre_1408_restore_killed_during_the_merge_is_undone_by_xivo_update_db() {
     assert_converged(h);
 }
 
-// Defect 6: a restore hit by SIGHUP or SIGKILL while the services are
-// stopped. A session no service owns holds the restore in the sessions'
-// grace period (up to 5 s) with every service stopped: the signal lands there.
+// Defect 6, and the suspected swap defect: a restore signalled or killed
+// with every service stopped. A transaction holding a lock on the database
+// object holds the swap's RENAME, and the name it sets the database aside
+// under is taken, so that once the lock is free the RENAME fails: the
+// restore is caught in its swap for as long as the test needs (no timing),
+// and whatever it then does leaves the database as it was.
 
-/// A restore spawned and caught with every running service stopped (and
-/// recorded); returns it with the database's fingerprint before.
-fn restore_caught_with_services_stopped(h: &Host) -> (std::process::Child, (String, Vec<String>)) {
+/// A restore caught in its swap as above, every running service stopped.
+struct CaughtInSwap {
+    child: std::process::Child,
+    /// Its stderr, line by line.
+    lines: std::sync::mpsc::Receiver<String>,
+    /// The database's fingerprint before.
+    before: (String, Vec<String>),
+    /// The name the swap sets the database aside under, taken.
+    old: String,
+}
+
+const HOLDER: &str = "BEGIN; COMMENT ON DATABASE";
+
+fn restore_caught_in_its_swap(h: &Host) -> CaughtInSwap {
+    use std::io::BufRead;
     let file = dump(h, DB, "backup.dump");
     live_on(h);
     let before = h.c.fingerprint(DB);
-    // Ended by the restore once the grace period is over (reaped with the
-    // test's process).
+    // Ended by `release` (its backend, which holds the lock).
     #[allow(clippy::zombie_processes)]
     let _holder =
-        h.c.psql_cmd(DB, "SELECT pg_sleep(60)")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn a session");
-    wait_for("the session holding the database", || h.sessions() > 0);
-    let child = restore_cmd(h, &[file.to_str().expect("path")], None)
+        h.c.psql_cmd(
+            "postgres",
+            &format!("{HOLDER} {DB} IS 'held'; SELECT pg_sleep(600)"),
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn the lock holder");
+    wait_for("the lock holder", || {
+        h.c.psql(
+            "postgres",
+            &format!("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '{HOLDER}%'"),
+        ) == "1"
+    });
+    let mut child = restore_cmd(h, &[file.to_str().expect("path")], None)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn restore");
-    wait_for("every running service to be stopped", || {
-        let actions = h.actions();
-        RUNNING
-            .iter()
-            .all(|s| actions.contains(&format!("stop {s}")))
-            && h.running().is_empty()
+    let (tx, lines) = std::sync::mpsc::channel::<String>();
+    let stderr = child.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
     });
-    assert!(record(h).is_some(), "the restore is under way");
-    (child, before)
+    wait_for("the swap to wait for the lock", || {
+        h.c.psql(
+            "postgres",
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%RENAME TO%' AND wait_event_type = 'Lock'",
+        ) == "1"
+    });
+    assert!(h.running().is_empty(), "every service is stopped");
+    // (A session on the database would not do: it cannot connect while
+    // the RENAME waits.)
+    let old = record(h)
+        .and_then(|r| {
+            r.lines()
+                .find_map(|l| l.strip_prefix("old ").map(String::from))
+        })
+        .expect("the record names the old database");
+    h.c.psql("postgres", &format!("CREATE DATABASE \"{old}\""));
+    CaughtInSwap {
+        child,
+        lines,
+        before,
+        old,
+    }
+}
+
+/// Free the lock: the RENAME, if still there, fails on the taken name.
+fn release(h: &Host) {
+    h.c.psql(
+        "postgres",
+        &format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '{HOLDER}%'"
+        ),
+    );
+}
+
+/// Send `signal`, wait for the restore to say it undoes itself, free the
+/// lock; its exit code and stderr.
+fn signalled(
+    h: &Host,
+    caught: CaughtInSwap,
+    signal: nix::sys::signal::Signal,
+) -> (Option<i32>, String) {
+    let CaughtInSwap {
+        mut child, lines, ..
+    } = caught;
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), signal).expect("signal");
+    let mut seen = Vec::new();
+    while !seen.iter().any(|l: &String| l.contains("undoing it")) {
+        seen.push(
+            lines
+                .recv_timeout(Duration::from_secs(120))
+                .expect("the restore says it undoes itself"),
+        );
+    }
+    release(h);
+    let status = child.wait().expect("reap restore");
+    while let Ok(line) = lines.recv_timeout(Duration::from_secs(10)) {
+        seen.push(line);
+    }
+    (status.code(), seen.join("\n"))
 }
 
 #[test]
 fn restore_hit_by_sighup_starts_the_services_again() {
     let h = host();
-    let (child, before) = restore_caught_with_services_stopped(&h);
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGHUP,
-    )
-    .expect("SIGHUP");
-    let r = Run::from(child.wait_with_output().expect("reap"));
-    r.assert_code(1);
-    assert!(
-        r.stderr.contains("SIGHUP"),
-        "names the signal: {}",
-        r.stderr
-    );
+    let caught = restore_caught_in_its_swap(&h);
+    let (before, old) = (caught.before.clone(), caught.old.clone());
+    let (code, stderr) = signalled(&h, caught, nix::sys::signal::Signal::SIGHUP);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("SIGHUP"), "names the signal: {stderr}");
+    assert!(stderr.contains("left as it was"), "{stderr}");
+    h.c.psql("postgres", &format!("DROP DATABASE \"{old}\""));
     assert_eq!(h.c.fingerprint(DB), before, "database exactly as it was");
     assert_converged(&h);
 }
@@ -1068,9 +1144,10 @@ fn restore_hit_by_sighup_starts_the_services_again() {
 #[test]
 fn restore_killed_with_the_services_stopped_is_shown_and_has_them_started_by_xivo_update_db() {
     let h = host();
-    let (mut child, before) = restore_caught_with_services_stopped(&h);
-    child.kill().expect("SIGKILL");
-    child.wait().expect("reap");
+    let mut caught = restore_caught_in_its_swap(&h);
+    caught.child.kill().expect("SIGKILL");
+    caught.child.wait().expect("reap");
+    release(&h);
     assert!(h.running().is_empty(), "the kill left the services stopped");
 
     let status = h.run("xivo-manage-db", &["rollback", "status"]);
@@ -1090,6 +1167,30 @@ fn restore_killed_with_the_services_stopped_is_shown_and_has_them_started_by_xiv
     );
 
     h.run("xivo-update-db", &[]).assert_code(0);
+    h.c.psql("postgres", &format!("DROP DATABASE \"{}\"", caught.old));
+    assert_eq!(
+        h.c.fingerprint(DB),
+        caught.before,
+        "database exactly as it was"
+    );
+    assert_converged(&h);
+}
+
+/// Suspected in issue 20, confirmed: a signal while a swap attempt is in
+/// flight, the attempt then failing, left the connection in an aborted
+/// transaction (no ROLLBACK was ever sent) and the undo failed on it.
+#[test]
+fn a_signal_during_a_swap_attempt_that_then_fails_still_lets_the_restore_undo_itself() {
+    let h = host();
+    let caught = restore_caught_in_its_swap(&h);
+    let (before, old) = (caught.before.clone(), caught.old.clone());
+    let (code, stderr) = signalled(&h, caught, nix::sys::signal::Signal::SIGTERM);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("left as it was") && !stderr.contains("failed too"),
+        "the undo went through: {stderr}"
+    );
+    h.c.psql("postgres", &format!("DROP DATABASE \"{old}\""));
     assert_eq!(h.c.fingerprint(DB), before, "database exactly as it was");
     assert_converged(&h);
 }
@@ -1203,98 +1304,6 @@ fn a_dump_lacking_tables_rows_or_columns_is_refused_naming_them() {
     ] {
         assert!(last.contains(lacking), "names {lacking}: {last}");
     }
-}
-
-// Suspected in issue 20, confirmed: a signal while a swap attempt is in
-// flight, the attempt then failing (the name it sets the database aside
-// under taken), left the connection in an aborted transaction (no ROLLBACK
-// was ever sent) and the undo failed on it.
-
-#[test]
-fn a_signal_during_a_swap_attempt_that_then_fails_still_lets_the_restore_undo_itself() {
-    use std::io::BufRead;
-    let h = host();
-    let file = dump(&h, DB, "backup.dump");
-    live_on(&h);
-    let before = h.c.fingerprint(DB);
-    // Holds a lock on the database object: the swap's RENAME waits for it.
-    let mut holder =
-        h.c.psql_cmd(
-            "postgres",
-            &format!("BEGIN; COMMENT ON DATABASE {DB} IS 'held'; SELECT pg_sleep(600)"),
-        )
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn the lock holder");
-    wait_for("the lock holder", || {
-        h.c.psql(
-            "postgres",
-            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'BEGIN; COMMENT ON DATABASE%'",
-        ) == "1"
-    });
-    let mut child = restore_cmd(&h, &[file.to_str().expect("path")], None)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn restore");
-    let (tx, lines) = std::sync::mpsc::channel::<String>();
-    let stderr = child.stderr.take().expect("stderr");
-    let reader = std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = tx.send(line);
-        }
-    });
-    wait_for("the swap to wait for the lock", || {
-        h.c.psql(
-            "postgres",
-            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%RENAME TO%' AND wait_event_type = 'Lock'",
-        ) == "1"
-    });
-    // The name the swap sets the database aside under, taken: once the
-    // lock is free, the RENAME fails on it. (A session on the database
-    // would not do: it cannot connect while the RENAME waits.)
-    let old = record(&h)
-        .and_then(|r| {
-            r.lines()
-                .find_map(|l| l.strip_prefix("old ").map(String::from))
-        })
-        .expect("the record names the old database");
-    h.c.psql("postgres", &format!("CREATE DATABASE \"{old}\""));
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGTERM,
-    )
-    .expect("SIGTERM");
-    let mut seen = Vec::new();
-    while !seen.iter().any(|l: &String| l.contains("undoing it")) {
-        seen.push(
-            lines
-                .recv_timeout(Duration::from_secs(60))
-                .expect("the restore says it undoes itself"),
-        );
-    }
-    // Its backend, not just the client: the lock goes with the backend.
-    h.c.psql(
-        "postgres",
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'BEGIN; COMMENT ON DATABASE%'",
-    );
-    holder.wait().expect("reap the lock holder");
-    let status = child.wait().expect("reap restore");
-    reader.join().expect("reader");
-    seen.extend(lines.try_iter());
-    let stderr = seen.join("\n");
-    assert_eq!(status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("left as it was") && !stderr.contains("failed too"),
-        "the undo went through: {stderr}"
-    );
-    h.c.psql("postgres", &format!("DROP DATABASE \"{old}\""));
-    assert_eq!(h.c.fingerprint(DB), before, "database exactly as it was");
-    assert_converged(&h);
 }
 
 /// The swap had committed, then the restored database was dropped before
