@@ -139,7 +139,8 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode
             crate::pending::refuse_if_pending(&config)?;
             // A restore killed midway first, as xivo-update-db does: its
             // half-loaded database and record go (a swap it committed
-            // stays), so that --drop and --init see the real database.
+            // stays, the services it stopped start again), so that --drop
+            // and --init see the real database.
             {
                 let postgres = admin.connect("postgres").await?;
                 crate::restore::recover(&config, &postgres)

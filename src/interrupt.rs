@@ -1,5 +1,6 @@
-//! SIGINT, SIGTERM (and, for the hooks, SIGHUP) during a run that changes the
-//! database: they no longer kill the process (that could leave services
+//! SIGINT, SIGTERM and SIGHUP during a run that changes the database (a
+//! command is often run over ssh, whose end sends SIGHUP): they no longer
+//! kill the process (that could leave services
 //! stopped, a half-made snapshot, or `xivo` closed); the run stops at the
 //! next safe point or drops the work at once (`race`), puts back what it
 //! must, and exits non-zero. SIGKILL cannot be caught: the next run finds
@@ -22,8 +23,9 @@ pub enum Takeover {
     /// A maintainer script: SIGINT, SIGTERM and SIGHUP, always (dpkg's
     /// terminal may go away in the middle of an upgrade).
     Hook,
-    /// A command: SIGINT and SIGTERM, unless they were ignored when it
-    /// started (a command started in the background by a script, `nohup`).
+    /// A command: SIGINT, SIGTERM and SIGHUP, each unless it was ignored
+    /// when the command started (started in the background by a script, or
+    /// under `nohup`, which asks for the run to outlive the terminal).
     Command,
 }
 
@@ -38,7 +40,7 @@ impl Interrupt {
         ] {
             let wanted = match takeover {
                 Takeover::Hook => true,
-                Takeover::Command => number != nix::libc::SIGHUP && !ignored(number),
+                Takeover::Command => !ignored(number),
             };
             if wanted {
                 signals.push((signal(kind)?, name));

@@ -14,7 +14,7 @@
 //! (`Error::during_change`) so that its exit code says a change was made
 //! (1), never "nothing attempted" (2).
 //!
-//! `update` (xivo-update-db) owns SIGINT and SIGTERM once it holds the lock
+//! `update` (xivo-update-db) owns SIGINT, SIGTERM and SIGHUP once it holds the lock
 //! (unless they were ignored when it started): the work is dropped (its
 //! transaction rolls back), what a merge left running on the server is
 //! ended and `xivo` reopened, and the command fails with one line. The
@@ -72,7 +72,7 @@ pub async fn update(
     merge::reopen_legacy(config, &superuser.connect("postgres").await?).await?;
     crate::pending::refuse_if_pending(config)?;
     let mut interrupt = Interrupt::install(Takeover::Command)
-        .map_err(|e| Error::Other(format!("cannot take over SIGINT/SIGTERM: {e}")))?;
+        .map_err(|e| Error::Other(format!("cannot take over SIGINT/SIGTERM/SIGHUP: {e}")))?;
     match interrupt.race(update_locked(config, superuser, set)).await {
         Ok(result) => result,
         Err(name) => {
@@ -100,7 +100,8 @@ pub async fn update_locked(
     let postgres = superuser.connect("postgres").await?;
     // A merge stopped by a kill left `xivo` closed to the 14.07 daemons.
     merge::reopen_legacy(config, &postgres).await?;
-    // A restore killed midway: its leftovers go, a swap it committed stays.
+    // A restore killed midway: its leftovers go, a swap it committed stays,
+    // the services it stopped start again.
     crate::restore::recover(config, &postgres)
         .await
         .map_err(Error::Refused)?;

@@ -45,9 +45,15 @@ fn fill(h: &Host, tag: &str) {
 
 /// `pg_dump -Fc` of `db` into the cluster's directory.
 fn dump(h: &Host, db: &str, name: &str) -> PathBuf {
+    dump_with(h, db, name, &[])
+}
+
+/// `pg_dump -Fc <options>` of `db` into the cluster's directory.
+fn dump_with(h: &Host, db: &str, name: &str, options: &[&str]) -> PathBuf {
     let path = h.c.dir.join(name);
     let mut c = as_owner(format!("{PG_BIN}/pg_dump"));
-    c.args(["-Fc", "-h"])
+    c.args(options)
+        .args(["-Fc", "-h"])
         .arg(&h.c.dir)
         .args(["-p", &h.c.port.to_string(), "-U", &owner().name, "-f"])
         .arg(&path)
@@ -148,11 +154,17 @@ fn one_line(r: &Run) -> &str {
 fn restore_of_a_head_dump_brings_back_every_row_owned_as_provisioned() {
     let h = host();
     let source = h.c.table_sums(DB);
+    let sequences = h.c.sequences(DB);
     let schema = h.c.schema(DB);
     let file = dump(&h, DB, "backup.dump");
     live_on(&h);
     h.c.set_non_defaults(DB, "asterisk");
     let settings = h.c.database_settings(DB);
+    assert_ne!(
+        h.c.sequences(DB),
+        sequences,
+        "the sequences moved since the backup"
+    );
     assert_ne!(
         h.c.table_sums(DB),
         source,
@@ -172,6 +184,11 @@ fn restore_of_a_head_dump_brings_back_every_row_owned_as_provisioned() {
         h.c.table_sums(DB),
         source,
         "every row of the backup, over every column"
+    );
+    assert_eq!(
+        h.c.sequences(DB),
+        sequences,
+        "every sequence where it was in the backup's source"
     );
     assert_eq!(h.c.schema(DB), schema, "schema and owners as provisioned");
     assert_eq!(
@@ -352,6 +369,7 @@ fn a_backup_only_root_can_read_is_loaded_from_stdin() {
     use std::os::unix::fs::PermissionsExt;
     let h = host();
     let source = h.c.table_sums(DB);
+    let sequences = h.c.sequences(DB);
     let schema = h.c.schema(DB);
     let file = dump(&h, DB, "backup.dump");
     let private = h.c.dir.join("root-only");
@@ -382,6 +400,11 @@ fn a_backup_only_root_can_read_is_loaded_from_stdin() {
         r.stderr
     );
     assert_eq!(h.c.table_sums(DB), source, "every row, over every column");
+    assert_eq!(
+        h.c.sequences(DB),
+        sequences,
+        "every sequence as in the source"
+    );
     assert_eq!(h.c.schema(DB), schema, "schema and owners as provisioned");
     assert_eq!(h.c.revisions(DB), common::repo_head());
     assert_converged(&h);
@@ -536,13 +559,14 @@ fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
 }
 
 /// A restore SIGKILLed while pg_restore runs; returns the fingerprint of
-/// the database before.
-fn killed_restore(h: &Host) -> (String, Vec<String>) {
+/// the database before, and the table sums of the backup's source.
+fn killed_restore(h: &Host) -> ((String, Vec<String>), Vec<String>) {
     h.c.psql(
         DB,
         "INSERT INTO queue_log (time, callid, queuename, agent, event, data1) \
            SELECT '2014-06-01 10:00:00.000000', 'bulk-' || i, 'q', 'Agent/1', 'CONNECT', left(md5(i::text), 20) FROM generate_series(1, 400000) i",
     );
+    let source = h.c.table_sums(DB);
     let file = dump(h, DB, "big.dump");
     live_on(h);
     let before = h.c.fingerprint(DB);
@@ -562,20 +586,26 @@ fn killed_restore(h: &Host) -> (String, Vec<String>) {
     child.wait().expect("reap");
     assert!(record(h).is_some(), "the record stays after a kill");
     assert_eq!(h.c.fingerprint(DB), before, "untouched by the killed run");
-    before
+    (before, source)
 }
 
 #[test]
 fn a_restore_killed_midway_is_undone_by_the_next_restore() {
     let h = host();
-    let before = killed_restore(&h);
+    let (before, source) = killed_restore(&h);
     let file = h.c.dir.join("big.dump");
-    let source = {
-        // What the backup holds: restored again below.
-        before.1.len()
-    };
-    assert!(source > 0);
+    assert_ne!(
+        h.c.table_sums(DB),
+        source,
+        "the database moved on since the backup"
+    );
     restore(&h, &[file.to_str().expect("path")]).assert_code(0);
+    assert_ne!(h.c.fingerprint(DB), before);
+    assert_eq!(
+        h.c.table_sums(DB),
+        source,
+        "every row of the backup, over every column"
+    );
     assert_eq!(
         h.c.psql(
             DB,
@@ -596,7 +626,7 @@ fn a_restore_killed_midway_is_undone_by_the_next_restore() {
 #[test]
 fn a_restore_killed_midway_is_undone_by_the_next_hook() {
     let h = host();
-    let before = killed_restore(&h);
+    let (before, _) = killed_restore(&h);
     let r = h.hook("postinst", &["abort-upgrade", "14.8.0"], None);
     r.assert_code(0);
     assert_eq!(h.c.fingerprint(DB), before);
@@ -606,7 +636,7 @@ fn a_restore_killed_midway_is_undone_by_the_next_hook() {
 #[test]
 fn a_restore_killed_midway_is_undone_by_xivo_init_db() {
     let h = host();
-    let before = killed_restore(&h);
+    let (before, _) = killed_restore(&h);
     let r = h.run("xivo-init-db", &["--init"]);
     r.assert_code(1);
     assert!(r.stderr.contains("already exists"), "{}", r.stderr);
@@ -635,14 +665,19 @@ fn a_restore_killed_after_its_swap_is_completed_by_xivo_update_db() {
         "postgres",
         &format!("SELECT oid FROM pg_database WHERE datname = '{new}'"),
     );
+    let old_oid = h.c.psql(
+        "postgres",
+        &format!("SELECT oid FROM pg_database WHERE datname = '{DB}'"),
+    );
     std::fs::write(
         h.c.state_dir().join("restore-record"),
-        format!("phase swapping\nnew {new}\nold {old}\nnew_oid {oid}\n"),
+        format!("phase swapping\nnew {new}\nold {old}\nnew_oid {oid}\nold_oid {old_oid}\n"),
     )
     .expect("record");
+    // The swap sets the replaced database aside closed to connections.
     h.c.psql(
         "postgres",
-        &format!("ALTER DATABASE {DB} RENAME TO \"{old}\""),
+        &format!("ALTER DATABASE {DB} RENAME TO \"{old}\"; ALTER DATABASE \"{old}\" ALLOW_CONNECTIONS false"),
     );
     h.c.psql(
         "postgres",
@@ -972,4 +1007,386 @@ fn a_pre_1408_restore_killed_during_the_merge_is_undone_by_xivo_update_db() {
     restore(h, &p.args(&[])).assert_code(0);
     assert_eq!(sums_without(h, DB, &BOOKKEEPING), p.merged_sums);
     assert_converged(h);
+}
+
+// Defect 6, and the suspected swap defect: a restore signalled or killed
+// with every service stopped. A transaction holding a lock on the database
+// object holds the swap's RENAME, and the name it sets the database aside
+// under is taken, so that once the lock is free the RENAME fails: the
+// restore is caught in its swap for as long as the test needs (no timing),
+// and whatever it then does leaves the database as it was.
+
+/// A restore caught in its swap as above, every running service stopped.
+struct CaughtInSwap {
+    child: std::process::Child,
+    /// Its stderr, line by line.
+    lines: std::sync::mpsc::Receiver<String>,
+    /// The database's fingerprint before.
+    before: (String, Vec<String>),
+    /// The name the swap sets the database aside under, taken.
+    old: String,
+}
+
+const HOLDER: &str = "BEGIN; COMMENT ON DATABASE";
+
+fn restore_caught_in_its_swap(h: &Host) -> CaughtInSwap {
+    use std::io::BufRead;
+    let file = dump(h, DB, "backup.dump");
+    live_on(h);
+    let before = h.c.fingerprint(DB);
+    // Ended by `release` (its backend, which holds the lock).
+    #[allow(clippy::zombie_processes)]
+    let _holder =
+        h.c.psql_cmd(
+            "postgres",
+            &format!("{HOLDER} {DB} IS 'held'; SELECT pg_sleep(600)"),
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn the lock holder");
+    wait_for("the lock holder", || {
+        h.c.psql(
+            "postgres",
+            &format!("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '{HOLDER}%'"),
+        ) == "1"
+    });
+    let mut child = restore_cmd(h, &[file.to_str().expect("path")], None)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn restore");
+    let (tx, lines) = std::sync::mpsc::channel::<String>();
+    let stderr = child.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    wait_for("the swap to wait for the lock", || {
+        h.c.psql(
+            "postgres",
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%RENAME TO%' AND wait_event_type = 'Lock'",
+        ) == "1"
+    });
+    assert!(h.running().is_empty(), "every service is stopped");
+    // (A session on the database would not do: it cannot connect while
+    // the RENAME waits.)
+    let old = record(h)
+        .and_then(|r| {
+            r.lines()
+                .find_map(|l| l.strip_prefix("old ").map(String::from))
+        })
+        .expect("the record names the old database");
+    h.c.psql("postgres", &format!("CREATE DATABASE \"{old}\""));
+    CaughtInSwap {
+        child,
+        lines,
+        before,
+        old,
+    }
+}
+
+/// Free the lock: the RENAME, if still there, fails on the taken name.
+fn release(h: &Host) {
+    h.c.psql(
+        "postgres",
+        &format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '{HOLDER}%'"
+        ),
+    );
+}
+
+/// Send `signal`, wait for the restore to say it undoes itself, free the
+/// lock; its exit code and stderr.
+fn signalled(
+    h: &Host,
+    caught: CaughtInSwap,
+    signal: nix::sys::signal::Signal,
+) -> (Option<i32>, String) {
+    let CaughtInSwap {
+        mut child, lines, ..
+    } = caught;
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), signal).expect("signal");
+    let mut seen = Vec::new();
+    while !seen.iter().any(|l: &String| l.contains("undoing it")) {
+        seen.push(
+            lines
+                .recv_timeout(Duration::from_secs(120))
+                .expect("the restore says it undoes itself"),
+        );
+    }
+    release(h);
+    let status = child.wait().expect("reap restore");
+    while let Ok(line) = lines.recv_timeout(Duration::from_secs(10)) {
+        seen.push(line);
+    }
+    (status.code(), seen.join("\n"))
+}
+
+#[test]
+fn restore_hit_by_sighup_starts_the_services_again() {
+    let h = host();
+    let caught = restore_caught_in_its_swap(&h);
+    let (before, old) = (caught.before.clone(), caught.old.clone());
+    let (code, stderr) = signalled(&h, caught, nix::sys::signal::Signal::SIGHUP);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("SIGHUP"), "names the signal: {stderr}");
+    assert!(stderr.contains("left as it was"), "{stderr}");
+    h.c.psql("postgres", &format!("DROP DATABASE \"{old}\""));
+    assert_eq!(h.c.fingerprint(DB), before, "database exactly as it was");
+    assert_converged(&h);
+}
+
+#[test]
+fn restore_killed_with_the_services_stopped_is_shown_and_has_them_started_by_xivo_update_db() {
+    let h = host();
+    let mut caught = restore_caught_in_its_swap(&h);
+    caught.child.kill().expect("SIGKILL");
+    caught.child.wait().expect("reap");
+    release(&h);
+    assert!(h.running().is_empty(), "the kill left the services stopped");
+
+    let status = h.run("xivo-manage-db", &["rollback", "status"]);
+    status.assert_code(1);
+    let shown = record(&h).expect("the record");
+    let new = shown
+        .lines()
+        .find_map(|l| l.strip_prefix("new "))
+        .expect("the record names the new database");
+    assert!(
+        status.stdout.contains(new)
+            && status.stdout.contains("restore-record")
+            && status.stdout.contains("xivo-update-db")
+            && !status.stdout.contains("nothing pending"),
+        "rollback status shows the restore's record and how to settle it: {}",
+        status.stdout
+    );
+
+    h.run("xivo-update-db", &[]).assert_code(0);
+    h.c.psql("postgres", &format!("DROP DATABASE \"{}\"", caught.old));
+    assert_eq!(
+        h.c.fingerprint(DB),
+        caught.before,
+        "database exactly as it was"
+    );
+    assert_converged(&h);
+}
+
+/// Suspected in issue 20, confirmed: a signal while a swap attempt is in
+/// flight, the attempt then failing, left the connection in an aborted
+/// transaction (no ROLLBACK was ever sent) and the undo failed on it.
+#[test]
+fn a_signal_during_a_swap_attempt_that_then_fails_still_lets_the_restore_undo_itself() {
+    let h = host();
+    let caught = restore_caught_in_its_swap(&h);
+    let (before, old) = (caught.before.clone(), caught.old.clone());
+    let (code, stderr) = signalled(&h, caught, nix::sys::signal::Signal::SIGTERM);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("left as it was") && !stderr.contains("failed too"),
+        "the undo went through: {stderr}"
+    );
+    h.c.psql("postgres", &format!("DROP DATABASE \"{old}\""));
+    assert_eq!(h.c.fingerprint(DB), before, "database exactly as it was");
+    assert_converged(&h);
+}
+
+// Defect 4: a database is the restore's only by the one rule the snapshots
+// follow (reserved name, closed to connections, oid in the record), never by
+// its name alone.
+
+/// `name`, made by someone else, with a row in it; `closed` as a restore
+/// makes its databases.
+fn someone_elses(h: &Host, name: &str, closed: bool) {
+    h.c.psql("postgres", &format!("CREATE DATABASE \"{name}\""));
+    h.c.psql(
+        name,
+        "CREATE TABLE mine (v text); INSERT INTO mine VALUES ('keep me')",
+    );
+    if closed {
+        h.c.psql(
+            "postgres",
+            &format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"),
+        );
+    }
+}
+
+fn row_of(h: &Host, name: &str) -> String {
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"),
+    );
+    h.c.psql(name, "SELECT v FROM mine")
+}
+
+#[test]
+fn a_database_that_only_has_a_restores_name_is_never_dropped() {
+    let h = host();
+    let open = "xivo_manage_db_restore_20200101T000000Z_old";
+    let closed = "xivo_manage_db_restore_20200101T000000Z_new";
+    someone_elses(&h, open, false);
+    someone_elses(&h, closed, true);
+    let before = h.c.fingerprint(DB);
+
+    let r = h.run("xivo-update-db", &[]);
+    r.assert_code(0);
+    assert_eq!(restore_dbs(&h), vec![closed.to_string(), open.to_string()]);
+    for name in [open, closed] {
+        assert!(
+            r.stderr
+                .lines()
+                .any(|l| l.contains(name) && l.contains("by hand")),
+            "one line says '{name}' is left alone and what to do: {}",
+            r.stderr
+        );
+        assert_eq!(row_of(&h, name), "keep me");
+    }
+    assert_eq!(h.c.fingerprint(DB), before);
+}
+
+#[test]
+fn a_database_with_a_restores_old_name_is_never_renamed_into_a_missing_database() {
+    let h = host();
+    let old = "xivo_manage_db_restore_20200101T000000Z_old";
+    stop_services(&h);
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE {DB} RENAME TO asterisk_aside"),
+    );
+    someone_elses(&h, old, true);
+
+    let r = h.run("xivo-update-db", &[]);
+    r.assert_code(0);
+    assert_eq!(restore_dbs(&h), vec![old.to_string()]);
+    assert_eq!(row_of(&h, old), "keep me");
+    assert_eq!(
+        h.c.psql(
+            DB,
+            "SELECT count(*) FROM pg_tables WHERE tablename = 'mine'"
+        ),
+        "0",
+        "'{DB}' was provisioned, not taken from '{old}'"
+    );
+}
+
+// Defect 5: a dump is held against the tables, rows and columns its
+// revision has before it replaces anything.
+
+#[test]
+fn a_dump_lacking_tables_rows_or_columns_is_refused_naming_them() {
+    let h = host();
+    h.c.psql(DB, "ALTER TABLE resolvconf DROP COLUMN description");
+    let file = dump_with(
+        &h,
+        DB,
+        "partial.dump",
+        &[
+            "-T",
+            "queue_log",
+            "-T",
+            "cel",
+            "--exclude-table-data",
+            "dhcp",
+        ],
+    );
+    let r = refused_run(&h, &file, &[]);
+    let last = r.stderr.lines().last().unwrap_or_default();
+    assert_names(&r, &file, last, "lacks what revision");
+    for lacking in [
+        "table cel",
+        "table queue_log",
+        "the rows of table dhcp",
+        "column resolvconf.description",
+    ] {
+        assert!(last.contains(lacking), "names {lacking}: {last}");
+    }
+}
+
+/// The swap had committed, then the restored database was dropped before
+/// the record was settled: the database the swap set aside comes back
+/// (the only copy of the data left).
+#[test]
+fn a_restored_database_dropped_after_its_swap_gets_the_replaced_one_back() {
+    let h = host();
+    let new = "xivo_manage_db_restore_20260101T000000Z_new";
+    let old = "xivo_manage_db_restore_20260101T000000Z_old";
+    stop_services(&h);
+    let before = h.c.fingerprint(DB);
+    h.c.psql(
+        "postgres",
+        &format!("CREATE DATABASE \"{new}\" TEMPLATE {DB}"),
+    );
+    let oid_of = |name: &str| {
+        h.c.psql(
+            "postgres",
+            &format!("SELECT oid FROM pg_database WHERE datname = '{name}'"),
+        )
+    };
+    let (new_oid, old_oid) = (oid_of(new), oid_of(DB));
+    std::fs::write(
+        h.c.state_dir().join("restore-record"),
+        format!("phase swapping\nnew {new}\nold {old}\nnew_oid {new_oid}\nold_oid {old_oid}\n"),
+    )
+    .expect("record");
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE {DB} RENAME TO \"{old}\"; ALTER DATABASE \"{old}\" ALLOW_CONNECTIONS false"),
+    );
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE \"{new}\" RENAME TO {DB}"),
+    );
+    h.c.psql("postgres", &format!("DROP DATABASE {DB}"));
+
+    let r = h.run("xivo-update-db", &[]);
+    r.assert_code(0);
+    assert!(r.stderr.contains("putting it back"), "{}", r.stderr);
+    assert_eq!(oid_of(DB), old_oid, "the replaced database is back");
+    assert_eq!(h.c.fingerprint(DB), before, "exactly as it was");
+    assert_eq!(restore_dbs(&h), Vec::<String>::new());
+    assert_eq!(record(&h), None);
+}
+
+/// Found with issue 20: the restore's record was read with a plain read,
+/// so a FIFO in its place hung every run that settles it (xivo-update-db,
+/// the hooks, and now `rollback status`) instead of refusing.
+#[test]
+fn a_restore_record_that_is_a_fifo_is_refused_not_waited_on() {
+    let h = Host::new();
+    let path = h.c.state_dir().join("restore-record");
+    nix::unistd::mkfifo(&path, nix::sys::stat::Mode::from_bits_truncate(0o600)).expect("mkfifo");
+    for (bin, args) in [
+        ("xivo-manage-db", &["rollback", "status"][..]),
+        ("xivo-update-db", &[][..]),
+    ] {
+        let mut child =
+            h.c.cmd(bin)
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn");
+        // A guard against a hang, not a timing assert: a refusal takes
+        // well under a second.
+        let started = Instant::now();
+        while child.try_wait().expect("wait").is_none() {
+            if started.elapsed() > Duration::from_secs(60) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("{bin} {args:?} hangs on a FIFO record");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let r = Run::from(child.wait_with_output().expect("output"));
+        r.assert_code(1);
+        assert!(
+            one_line(&r).contains("not a regular file") && r.stderr.contains("restore-record"),
+            "{bin}: {}",
+            r.stderr
+        );
+    }
 }

@@ -1,6 +1,9 @@
 //! Looking at a backup before anything is touched: the file is there and
 //! readable, `pg_restore` reads its table of contents, it is a dump of
-//! `DB_NAME` on the versioned system, at a revision this package knows.
+//! `DB_NAME` on the versioned system, at a revision this package knows; and
+//! what it holds (`Contents`: each table of `public`, whether its rows are
+//! in it, its columns from its definition), which `missing` holds against
+//! the tables and columns its revision must have (`super::schema`).
 //! A custom-format archive cut short keeps a valid table of contents at its
 //! start: only reading every data block finds the cut, or a corrupt
 //! compressed block. That full read is the load's own, into a new database
@@ -31,7 +34,24 @@ pub struct Dump {
     pub entries: u64,
     /// `alembic_version` as it was dumped.
     pub revisions: Vec<String>,
+    /// The tables of `public` it holds (empty for a 14.07 dump).
+    pub contents: Contents,
 }
+
+/// One table of a dump's `public` schema.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Dumped {
+    /// A `TABLE DATA` entry: its rows are in the dump.
+    pub rows: bool,
+    /// Its columns, from its `CREATE TABLE` (none when it was not found).
+    pub columns: Vec<String>,
+}
+
+/// The tables of a dump's `public` schema, by name.
+pub type Contents = std::collections::BTreeMap<String, Dumped>;
+
+/// The tables (each with its columns) a revision must have.
+pub type Expected = std::collections::BTreeMap<String, Vec<String>>;
 
 /// One line naming the file, what is wrong and the fix.
 fn refused(path: &Path, why: impl std::fmt::Display, fix: &str) -> String {
@@ -177,12 +197,133 @@ pub fn inspect(
             "upgrade this package first",
         ));
     }
+    let schema = pg_restore(
+        pg_restore_program,
+        path,
+        &["--schema-only", "--section=pre-data", "--file=-"],
+    )?;
     Ok(Dump {
         path: path.to_path_buf(),
         size,
         entries,
         revisions,
+        contents: contents(&list, &schema),
     })
+}
+
+/// The tables of `public` in a table of contents (`TABLE` and `TABLE
+/// DATA` entries: `ID; CATALOG OID TABLE public NAME OWNER`), each with
+/// its columns from the `CREATE TABLE` of the pre-data script.
+fn contents(list: &str, schema: &str) -> Contents {
+    let mut tables = Contents::new();
+    for line in list.lines().filter(|l| !l.starts_with(';')) {
+        let words: Vec<&str> = line.split_whitespace().skip(3).collect();
+        match words.as_slice() {
+            ["TABLE", "DATA", "public", name, ..] => {
+                tables.entry(name.to_string()).or_default().rows = true;
+            }
+            ["TABLE", "public", name, ..] => {
+                tables.entry(name.to_string()).or_default();
+            }
+            _ => {}
+        }
+    }
+    for (name, columns) in definitions(schema) {
+        if let Some(t) = tables.get_mut(&name) {
+            t.columns = columns;
+        }
+    }
+    tables
+}
+
+/// Each `CREATE TABLE public.NAME (` of a pg_dump script, with its column
+/// names (one a line, indented; `CONSTRAINT` lines are not columns).
+fn definitions(script: &str) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut lines = script.lines();
+    while let Some(line) = lines.next() {
+        let Some(rest) = line
+            .strip_prefix("CREATE TABLE public.")
+            .or_else(|| line.strip_prefix("CREATE UNLOGGED TABLE public."))
+        else {
+            continue;
+        };
+        let Some(name) = rest.strip_suffix(" (").map(unquote) else {
+            continue;
+        };
+        let columns = lines
+            .by_ref()
+            .take_while(|l| l.starts_with("    "))
+            .map(str::trim_start)
+            .filter(|l| !l.starts_with("CONSTRAINT "))
+            .map(unquote)
+            .collect();
+        out.push((name, columns));
+    }
+    out
+}
+
+/// The identifier that starts `text`, as pg_dump writes one: bare up to a
+/// space or a comma, or in double quotes (a quote doubled inside).
+fn unquote(text: &str) -> String {
+    let Some(quoted) = text.strip_prefix('"') else {
+        return text
+            .split([' ', ','])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+    };
+    let mut out = String::new();
+    let mut chars = quoted.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '"' {
+            if chars.peek() == Some(&'"') {
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// What the dump lacks of `expected` (each table, its rows, its columns),
+/// named; empty when it holds it all. A table whose definition was not
+/// found has its columns left unchecked.
+pub fn missing(contents: &Contents, expected: &Expected) -> Vec<String> {
+    let mut out = Vec::new();
+    for (table, columns) in expected {
+        let Some(t) = contents.get(table) else {
+            out.push(format!("table {table}"));
+            continue;
+        };
+        if !t.rows {
+            out.push(format!("the rows of table {table}"));
+        }
+        if !t.columns.is_empty() {
+            out.extend(
+                columns
+                    .iter()
+                    .filter(|c| !t.columns.contains(c))
+                    .map(|c| format!("column {table}.{c}")),
+            );
+        }
+    }
+    out
+}
+
+/// The refusal of a dump that lacks what its revision has.
+pub fn refuse_incomplete(dump: &Dump, lacks: &[String]) -> String {
+    refused(
+        &dump.path,
+        format!(
+            "it lacks what revision {} has: {}",
+            dump.revisions.join(", "),
+            lacks.join(", ")
+        ),
+        "give a backup of the whole database, made with 'pg_dump -Fc' without -t, -T or --exclude-table-data",
+    )
 }
 
 /// Every data block of `path`, decompressed: the cut or the corruption the
@@ -205,7 +346,47 @@ fn alembic_rows(script: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::alembic_rows;
+    use super::{alembic_rows, contents, missing, unquote, Dumped, Expected};
+
+    #[test]
+    fn a_dump_is_held_against_the_tables_columns_and_rows_expected() {
+        let list = ";\n; Archive created at 2026-01-01\n;     dbname: asterisk\n;\n\
+            215; 1259 16599 TABLE public queue_log asterisk\n\
+            216; 1259 16600 TABLE public user asterisk\n\
+            217; 1259 16601 TABLE public dhcp asterisk\n\
+            3321; 0 16599 TABLE DATA public queue_log asterisk\n\
+            3322; 0 16600 TABLE DATA public user asterisk\n";
+        let schema = "SET x = 1;\n\nCREATE TABLE public.queue_log (\n    \"time\" character varying(26) DEFAULT ''::character varying NOT NULL,\n    callid text,\n    CONSTRAINT c CHECK (true)\n);\n\n\
+            CREATE TABLE public.\"user\" (\n    id integer NOT NULL,\n    \"we\"\"ird\" integer\n);\n";
+        let c = contents(list, schema);
+        assert_eq!(
+            c.get("queue_log"),
+            Some(&Dumped {
+                rows: true,
+                columns: vec!["time".into(), "callid".into()]
+            })
+        );
+        assert_eq!(c["user"].columns, vec!["id", "we\"ird"]);
+        assert_eq!(c["dhcp"], Dumped::default());
+        let expected: Expected = [
+            ("queue_log", vec!["time", "callid", "agent"]),
+            ("user", vec!["id"]),
+            ("dhcp", vec!["id"]),
+            ("cel", vec!["id"]),
+        ]
+        .into_iter()
+        .map(|(t, cs)| (t.to_string(), cs.into_iter().map(String::from).collect()))
+        .collect();
+        assert_eq!(
+            missing(&c, &expected),
+            vec![
+                "table cel",
+                "the rows of table dhcp",
+                "column queue_log.agent"
+            ]
+        );
+        assert_eq!(unquote("plain integer,"), "plain");
+    }
 
     #[test]
     fn revisions_are_read_from_the_copy_block() {
@@ -273,5 +454,6 @@ pub fn inspect_1407(
         size,
         entries: count_entries(&list),
         revisions: Vec::new(),
+        contents: super::dump::Contents::new(),
     })
 }

@@ -22,7 +22,8 @@ use crate::pg::{self, quote_ident, quote_literal, Superuser};
 use crate::progress::Progress;
 
 /// `CREATE DATABASE new`, like `DB_NAME` (or, without one, like
-/// `xivo-init-db` makes it); the owner role is created when missing.
+/// `xivo-init-db` makes it) but closed to connections (the caller records
+/// its oid, then opens it); the owner role is created when missing.
 pub async fn create(postgres: &Client, config: &Config, new: &str) -> Result<(), String> {
     let owner = &config.db_owner;
     if crate::provision::ensure_owner_role(config, postgres)
@@ -54,7 +55,8 @@ pub async fn create(postgres: &Client, config: &Config, new: &str) -> Result<(),
             .await
             .map_err(|e| e.to_string())?,
     };
-    crate::provision::create_utf8_database(postgres, new, owner, &locale)
+    let closed = format!("{locale} ALLOW_CONNECTIONS false");
+    crate::provision::create_utf8_database(postgres, new, owner, &closed)
         .await
         .map_err(|e| e.to_string())
 }

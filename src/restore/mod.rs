@@ -8,10 +8,14 @@
 //!    `DB_NAME`, at a revision this package knows; nothing is touched
 //!    before (exit 2);
 //! 2. the run lock, the record (`record`), then, the services still
-//!    running, the backup restored into a new database
-//!    `xivo_manage_db_restore_<time>_new` (`name`, `load`; `-j` when the
-//!    user `pg_restore` runs as can read the file), owned by `DB_OWNER`,
-//!    upgraded to this package's head. This load is the backup's one full
+//!    running, a new database `xivo_manage_db_restore_<time>_new` (`name`),
+//!    made closed to connections, its oid recorded, then opened; the
+//!    backup's tables, rows and columns held against those its revision
+//!    has (`schema`: that revision provisioned into the empty new database
+//!    and rolled back), refused as in step 1 when it lacks one (exit 2,
+//!    once the new database is dropped); the backup restored into it
+//!    (`load`; `-j` when the user `pg_restore` runs as can read the file),
+//!    owned by `DB_OWNER`, upgraded to this package's head. This load is the backup's one full
 //!    read: when it fails, `dump::read_all` tells whether the file is cut or
 //!    corrupt, and it is then refused as in step 1 (exit 2) once the new
 //!    database is dropped: `DB_NAME` was never touched, nothing stopped;
@@ -19,16 +23,17 @@
 //!    `stopped-services`), the sessions ended, and with
 //!    `--keep-system-config` the new database given this host's system
 //!    tables (`system`): the services are down from here to the end only;
-//! 4. the record says `swapping` (with the new database's oid), then one
-//!    transaction renames `DB_NAME` to `..._old` and the new one to
-//!    `DB_NAME`; then the services are started, the old one dropped and the
-//!    record removed.
+//! 4. the record says `swapping` (with `DB_NAME`'s oid), then one
+//!    transaction renames `DB_NAME` to `..._old`, closed to connections,
+//!    and the new one to `DB_NAME`; then the services are started, the old
+//!    one dropped and the record removed.
 //!
-//! Any failure or signal before the swap's commit drops the new database
-//! and starts the services: `DB_NAME` is exactly as it was (exit 1). A run
-//! killed anywhere leaves the record, and the next restore, hook,
-//! `xivo-update-db` or `xivo-init-db` converges (`recover`): before the swap the new database
-//! is dropped; after it (`DB_NAME` has the recorded oid) the old one is.
+//! Any failure or signal (SIGINT, SIGTERM, SIGHUP) before the swap's commit
+//! drops the new database and starts the services: `DB_NAME` is exactly as
+//! it was (exit 1). A run killed anywhere leaves the record, and the next
+//! restore, hook, `xivo-update-db` or `xivo-init-db` converges (`recover`):
+//! before the swap the new database is dropped; after it (`DB_NAME` has the
+//! recorded oid) the old one is; the services it stopped are started.
 //!
 //! A pre-14.08 backup (`--xivo XIVO_DUMP --levels A,X`, `pair`): both dumps
 //! are checked in step 1, the `xivo` one is restored in step 3 into a
@@ -36,20 +41,26 @@
 //! by the 14.08 merge before the upgrade, then dropped; `recover` drops it
 //! whatever the swap did.
 //!
-//! Never runs without the run lock, never drops a database whose name does
-//! not have the restore shape, and never touches `DB_NAME` but by the swap.
+//! Never runs without the run lock, never drops or renames a database but
+//! the ones its record names, recognised by the snapshots' rule
+//! (`snapshot::name::is_ours`), and never touches `DB_NAME` but by the
+//! swap.
 //!
-//! Above 500 lines: the run, its undo and `recover` are one protocol over
-//! the same record, read best together (as `maintscript/flow.rs`); the
-//! pre-14.08 pair's steps already live in `pair.rs`, and the undo and
-//! `recover` are the piece to move out first if it grows.
+//! Above 500 lines: the run and its undo are one protocol over the same
+//! record, read best together (as `maintscript/flow.rs`); the pre-14.08
+//! pair's steps live in `pair.rs`, `recover` in `recover.rs`, and the undo
+//! is the piece to move out next if it grows.
 
 pub mod dump;
 mod load;
 pub mod name;
 mod pair;
 pub mod record;
+mod recover;
+mod schema;
 mod system;
+
+pub use recover::{recover, Recovered};
 
 use crate::logging::timed;
 use std::path::PathBuf;
@@ -94,7 +105,7 @@ pub async fn restore(
     crate::pending::refuse_if_pending(config)?;
     recover(config, &postgres).await.map_err(Error::Refused)?;
     let mut interrupt = Interrupt::install(Takeover::Command)
-        .map_err(|e| Error::Other(format!("cannot take over SIGINT/SIGTERM: {e}")))?;
+        .map_err(|e| Error::Other(format!("cannot take over SIGINT/SIGTERM/SIGHUP: {e}")))?;
     let stamp: String = postgres
         .query_one(
             "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"')",
@@ -108,7 +119,9 @@ pub async fn restore(
         new: name::make(&stamp, name::Slot::New),
         old: name::make(&stamp, name::Slot::Old),
         new_oid: None,
+        old_oid: None,
         xivo: pair.as_ref().map(|_| name::make(&stamp, name::Slot::Xivo)),
+        xivo_oid: None,
     };
     let work = restore_into_new(
         config,
@@ -142,6 +155,9 @@ pub async fn restore(
             )
             .await
         }
+        Err(Failure::Refused(refusal)) => {
+            return refuse(config, &postgres, &services, &refusal, (&dump, &rec)).await
+        }
         Err(Failure::Other(cause)) => {
             return undo(config, &postgres, &services, &cause, &dump).await
         }
@@ -151,7 +167,7 @@ pub async fn restore(
     let started = services.start_recorded();
     let dropped = timed(
         &format!("dropping the replaced database '{}'", rec.old),
-        drop_database(&postgres, &rec.old),
+        recover::drop_recorded(&postgres, &rec.old, rec.old_oid, false),
     )
     .await
     .and_then(|()| record::remove(config));
@@ -258,13 +274,25 @@ async fn load_failed(
     let Err(refusal) = dump::read_all(program, &dump.path) else {
         return undo(config, postgres, services, cause, dump).await;
     };
-    // What this run made, dropped quietly: the refusal is the one line.
-    let mut dropped = Ok(());
-    for name in std::iter::once(&rec.new).chain(rec.xivo.as_ref()) {
-        dropped = dropped.and(drop_database(postgres, name).await);
+    refuse(config, postgres, services, &refusal, (dump, rec)).await
+}
+
+/// The backup is refused once the run's work is gone: what this run made
+/// is dropped quietly (the refusal is the one line) and the record
+/// removed; `DB_NAME` was never touched, no service was stopped (exit 2).
+async fn refuse(
+    config: &Config,
+    postgres: &Client,
+    services: &Services,
+    refusal: &str,
+    (dump, rec): (&dump::Dump, &Record),
+) -> Result<String, Error> {
+    let mut dropped = recover::drop_recorded(postgres, &rec.new, rec.new_oid, true).await;
+    if let Some(xivo) = &rec.xivo {
+        dropped = dropped.and(recover::drop_recorded(postgres, xivo, rec.xivo_oid, true).await);
     }
     match dropped.and_then(|()| record::remove(config)) {
-        Ok(()) => Err(Error::Other(refusal)),
+        Ok(()) => Err(Error::Other(refusal.to_string())),
         Err(e) => {
             undo(
                 config,
@@ -290,7 +318,7 @@ async fn undo(
 ) -> Result<String, Error> {
     let db = &config.db_name;
     log::error!("the restore failed: {cause}; undoing it");
-    let undone = recover(config, postgres).await;
+    let undone = recover::settle(config, postgres).await;
     let started = services.start_recorded();
     let left = match undone {
         // The swap committed before the failure was seen.
@@ -336,6 +364,9 @@ enum Failure {
     /// `pg_restore` of the backup into the new database: maybe the file's
     /// fault (cut short, corrupt), which the caller asks `dump::read_all`.
     Load(String),
+    /// The backup lacks what its revision has: refused as `check_first`
+    /// refuses one (exit 2).
+    Refused(String),
     Other(String),
 }
 
@@ -363,11 +394,10 @@ async fn restore_into_new(
 ) -> Result<(), Failure> {
     let db = &config.db_name;
     record::save(config, rec)?;
-    timed(
-        &format!("creating database '{}'", rec.new),
-        load::create(postgres, config, &rec.new),
-    )
-    .await?;
+    make_database(postgres, config, rec, name::Slot::New).await?;
+    if !dump.revisions.is_empty() {
+        check_contents(config, superuser, set, dump, &rec.new).await?;
+    }
     // A pre-14.08 backup stays on one process: loaded by parallel jobs, its
     // merged queue_log differed from the hooks' merge in a test (not yet
     // explained).
@@ -388,11 +418,11 @@ async fn restore_into_new(
         .await
         .map_err(Failure::Load)?;
     log::info!("{what}: done in {:.2} s", started.elapsed().as_secs_f64());
-    if let (Some(pair), Some(xivo)) = (pair, &rec.xivo) {
-        pair::load_and_merge(
-            config, superuser, set, postgres, program, pair, &rec.new, xivo,
-        )
-        .await?;
+    if let Some(pair) = pair {
+        make_database(postgres, config, rec, name::Slot::Xivo).await?;
+        let xivo = rec.xivo.as_deref().unwrap_or_default();
+        pair::load_and_merge(config, superuser, set, program, pair, &rec.new, xivo).await?;
+        recover::drop_recorded(postgres, xivo, rec.xivo_oid, true).await?;
     }
     let mut client = superuser
         .connect(&rec.new)
@@ -466,28 +496,90 @@ async fn upgrade(
     .await
 }
 
-/// The record says `swapping` with the new database's oid, then one
-/// transaction renames `DB_NAME` aside and the new one into its place.
+/// The backup holds every table its revision has, with its rows and its
+/// columns (`schema`, run into `new` while it is still empty).
+async fn check_contents(
+    config: &Config,
+    superuser: &Superuser,
+    set: &MigrationSet,
+    dump: &dump::Dump,
+    new: &str,
+) -> Result<(), Failure> {
+    let mut empty = superuser.connect(new).await.map_err(|e| e.to_string())?;
+    let expected = timed(
+        &format!(
+            "listing the tables revision {} has",
+            dump.revisions.join(", ")
+        ),
+        schema::expected(&mut empty, set, &dump.revisions, &config.db_owner),
+    )
+    .await?;
+    let lacks = dump::missing(&dump.contents, &expected);
+    if lacks.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Refused(dump::refuse_incomplete(dump, &lacks)))
+    }
+}
+
+/// `CREATE DATABASE` of the record's `slot`, closed to connections as the
+/// snapshots' copies are, its oid written in the record, and only then
+/// opened for the load: a kill anywhere leaves it recognisable as ours
+/// (`recover`), and nothing else ever is.
+async fn make_database(
+    postgres: &Client,
+    config: &Config,
+    rec: &mut Record,
+    slot: name::Slot,
+) -> Result<(), String> {
+    let made = match slot {
+        name::Slot::New => rec.new.clone(),
+        _ => rec.xivo.clone().unwrap_or_default(),
+    };
+    timed(
+        &format!("creating database '{made}'"),
+        load::create(postgres, config, &made),
+    )
+    .await?;
+    let (oid, _) = recover::seen(postgres, &made)
+        .await?
+        .ok_or_else(|| format!("database '{made}' vanished right after it was made"))?;
+    match slot {
+        name::Slot::New => rec.new_oid = Some(oid),
+        _ => rec.xivo_oid = Some(oid),
+    }
+    record::save(config, rec)?;
+    postgres
+        .batch_execute(&format!(
+            "ALTER DATABASE {} ALLOW_CONNECTIONS true",
+            quote_ident(&made)
+        ))
+        .await
+        .map_err(|e| format!("opening '{made}' for the load: {}", pg::describe(&e)))
+}
+
+/// The record says `swapping` with `DB_NAME`'s oid, then one transaction
+/// renames `DB_NAME` aside, closed to connections (so that only the rule
+/// of `recover` knows it), and the new one into its place.
 async fn swap(config: &Config, postgres: &Client, rec: &mut Record) -> Result<(), String> {
     let db = &config.db_name;
-    rec.new_oid = Some(
-        oid(postgres, &rec.new)
-            .await?
-            .ok_or_else(|| format!("database '{}' is gone", rec.new))?,
-    );
+    rec.old_oid = recover::seen(postgres, db).await?.map(|(oid, _)| oid);
     rec.phase = Phase::Swapping;
     record::save(config, rec)?;
-    let exists = oid(postgres, db).await?.is_some();
-    let mut sql = String::from("BEGIN;\n");
-    if exists {
+    // One simple query without BEGIN/COMMIT is one implicit transaction: a
+    // failure rolls it back and leaves none open, even when a signal drops
+    // this future before any ROLLBACK could be sent (the undo then uses the
+    // same connection).
+    let mut sql = String::new();
+    if rec.old_oid.is_some() {
         sql.push_str(&format!(
-            "ALTER DATABASE {} RENAME TO {};\n",
+            "ALTER DATABASE {0} RENAME TO {1};\nALTER DATABASE {1} ALLOW_CONNECTIONS false;\n",
             quote_ident(db),
             quote_ident(&rec.old)
         ));
     }
     sql.push_str(&format!(
-        "ALTER DATABASE {} RENAME TO {};\nCOMMIT;",
+        "ALTER DATABASE {} RENAME TO {};",
         quote_ident(&rec.new),
         quote_ident(db)
     ));
@@ -507,124 +599,8 @@ async fn swap(config: &Config, postgres: &Client, rec: &mut Record) -> Result<()
                 );
                 return Ok(());
             }
-            Err(e) => {
-                let _ = postgres.batch_execute("ROLLBACK").await;
-                last = pg::describe(&e);
-            }
+            Err(e) => last = pg::describe(&e),
         }
     }
     Err(format!("renaming '{}' to '{db}': {last}", rec.new))
-}
-
-async fn oid(postgres: &Client, name: &str) -> Result<Option<u32>, String> {
-    Ok(postgres
-        .query_opt("SELECT oid FROM pg_database WHERE datname = $1", &[&name])
-        .await
-        .map_err(|e| format!("looking up database '{name}': {}", pg::describe(&e)))?
-        .map(|r| r.get::<_, u32>(0)))
-}
-
-/// Drop a database of a restore; refuses any other name.
-async fn drop_database(postgres: &Client, name: &str) -> Result<(), String> {
-    if !name::is_restore(name) {
-        return Err(format!("refusing to drop '{name}': not a restore database"));
-    }
-    postgres
-        .batch_execute(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            quote_ident(name)
-        ))
-        .await
-        .map_err(|e| format!("dropping '{name}': {}", pg::describe(&e)))
-}
-
-/// What `recover` found and did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Recovered {
-    /// The swap had not committed: the new database was dropped, `DB_NAME`
-    /// is as it was.
-    Undone,
-    /// The swap had committed: the replaced database was dropped.
-    Completed,
-}
-
-/// Converge after a restore that failed or was killed: with a record, the
-/// swap is judged by `DB_NAME`'s oid, and whichever side lost is dropped;
-/// without one, any database with a restore name is a leftover. A
-/// `DB_NAME` gone while a set-aside database exists gets it back rather
-/// than lose it. The caller holds the run lock.
-pub async fn recover(config: &Config, postgres: &Client) -> Result<Option<Recovered>, String> {
-    let db = &config.db_name;
-    let rec = record::load(config)?;
-    let outcome = match &rec {
-        None => None,
-        Some(r) => {
-            // A pre-14.08 backup's `xivo` copy is never kept, whatever the swap did.
-            if let Some(xivo) = &r.xivo {
-                log::warn!("a restore of a pre-14.08 backup did not finish: dropping its xivo copy '{xivo}'");
-                drop_database(postgres, xivo).await?;
-            }
-            let db_oid = oid(postgres, db).await?;
-            let committed =
-                r.phase == Phase::Swapping && r.new_oid.is_some() && db_oid == r.new_oid;
-            if committed {
-                log::warn!(
-                    "a restore was interrupted after its swap: dropping the replaced database '{}'",
-                    r.old
-                );
-                drop_database(postgres, &r.old).await?;
-                Some(Recovered::Completed)
-            } else {
-                log::warn!(
-                    "a restore did not finish: dropping '{}'; database '{db}' is kept as it is",
-                    r.new
-                );
-                drop_database(postgres, &r.new).await?;
-                Some(Recovered::Undone)
-            }
-        }
-    };
-    for leftover in leftovers(postgres).await? {
-        if oid(postgres, db).await?.is_none() && leftover.ends_with("_old") {
-            log::warn!("database '{db}' is missing and '{leftover}' was set aside by a restore: putting it back");
-            postgres
-                .batch_execute(&format!(
-                    "ALTER DATABASE {} RENAME TO {}",
-                    quote_ident(&leftover),
-                    quote_ident(db)
-                ))
-                .await
-                .map_err(|e| {
-                    format!("renaming '{leftover}' back to '{db}': {}", pg::describe(&e))
-                })?;
-            continue;
-        }
-        log::warn!("database '{leftover}' was left by a restore that died: dropping it");
-        drop_database(postgres, &leftover).await?;
-    }
-    if rec.is_some() {
-        record::remove(config)?;
-    }
-    Ok(outcome)
-}
-
-/// Every database with a restore name.
-async fn leftovers(postgres: &Client) -> Result<Vec<String>, String> {
-    let rows = postgres
-        .query(
-            "SELECT datname::text FROM pg_database WHERE starts_with(datname, $1) ORDER BY 1",
-            &[&name::PREFIX],
-        )
-        .await
-        .map_err(|e| {
-            format!(
-                "looking for databases left by a restore: {}",
-                pg::describe(&e)
-            )
-        })?;
-    Ok(rows
-        .iter()
-        .map(|r| r.get::<_, String>(0))
-        .filter(|n| name::is_restore(n))
-        .collect())
 }

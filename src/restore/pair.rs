@@ -131,24 +131,18 @@ pub async fn check(
     ))
 }
 
-/// The `xivo` dump restored into `xivo` (a reserved name, in the record),
-/// merged into `new`, then dropped (a kill before leaves it to `recover`).
-#[allow(clippy::too_many_arguments)]
+/// The `xivo` dump restored into `xivo` (a reserved name, made by the
+/// caller and in the record), then merged into `new`; the caller drops it
+/// (a kill before leaves it to `recover`).
 pub async fn load_and_merge(
     config: &Config,
     superuser: &Superuser,
     set: &MigrationSet,
-    postgres: &Client,
     program: &Path,
     pair: &Pair,
     new: &str,
     xivo: &str,
 ) -> Result<(), String> {
-    timed(
-        &format!("creating database '{xivo}'"),
-        load::create(postgres, config, xivo),
-    )
-    .await?;
     timed(
         &format!("restoring '{}' into '{xivo}'", pair.xivo.path.display()),
         load::pg_restore(
@@ -165,8 +159,7 @@ pub async fn load_and_merge(
         &format!("merging '{xivo}' into '{new}' (the 14.08 merge)"),
         merge_into(config, superuser, set, pair, new, xivo),
     )
-    .await?;
-    super::drop_database(postgres, xivo).await
+    .await
 }
 
 /// The 14.08 merge of the restored `xivo` copy (`source`) into the restored

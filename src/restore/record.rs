@@ -1,10 +1,13 @@
 //! The record of a restore under way, `$STATE_DIR/restore-record` (mode
 //! 0600, written durably): which databases it made (with a pre-14.08
-//! backup, also the one holding its `xivo` dump), and whether the swap of
-//! names may have happened. Written before each change it describes (before
-//! `CREATE DATABASE`, before the swap), removed only once nothing of the
-//! restore is left, so a run killed anywhere leaves enough for the next one
-//! to put things right (`super::recover`).
+//! backup, also the one holding its `xivo` dump) and their oids, and
+//! whether the swap of names may have happened. Written before each change
+//! it describes (the name before `CREATE DATABASE`, the oid before the
+//! database is opened, the replaced database's oid before the swap),
+//! removed only once nothing of the restore is left, so a run killed
+//! anywhere leaves enough for the next one to put things right
+//! (`super::recover`), which drops or renames only what the record names
+//! by the snapshots' rule (`snapshot::name::is_ours`).
 //!
 //! Never touches a database.
 
@@ -31,11 +34,15 @@ pub struct Record {
     pub new: String,
     /// The name `DB_NAME` is set aside under by the swap.
     pub old: String,
-    /// `new`'s oid, known from the swap on.
+    /// `new`'s oid, recorded once it is created (still closed).
     pub new_oid: Option<u32>,
+    /// `DB_NAME`'s oid, recorded before the swap sets it aside as `old`.
+    pub old_oid: Option<u32>,
     /// A pre-14.08 backup: the database its `xivo` dump is restored into,
     /// dropped once merged into `new` (or on undo).
     pub xivo: Option<String>,
+    /// `xivo`'s oid, recorded once it is created (still closed).
+    pub xivo_oid: Option<u32>,
 }
 
 impl Record {
@@ -45,8 +52,14 @@ impl Record {
             Phase::Swapping => "swapping",
         };
         let mut t = format!("phase {phase}\nnew {}\nold {}\n", self.new, self.old);
-        if let Some(oid) = self.new_oid {
-            t.push_str(&format!("new_oid {oid}\n"));
+        for (key, oid) in [
+            ("new_oid", self.new_oid),
+            ("old_oid", self.old_oid),
+            ("xivo_oid", self.xivo_oid),
+        ] {
+            if let Some(oid) = oid {
+                t.push_str(&format!("{key} {oid}\n"));
+            }
         }
         if let Some(xivo) = &self.xivo {
             t.push_str(&format!("xivo {xivo}\n"));
@@ -55,7 +68,8 @@ impl Record {
     }
 
     pub fn parse(text: &str) -> Result<Record, String> {
-        let (mut phase, mut new, mut old, mut new_oid, mut xivo) = (None, None, None, None, None);
+        let (mut phase, mut new, mut old, mut xivo) = (None, None, None, None);
+        let (mut new_oid, mut old_oid, mut xivo_oid) = (None, None, None);
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let (key, value) = line
                 .split_once(' ')
@@ -76,8 +90,13 @@ impl Record {
                     };
                     *slot = Some(value.to_string());
                 }
-                "new_oid" => {
-                    new_oid = Some(
+                "new_oid" | "old_oid" | "xivo_oid" => {
+                    let oid = match key {
+                        "new_oid" => &mut new_oid,
+                        "old_oid" => &mut old_oid,
+                        _ => &mut xivo_oid,
+                    };
+                    *oid = Some(
                         value
                             .parse::<u32>()
                             .map_err(|_| format!("bad oid '{value}'"))?,
@@ -92,8 +111,26 @@ impl Record {
             new: new.ok_or_else(|| missing("new"))?,
             old: old.ok_or_else(|| missing("old"))?,
             new_oid,
+            old_oid,
             xivo,
+            xivo_oid,
         })
+    }
+
+    /// What `rollback status` shows of a restore record, one fact a line.
+    pub fn describe(&self) -> String {
+        let phase = match self.phase {
+            Phase::Restoring => "restoring (the database was not replaced)",
+            Phase::Swapping => "swapping (the database may have been replaced)",
+        };
+        let mut t = format!("restore:\t{phase}\nrestoring into:\t{}\n", self.new);
+        if let Some(xivo) = &self.xivo {
+            t.push_str(&format!("xivo copy:\t{xivo}\n"));
+        }
+        if self.phase == Phase::Swapping {
+            t.push_str(&format!("set aside as:\t{}\n", self.old));
+        }
+        t
     }
 }
 
@@ -108,8 +145,9 @@ fn problem(path: &Path, reason: impl std::fmt::Display) -> String {
 /// The record a restore left, if any.
 pub fn load(config: &Config) -> Result<Option<Record>, String> {
     let path = config.restore_record_path();
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Record::parse(&text)
+    // A FIFO or a directory in its place is an error, never a wait.
+    match fsutil::read_regular(&path) {
+        Ok(bytes) => Record::parse(&String::from_utf8_lossy(&bytes))
             .map(Some)
             .map_err(|e| problem(&path, e)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -142,11 +180,14 @@ mod tests {
             new: "xivo_manage_db_restore_20260101T101500Z_new".into(),
             old: "xivo_manage_db_restore_20260101T101500Z_old".into(),
             new_oid: Some(16384),
+            old_oid: Some(16385),
             xivo: None,
+            xivo_oid: None,
         };
         assert_eq!(Record::parse(&r.to_text()), Ok(r.clone()));
         let pair = Record {
             xivo: Some("xivo_manage_db_restore_20260101T101500Z_xivo".into()),
+            xivo_oid: Some(16386),
             ..r
         };
         assert_eq!(Record::parse(&pair.to_text()), Ok(pair));

@@ -268,11 +268,15 @@ async fn comment_on(
     postgres.batch_execute(&sql).await
 }
 
-/// Is `m`, named `snapshot`, the copy `c` recorded? Its name has our shape,
-/// nobody may connect to it, and its oid is the recorded one (when the
-/// record has it).
+/// Is `m`, named `snapshot`, the copy `c` recorded? `name::is_ours`, the
+/// rule restores follow too: a copy is never opened.
 fn is_the_copy(c: &Copy, snapshot: &str, m: &Meta) -> bool {
-    name::is_snapshot(snapshot) && !m.allow_connections && c.oid.is_none_or(|o| o == m.oid)
+    name::is_ours(
+        name::is_snapshot(snapshot),
+        (m.oid, m.allow_connections),
+        c.oid,
+        false,
+    )
 }
 
 /// Put the copy `c` back in place of its database: the (possibly

@@ -43,6 +43,29 @@ pub fn is_snapshot(name: &str) -> bool {
     is_stamp(stamp) && (slot == Slot::Main.as_str() || slot == Slot::Legacy.as_str())
 }
 
+/// The one rule by which the package knows a database as one it made (a
+/// snapshot's copy, a restore's database), the only databases it drops or
+/// renames on its own: the name has a reserved shape (`reserved`: the
+/// caller's `is_snapshot`, or the restore's check), a record names it, and
+/// `pg_database` agrees with that record: the recorded oid (`seen_oid`), and
+/// closed to connections (`open`: `datallowconn`) unless the protocol opened
+/// it once its oid was recorded (`may_be_open`: a restore's database while it
+/// is loaded). A database made whose oid is not yet recorded (a run killed in
+/// between) qualifies only closed, as every one is created. A name alone,
+/// however exact, never qualifies.
+pub fn is_ours(
+    reserved: bool,
+    (seen_oid, open): (u32, bool),
+    recorded_oid: Option<u32>,
+    may_be_open: bool,
+) -> bool {
+    reserved
+        && match recorded_oid {
+            Some(oid) => oid == seen_oid && (may_be_open || !open),
+            None => !open,
+        }
+}
+
 /// `YYYYmmddTHHMMSSZ`.
 pub fn is_stamp(s: &str) -> bool {
     let b = s.as_bytes();
@@ -76,5 +99,20 @@ mod tests {
         ] {
             assert!(!is_snapshot(not), "{not}");
         }
+    }
+
+    #[test]
+    fn a_database_is_ours_by_name_oid_and_closedness_never_by_name_alone() {
+        // Recorded oid, closed.
+        assert!(is_ours(true, (7, false), Some(7), false));
+        // Opened by the protocol after its oid was recorded.
+        assert!(is_ours(true, (7, true), Some(7), true));
+        // Not yet recorded: only closed, as created.
+        assert!(is_ours(true, (7, false), None, true));
+        assert!(!is_ours(true, (7, true), None, true));
+        // Another oid, open where it must be closed, another name.
+        assert!(!is_ours(true, (8, false), Some(7), false));
+        assert!(!is_ours(true, (7, true), Some(7), false));
+        assert!(!is_ours(false, (7, false), Some(7), false));
     }
 }
