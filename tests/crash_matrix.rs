@@ -85,14 +85,16 @@ enum Way {
     NewSystem,
     Failed,
     MergeFailed,
+    UpdateDb,
 }
 
-const WAYS: [Way; 5] = [
+const WAYS: [Way; 6] = [
     Way::Legacy,
     Way::Fresh,
     Way::NewSystem,
     Way::Failed,
     Way::MergeFailed,
+    Way::UpdateDb,
 ];
 
 impl Way {
@@ -103,6 +105,7 @@ impl Way {
             Way::NewSystem => "new-system",
             Way::Failed => "failed",
             Way::MergeFailed => "merge-failed",
+            Way::UpdateDb => "update-db",
         }
     }
 }
@@ -126,6 +129,21 @@ impl Crash {
 struct Fixture {
     cluster: Cluster,
     rows: Rows,
+    /// `Cluster::database_settings` of `asterisk` and the owner role's line
+    /// of `Host::roles` (empty on `fresh`): what `set_non_defaults` set up.
+    settings: String,
+    owner_role: String,
+}
+
+/// What a clean run of a path ends with, and every case of it must too.
+struct Clean {
+    schema: String,
+    settings: String,
+    owner_role: String,
+    state_files: Vec<String>,
+    /// The rows of the fixture's tables over the fixture's columns, sorted:
+    /// the fixture's plus those the migrations add.
+    rows: BTreeMap<String, Vec<String>>,
 }
 
 struct Fixtures {
@@ -159,7 +177,7 @@ impl Fixtures {
 
     fn of(&self, way: Way) -> &Fixture {
         match way {
-            Way::Legacy | Way::Failed | Way::MergeFailed => &self.legacy,
+            Way::Legacy | Way::Failed | Way::MergeFailed | Way::UpdateDb => &self.legacy,
             Way::Fresh => &self.fresh,
             Way::NewSystem => &self.new_system,
         }
@@ -197,6 +215,7 @@ fn make_fixtures() -> Fixtures {
         "GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC",
     );
     let legacy_rows = rows_1407(&legacy);
+    let legacy_settings = (legacy.database_settings(DB), owner_role_of(&legacy));
     legacy.stop();
 
     let fresh = Cluster::start();
@@ -215,6 +234,7 @@ fn make_fixtures() -> Fixtures {
     );
     new_system.set_non_defaults(DB, "asterisk");
     let new_rows = all_rows(&new_system, DB);
+    let new_settings = (new_system.database_settings(DB), owner_role_of(&new_system));
     new_system.stop();
 
     let broken = MigrationsDir::copy_of_repo();
@@ -238,14 +258,20 @@ fn make_fixtures() -> Fixtures {
         legacy: Fixture {
             cluster: legacy,
             rows: legacy_rows,
+            settings: legacy_settings.0,
+            owner_role: legacy_settings.1,
         },
         fresh: Fixture {
             cluster: fresh,
             rows: Rows::new(),
+            settings: String::new(),
+            owner_role: String::new(),
         },
         new_system: Fixture {
             cluster: new_system,
             rows: new_rows,
+            settings: new_settings.0,
+            owner_role: new_settings.1,
         },
         broken,
         broken_merge,
@@ -353,6 +379,10 @@ fn upgrade(
         common::host::finish(c.spawn().expect("spawn hook"))
     };
     let mut runs = Vec::new();
+    if way == Way::UpdateDb {
+        runs.push(("xivo-update-db".to_string(), update_db(h, env)));
+        return (runs, false);
+    }
     let pre = match way {
         Way::Fresh => hook("preinst", &["install"]),
         _ => hook("preinst", &["upgrade", "14.7.0", "14.8.0"]),
@@ -370,8 +400,56 @@ fn upgrade(
     (runs, false)
 }
 
+/// `xivo-update-db`, as the administrator runs it, with `env`.
+fn update_db(h: &Host, env: &[(&str, String)]) -> Run {
+    let mut c = h.c.cmd("xivo-update-db");
+    c.env("XMDB_SVC_DIR", &h.svc)
+        .env("XMDB_SVC_PGHOST", &h.c.dir)
+        .env("XMDB_SVC_PGPORT", h.c.port.to_string());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    Run::from(c.output().expect("run xivo-update-db"))
+}
+
+/// The owner's line of `Host::roles` (attributes, password hash,
+/// memberships, `ALTER ROLE ... SET`), or "" when it does not exist.
+fn owner_role(h: &Host) -> String {
+    owner_role_of(&h.c)
+}
+
+fn owner_role_of(c: &Cluster) -> String {
+    common::host::roles_of(c)
+        .lines()
+        .find(|l| l.starts_with("asterisk|"))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The files under $STATE_DIR, relative, lock file aside.
+fn state_file_names(h: &Host) -> Vec<String> {
+    let root = format!("{}/", h.c.state_dir().display());
+    h.state_files()
+        .into_iter()
+        .map(|(p, _)| p.strip_prefix(&root).unwrap_or(&p).to_string())
+        .collect()
+}
+
+/// What the package writes under $STATE_DIR while it works, and must be
+/// gone once a run converged: the 14.07 state files (removed by the
+/// cleanup), the limit `xivo` had during the merge, the snapshot's copy of
+/// the state files, a restore's record, and any half-written file.
+fn leftover_state_file(name: &str) -> bool {
+    name == "update-db/asterisk-last"
+        || name == "update-db/xivo-last"
+        || name == "merge-xivo-connlimit"
+        || name == "restore-record"
+        || name.starts_with("rollback/")
+        || name.ends_with(".tmp")
+}
+
 /// What every path must end in; `None` when it did.
-fn check_converged(h: &Host, fx: &Fixture, schema: &str) -> Option<Outcome> {
+fn check_converged(h: &Host, fx: &Fixture, clean: &Clean) -> Option<Outcome> {
     let mut problems = Vec::new();
     let check = h.run("xivo-check-db", &[]);
     if check.code != 0 {
@@ -385,10 +463,27 @@ fn check_converged(h: &Host, fx: &Fixture, schema: &str) -> Option<Outcome> {
         ));
     }
     let now = h.c.schema(DB);
-    if now != schema {
+    if now != clean.schema {
         problems.push(format!(
             "schema differs from a clean run's: {}",
-            common::first_difference(schema, &now)
+            common::first_difference(&clean.schema, &now)
+        ));
+    }
+    // What pg_dump --schema-only leaves out: the non-default settings the
+    // fixture set up, the same as a clean run's (which kept the fixture's:
+    // `clean_run`).
+    let settings = h.c.database_settings(DB);
+    if settings != clean.settings {
+        problems.push(format!(
+            "database settings differ from a clean run's:\n  {settings}\n  {}",
+            clean.settings
+        ));
+    }
+    let role = owner_role(h);
+    if role != clean.owner_role {
+        problems.push(format!(
+            "owner role differs from a clean run's:\n  {role}\n  {}",
+            clean.owner_role
         ));
     }
     if h.c.exists(LEGACY) || h.c.role_exists(LEGACY) {
@@ -403,6 +498,17 @@ fn check_converged(h: &Host, fx: &Fixture, schema: &str) -> Option<Outcome> {
     if h.c.state_dir().join("stopped-services").exists() {
         problems.push("stopped-services left".into());
     }
+    let files = state_file_names(h);
+    let left: Vec<&String> = files.iter().filter(|f| leftover_state_file(f)).collect();
+    if !left.is_empty() {
+        problems.push(format!("state files left: {left:?}"));
+    }
+    if files != clean.state_files {
+        problems.push(format!(
+            "state files {files:?}, a clean run's {:?}",
+            clean.state_files
+        ));
+    }
     let want: Vec<String> = RUNNING.iter().map(|s| s.to_string()).collect();
     if common::host::sorted(h.running()) != want {
         problems.push(format!(
@@ -410,13 +516,18 @@ fn check_converged(h: &Host, fx: &Fixture, schema: &str) -> Option<Outcome> {
             h.running()
         ));
     }
+    // Exact multisets: a fixture row missing is LOST ROWS; any other
+    // difference from a clean run's rows (a row twice, as a copy or a merge
+    // done again makes it, or one missing that a migration adds) is NOT
+    // CONVERGED.
     let mut lost = Vec::new();
-    let now = rows_over(&h.c, &fx.rows);
+    let now = sorted_rows(rows_over(&h.c, &fx.rows));
     for (table, (_, rows)) in &fx.rows {
         if common::BOOKKEEPING.contains(&table.as_str()) {
             continue;
         }
-        let missing = missing_rows(rows, now.get(table).map_or(&[][..], Vec::as_slice));
+        let after = now.get(table).map_or(&[][..], Vec::as_slice);
+        let missing = missing_rows(rows, after);
         if !missing.is_empty() {
             lost.push(format!(
                 "{table}: {} of {} rows lost, e.g. {:?}",
@@ -425,11 +536,28 @@ fn check_converged(h: &Host, fx: &Fixture, schema: &str) -> Option<Outcome> {
                 missing[0]
             ));
         }
+        let want = clean.rows.get(table).map_or(&[][..], Vec::as_slice);
+        if after != want {
+            let extra = missing_rows(after, want);
+            let short = missing_rows(want, after);
+            problems.push(format!(
+                "{table}: {} row(s) a clean run has not (e.g. {:?}), {} it has missing (e.g. {:?})",
+                extra.len(),
+                extra.first(),
+                short.len(),
+                short.first()
+            ));
+        }
     }
     if !lost.is_empty() {
         return Some(Outcome::LostRows(lost.join("\n")));
     }
     (!problems.is_empty()).then(|| Outcome::NotConverged(problems.join("\n")))
+}
+
+fn sorted_rows(mut rows: BTreeMap<String, Vec<String>>) -> BTreeMap<String, Vec<String>> {
+    rows.values_mut().for_each(|r| r.sort());
+    rows
 }
 
 /// The rows of every table of `before` now, over the columns it had
@@ -507,7 +635,7 @@ fn all_rows(c: &Cluster, db: &str) -> Rows {
 }
 
 /// One case: crash `way` at `point`, then what comes next, then check.
-fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, schema: &str) -> Outcome {
+fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, clean: &Clean) -> Outcome {
     let fx = fxs.of(way);
     let t = Instant::now();
     let h = host_from(fx);
@@ -555,6 +683,10 @@ fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, schema: &str) -
             log.push(show(&format!("{n} again"), r));
         }
         runs.into_iter().last().map(|(_, r)| r).expect("a run")
+    } else if way == Way::UpdateDb {
+        let again = update_db(&h, &[]);
+        log.push(show("xivo-update-db again", &again));
+        again
     } else {
         let args: &[&str] = if way == Way::Fresh {
             &["configure"]
@@ -569,7 +701,7 @@ fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, schema: &str) -
         return Outcome::NotConverged(log.join("\n"));
     }
     let t = Instant::now();
-    let checked = check_converged(&h, fx, schema);
+    let checked = check_converged(&h, fx, clean);
     verbose(&format!(
         "{point}: checked in {:.1} s",
         t.elapsed().as_secs_f64()
@@ -584,10 +716,14 @@ fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, schema: &str) -
     }
 }
 
-/// A clean run of `way`: the failpoints it passes, and the schema it ends
-/// with (for `failed`: the fixed package's, after the rolled-back attempt).
-fn clean_run(fxs: &Fixtures, way: Way) -> (BTreeSet<String>, String) {
-    let h = host_from(fxs.of(way));
+/// A clean run of `way`: the failpoints it passes, and what it ends with
+/// (for `failed`: the fixed package's, after the rolled-back attempt). It
+/// keeps the fixture's database settings and owner role (the ones
+/// `set_non_defaults` made) as they were, but for what the upgrade changes
+/// by design, spelled out here.
+fn clean_run(fxs: &Fixtures, way: Way) -> (BTreeSet<String>, Clean) {
+    let fx = fxs.of(way);
+    let h = host_from(fx);
     let trace = h.c.dir.join("trace");
     let env = [("FAILPOINTS_TRACE", trace.display().to_string())];
     let first_migrations = fxs.first_migrations(way);
@@ -604,8 +740,22 @@ fn clean_run(fxs: &Fixtures, way: Way) -> (BTreeSet<String>, String) {
     } else {
         assert_eq!(last.code, 0, "{}", show("clean run", last));
     }
-    let schema = h.c.schema(DB);
-    if let Some(o) = check_converged(&h, fxs.of(way), &schema) {
+    let clean = Clean {
+        schema: h.c.schema(DB),
+        settings: h.c.database_settings(DB),
+        owner_role: owner_role(&h),
+        state_files: state_file_names(&h),
+        rows: sorted_rows(rows_over(&h.c, &fx.rows)),
+    };
+    if way != Way::Fresh {
+        assert_eq!(
+            (&clean.settings, &clean.owner_role),
+            (&fx.settings, &fx.owner_role),
+            "{}: the database settings and the owner role after a clean run",
+            way.name()
+        );
+    }
+    if let Some(o) = check_converged(&h, fx, &clean) {
         panic!("the clean {} run does not converge: {o:?}", way.name());
     }
     let passed = std::fs::read_to_string(&trace)
@@ -613,7 +763,7 @@ fn clean_run(fxs: &Fixtures, way: Way) -> (BTreeSet<String>, String) {
         .lines()
         .map(String::from)
         .collect();
-    (passed, schema)
+    (passed, clean)
 }
 
 #[test]
@@ -624,9 +774,9 @@ fn every_failpoint_crash_on_every_path_converges() {
     let fxs = make_fixtures();
     eprintln!("fixtures made in {:.0} s", started.elapsed().as_secs_f64());
     let mut reached: BTreeMap<Way, BTreeSet<String>> = BTreeMap::new();
-    let mut schemas: BTreeMap<Way, String> = BTreeMap::new();
+    let mut cleans: BTreeMap<Way, Clean> = BTreeMap::new();
     for way in WAYS {
-        let (passed, schema) = clean_run(&fxs, way);
+        let (passed, clean) = clean_run(&fxs, way);
         eprintln!(
             "clean run of {} done at {:.0} s: {} failpoints passed",
             way.name(),
@@ -640,7 +790,7 @@ fn every_failpoint_crash_on_every_path_converges() {
             );
         }
         reached.insert(way, passed);
-        schemas.insert(way, schema);
+        cleans.insert(way, clean);
     }
     // A point no clean run passes can never crash anything: a dead
     // failpoint (or a path missing from this test). Said before any case.
@@ -664,6 +814,13 @@ fn every_failpoint_crash_on_every_path_converges() {
         .get_mut(&Way::MergeFailed)
         .expect("merge-failed")
         .retain(|p| !clean_legacy.contains(p) && !failed.contains(p));
+    // `update-db` runs the cleanup only: without a snapshot holding its
+    // objects, role `xivo` is dropped in the same run as the 14.07 state
+    // files, so a crash between them leaves only the files to tell.
+    reached
+        .get_mut(&Way::UpdateDb)
+        .expect("update-db")
+        .retain(|p| p.starts_with("cleanup."));
 
     // Every point once first, on the cheapest path that reaches it; then
     // the other paths and the kills. The same cases, in an order that
@@ -674,6 +831,7 @@ fn every_failpoint_crash_on_every_path_converges() {
         Way::Legacy => 2,
         Way::Failed => 3,
         Way::MergeFailed => 4,
+        Way::UpdateDb => 5,
     };
     let mut by_cost = WAYS.to_vec();
     by_cost.sort_by_key(|w| cost(*w));
@@ -715,7 +873,7 @@ fn every_failpoint_crash_on_every_path_converges() {
                     break;
                 };
                 let t = Instant::now();
-                let outcome = run_case(&fxs, way, &point, crash, &schemas[&way]);
+                let outcome = run_case(&fxs, way, &point, crash, &cleans[&way]);
                 eprintln!(
                     "{point} x {} ({}): {} in {:.1} s",
                     way.name(),
