@@ -1,10 +1,12 @@
 //! The crash matrix: every failpoint of the code base (found by scanning
 //! src/ for `fail_point!("...")`, so a new one is covered without touching
 //! this file) crashes every upgrade path that reaches it, then the next run
-//! must converge: exit 0, `xivo-check-db` OK, the schema of a clean run,
-//! every row of the fixture still there over every column, no `xivo`
-//! database or role, no snapshot, no record, no stopped-services file, the
-//! services running.
+//! must converge: exit 0, `xivo-check-db` OK, the schema, database
+//! settings, owner role and rows (exact multisets over the fixture's
+//! columns) of a clean run, every row of the fixture still there, no `xivo`
+//! database or role, no snapshot, no record, no stopped-services file, no
+//! state file of a run at work (14.07 files, merge-xivo-connlimit,
+//! rollback/), the services running.
 //!
 //! Paths (one fixture each, made once, its cluster directory copied per case):
 //! - `14.07`: a filled 14.07 host, `preinst upgrade` + `postinst configure`;
@@ -17,6 +19,9 @@
 //! - `merge-failed`: the same with the last 14.07 script failing, inside the
 //!   merge's transaction (xivo is reopened); only the points no other path
 //!   reaches.
+//! - `update-db`: the 14.07 host upgraded by `xivo-update-db` (no snapshot,
+//!   so role `xivo` goes in the same run as the state files); the cleanup's
+//!   points only; the next run is `xivo-update-db` again.
 //!
 //! The crash is `panic` (unwinds: destructors run) on every path, and also
 //! `kill` (a real SIGKILL at the point, src/failpoints.rs) on `failed`,

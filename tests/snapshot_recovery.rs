@@ -171,6 +171,38 @@ fn nobody_can_connect_to_a_snapshot_so_the_rollback_cannot_be_blocked() {
     assert_no_leftovers(&h);
 }
 
+/// A role the snapshot recorded and the upgrade dropped (the cleanup drops a
+/// role `xivo` left from 14.07 once nothing holds it) is created again by
+/// the rollback, with every attribute, its password hash, memberships and
+/// settings, as it was.
+#[test]
+fn a_role_the_upgrade_dropped_comes_back_with_every_attribute_on_rollback() {
+    let h = older_host();
+    h.c.psql(
+        "postgres",
+        "CREATE ROLE xivo LOGIN CREATEDB NOINHERIT CONNECTION LIMIT 7 \
+           VALID UNTIL '2098-06-30 12:00:00+00' PASSWORD 'xivo-secret'; \
+         ALTER ROLE xivo SET search_path = '$user', public; \
+         ALTER ROLE xivo IN DATABASE asterisk SET work_mem = '3MB'; \
+         GRANT fixture_asterisk_group TO xivo; \
+         CREATE ROLE fixture_xivo_member NOLOGIN; \
+         GRANT xivo TO fixture_xivo_member WITH ADMIN OPTION",
+    );
+    let before = (h.roles(), h.c.fingerprint(DB));
+    assert!(before.0.contains("xivo|"), "{}", before.0);
+    let broken = failing_after_a_commit();
+    preinst(&h);
+    let r = h.hook("postinst", &["configure", "14.7.0"], Some(&broken.path));
+    r.assert_code(1);
+    assert!(
+        r.stderr.contains("dropped role 'xivo'") && r.stderr.contains("role 'xivo' recreated"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!((h.roles(), h.c.fingerprint(DB)), before, "{}", r.stderr);
+    assert_no_leftovers(&h);
+}
+
 #[test]
 fn long_database_names_get_a_snapshot_that_is_really_restored() {
     let h = Host::new();
