@@ -22,15 +22,23 @@
 //! - `update-db`: the 14.07 host upgraded by `xivo-update-db` (no snapshot,
 //!   so role `xivo` goes in the same run as the state files); the cleanup's
 //!   points only; the next run is `xivo-update-db` again.
+//! - `restore`: `xivo-manage-db restore` of a backup of `new-system`'s
+//!   database one row short, its own points (panic and kill); the next run
+//!   is `xivo-update-db`; it converges to the whole backup or the whole
+//!   database as it was (upgraded), never a mix.
 //!
 //! The crash is `panic` (unwinds: destructors run) on every path, and also
 //! `kill` (a real SIGKILL at the point, src/failpoints.rs) on `failed`,
-//! in the middle of the rollback. A crash in `preinst` is
+//! in the middle of the rollback, and on `restore`. A crash in `preinst` is
 //! followed by what dpkg does, `preinst abort-upgrade`, then the whole
 //! upgrade again; a crash in `postinst` by `postinst configure` again. A
 //! clean run of each path, traced (`FAILPOINTS_TRACE`), tells which points
 //! the path reaches: the others are "not reached" there, and a point no
 //! path reaches fails the test (a dead failpoint). Cases run two at a time.
+//!
+//! Also here, as it needs a failpoint: the one test with `fsync = on` and a
+//! real crash (cluster stopped `immediate`, hook SIGKILLed) after the
+//! merge's commit.
 //!
 //! Needs `--features failpoints` (Cargo.toml makes it a required feature:
 //! without it the target is not built, and `cargo test --test
@@ -91,15 +99,18 @@ enum Way {
     Failed,
     MergeFailed,
     UpdateDb,
+    Restore,
 }
 
-const WAYS: [Way; 6] = [
+/// In this order: `restore` needs `new-system`'s clean run.
+const WAYS: [Way; 7] = [
     Way::Legacy,
     Way::Fresh,
     Way::NewSystem,
     Way::Failed,
     Way::MergeFailed,
     Way::UpdateDb,
+    Way::Restore,
 ];
 
 impl Way {
@@ -111,6 +122,7 @@ impl Way {
             Way::Failed => "failed",
             Way::MergeFailed => "merge-failed",
             Way::UpdateDb => "update-db",
+            Way::Restore => "restore",
         }
     }
 }
@@ -149,6 +161,10 @@ struct Clean {
     /// The rows of the fixture's tables over the fixture's columns, sorted:
     /// the fixture's plus those the migrations add.
     rows: BTreeMap<String, Vec<String>>,
+    /// `restore`: the rows of the database as it was (upgraded: a
+    /// `new-system` clean run's). A killed restore converges to either, the
+    /// whole backup or the whole database it replaces, never to a mix.
+    or_rows: Option<BTreeMap<String, Vec<String>>>,
 }
 
 struct Fixtures {
@@ -159,6 +175,9 @@ struct Fixtures {
     broken: MigrationsDir,
     /// The real set plus one that fails inside the merge's transaction.
     broken_merge: MigrationsDir,
+    /// `pg_dump -Fc` of `new-system`'s database, one queue_log row short
+    /// of it (what `restore` restores).
+    backup: std::path::PathBuf,
 }
 
 impl Fixtures {
@@ -184,7 +203,7 @@ impl Fixtures {
         match way {
             Way::Legacy | Way::Failed | Way::MergeFailed | Way::UpdateDb => &self.legacy,
             Way::Fresh => &self.fresh,
-            Way::NewSystem => &self.new_system,
+            Way::NewSystem | Way::Restore => &self.new_system,
         }
     }
 }
@@ -238,6 +257,26 @@ fn make_fixtures() -> Fixtures {
          VALUES ('2014-06-01 10:00:00.000000', 'c1', 'q', 'Agent/1', 'CONNECT')",
     );
     new_system.set_non_defaults(DB, "asterisk");
+    let backup = new_system.dir.join("backup.dump");
+    let mut dump = common::as_owner(format!("{}/pg_dump", common::PG_BIN));
+    dump.args(["-Fc", "-h"])
+        .arg(&new_system.dir)
+        .args([
+            "-p",
+            &new_system.port.to_string(),
+            "-U",
+            &common::owner().name,
+            "-f",
+        ])
+        .arg(&backup)
+        .arg(DB);
+    assert!(dump.status().expect("pg_dump").success(), "pg_dump");
+    // A row the backup has not: restored or not, the rows tell.
+    new_system.psql(
+        DB,
+        "INSERT INTO queue_log (time, callid, queuename, agent, event) \
+         VALUES ('2014-06-02 10:00:00.000000', 'c2', 'q', 'Agent/2', 'CONNECT')",
+    );
     let new_rows = all_rows(&new_system, DB);
     let new_settings = (new_system.database_settings(DB), owner_role_of(&new_system));
     new_system.stop();
@@ -280,6 +319,7 @@ fn make_fixtures() -> Fixtures {
         },
         broken,
         broken_merge,
+        backup,
     }
 }
 
@@ -372,6 +412,7 @@ fn show(what: &str, r: &Run) -> String {
 /// fails: the runs, and whether preinst was the one.
 fn upgrade(
     h: &Host,
+    fxs: &Fixtures,
     way: Way,
     env: &[(&str, String)],
     migrations: Option<&Path>,
@@ -386,6 +427,15 @@ fn upgrade(
     let mut runs = Vec::new();
     if way == Way::UpdateDb {
         runs.push(("xivo-update-db".to_string(), update_db(h, env)));
+        return (runs, false);
+    }
+    if way == Way::Restore {
+        let mut c = h.c.cmd("xivo-manage-db");
+        c.arg("restore").arg(&fxs.backup);
+        runs.push((
+            "restore".to_string(),
+            Run::from(with_env(h, c, env).output().expect("restore")),
+        ));
         return (runs, false);
     }
     let pre = match way {
@@ -407,14 +457,19 @@ fn upgrade(
 
 /// `xivo-update-db`, as the administrator runs it, with `env`.
 fn update_db(h: &Host, env: &[(&str, String)]) -> Run {
-    let mut c = h.c.cmd("xivo-update-db");
+    let mut c = with_env(h, h.c.cmd("xivo-update-db"), env);
+    Run::from(c.output().expect("run xivo-update-db"))
+}
+
+/// A command with the services' environment and `env`.
+fn with_env(h: &Host, mut c: Command, env: &[(&str, String)]) -> Command {
     c.env("XMDB_SVC_DIR", &h.svc)
         .env("XMDB_SVC_PGHOST", &h.c.dir)
         .env("XMDB_SVC_PGPORT", h.c.port.to_string());
     for (k, v) in env {
         c.env(k, v);
     }
-    Run::from(c.output().expect("run xivo-update-db"))
+    c
 }
 
 /// The owner's line of `Host::roles` (attributes, password hash,
@@ -494,6 +549,13 @@ fn check_converged(h: &Host, fx: &Fixture, clean: &Clean) -> Option<Outcome> {
     if h.c.exists(LEGACY) || h.c.role_exists(LEGACY) {
         problems.push("database or role 'xivo' left".into());
     }
+    let restores = h.c.psql(
+        "postgres",
+        "SELECT string_agg(datname, ',') FROM pg_database WHERE datname LIKE 'xivo\\_manage\\_db\\_restore\\_%'",
+    );
+    if !restores.is_empty() {
+        problems.push(format!("restore databases left: {restores}"));
+    }
     if !h.snapshots().is_empty() {
         problems.push(format!("snapshots left: {:?}", h.snapshots()));
     }
@@ -527,7 +589,19 @@ fn check_converged(h: &Host, fx: &Fixture, clean: &Clean) -> Option<Outcome> {
     // CONVERGED.
     let mut lost = Vec::new();
     let now = sorted_rows(rows_over(&h.c, &fx.rows));
-    for (table, (_, rows)) in &fx.rows {
+    if let Some(was) = &clean.or_rows {
+        let tables = |rows: &BTreeMap<String, Vec<String>>| -> BTreeMap<String, Vec<String>> {
+            rows.iter()
+                .filter(|(t, _)| !common::BOOKKEEPING.contains(&t.as_str()))
+                .map(|(t, r)| (t.clone(), r.clone()))
+                .collect()
+        };
+        let now = tables(&now);
+        if now != tables(&clean.rows) && now != tables(was) {
+            problems.push("rows neither the backup's nor the database's it replaced".into());
+        }
+    }
+    for (table, (_, rows)) in fx.rows.iter().filter(|_| clean.or_rows.is_none()) {
         if common::BOOKKEEPING.contains(&table.as_str()) {
             continue;
         }
@@ -654,7 +728,7 @@ fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, clean: &Clean) 
         ("FAILPOINTS_TRACE", trace.display().to_string()),
     ];
     let first_migrations = fxs.first_migrations(way);
-    let (runs, in_preinst) = upgrade(&h, way, &env, first_migrations);
+    let (runs, in_preinst) = upgrade(&h, fxs, way, &env, first_migrations);
     let reached = std::fs::read_to_string(&trace)
         .unwrap_or_default()
         .lines()
@@ -683,12 +757,14 @@ fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, clean: &Clean) 
         if abort.code != 0 {
             return Outcome::NotConverged(log.join("\n"));
         }
-        let (runs, _) = upgrade(&h, way, &[], None);
+        let (runs, _) = upgrade(&h, fxs, way, &[], None);
         for (n, r) in &runs {
             log.push(show(&format!("{n} again"), r));
         }
         runs.into_iter().last().map(|(_, r)| r).expect("a run")
-    } else if way == Way::UpdateDb {
+    } else if way == Way::UpdateDb || way == Way::Restore {
+        // A killed restore is finished by the next run that takes the
+        // lock: xivo-update-db here.
         let again = update_db(&h, &[]);
         log.push(show("xivo-update-db again", &again));
         again
@@ -726,13 +802,17 @@ fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, clean: &Clean) 
 /// keeps the fixture's database settings and owner role (the ones
 /// `set_non_defaults` made) as they were, but for what the upgrade changes
 /// by design, spelled out here.
-fn clean_run(fxs: &Fixtures, way: Way) -> (BTreeSet<String>, Clean) {
+fn clean_run(
+    fxs: &Fixtures,
+    way: Way,
+    or_rows: Option<BTreeMap<String, Vec<String>>>,
+) -> (BTreeSet<String>, Clean) {
     let fx = fxs.of(way);
     let h = host_from(fx);
     let trace = h.c.dir.join("trace");
     let env = [("FAILPOINTS_TRACE", trace.display().to_string())];
     let first_migrations = fxs.first_migrations(way);
-    let (runs, _) = upgrade(&h, way, &env, first_migrations);
+    let (runs, _) = upgrade(&h, fxs, way, &env, first_migrations);
     for (n, r) in &runs {
         eprintln!("--- clean {} {n}:\n{}", way.name(), r.stderr);
     }
@@ -751,6 +831,7 @@ fn clean_run(fxs: &Fixtures, way: Way) -> (BTreeSet<String>, Clean) {
         owner_role: owner_role(&h),
         state_files: state_file_names(&h),
         rows: sorted_rows(rows_over(&h.c, &fx.rows)),
+        or_rows,
     };
     if way != Way::Fresh {
         assert_eq!(
@@ -781,7 +862,8 @@ fn every_failpoint_crash_on_every_path_converges() {
     let mut reached: BTreeMap<Way, BTreeSet<String>> = BTreeMap::new();
     let mut cleans: BTreeMap<Way, Clean> = BTreeMap::new();
     for way in WAYS {
-        let (passed, clean) = clean_run(&fxs, way);
+        let or_rows = (way == Way::Restore).then(|| cleans[&Way::NewSystem].rows.clone());
+        let (passed, clean) = clean_run(&fxs, way, or_rows);
         eprintln!(
             "clean run of {} done at {:.0} s: {} failpoints passed",
             way.name(),
@@ -826,6 +908,11 @@ fn every_failpoint_crash_on_every_path_converges() {
         .get_mut(&Way::UpdateDb)
         .expect("update-db")
         .retain(|p| p.starts_with("cleanup."));
+    // `restore` runs its own points (the backup's upgrade is `new-system`'s).
+    reached
+        .get_mut(&Way::Restore)
+        .expect("restore")
+        .retain(|p| p.starts_with("restore."));
 
     // Every point once first, on the cheapest path that reaches it; then
     // the other paths and the kills. The same cases, in an order that
@@ -837,6 +924,7 @@ fn every_failpoint_crash_on_every_path_converges() {
         Way::Failed => 3,
         Way::MergeFailed => 4,
         Way::UpdateDb => 5,
+        Way::Restore => 1,
     };
     let mut by_cost = WAYS.to_vec();
     by_cost.sort_by_key(|w| cost(*w));
@@ -856,7 +944,7 @@ fn every_failpoint_crash_on_every_path_converges() {
             // the holder line), and the server sees a closed connection
             // either way. So the kill is run where a crash matters most:
             // in the middle of a rollback.
-            if way == Way::Failed {
+            if way == Way::Failed || way == Way::Restore {
                 rest.insert(0, (way, p.clone(), Crash::Kill));
             }
         }
@@ -916,7 +1004,7 @@ fn every_failpoint_crash_on_every_path_converges() {
                     .map(|(_, _, _, o)| o.clone())
                     .unwrap_or(
                         if reached[&way].contains(p)
-                            && (crash == Crash::Panic || way == Way::Failed)
+                            && (crash == Crash::Panic || way == Way::Failed || way == Way::Restore)
                         {
                             Outcome::NotRun
                         } else {
@@ -1052,4 +1140,93 @@ fn a_return_failpoint_in_the_merge_is_rolled_back_and_the_next_run_converges() {
     assert!(!h.c.exists(LEGACY) && !h.c.role_exists(LEGACY));
     assert!(h.snapshots().is_empty() && h.record().is_none());
     assert_eq!(common::host::sorted(h.running()), RUNNING.to_vec());
+}
+
+/// The one test with `fsync = on` (every other cluster runs without it) and
+/// a real crash over the record and the state files: postinst stopped right
+/// after the merge's commit, the cluster stopped `immediate` (no
+/// checkpoint: the commit survives by its WAL alone), then the hook killed
+/// (SIGKILL). Once the cluster is back, the next postinst converges: at
+/// head, no row lost or doubled, `xivo` and the 14.07 state files gone,
+/// nothing left, the services running.
+#[test]
+fn a_postinst_killed_with_the_cluster_crashed_after_the_merge_commit_converges_with_fsync_on() {
+    let h = Host::new();
+    h.c.restart_with("fsync = on\nsynchronous_commit = on\nfull_page_writes = on");
+    assert_eq!(h.c.psql("postgres", "SHOW fsync"), "on");
+    h.c.make_1407_host(Host1407 {
+        fill: true,
+        queue_log_rows: 100,
+        extra: &["--users", "20", "--cel-rows", "100", "--sessions", "10"],
+        ..Default::default()
+    });
+    let before = rows_1407(&h.c);
+    h.start_only(&RUNNING);
+    h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None)
+        .assert_code(0);
+    let trace = h.c.dir.join("trace");
+    let mut child = h
+        .hook_cmd("postinst", &["configure", "14.7.0"], None)
+        .env("FAILPOINTS", "merge.after_commit=pause")
+        .env("FAILPOINTS_TRACE", &trace)
+        .spawn()
+        .expect("spawn postinst");
+    let deadline = Instant::now() + std::time::Duration::from_secs(180);
+    while !std::fs::read_to_string(&trace)
+        .unwrap_or_default()
+        .lines()
+        .any(|l| l == "merge.after_commit")
+    {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("postinst ended ({status}) before the merge's commit");
+        }
+        assert!(Instant::now() < deadline, "the merge never committed");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let mut crash = common::as_owner(format!("{}/pg_ctl", common::PG_BIN));
+    crash
+        .arg("-D")
+        .arg(h.c.data())
+        .args(["-m", "immediate", "-w", "stop"]);
+    assert!(
+        crash.status().expect("pg_ctl").success(),
+        "pg_ctl -m immediate stop"
+    );
+    child.kill().expect("SIGKILL postinst");
+    let killed = common::host::finish(child);
+    assert_eq!(killed.code, -1, "{}", killed.stderr);
+    h.c.pg_ctl_start();
+
+    let r = h.hook("postinst", &["configure", "14.7.0"], None);
+    r.assert_code(0);
+    assert_eq!(h.c.revisions(DB), repo_head());
+    assert!(
+        !h.c.exists(LEGACY) && !h.c.role_exists(LEGACY),
+        "{}",
+        r.stderr
+    );
+    common::host::assert_no_leftovers(&h);
+    let left: Vec<String> = state_file_names(&h)
+        .into_iter()
+        .filter(|f| leftover_state_file(f))
+        .collect();
+    assert!(left.is_empty(), "state files left: {left:?}");
+    assert_eq!(common::host::sorted(h.running()), RUNNING.to_vec());
+    let now = rows_over(&h.c, &before);
+    for (table, (_, rows)) in &before {
+        if common::BOOKKEEPING.contains(&table.as_str()) {
+            continue;
+        }
+        let after = now.get(table).map_or(&[][..], Vec::as_slice);
+        assert_eq!(
+            missing_rows(rows, after),
+            Vec::<String>::new(),
+            "{table}: lost"
+        );
+    }
+    assert_eq!(
+        now["public.queue_log"].len(),
+        before["public.queue_log"].1.len(),
+        "queue_log: a row doubled"
+    );
 }

@@ -148,6 +148,7 @@ pub async fn restore(
     }
     // Committed: from here on the backup is the database. The services
     // start first: dropping the replaced database does not concern them.
+    fail_point!("restore.after_swap", no_return);
     let started = services.start_recorded();
     let dropped = timed(
         &format!("dropping the replaced database '{}'", rec.old),
@@ -363,6 +364,7 @@ async fn restore_into_new(
 ) -> Result<(), Failure> {
     let db = &config.db_name;
     record::save(config, rec)?;
+    fail_point!("restore.after_record", no_return);
     timed(
         &format!("creating database '{}'", rec.new),
         load::create(postgres, config, &rec.new),
@@ -388,6 +390,7 @@ async fn restore_into_new(
         .await
         .map_err(Failure::Load)?;
     log::info!("{what}: done in {:.2} s", started.elapsed().as_secs_f64());
+    fail_point!("restore.after_load", no_return);
     if let (Some(pair), Some(xivo)) = (pair, &rec.xivo) {
         pair::load_and_merge(
             config, superuser, set, postgres, program, pair, &rec.new, xivo,
@@ -404,6 +407,7 @@ async fn restore_into_new(
     )
     .await?;
     upgrade(&mut client, &rec.new, set, &config.db_owner).await?;
+    fail_point!("restore.before_stop", no_return);
     timed("stopping the services", async {
         services.stop_running().map_err(|e| e.to_string())
     })
@@ -477,6 +481,7 @@ async fn swap(config: &Config, postgres: &Client, rec: &mut Record) -> Result<()
     );
     rec.phase = Phase::Swapping;
     record::save(config, rec)?;
+    fail_point!("restore.before_swap", no_return);
     let exists = oid(postgres, db).await?.is_some();
     let mut sql = String::from("BEGIN;\n");
     if exists {
