@@ -22,6 +22,9 @@
 //! - `update-db`: the 14.07 host upgraded by `xivo-update-db` (no snapshot,
 //!   so role `xivo` goes in the same run as the state files); the cleanup's
 //!   points only; the next run is `xivo-update-db` again.
+//! - `prepare`: the 14.07 host, `xivo-manage-db queue-log prepare` crashed,
+//!   then the upgrade; its own points only (the 14.07 path reaches them too,
+//!   in preinst's online step);
 //! - `restore`: `xivo-manage-db restore` of a backup of `new-system`'s
 //!   database one row short, its own points (panic and kill); the next run
 //!   is `xivo-update-db`; it converges to the whole backup or the whole
@@ -100,10 +103,11 @@ enum Way {
     MergeFailed,
     UpdateDb,
     Restore,
+    Prepare,
 }
 
 /// In this order: `restore` needs `new-system`'s clean run.
-const WAYS: [Way; 7] = [
+const WAYS: [Way; 8] = [
     Way::Legacy,
     Way::Fresh,
     Way::NewSystem,
@@ -111,6 +115,7 @@ const WAYS: [Way; 7] = [
     Way::MergeFailed,
     Way::UpdateDb,
     Way::Restore,
+    Way::Prepare,
 ];
 
 impl Way {
@@ -123,6 +128,7 @@ impl Way {
             Way::MergeFailed => "merge-failed",
             Way::UpdateDb => "update-db",
             Way::Restore => "restore",
+            Way::Prepare => "prepare",
         }
     }
 }
@@ -201,7 +207,9 @@ impl Fixtures {
 
     fn of(&self, way: Way) -> &Fixture {
         match way {
-            Way::Legacy | Way::Failed | Way::MergeFailed | Way::UpdateDb => &self.legacy,
+            Way::Legacy | Way::Failed | Way::MergeFailed | Way::UpdateDb | Way::Prepare => {
+                &self.legacy
+            }
             Way::Fresh => &self.fresh,
             Way::NewSystem | Way::Restore => &self.new_system,
         }
@@ -425,6 +433,17 @@ fn upgrade(
         common::host::finish(c.spawn().expect("spawn hook"))
     };
     let mut runs = Vec::new();
+    if way == Way::Prepare && !env.is_empty() {
+        // The administrator's step before the upgrade, the one crashed.
+        let mut c = h.c.cmd("xivo-manage-db");
+        c.args(["queue-log", "prepare"]);
+        let r = Run::from(with_env(h, c, env).output().expect("queue-log prepare"));
+        let failed = r.code != 0;
+        runs.push(("queue-log prepare".to_string(), r));
+        if failed {
+            return (runs, false);
+        }
+    }
     if way == Way::UpdateDb {
         runs.push(("xivo-update-db".to_string(), update_db(h, env)));
         return (runs, false);
@@ -751,7 +770,14 @@ fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, clean: &Clean) 
     }
     // What comes next, as dpkg and the administrator do it, with the fixed
     // package where the first attempt carried a failing migration.
-    let recovery = if in_preinst {
+    let recovery = if way == Way::Prepare && runs.len() == 1 {
+        // The crashed `queue-log prepare`: the upgrade comes next.
+        let (runs, _) = upgrade(&h, fxs, way, &[], None);
+        for (n, r) in &runs {
+            log.push(show(&format!("{n} after it"), r));
+        }
+        runs.into_iter().last().map(|(_, r)| r).expect("a run")
+    } else if in_preinst {
         let abort = h.hook("preinst", &["abort-upgrade", "14.8.0"], None);
         log.push(show("preinst abort-upgrade", &abort));
         if abort.code != 0 {
@@ -908,6 +934,12 @@ fn every_failpoint_crash_on_every_path_converges() {
         .get_mut(&Way::UpdateDb)
         .expect("update-db")
         .retain(|p| p.starts_with("cleanup."));
+    // `prepare` runs its own points: the administrator's `queue-log
+    // prepare` crashed, then the upgrade (whose preinst finishes it).
+    reached
+        .get_mut(&Way::Prepare)
+        .expect("prepare")
+        .retain(|p| p.starts_with("prepare."));
     // `restore` runs its own points (the backup's upgrade is `new-system`'s).
     reached
         .get_mut(&Way::Restore)
@@ -925,6 +957,7 @@ fn every_failpoint_crash_on_every_path_converges() {
         Way::MergeFailed => 4,
         Way::UpdateDb => 5,
         Way::Restore => 1,
+        Way::Prepare => 6,
     };
     let mut by_cost = WAYS.to_vec();
     by_cost.sort_by_key(|w| cost(*w));
