@@ -1,10 +1,13 @@
 //! The crash matrix: every failpoint of the code base (found by scanning
 //! src/ for `fail_point!("...")`, so a new one is covered without touching
 //! this file) crashes every upgrade path that reaches it, then the next run
-//! must converge: exit 0, `xivo-check-db` OK, the schema of a clean run,
-//! every row of the fixture still there over every column, no `xivo`
-//! database or role, no snapshot, no record, no stopped-services file, the
-//! services running.
+//! must converge: exit 0, `xivo-check-db` OK, the schema, database
+//! settings and owner role of a clean run, the rows as multisets over the
+//! fixture's columns (no fixture row lost or doubled, as many added as a
+//! clean run adds), no `xivo`
+//! database or role, no snapshot, no record, no stopped-services file, no
+//! state file of a run at work (14.07 files, merge-xivo-connlimit,
+//! rollback/), the services running.
 //!
 //! Paths (one fixture each, made once, its cluster directory copied per case):
 //! - `14.07`: a filled 14.07 host, `preinst upgrade` + `postinst configure`;
@@ -21,15 +24,29 @@
 //! - `merge-failed`: the same with the last 14.07 script failing, inside the
 //!   merge's transaction (xivo is reopened); only the points no other path
 //!   reaches.
+//! - `update-db`: the 14.07 host upgraded by `xivo-update-db` (no snapshot,
+//!   so role `xivo` goes in the same run as the state files); the cleanup's
+//!   points only; the next run is `xivo-update-db` again.
+//! - `prepare`: the 14.07 host, `xivo-manage-db queue-log prepare` crashed,
+//!   then the upgrade; its own points only (the 14.07 path reaches them too,
+//!   in preinst's online step);
+//! - `restore`: `xivo-manage-db restore` of a backup of `new-system`'s
+//!   database one row short, its own points (panic and kill); the next run
+//!   is `xivo-update-db`; it converges to the whole backup or the whole
+//!   database as it was (upgraded), never a mix.
 //!
 //! The crash is `panic` (unwinds: destructors run) on every path, and also
 //! `kill` (a real SIGKILL at the point, src/failpoints.rs) on `failed`,
-//! in the middle of the rollback. A crash in `preinst` is
+//! in the middle of the rollback, and on `restore`. A crash in `preinst` is
 //! followed by what dpkg does, `preinst abort-upgrade`, then the whole
 //! upgrade again; a crash in `postinst` by `postinst configure` again. A
 //! clean run of each path, traced (`FAILPOINTS_TRACE`), tells which points
 //! the path reaches: the others are "not reached" there, and a point no
 //! path reaches fails the test (a dead failpoint). Cases run two at a time.
+//!
+//! Also here, as it needs a failpoint: the one test with `fsync = on` and a
+//! real crash (cluster stopped `immediate`, hook SIGKILLed) after the
+//! merge's commit.
 //!
 //! Needs `--features failpoints` (Cargo.toml makes it a required feature:
 //! without it the target is not built, and `cargo test --test
@@ -92,14 +109,21 @@ enum Way {
     NewSystem,
     Failed,
     MergeFailed,
+    UpdateDb,
+    Restore,
+    Prepare,
 }
 
-const WAYS: [Way; 5] = [
+/// In this order: `restore` needs `new-system`'s clean run.
+const WAYS: [Way; 8] = [
     Way::Legacy,
     Way::Fresh,
     Way::NewSystem,
     Way::Failed,
     Way::MergeFailed,
+    Way::UpdateDb,
+    Way::Restore,
+    Way::Prepare,
 ];
 
 impl Way {
@@ -110,6 +134,9 @@ impl Way {
             Way::NewSystem => "new-system",
             Way::Failed => "failed",
             Way::MergeFailed => "merge-failed",
+            Way::UpdateDb => "update-db",
+            Way::Restore => "restore",
+            Way::Prepare => "prepare",
         }
     }
 }
@@ -133,6 +160,25 @@ impl Crash {
 struct Fixture {
     cluster: Cluster,
     rows: Rows,
+    /// `Cluster::database_settings` of `asterisk` and the owner role's line
+    /// of `Host::roles` (empty on `fresh`): what `set_non_defaults` set up.
+    settings: String,
+    owner_role: String,
+}
+
+/// What a clean run of a path ends with, and every case of it must too.
+struct Clean {
+    schema: String,
+    settings: String,
+    owner_role: String,
+    state_files: Vec<String>,
+    /// The rows of the fixture's tables over the fixture's columns, sorted:
+    /// the fixture's plus those the migrations add.
+    rows: BTreeMap<String, Vec<String>>,
+    /// `restore`: the rows of the database as it was (upgraded: a
+    /// `new-system` clean run's). A killed restore converges to either, the
+    /// whole backup or the whole database it replaces, never to a mix.
+    or_rows: Option<BTreeMap<String, Vec<String>>>,
 }
 
 struct Fixtures {
@@ -143,6 +189,9 @@ struct Fixtures {
     broken: MigrationsDir,
     /// The real set plus one that fails inside the merge's transaction.
     broken_merge: MigrationsDir,
+    /// `pg_dump -Fc` of `new-system`'s database, one queue_log row short
+    /// of it (what `restore` restores).
+    backup: std::path::PathBuf,
     /// The package of `new-system`: the real set plus the test-only
     /// branches (`common::engine_set`).
     engine: MigrationsDir,
@@ -186,9 +235,11 @@ impl Fixtures {
 
     fn of(&self, way: Way) -> &Fixture {
         match way {
-            Way::Legacy | Way::Failed | Way::MergeFailed => &self.legacy,
+            Way::Legacy | Way::Failed | Way::MergeFailed | Way::UpdateDb | Way::Prepare => {
+                &self.legacy
+            }
             Way::Fresh => &self.fresh,
-            Way::NewSystem => &self.new_system,
+            Way::NewSystem | Way::Restore => &self.new_system,
         }
     }
 }
@@ -224,6 +275,7 @@ fn make_fixtures() -> Fixtures {
         "GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC",
     );
     let legacy_rows = rows_1407(&legacy);
+    let legacy_settings = (legacy.database_settings(DB), owner_role_of(&legacy));
     legacy.stop();
 
     let fresh = Cluster::start();
@@ -241,7 +293,28 @@ fn make_fixtures() -> Fixtures {
          VALUES ('2014-06-01 10:00:00.000000', 'c1', 'q', 'Agent/1', 'CONNECT')",
     );
     new_system.set_non_defaults(DB, "asterisk");
+    let backup = new_system.dir.join("backup.dump");
+    let mut dump = common::as_owner(format!("{}/pg_dump", common::PG_BIN));
+    dump.args(["-Fc", "-h"])
+        .arg(&new_system.dir)
+        .args([
+            "-p",
+            &new_system.port.to_string(),
+            "-U",
+            &common::owner().name,
+            "-f",
+        ])
+        .arg(&backup)
+        .arg(DB);
+    assert!(dump.status().expect("pg_dump").success(), "pg_dump");
+    // A row the backup has not: restored or not, the rows tell.
+    new_system.psql(
+        DB,
+        "INSERT INTO queue_log (time, callid, queuename, agent, event) \
+         VALUES ('2014-06-02 10:00:00.000000', 'c2', 'q', 'Agent/2', 'CONNECT')",
+    );
     let new_rows = all_rows(&new_system, DB);
+    let new_settings = (new_system.database_settings(DB), owner_role_of(&new_system));
     new_system.stop();
 
     let broken = MigrationsDir::copy_of_repo();
@@ -265,18 +338,25 @@ fn make_fixtures() -> Fixtures {
         legacy: Fixture {
             cluster: legacy,
             rows: legacy_rows,
+            settings: legacy_settings.0,
+            owner_role: legacy_settings.1,
         },
         fresh: Fixture {
             cluster: fresh,
             rows: Rows::new(),
+            settings: String::new(),
+            owner_role: String::new(),
         },
         new_system: Fixture {
             cluster: new_system,
             rows: new_rows,
+            settings: new_settings.0,
+            owner_role: new_settings.1,
         },
         broken,
         broken_merge,
         engine: engine_set(),
+        backup,
     }
 }
 
@@ -369,6 +449,7 @@ fn show(what: &str, r: &Run) -> String {
 /// fails: the runs, and whether preinst was the one.
 fn upgrade(
     h: &Host,
+    fxs: &Fixtures,
     way: Way,
     env: &[(&str, String)],
     migrations: Option<&Path>,
@@ -381,6 +462,30 @@ fn upgrade(
         common::host::finish(c.spawn().expect("spawn hook"))
     };
     let mut runs = Vec::new();
+    if way == Way::Prepare && !env.is_empty() {
+        // The administrator's step before the upgrade, the one crashed.
+        let mut c = h.c.cmd("xivo-manage-db");
+        c.args(["queue-log", "prepare"]);
+        let r = Run::from(with_env(h, c, env).output().expect("queue-log prepare"));
+        let failed = r.code != 0;
+        runs.push(("queue-log prepare".to_string(), r));
+        if failed {
+            return (runs, false);
+        }
+    }
+    if way == Way::UpdateDb {
+        runs.push(("xivo-update-db".to_string(), update_db(h, env)));
+        return (runs, false);
+    }
+    if way == Way::Restore {
+        let mut c = h.c.cmd("xivo-manage-db");
+        c.arg("restore").arg(&fxs.backup);
+        runs.push((
+            "restore".to_string(),
+            Run::from(with_env(h, c, env).output().expect("restore")),
+        ));
+        return (runs, false);
+    }
     let pre = match way {
         Way::Fresh => hook("preinst", &["install"]),
         _ => hook("preinst", &["upgrade", "14.7.0", "14.8.0"]),
@@ -398,8 +503,74 @@ fn upgrade(
     (runs, false)
 }
 
+/// `xivo-update-db`, as the administrator runs it, with `env`.
+fn update_db(h: &Host, env: &[(&str, String)]) -> Run {
+    let mut c = with_env(h, h.c.cmd("xivo-update-db"), env);
+    Run::from(c.output().expect("run xivo-update-db"))
+}
+
+/// A command with the services' environment and `env`.
+fn with_env(h: &Host, mut c: Command, env: &[(&str, String)]) -> Command {
+    c.env("XMDB_SVC_DIR", &h.svc)
+        .env("XMDB_SVC_PGHOST", &h.c.dir)
+        .env("XMDB_SVC_PGPORT", h.c.port.to_string());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c
+}
+
+/// The owner's line of `Host::roles` (attributes, password hash,
+/// memberships, `ALTER ROLE ... SET`), or "" when it does not exist.
+fn owner_role(h: &Host) -> String {
+    owner_role_of(&h.c)
+}
+
+fn owner_role_of(c: &Cluster) -> String {
+    common::host::roles_of(c)
+        .lines()
+        .find(|l| l.starts_with("asterisk|"))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The owner role's line, but for its password hash when the fixture has
+/// no such role (`fresh`): provisioning creates it, with a new salt each run.
+fn without_hash(role: &str, fx: &Fixture) -> String {
+    if !fx.owner_role.is_empty() {
+        return role.to_string();
+    }
+    let mut fields: Vec<&str> = role.split('|').collect();
+    if fields.len() > 10 {
+        fields[10] = "(hash)";
+    }
+    fields.join("|")
+}
+
+/// The files under $STATE_DIR, relative, lock file aside.
+fn state_file_names(h: &Host) -> Vec<String> {
+    let root = format!("{}/", h.c.state_dir().display());
+    h.state_files()
+        .into_iter()
+        .map(|(p, _)| p.strip_prefix(&root).unwrap_or(&p).to_string())
+        .collect()
+}
+
+/// What the package writes under $STATE_DIR while it works, and must be
+/// gone once a run converged: the 14.07 state files (removed by the
+/// cleanup), the limit `xivo` had during the merge, the snapshot's copy of
+/// the state files, a restore's record, and any half-written file.
+fn leftover_state_file(name: &str) -> bool {
+    name == "update-db/asterisk-last"
+        || name == "update-db/xivo-last"
+        || name == "merge-xivo-connlimit"
+        || name == "restore-record"
+        || name.starts_with("rollback/")
+        || name.ends_with(".tmp")
+}
+
 /// What every path must end in; `None` when it did.
-fn check_converged(h: &Host, fxs: &Fixtures, way: Way, schema: &str) -> Option<Outcome> {
+fn check_converged(h: &Host, fxs: &Fixtures, way: Way, clean: &Clean) -> Option<Outcome> {
     let fx = fxs.of(way);
     let mut problems = Vec::new();
     let check = h.c.run("xivo-check-db", &[], fxs.fixed_migrations(way));
@@ -411,14 +582,38 @@ fn check_converged(h: &Host, fxs: &Fixtures, way: Way, schema: &str) -> Option<O
         problems.push(format!("at revision {}, not {head}", h.c.revisions(DB)));
     }
     let now = h.c.schema(DB);
-    if now != schema {
+    if now != clean.schema {
         problems.push(format!(
             "schema differs from a clean run's: {}",
-            common::first_difference(schema, &now)
+            common::first_difference(&clean.schema, &now)
+        ));
+    }
+    // What pg_dump --schema-only leaves out: the non-default settings the
+    // fixture set up, the same as a clean run's (which kept the fixture's:
+    // `clean_run`).
+    let settings = h.c.database_settings(DB);
+    if settings != clean.settings {
+        problems.push(format!(
+            "database settings differ from a clean run's:\n  {settings}\n  {}",
+            clean.settings
+        ));
+    }
+    let role = owner_role(h);
+    if without_hash(&role, fx) != without_hash(&clean.owner_role, fx) {
+        problems.push(format!(
+            "owner role differs from a clean run's:\n  {role}\n  {}",
+            clean.owner_role
         ));
     }
     if h.c.exists(LEGACY) || h.c.role_exists(LEGACY) {
         problems.push("database or role 'xivo' left".into());
+    }
+    let restores = h.c.psql(
+        "postgres",
+        "SELECT string_agg(datname, ',') FROM pg_database WHERE datname LIKE 'xivo\\_manage\\_db\\_restore\\_%'",
+    );
+    if !restores.is_empty() {
+        problems.push(format!("restore databases left: {restores}"));
     }
     if !h.snapshots().is_empty() {
         problems.push(format!("snapshots left: {:?}", h.snapshots()));
@@ -429,6 +624,17 @@ fn check_converged(h: &Host, fxs: &Fixtures, way: Way, schema: &str) -> Option<O
     if h.c.state_dir().join("stopped-services").exists() {
         problems.push("stopped-services left".into());
     }
+    let files = state_file_names(h);
+    let left: Vec<&String> = files.iter().filter(|f| leftover_state_file(f)).collect();
+    if !left.is_empty() {
+        problems.push(format!("state files left: {left:?}"));
+    }
+    if files != clean.state_files {
+        problems.push(format!(
+            "state files {files:?}, a clean run's {:?}",
+            clean.state_files
+        ));
+    }
     let want: Vec<String> = RUNNING.iter().map(|s| s.to_string()).collect();
     if common::host::sorted(h.running()) != want {
         problems.push(format!(
@@ -436,13 +642,29 @@ fn check_converged(h: &Host, fxs: &Fixtures, way: Way, schema: &str) -> Option<O
             h.running()
         ));
     }
+    // Multisets: a fixture row missing is LOST ROWS; a fixture row twice
+    // (as a copy or a merge done again makes it), or more or fewer rows
+    // added than a clean run adds, is NOT CONVERGED.
     let mut lost = Vec::new();
-    let now = rows_over(&h.c, &fx.rows);
-    for (table, (_, rows)) in &fx.rows {
+    let now = sorted_rows(rows_over(&h.c, &fx.rows));
+    if let Some(was) = &clean.or_rows {
+        let tables = |rows: &BTreeMap<String, Vec<String>>| -> BTreeMap<String, Vec<String>> {
+            rows.iter()
+                .filter(|(t, _)| !common::BOOKKEEPING.contains(&t.as_str()))
+                .map(|(t, r)| (t.clone(), r.clone()))
+                .collect()
+        };
+        let now = tables(&now);
+        if now != tables(&clean.rows) && now != tables(was) {
+            problems.push("rows neither the backup's nor the database's it replaced".into());
+        }
+    }
+    for (table, (_, rows)) in fx.rows.iter().filter(|_| clean.or_rows.is_none()) {
         if common::BOOKKEEPING.contains(&table.as_str()) {
             continue;
         }
-        let missing = missing_rows(rows, now.get(table).map_or(&[][..], Vec::as_slice));
+        let after = now.get(table).map_or(&[][..], Vec::as_slice);
+        let missing = missing_rows(rows, after);
         if !missing.is_empty() {
             lost.push(format!(
                 "{table}: {} of {} rows lost, e.g. {:?}",
@@ -451,11 +673,33 @@ fn check_converged(h: &Host, fxs: &Fixtures, way: Way, schema: &str) -> Option<O
                 missing[0]
             ));
         }
+        // The rows the upgrade adds take sequence values, which a crashed
+        // attempt may have used up: they are compared by number, and a
+        // fixture row more often than a clean run has it is a double.
+        let want = clean.rows.get(table).map_or(&[][..], Vec::as_slice);
+        let (added, added_clean) = (missing_rows(after, rows), missing_rows(want, rows));
+        let doubled: Vec<String> = missing_rows(&added, &added_clean)
+            .into_iter()
+            .filter(|r| rows.contains(r))
+            .collect();
+        if added.len() != added_clean.len() || !doubled.is_empty() {
+            problems.push(format!(
+                "{table}: {} row(s) beyond the fixture's, a clean run {}; fixture rows twice: {:?}",
+                added.len(),
+                added_clean.len(),
+                doubled.first()
+            ));
+        }
     }
     if !lost.is_empty() {
         return Some(Outcome::LostRows(lost.join("\n")));
     }
     (!problems.is_empty()).then(|| Outcome::NotConverged(problems.join("\n")))
+}
+
+fn sorted_rows(mut rows: BTreeMap<String, Vec<String>>) -> BTreeMap<String, Vec<String>> {
+    rows.values_mut().for_each(|r| r.sort());
+    rows
 }
 
 /// The rows of every table of `before` now, over the columns it had
@@ -533,7 +777,7 @@ fn all_rows(c: &Cluster, db: &str) -> Rows {
 }
 
 /// One case: crash `way` at `point`, then what comes next, then check.
-fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, schema: &str) -> Outcome {
+fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, clean: &Clean) -> Outcome {
     let fx = fxs.of(way);
     let t = Instant::now();
     let h = host_from(fx);
@@ -547,7 +791,7 @@ fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, schema: &str) -
         ("FAILPOINTS_TRACE", trace.display().to_string()),
     ];
     let first_migrations = fxs.first_migrations(way);
-    let (runs, in_preinst) = upgrade(&h, way, &env, first_migrations);
+    let (runs, in_preinst) = upgrade(&h, fxs, way, &env, first_migrations);
     let reached = std::fs::read_to_string(&trace)
         .unwrap_or_default()
         .lines()
@@ -570,7 +814,14 @@ fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, schema: &str) -
     }
     // What comes next, as dpkg and the administrator do it, with the fixed
     // package where the first attempt carried a failing migration.
-    let recovery = if in_preinst {
+    let recovery = if way == Way::Prepare && runs.len() == 1 {
+        // The crashed `queue-log prepare`: the upgrade comes next.
+        let (runs, _) = upgrade(&h, fxs, way, &[], fxs.fixed_migrations(way));
+        for (n, r) in &runs {
+            log.push(show(&format!("{n} after it"), r));
+        }
+        runs.into_iter().last().map(|(_, r)| r).expect("a run")
+    } else if in_preinst {
         let abort = h.hook(
             "preinst",
             &["abort-upgrade", "14.8.0"],
@@ -580,11 +831,17 @@ fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, schema: &str) -
         if abort.code != 0 {
             return Outcome::NotConverged(log.join("\n"));
         }
-        let (runs, _) = upgrade(&h, way, &[], fxs.fixed_migrations(way));
+        let (runs, _) = upgrade(&h, fxs, way, &[], fxs.fixed_migrations(way));
         for (n, r) in &runs {
             log.push(show(&format!("{n} again"), r));
         }
         runs.into_iter().last().map(|(_, r)| r).expect("a run")
+    } else if way == Way::UpdateDb || way == Way::Restore {
+        // A killed restore is finished by the next run that takes the
+        // lock: xivo-update-db here.
+        let again = update_db(&h, &[]);
+        log.push(show("xivo-update-db again", &again));
+        again
     } else {
         let args: &[&str] = if way == Way::Fresh {
             &["configure"]
@@ -599,7 +856,7 @@ fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, schema: &str) -
         return Outcome::NotConverged(log.join("\n"));
     }
     let t = Instant::now();
-    let checked = check_converged(&h, fxs, way, schema);
+    let checked = check_converged(&h, fxs, way, clean);
     verbose(&format!(
         "{point}: checked in {:.1} s",
         t.elapsed().as_secs_f64()
@@ -614,14 +871,22 @@ fn run_case(fxs: &Fixtures, way: Way, point: &str, crash: Crash, schema: &str) -
     }
 }
 
-/// A clean run of `way`: the failpoints it passes, and the schema it ends
-/// with (for `failed`: the fixed package's, after the rolled-back attempt).
-fn clean_run(fxs: &Fixtures, way: Way) -> (BTreeSet<String>, String) {
-    let h = host_from(fxs.of(way));
+/// A clean run of `way`: the failpoints it passes, and what it ends with
+/// (for `failed`: the fixed package's, after the rolled-back attempt). It
+/// keeps the fixture's database settings and owner role (the ones
+/// `set_non_defaults` made) as they were, but for what the upgrade changes
+/// by design, spelled out here.
+fn clean_run(
+    fxs: &Fixtures,
+    way: Way,
+    or_rows: Option<BTreeMap<String, Vec<String>>>,
+) -> (BTreeSet<String>, Clean) {
+    let fx = fxs.of(way);
+    let h = host_from(fx);
     let trace = h.c.dir.join("trace");
     let env = [("FAILPOINTS_TRACE", trace.display().to_string())];
     let first_migrations = fxs.first_migrations(way);
-    let (runs, _) = upgrade(&h, way, &env, first_migrations);
+    let (runs, _) = upgrade(&h, fxs, way, &env, first_migrations);
     for (n, r) in &runs {
         eprintln!("--- clean {} {n}:\n{}", way.name(), r.stderr);
     }
@@ -634,8 +899,23 @@ fn clean_run(fxs: &Fixtures, way: Way) -> (BTreeSet<String>, String) {
     } else {
         assert_eq!(last.code, 0, "{}", show("clean run", last));
     }
-    let schema = h.c.schema(DB);
-    if let Some(o) = check_converged(&h, fxs, way, &schema) {
+    let clean = Clean {
+        schema: h.c.schema(DB),
+        settings: h.c.database_settings(DB),
+        owner_role: owner_role(&h),
+        state_files: state_file_names(&h),
+        rows: sorted_rows(rows_over(&h.c, &fx.rows)),
+        or_rows,
+    };
+    if way != Way::Fresh {
+        assert_eq!(
+            (&clean.settings, &clean.owner_role),
+            (&fx.settings, &fx.owner_role),
+            "{}: the database settings and the owner role after a clean run",
+            way.name()
+        );
+    }
+    if let Some(o) = check_converged(&h, fxs, way, &clean) {
         panic!("the clean {} run does not converge: {o:?}", way.name());
     }
     let passed = std::fs::read_to_string(&trace)
@@ -643,7 +923,7 @@ fn clean_run(fxs: &Fixtures, way: Way) -> (BTreeSet<String>, String) {
         .lines()
         .map(String::from)
         .collect();
-    (passed, schema)
+    (passed, clean)
 }
 
 #[test]
@@ -654,9 +934,10 @@ fn every_failpoint_crash_on_every_path_converges() {
     let fxs = make_fixtures();
     eprintln!("fixtures made in {:.0} s", started.elapsed().as_secs_f64());
     let mut reached: BTreeMap<Way, BTreeSet<String>> = BTreeMap::new();
-    let mut schemas: BTreeMap<Way, String> = BTreeMap::new();
+    let mut cleans: BTreeMap<Way, Clean> = BTreeMap::new();
     for way in WAYS {
-        let (passed, schema) = clean_run(&fxs, way);
+        let or_rows = (way == Way::Restore).then(|| cleans[&Way::NewSystem].rows.clone());
+        let (passed, clean) = clean_run(&fxs, way, or_rows);
         eprintln!(
             "clean run of {} done at {:.0} s: {} failpoints passed",
             way.name(),
@@ -670,7 +951,7 @@ fn every_failpoint_crash_on_every_path_converges() {
             );
         }
         reached.insert(way, passed);
-        schemas.insert(way, schema);
+        cleans.insert(way, clean);
     }
     // A point no clean run passes can never crash anything: a dead
     // failpoint (or a path missing from this test). Said before any case.
@@ -694,6 +975,24 @@ fn every_failpoint_crash_on_every_path_converges() {
         .get_mut(&Way::MergeFailed)
         .expect("merge-failed")
         .retain(|p| !clean_legacy.contains(p) && !failed.contains(p));
+    // `update-db` runs the cleanup only: without a snapshot holding its
+    // objects, role `xivo` is dropped in the same run as the 14.07 state
+    // files, so a crash between them leaves only the files to tell.
+    reached
+        .get_mut(&Way::UpdateDb)
+        .expect("update-db")
+        .retain(|p| p.starts_with("cleanup."));
+    // `prepare` runs its own points: the administrator's `queue-log
+    // prepare` crashed, then the upgrade (whose preinst finishes it).
+    reached
+        .get_mut(&Way::Prepare)
+        .expect("prepare")
+        .retain(|p| p.starts_with("prepare."));
+    // `restore` runs its own points (the backup's upgrade is `new-system`'s).
+    reached
+        .get_mut(&Way::Restore)
+        .expect("restore")
+        .retain(|p| p.starts_with("restore."));
 
     // Every point once first, on the cheapest path that reaches it; then
     // the other paths and the kills. The same cases, in an order that
@@ -704,6 +1003,9 @@ fn every_failpoint_crash_on_every_path_converges() {
         Way::Legacy => 2,
         Way::Failed => 3,
         Way::MergeFailed => 4,
+        Way::UpdateDb => 5,
+        Way::Restore => 1,
+        Way::Prepare => 6,
     };
     let mut by_cost = WAYS.to_vec();
     by_cost.sort_by_key(|w| cost(*w));
@@ -723,7 +1025,7 @@ fn every_failpoint_crash_on_every_path_converges() {
             // the holder line), and the server sees a closed connection
             // either way. So the kill is run where a crash matters most:
             // in the middle of a rollback.
-            if way == Way::Failed {
+            if way == Way::Failed || way == Way::Restore {
                 rest.insert(0, (way, p.clone(), Crash::Kill));
             }
         }
@@ -745,7 +1047,7 @@ fn every_failpoint_crash_on_every_path_converges() {
                     break;
                 };
                 let t = Instant::now();
-                let outcome = run_case(&fxs, way, &point, crash, &schemas[&way]);
+                let outcome = run_case(&fxs, way, &point, crash, &cleans[&way]);
                 eprintln!(
                     "{point} x {} ({}): {} in {:.1} s",
                     way.name(),
@@ -783,7 +1085,7 @@ fn every_failpoint_crash_on_every_path_converges() {
                     .map(|(_, _, _, o)| o.clone())
                     .unwrap_or(
                         if reached[&way].contains(p)
-                            && (crash == Crash::Panic || way == Way::Failed)
+                            && (crash == Crash::Panic || way == Way::Failed || way == Way::Restore)
                         {
                             Outcome::NotRun
                         } else {
@@ -919,4 +1221,93 @@ fn a_return_failpoint_in_the_merge_is_rolled_back_and_the_next_run_converges() {
     assert!(!h.c.exists(LEGACY) && !h.c.role_exists(LEGACY));
     assert!(h.snapshots().is_empty() && h.record().is_none());
     assert_eq!(common::host::sorted(h.running()), RUNNING.to_vec());
+}
+
+/// The one test with `fsync = on` (every other cluster runs without it) and
+/// a real crash over the record and the state files: postinst stopped right
+/// after the merge's commit, the cluster stopped `immediate` (no
+/// checkpoint: the commit survives by its WAL alone), then the hook killed
+/// (SIGKILL). Once the cluster is back, the next postinst converges: at
+/// head, no row lost or doubled, `xivo` and the 14.07 state files gone,
+/// nothing left, the services running.
+#[test]
+fn a_postinst_killed_with_the_cluster_crashed_after_the_merge_commit_converges_with_fsync_on() {
+    let h = Host::new();
+    h.c.restart_with("fsync = on\nsynchronous_commit = on\nfull_page_writes = on");
+    assert_eq!(h.c.psql("postgres", "SHOW fsync"), "on");
+    h.c.make_1407_host(Host1407 {
+        fill: true,
+        queue_log_rows: 100,
+        extra: &["--users", "20", "--cel-rows", "100", "--sessions", "10"],
+        ..Default::default()
+    });
+    let before = rows_1407(&h.c);
+    h.start_only(&RUNNING);
+    h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None)
+        .assert_code(0);
+    let trace = h.c.dir.join("trace");
+    let mut child = h
+        .hook_cmd("postinst", &["configure", "14.7.0"], None)
+        .env("FAILPOINTS", "merge.after_commit=pause")
+        .env("FAILPOINTS_TRACE", &trace)
+        .spawn()
+        .expect("spawn postinst");
+    let deadline = Instant::now() + std::time::Duration::from_secs(180);
+    while !std::fs::read_to_string(&trace)
+        .unwrap_or_default()
+        .lines()
+        .any(|l| l == "merge.after_commit")
+    {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("postinst ended ({status}) before the merge's commit");
+        }
+        assert!(Instant::now() < deadline, "the merge never committed");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let mut crash = common::as_owner(format!("{}/pg_ctl", common::PG_BIN));
+    crash
+        .arg("-D")
+        .arg(h.c.data())
+        .args(["-m", "immediate", "-w", "stop"]);
+    assert!(
+        crash.status().expect("pg_ctl").success(),
+        "pg_ctl -m immediate stop"
+    );
+    child.kill().expect("SIGKILL postinst");
+    let killed = common::host::finish(child);
+    assert_eq!(killed.code, -1, "{}", killed.stderr);
+    h.c.pg_ctl_start();
+
+    let r = h.hook("postinst", &["configure", "14.7.0"], None);
+    r.assert_code(0);
+    assert_eq!(h.c.revisions(DB), repo_head());
+    assert!(
+        !h.c.exists(LEGACY) && !h.c.role_exists(LEGACY),
+        "{}",
+        r.stderr
+    );
+    common::host::assert_no_leftovers(&h);
+    let left: Vec<String> = state_file_names(&h)
+        .into_iter()
+        .filter(|f| leftover_state_file(f))
+        .collect();
+    assert!(left.is_empty(), "state files left: {left:?}");
+    assert_eq!(common::host::sorted(h.running()), RUNNING.to_vec());
+    let now = rows_over(&h.c, &before);
+    for (table, (_, rows)) in &before {
+        if common::BOOKKEEPING.contains(&table.as_str()) {
+            continue;
+        }
+        let after = now.get(table).map_or(&[][..], Vec::as_slice);
+        assert_eq!(
+            missing_rows(rows, after),
+            Vec::<String>::new(),
+            "{table}: lost"
+        );
+    }
+    assert_eq!(
+        now["public.queue_log"].len(),
+        before["public.queue_log"].1.len(),
+        "queue_log: a row doubled"
+    );
 }

@@ -103,14 +103,31 @@ fn record() -> impl Strategy<Value = Record> {
         any::<i32>(),
         prop::option::of(any_text()),
         prop::option::of(any_text()),
+        prop::collection::vec((any_text(), any::<bool>()), 0..3),
+        prop::collection::vec((any_text(), any::<bool>()), 0..3),
+        prop::collection::vec((prop::option::of(any_text()), any_text()), 0..3),
     )
         .prop_map(
-            |(name, attributes, connection_limit, valid_until, password)| Role {
+            |(
                 name,
-                attributes: attributes.into_iter().map(String::from).collect(),
+                attributes,
                 connection_limit,
                 valid_until,
                 password,
+                groups,
+                members,
+                settings,
+            )| {
+                Role {
+                    name,
+                    attributes: attributes.into_iter().map(String::from).collect(),
+                    connection_limit,
+                    valid_until,
+                    password,
+                    groups,
+                    members,
+                    settings,
+                }
             },
         );
     (

@@ -165,6 +165,16 @@ fn queue_log_pruned_by_the_administrator_upgrades() {
     );
 }
 
+/// The owner role's line of `roles_of` (attributes, password hash,
+/// memberships, settings).
+fn owner_role(c: &Cluster) -> String {
+    common::host::roles_of(c)
+        .lines()
+        .find(|l| l.starts_with("asterisk|"))
+        .expect("role asterisk")
+        .to_string()
+}
+
 #[test]
 fn no_row_is_lost() {
     no_row_is_lost_from("superuser-owned");
@@ -184,6 +194,10 @@ fn no_row_is_lost_from(layout: &str) {
         queue_log_rows: 20_000,
         ..Default::default()
     });
+    // What pg_dump leaves out is kept too: the database's own settings and
+    // the owner role's (an owner change that also ran RESET ALL lost them).
+    c.set_non_defaults(DB, "asterisk");
+    let settings = (c.database_settings(DB), owner_role(&c));
     let before_a = c.rows(DB);
     let before_x = c.rows("xivo");
     let seq_a = c.sequences(DB);
@@ -199,6 +213,11 @@ fn no_row_is_lost_from(layout: &str) {
         c.psql(DB, common::NOT_OWNED_BY_ASTERISK),
         "0",
         "{layout}: owners"
+    );
+    assert_eq!(
+        (c.database_settings(DB), owner_role(&c)),
+        settings,
+        "{layout}: the database's settings and the owner role's"
     );
     for (table, (columns, rows)) in before_a.iter().chain(before_x.iter()) {
         let after = c.rows_of(DB, table, columns);

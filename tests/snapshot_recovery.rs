@@ -96,11 +96,14 @@ fn xivo_is_never_dropped_as_a_snapshot_on_a_14_07_host() {
 
 /// The old rollback renamed the copy back, then set the comment in a second
 /// statement: a kill in between left the live database carrying the
-/// snapshot's comment, and the next run dropped it as a left-over.
+/// snapshot's comment, and the next run dropped it as a left-over. The next
+/// run gives the database back its own properties (comment, connection
+/// limit, settings, grants), its roles and every row.
 #[test]
 fn live_database_is_never_dropped_after_a_rollback_killed_between_rename_and_comment() {
     let h = older_host();
-    let before = h.c.table_sums(DB);
+    let before = (h.c.database_settings(DB), h.roles());
+    let rows = h.c.rows(DB);
     preinst(&h);
     let snap = h.snapshots().pop().expect("a snapshot");
     // What the killed rollback had done: upgraded database dropped, copy
@@ -119,13 +122,16 @@ fn live_database_is_never_dropped_after_a_rollback_killed_between_rename_and_com
     );
     r.assert_code(0);
     assert_eq!(h.c.revisions(DB), repo_head());
-    let after = h.c.table_sums(DB);
-    let queue_log = |sums: &[String]| {
-        sums.iter()
-            .find(|s| s.starts_with("public.queue_log "))
-            .cloned()
-    };
-    assert_eq!(queue_log(&after), queue_log(&before));
+    assert_eq!(
+        (h.c.database_settings(DB), h.roles()),
+        before,
+        "the database's own properties and its roles"
+    );
+    for (table, (columns, want)) in &rows {
+        if !common::BOOKKEEPING.contains(&table.as_str()) {
+            assert_eq!(&h.c.rows_of(DB, table, columns), want, "{table}");
+        }
+    }
     assert_no_leftovers(&h);
 }
 
@@ -162,6 +168,38 @@ fn nobody_can_connect_to_a_snapshot_so_the_rollback_cannot_be_blocked() {
         "the probe was not refused: {}",
         String::from_utf8_lossy(&probe.stderr)
     );
+    assert_no_leftovers(&h);
+}
+
+/// A role the snapshot recorded and the upgrade dropped (the cleanup drops a
+/// role `xivo` left from 14.07 once nothing holds it) is created again by
+/// the rollback, with every attribute, its password hash, memberships and
+/// settings, as it was.
+#[test]
+fn a_role_the_upgrade_dropped_comes_back_with_every_attribute_on_rollback() {
+    let h = older_host();
+    h.c.psql(
+        "postgres",
+        "CREATE ROLE xivo LOGIN CREATEDB NOINHERIT CONNECTION LIMIT 7 \
+           VALID UNTIL '2098-06-30 12:00:00+00' PASSWORD 'xivo-secret'; \
+         ALTER ROLE xivo SET search_path = '$user', public; \
+         ALTER ROLE xivo IN DATABASE asterisk SET work_mem = '3MB'; \
+         GRANT fixture_asterisk_group TO xivo; \
+         CREATE ROLE fixture_xivo_member NOLOGIN; \
+         GRANT xivo TO fixture_xivo_member WITH ADMIN OPTION",
+    );
+    let before = (h.roles(), h.c.fingerprint(DB));
+    assert!(before.0.contains("xivo|"), "{}", before.0);
+    let broken = failing_after_a_commit();
+    preinst(&h);
+    let r = h.hook("postinst", &["configure", "14.7.0"], Some(&broken.path));
+    r.assert_code(1);
+    assert!(
+        r.stderr.contains("dropped role 'xivo'") && r.stderr.contains("role 'xivo' recreated"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!((h.roles(), h.c.fingerprint(DB)), before, "{}", r.stderr);
     assert_no_leftovers(&h);
 }
 

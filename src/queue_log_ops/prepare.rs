@@ -128,16 +128,21 @@ pub async fn online(client: &Client, wait: Duration) -> Result<Outcome, PgError>
         State::NoId => add_column(client, wait).await?,
         State::Partial => check_ours(client).await?,
     }
+    fail_point!("prepare.after_column");
     compact::drop_leftovers(client, wait).await?;
     let rows = backfill(client, wait).await?;
+    fail_point!("prepare.after_backfill");
     index(client, wait).await?;
+    fail_point!("prepare.after_index");
     not_null(client, wait).await?;
+    fail_point!("prepare.after_not_null");
     let sql = format!(
         "ALTER TABLE public.queue_log ALTER COLUMN id SET NOT NULL; \
          ALTER TABLE public.queue_log DROP CONSTRAINT {NOT_NULL_CHECK}; \
          ALTER TABLE public.queue_log ADD CONSTRAINT {INDEX} PRIMARY KEY USING INDEX {INDEX};"
     );
     briefly_locked(client, wait, "making queue_log.id its primary key", &sql).await?;
+    fail_point!("prepare.after_primary_key");
     grant(client).await?;
     compact::rebuild(client, wait).await;
     Ok(Outcome::Prepared { rows })

@@ -164,6 +164,7 @@ pub async fn restore(
     }
     // Committed: from here on the backup is the database. The services
     // start first: dropping the replaced database does not concern them.
+    fail_point!("restore.after_swap", no_return);
     let started = services.start_recorded();
     let dropped = timed(
         &format!("dropping the replaced database '{}'", rec.old),
@@ -394,6 +395,7 @@ async fn restore_into_new(
 ) -> Result<(), Failure> {
     let db = &config.db_name;
     record::save(config, rec)?;
+    fail_point!("restore.after_record", no_return);
     make_database(postgres, config, rec, name::Slot::New).await?;
     if !dump.revisions.is_empty() {
         check_contents(config, superuser, set, dump, &rec.new).await?;
@@ -418,6 +420,7 @@ async fn restore_into_new(
         .await
         .map_err(Failure::Load)?;
     log::info!("{what}: done in {:.2} s", started.elapsed().as_secs_f64());
+    fail_point!("restore.after_load", no_return);
     if let Some(pair) = pair {
         make_database(postgres, config, rec, name::Slot::Xivo).await?;
         let xivo = rec.xivo.as_deref().unwrap_or_default();
@@ -434,6 +437,7 @@ async fn restore_into_new(
     )
     .await?;
     upgrade(&mut client, &rec.new, set, &config.db_owner).await?;
+    fail_point!("restore.before_stop", no_return);
     timed("stopping the services", async {
         services.stop_running().map_err(|e| e.to_string())
     })
@@ -566,6 +570,7 @@ async fn swap(config: &Config, postgres: &Client, rec: &mut Record) -> Result<()
     rec.old_oid = recover::seen(postgres, db).await?.map(|(oid, _)| oid);
     rec.phase = Phase::Swapping;
     record::save(config, rec)?;
+    fail_point!("restore.before_swap", no_return);
     // One simple query without BEGIN/COMMIT is one implicit transaction: a
     // failure rolls it back and leaves none open, even when a signal drops
     // this future before any ROLLBACK could be sent (the undo then uses the

@@ -276,6 +276,10 @@ pub async fn rollback(
             c.snapshot
         );
     }
+    // Settings for one database are kept by its oid: the copies' now.
+    for role in &record.roles {
+        roles::restore_settings(postgres, role, true).await?;
+    }
     fail_point!("rollback.before_state_files");
     restore_state_files(config, record.state_files)?;
     fail_point!("rollback.before_forget");

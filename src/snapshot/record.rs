@@ -79,6 +79,15 @@ pub struct Role {
     pub valid_until: Option<String>,
     /// The stored hash (SCRAM verifier or md5), never a clear password.
     pub password: Option<String>,
+    /// The roles it is a member of, and whether with ADMIN OPTION.
+    pub groups: Vec<(String, bool)>,
+    /// The roles that are members of it, and whether with ADMIN OPTION.
+    pub members: Vec<(String, bool)>,
+    /// Its `ALTER ROLE ... [IN DATABASE db] SET` settings: the database
+    /// (`None`: every database) and `name=value` as `pg_db_role_setting`
+    /// holds it. Dropping the role drops them all: a rollback that creates
+    /// it again needs them.
+    pub settings: Vec<(Option<String>, String)>,
 }
 
 /// Role attribute keywords a record may carry: anything else is refused, so a
@@ -153,6 +162,25 @@ impl Record {
                 opt(&r.valid_until),
                 opt(&r.password)
             ));
+            // After the role's line: the parser attaches them to it.
+            for (kind, list) in [("role_group", &r.groups), ("role_member", &r.members)] {
+                for (other, admin) in list {
+                    out.push_str(&format!(
+                        "{kind}\t{}\t{}\t{}\n",
+                        escape(&r.name),
+                        escape(other),
+                        if *admin { "admin" } else { "-" }
+                    ));
+                }
+            }
+            for (db, setting) in &r.settings {
+                out.push_str(&format!(
+                    "role_setting\t{}\t{}\t{}\n",
+                    escape(&r.name),
+                    opt(db),
+                    escape(setting)
+                ));
+            }
         }
         out
     }
@@ -215,7 +243,32 @@ impl Record {
                         connection_limit: f[3].parse().map_err(|_| bad("bad connection limit"))?,
                         valid_until: unopt(f[4]),
                         password: unopt(f[5]),
+                        groups: Vec::new(),
+                        members: Vec::new(),
+                        settings: Vec::new(),
                     })
+                }
+                (kind @ ("role_group" | "role_member" | "role_setting"), 4) => {
+                    let name = unescape(f[1]);
+                    // Right after the role's own line (as written).
+                    let role =
+                        rec.roles
+                            .last_mut()
+                            .filter(|r| r.name == name)
+                            .ok_or_else(|| {
+                                bad(&format!("{kind} of role '{name}' not after its role line"))
+                            })?;
+                    let admin = match f[3] {
+                        "admin" => true,
+                        "-" => false,
+                        _ if kind == "role_setting" => false,
+                        _ => return Err(bad("bad admin option")),
+                    };
+                    match kind {
+                        "role_group" => role.groups.push((unescape(f[2]), admin)),
+                        "role_member" => role.members.push((unescape(f[2]), admin)),
+                        _ => role.settings.push((unopt(f[2]), unescape(f[3]))),
+                    }
                 }
                 _ => return Err(bad(&format!("unexpected '{}'", f[0]))),
             }
@@ -315,6 +368,12 @@ mod tests {
                 connection_limit: -1,
                 valid_until: None,
                 password: Some("SCRAM-SHA-256$4096:abc$def:ghi".into()),
+                groups: vec![("fixture\tgroup".into(), false), ("g2".into(), true)],
+                members: vec![("-m".into(), true)],
+                settings: vec![
+                    (None, "search_path=\"$user\", public".into()),
+                    (Some("asterisk".into()), "statement_timeout=17min".into()),
+                ],
             }],
             state_files: true,
         }

@@ -163,18 +163,7 @@ impl Host {
     /// Roles as pg_authid has them, password hashes included, with their
     /// memberships (both ways) and `ALTER ROLE ... SET` settings.
     pub fn roles(&self) -> String {
-        self.c.psql(
-            "postgres",
-            "SELECT a.rolname, a.rolsuper, a.rolinherit, a.rolcreaterole, a.rolcreatedb, a.rolcanlogin, \
-             a.rolreplication, a.rolbypassrls, a.rolconnlimit, a.rolvaliduntil, a.rolpassword, \
-             (SELECT string_agg(g.rolname || ':' || m.admin_option, ',' ORDER BY g.rolname) \
-                FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = a.oid), \
-             (SELECT string_agg(u.rolname || ':' || m.admin_option, ',' ORDER BY u.rolname) \
-                FROM pg_auth_members m JOIN pg_roles u ON u.oid = m.member WHERE m.roleid = a.oid), \
-             (SELECT array_to_string(s.setconfig, ',') FROM pg_db_role_setting s \
-               WHERE s.setrole = a.oid AND s.setdatabase = 0) \
-             FROM pg_authid a WHERE a.rolname IN ('asterisk', 'xivo') ORDER BY 1",
-        )
+        roles_of(&self.c)
     }
 
     /// The files under $STATE_DIR (path and content), lock file aside.
@@ -219,6 +208,22 @@ impl Host {
             .filter_map(|p| p.trim().parse().ok())
             .collect()
     }
+}
+
+/// `Host::roles` of any cluster.
+pub fn roles_of(c: &Cluster) -> String {
+    c.psql(
+        "postgres",
+        "SELECT a.rolname, a.rolsuper, a.rolinherit, a.rolcreaterole, a.rolcreatedb, a.rolcanlogin, \
+         a.rolreplication, a.rolbypassrls, a.rolconnlimit, a.rolvaliduntil, a.rolpassword, \
+         (SELECT string_agg(g.rolname || ':' || m.admin_option, ',' ORDER BY g.rolname) \
+            FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = a.oid), \
+         (SELECT string_agg(u.rolname || ':' || m.admin_option, ',' ORDER BY u.rolname) \
+            FROM pg_auth_members m JOIN pg_roles u ON u.oid = m.member WHERE m.roleid = a.oid), \
+         (SELECT array_to_string(s.setconfig, ',') FROM pg_db_role_setting s \
+           WHERE s.setrole = a.oid AND s.setdatabase = 0) \
+         FROM pg_authid a WHERE a.rolname IN ('asterisk', 'xivo') ORDER BY 1",
+    )
 }
 
 impl Drop for Host {

@@ -20,7 +20,12 @@ postgres OS user (peer authentication on the local socket).
       rows over BEFORE's columns (new columns are not compared); tables in
       --superset may have gained rows but lost none, tables in --subset lost
       rows but gained none; tables in --dropped (which the upgrade drops) are
-      gone, with their sequences; sequences did not go backwards.
+      gone, with their sequences; sequences did not go backwards; DB's own
+      settings (comment, connection limit, whether it takes connections,
+      grants, ALTER DATABASE / ALTER ROLE ... IN DATABASE settings; the owner
+      aside, which `owners` checks) are BEFORE's; every role of BEFORE is
+      there as it was (attributes, password, memberships, settings), but the
+      role of a database merged into DB, which may be gone.
   fp.py owners DB ROLE
       every table, sequence, view, function and type of DB's public schema
       is owned by ROLE.
@@ -255,7 +260,28 @@ def kept(before_path, db, superset, subset, dropped, ignore):
                 diffs.append("%s: sequence %s missing from %s" % (src_db, s, db))
             elif called and (now[0] < last or not now[1]):
                 diffs.append("%s: sequence %s went back from %s to %s" % (src_db, s, last, now))
-    report(diffs, "kept: %d table(s), %d row(s) of %s all in %s" % (checked, rows_total, ",".join(sorted(before["db"])), db))
+    diffs += kept_settings(before, db)
+    report(diffs, "kept: %d table(s), %d row(s) of %s all in %s, its settings and %d role(s)" % (
+        checked, rows_total, ",".join(sorted(before["db"])), db, len(before["roles"])))
+
+
+def kept_settings(before, db):
+    """What `kept` says of DB's own settings and of the roles."""
+    conn = connect("postgres")
+    diffs = []
+    if db in before["db"]:
+        was, now = before["db"][db]["database"], database_settings(conn, db)
+        diffs += ["%s: database %s %r -> %r" % (db, k, was[k], now[k])
+                  for k in sorted(was) if k != "owner" and was[k] != now[k]]
+    have = roles(conn)
+    for r, was in sorted(before["roles"].items()):
+        if r not in have:
+            if r not in before["databases"] or r == db:
+                diffs.append("role %s: gone" % r)
+        elif have[r] != was:
+            diffs.append("role %s: %s" % (r, ", ".join("%s %r -> %r" % (k, was[k], have[r].get(k))
+                                                        for k in sorted(was) if was[k] != have[r].get(k))))
+    return diffs
 
 
 def check_owners(db, role):
