@@ -136,6 +136,7 @@ pub async fn recover(ctx: &Ctx, postgres: &Client, services: &Services) -> Resul
         .await
         .map_err(|e| HookError::Core(Error::Refused(e)))?;
     let Some(mut record) = record else {
+        snapshot::drop_unrecorded_state_copy(&ctx.config)?;
         return Ok(());
     };
     if matches!(record.phase, Phase::Done | Phase::Ready | Phase::Upgrading)

@@ -322,8 +322,8 @@ pub async fn drop_leftover(postgres: &Client, snapshot: &str) -> Result<(), Snap
 }
 
 /// The record goes first: without it nothing relies on the copy of the state
-/// files any more, and a copy left by a crash right after is harmless (the
-/// next snapshot replaces it).
+/// files any more; a copy left by a crash right after is removed by the
+/// next hook (`drop_unrecorded_state_copy`).
 fn forget(config: &Config) -> Result<(), SnapshotError> {
     let path = config.rollback_record_path();
     match std::fs::remove_file(&path) {
@@ -337,6 +337,19 @@ fn forget(config: &Config) -> Result<(), SnapshotError> {
     }
     fail_point!("record.after_remove");
     fsutil::remove(&config.rollback_state_copy_dir()).map_err(SnapshotError::io)?;
+    let _ = std::fs::remove_dir(config.rollback_dir());
+    Ok(())
+}
+
+/// With no record, a copy of the state files is what a run killed inside
+/// `forget` (or before its record was written) left: nothing relies on it,
+/// so it goes, and the rollback directory with it when empty.
+pub fn drop_unrecorded_state_copy(config: &Config) -> Result<(), SnapshotError> {
+    let copy = config.rollback_state_copy_dir();
+    if copy.exists() {
+        log::info!("removing {}, left without a record", copy.display());
+        fsutil::remove(&copy).map_err(SnapshotError::io)?;
+    }
     let _ = std::fs::remove_dir(config.rollback_dir());
     Ok(())
 }
