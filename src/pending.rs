@@ -143,6 +143,8 @@ pub fn summary(config: &Config) -> Vec<String> {
 /// something is (an upgrade in progress or interrupted, a rollback or a
 /// restore to converge).
 pub fn status(config: &Config) -> Result<(String, u8), Error> {
+    // An unusable restore record is an error of its own, as the snapshot's is.
+    restore_record::load(config).map_err(Error::Refused)?;
     let restore = restore_pending(config).map(|l| format!("restore:\t{l}\n"));
     let Some(r) = snapshot::load(config)? else {
         return Ok(match restore {
