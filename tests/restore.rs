@@ -623,7 +623,9 @@ fn a_restore_killed_after_its_swap_is_completed_by_xivo_update_db() {
     let old = "xivo_manage_db_restore_20260101T000000Z_old";
     h.c.psql(
         DB,
-        "INSERT INTO resolvconf (hostname, description) VALUES ('restored', '')",
+        // Its own domain: 14.08's resolvconf takes a domain once, and the
+        // default row has ''.
+        "INSERT INTO resolvconf (hostname, domain, description) VALUES ('restored', 'restored.example', '')",
     );
     stop_services(&h);
     h.c.psql(
