@@ -290,11 +290,12 @@ fn no_row_is_lost_from(layout: &str) {
         want_gone.sort();
         assert!(
             gone == want_gone,
-            "{table}: {} of {} rows lost ({} expected to go), e.g. {:?}",
+            "{table}: {} of {} rows gone ({} expected to go); lost e.g. {:?}, kept although it should go e.g. {:?}",
             missing.len(),
             rows.len(),
             want_gone.len(),
-            missing_rows(&gone, &want_gone).first()
+            missing_rows(&gone, &want_gone).first(),
+            missing_rows(&want_gone, &gone).first()
         );
         // Rows only added: the function keys of the conference rooms.
         let added = missing_rows(&after, rows);
