@@ -97,6 +97,9 @@ impl Error {
                 // pg_dump runs before any change (the client programs
                 // missing, say): nothing attempted.
                 MergeError::DumpProgram { .. } => 2,
+                // Users' conference keys asterisk-163 cannot move, found in
+                // the read-only comparison: nothing attempted.
+                MergeError::ConferenceKeys { .. } => 2,
                 // Only after xivo was closed: the merge is rolled back.
                 MergeError::Dump { .. } => 1,
                 // Inside the merge's transaction: rolled back.

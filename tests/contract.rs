@@ -317,6 +317,13 @@ fn every_error_variant_exits_as_the_readme_says() {
             Error::Merge(MergeError::DumpProgram { reason: s() }),
             2,
         ),
+        // Users' conference keys asterisk-163 cannot move, found by the
+        // read-only comparison: nothing attempted.
+        (
+            "Merge::ConferenceKeys",
+            Error::Merge(MergeError::ConferenceKeys { keys: vec![s()] }),
+            2,
+        ),
         // ... a dump that fails after it is inside the change, rolled back.
         (
             "Merge::Dump",
@@ -613,6 +620,7 @@ fn covered_error(e: &Error) {
             MergeError::MissingLegacyDatabase { .. }
             | MergeError::Conflict { .. }
             | MergeError::DumpProgram { .. }
+            | MergeError::ConferenceKeys { .. }
             | MergeError::Dump { .. }
             | MergeError::Object { .. }
             | MergeError::Ownership { .. }

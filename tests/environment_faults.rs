@@ -140,7 +140,8 @@ const GATE_FUNCTIONS: &str = "\
       $$ BEGIN PERFORM 1 FROM pg_catalog.pg_shseclabel LIMIT 1; RETURN t; END $$";
 
 /// Rows of every table of both 14.07 databases (both merge into asterisk),
-/// less the one value the 14.07 scripts rewrite (xivo-122).
+/// less what 14.08's scripts drop or move on purpose (the tables they drop,
+/// the meetme keys).
 fn all_rows_1407(c: &Cluster) -> Rows {
     let mut rows = c.rows(DB);
     for (table, (columns, xivo_rows)) in c.rows("xivo") {
@@ -150,7 +151,7 @@ fn all_rows_1407(c: &Cluster) -> Rows {
         assert_eq!(entry.0, columns, "{table} in both 14.07 databases");
         entry.1.extend(xivo_rows);
     }
-    common::without_column(&mut rows, "public.provisioning", "net4_ip_rest");
+    common::without_1408_removals(&mut rows);
     rows
 }
 
@@ -167,6 +168,7 @@ fn assert_upgraded_1407(h: &Host, rows: &Rows) {
     assert_no_leftovers(h);
     assert_eq!(sorted(h.running()), running_set());
     common::assert_no_row_lost(&h.c, DB, rows, &common::BOOKKEEPING);
+    common::assert_1408_removals_gone(&h.c, DB);
     // Each revision applied once.
     assert_eq!(
         h.c.psql(
@@ -242,12 +244,12 @@ fn postgres_restarted_during_the_merge_is_rolled_back_by_the_same_run() {
         extra: &SMALL_FILL,
         ..Default::default()
     });
-    // xivo-123 inserts into directories, on the merged tables: the merge's
-    // transaction waits there, everything of xivo already copied.
+    // asterisk-163 inserts the conference rooms' function keys, inside the
+    // merge's transaction: the merge waits there.
     h.c.psql(
-        "xivo",
+        DB,
         &format!(
-            "{GATE_FUNCTIONS}; CREATE TRIGGER xmdb_gate BEFORE INSERT ON directories \
+            "{GATE_FUNCTIONS}; CREATE TRIGGER xmdb_gate BEFORE INSERT ON func_key \
              FOR EACH ROW EXECUTE FUNCTION xmdb_gate_row()"
         ),
     );

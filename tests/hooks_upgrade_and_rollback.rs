@@ -103,8 +103,8 @@ fn failing_migration_restores_everything_then_a_fixed_retry_succeeds() {
     let h = older_host();
     let legacy = h.c.state_dir().join("update-db");
     std::fs::create_dir_all(&legacy).expect("mkdir");
-    std::fs::write(legacy.join("asterisk-last"), "193\n").expect("write");
-    std::fs::write(legacy.join("xivo-last"), "123\n").expect("write");
+    std::fs::write(legacy.join("asterisk-last"), "161.sql\n").expect("write");
+    std::fs::write(legacy.join("xivo-last"), "008.sql\n").expect("write");
     let before = (h.c.fingerprint(DB), h.roles(), h.state_files());
     let broken = MigrationsDir::copy_of_repo();
     add_version(
@@ -221,8 +221,8 @@ fn upgrade_of_a_14_07_host_through_the_hooks() {
     });
     h.start_services();
     let mut rows = all_rows(&h.c);
-    // The one value the 14.07 scripts rewrite (xivo-122).
-    common::without_column(&mut rows, "public.provisioning", "net4_ip_rest");
+    // Less what 14.08's scripts drop or move on purpose.
+    common::without_1408_removals(&mut rows);
     let r = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
     r.assert_code(0);
     let snaps = h.snapshots();
@@ -247,6 +247,7 @@ fn upgrade_of_a_14_07_host_through_the_hooks() {
     assert_no_leftovers(&h);
     assert_eq!(sorted(h.running()), running_set());
     common::assert_no_row_lost(&h.c, DB, &rows, &common::BOOKKEEPING);
+    common::assert_1408_removals_gone(&h.c, DB);
 }
 
 #[test]

@@ -4,8 +4,8 @@
 mod common;
 
 use common::{
-    add_version, first_difference, missing_rows, repo_baseline, repo_head, Cluster, Host1407,
-    MigrationsDir, LAYOUTS_1407,
+    add_version, first_difference, missing_rows, repo_baseline, repo_head, rows_where, Cluster,
+    Host1407, MigrationsDir, LAYOUTS_1407, UPGRADE_DROPPED,
 };
 
 const DB: &str = "asterisk";
@@ -20,6 +20,12 @@ fn queue_log_rows(c: &Cluster) -> (Vec<String>, Vec<String>) {
 fn fresh_install() -> Cluster {
     let fresh = Cluster::start();
     fresh.run("xivo-init-db", &["--init"], None).assert_code(0);
+    // The root web user's dcreate is the install time: the 14.07 host's
+    // (its dump's, 1400000000) on the upgraded host, now on a fresh one.
+    fresh.psql(
+        DB,
+        "UPDATE \"user\" SET dcreate = 1400000000 WHERE login = 'root'",
+    );
     fresh
 }
 
@@ -185,6 +191,34 @@ fn no_row_is_lost_from_a_role_owned_host() {
     no_row_is_lost_from("role-owned");
 }
 
+/// fill.sql with its default 2000 users: 3 + 2000 / 500 conference rooms,
+/// one meetme key for one user in 20, one more for one in 40, and user 1's
+/// key on the room deleted afterwards.
+const FILL_ROOMS: usize = 7;
+const FILL_MEETME_KEYS: usize = 2000 / 20 + 2000 / 40 + 1;
+
+/// The sequences owned by `tables` (their serial columns), read before the
+/// upgrade.
+fn sequences_of(c: &Cluster, db: &str, tables: &[&str]) -> Vec<String> {
+    let list = tables
+        .iter()
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(",");
+    c.psql(
+        db,
+        &format!(
+            "SELECT 'public.' || s.relname FROM pg_depend d JOIN pg_class s ON s.oid = d.objid \
+              JOIN pg_class t ON t.oid = d.refobjid \
+             WHERE s.relkind = 'S' AND d.deptype = 'a' AND ('public.' || t.relname) IN ({list}) \
+             ORDER BY 1"
+        ),
+    )
+    .lines()
+    .map(String::from)
+    .collect()
+}
+
 fn no_row_is_lost_from(layout: &str) {
     let c = Cluster::start();
     c.make_1407_host(Host1407 {
@@ -202,6 +236,37 @@ fn no_row_is_lost_from(layout: &str) {
     let before_x = c.rows("xivo");
     let seq_a = c.sequences(DB);
     let seq_x = c.sequences("xivo");
+    let dropped_seqs: Vec<String> = sequences_of(&c, DB, &UPGRADE_DROPPED)
+        .into_iter()
+        .chain(sequences_of(&c, "xivo", &UPGRADE_DROPPED))
+        .collect();
+    assert!(
+        dropped_seqs.contains(&"public.server_id_seq".to_string()),
+        "{dropped_seqs:?}"
+    );
+    // The conference keys asterisk-163 moves, as the fixture wrote them:
+    // (template, room, label, position, blf) for the keys on a room that
+    // still exists.
+    let meetme_mappings = |c: &Cluster, sql: &str| -> Vec<String> {
+        c.psql(DB, sql).lines().map(String::from).collect()
+    };
+    let expected_mappings = meetme_mappings(
+        &c,
+        "SELECT u.func_key_private_template_id || ' ' || k.typevalextenumbersright || ' ' \
+                || coalesce(k.label, 'NULL') || ' ' || k.fknum || ' ' || (k.supervision <> 0) \
+           FROM phonefunckey k JOIN userfeatures u ON u.id = k.iduserfeatures \
+          WHERE k.typeextenumbersright = 'meetme' \
+            AND k.typevalextenumbersright IN (SELECT id::text FROM meetmefeatures) ORDER BY 1",
+    );
+    assert_eq!(
+        expected_mappings.len(),
+        FILL_MEETME_KEYS - 1,
+        "the fixture's keys"
+    );
+    let rooms = c.psql(
+        DB,
+        "SELECT string_agg(id::text, ',' ORDER BY id) FROM meetmefeatures",
+    );
     let total: usize = before_a
         .values()
         .chain(before_x.values())
@@ -220,17 +285,92 @@ fn no_row_is_lost_from(layout: &str) {
         "{layout}: the database's settings and the owner role's"
     );
     for (table, (columns, rows)) in before_a.iter().chain(before_x.iter()) {
+        if UPGRADE_DROPPED.contains(&table.as_str()) {
+            assert_eq!(
+                c.psql(DB, &format!("SELECT to_regclass('{table}') IS NULL")),
+                "t",
+                "{table} is dropped by 14.08's scripts"
+            );
+            continue;
+        }
         let after = c.rows_of(DB, table, columns);
         let missing = missing_rows(rows, &after);
+        // Rows only removed: the meetme keys, now function keys.
+        let may_go = if table == "public.phonefunckey" {
+            let meetme = rows_where(columns, rows, "typeextenumbersright", "meetme");
+            assert_eq!(meetme.len(), FILL_MEETME_KEYS, "the fixture's meetme keys");
+            meetme
+        } else {
+            Vec::new()
+        };
+        let mut gone = missing.clone();
+        gone.sort();
+        let mut want_gone = may_go.clone();
+        want_gone.sort();
         assert!(
-            missing.is_empty(),
-            "{table}: {} of {} rows lost, e.g. {:?}",
+            gone == want_gone,
+            "{table}: {} of {} rows gone ({} expected to go); lost e.g. {:?}, kept although it should go e.g. {:?}",
             missing.len(),
             rows.len(),
-            missing.first()
+            want_gone.len(),
+            missing_rows(&gone, &want_gone).first(),
+            missing_rows(&want_gone, &gone).first()
+        );
+        // Rows only added: the function keys of the conference rooms.
+        let added = missing_rows(&after, rows);
+        let want_added = match table.as_str() {
+            "public.func_key" => FILL_ROOMS,
+            "public.func_key_mapping" => FILL_MEETME_KEYS - 1,
+            "public.func_key_destination_type" => 1,
+            _ => 0,
+        };
+        assert_eq!(
+            added.len(),
+            want_added,
+            "{table}: rows added, e.g. {:?}",
+            added.first()
         );
     }
+    // What was added is what the fixture's data asks for: the conference
+    // destination type, one speed-dial key per room, each user's keys.
+    assert_eq!(
+        c.psql(
+            DB,
+            "SELECT name FROM func_key_destination_type WHERE id = 4"
+        ),
+        "conference"
+    );
+    assert_eq!(
+        c.psql(
+            DB,
+            "SELECT string_agg(d.conference_id::text, ',' ORDER BY d.conference_id) \
+               FROM func_key_dest_conference d JOIN func_key k ON k.id = d.func_key_id \
+               JOIN func_key_type t ON t.id = k.type_id \
+              WHERE t.name = 'speeddial' AND k.destination_type_id = 4"
+        ),
+        rooms,
+        "one speed-dial key per conference room"
+    );
+    assert_eq!(
+        meetme_mappings(
+            &c,
+            "SELECT m.template_id || ' ' || d.conference_id || ' ' || coalesce(m.label, 'NULL') \
+                    || ' ' || m.position || ' ' || m.blf \
+               FROM func_key_mapping m JOIN func_key_dest_conference d ON d.func_key_id = m.func_key_id \
+              ORDER BY 1"
+        ),
+        expected_mappings,
+        "each user's conference keys in the user's template"
+    );
     for (seq, value) in seq_a.iter().chain(seq_x.iter()) {
+        if dropped_seqs.contains(seq) {
+            assert_eq!(
+                c.psql(DB, &format!("SELECT to_regclass('{seq}') IS NULL")),
+                "t",
+                "{seq} goes with its table"
+            );
+            continue;
+        }
         let now: i64 = c
             .psql(DB, &format!("SELECT coalesce(last_value, 0) FROM pg_sequences WHERE schemaname || '.' || sequencename = '{seq}'"))
             .parse()
@@ -253,11 +393,19 @@ fn bad_state_files_are_refused_and_nothing_changes() {
         (
             "asterisk-last",
             "garbage\n",
-            "'garbage' is not a script number",
+            "'garbage' is not a script level",
         ),
         ("asterisk-last", "", "empty"),
-        ("xivo-last", "7\n", "level 7 is unknown"),
-        ("xivo-last", "99999\n", "level 99999 is unknown"),
+        (
+            "xivo-last",
+            "9\n",
+            "level 009 is not one this package upgrades from",
+        ),
+        (
+            "xivo-last",
+            "99999\n",
+            "level 99999 is not one this package upgrades from",
+        ),
     ] {
         let good = std::fs::read_to_string(state.join(file)).expect("state file");
         std::fs::write(state.join(file), content).expect("write");
@@ -502,7 +650,7 @@ fn a_merge_killed_after_its_commit_is_finished_not_redone() {
         "COMMENT ON DATABASE xivo IS 'xivo-manage-db: merged into asterisk'",
     );
     std::fs::create_dir_all(c.state_dir().join("update-db")).expect("mkdir");
-    std::fs::write(c.state_dir().join("update-db/asterisk-last"), "193\n").expect("write");
+    std::fs::write(c.state_dir().join("update-db/asterisk-last"), "161.sql\n").expect("write");
     let r = c.run("xivo-update-db", &[], None);
     r.assert_code(0);
     assert!(!c.exists("xivo") && !c.role_exists("xivo"));
@@ -528,6 +676,7 @@ fn a_merge_killed_after_its_commit_is_finished_not_redone() {
 fn an_object_that_cannot_move_is_named_and_nothing_changes() {
     let c = Cluster::start();
     c.make_1407_host(Host1407::default());
+    let states = (c.state_file("asterisk-last"), c.state_file("xivo-last"));
     // Event triggers need a superuser; the merge creates objects as asterisk.
     c.psql(
         "xivo",
@@ -546,7 +695,13 @@ fn an_object_that_cannot_move_is_named_and_nothing_changes() {
     c.assert_as_before_a_rollback(DB, &a);
     c.assert_as_before_a_rollback("xivo", &x);
     assert_eq!(
-        c.state_file("asterisk-last").map(|s| s.trim().to_string()),
-        Some("190".to_string())
+        (c.state_file("asterisk-last"), c.state_file("xivo-last")),
+        states,
+        "state files untouched"
+    );
+    assert_eq!(
+        states.0.as_deref().map(str::trim),
+        Some("161.sql"),
+        "as 14.07 wrote it"
     );
 }

@@ -125,7 +125,7 @@ fn our_sessions(c: &Cluster) -> usize {
 
 /// A 14.07 host whose `xivo` has connection limit 7, and `xivo-update-db`
 /// stopped in the middle of the merge: another session holds a lock on
-/// queue_log, so asterisk-193's ALTER waits for it inside the merge's
+/// queue_log, so asterisk-166's ALTER waits for it inside the merge's
 /// transaction (after `xivo` was closed). Returns the blocker (release it by
 /// closing it) and the waiting process.
 fn update_db_waiting_in_the_merge(c: &Cluster) -> (Session, Child) {

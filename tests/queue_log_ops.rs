@@ -3,8 +3,9 @@
 //! normal case, concurrent inserts (by role asterisk, as the PBX does) during
 //! prune and prepare (none lost, the longest wait printed), bad arguments,
 //! the `--json` outputs, schema parity between `prepare` and the upgrade's
-//! own step (asterisk-193), a prepare killed at any point, an upgrade after a
-//! partial prepare, and the preinst path with its rollback.
+//! own step (asterisk-166's queue_log section), a prepare killed at any
+//! point, an upgrade after a partial prepare, and the preinst path with its
+//! rollback.
 
 mod common;
 
@@ -69,12 +70,23 @@ fn id_schema(c: &Cluster, db: &str) -> (String, String) {
     )
 }
 
-/// The upgrade's own step, as the merge runs it: asterisk-193.sql as the
-/// superuser, once the merge has made the owner role (asterisk) the
-/// database's owner (the script grants to the database's owner); the
-/// database's owner is put back after, in the same transaction.
+/// What the upgrade does to queue_log, as the merge runs it: the queue_log
+/// section of asterisk-166.sql (its last; no other part of the script
+/// touches queue_log) as the superuser, once the merge has made the owner
+/// role (asterisk) the database's owner (the script grants to the
+/// database's owner); the database's owner is put back after, in the same
+/// transaction.
 fn upgrade_step(c: &Cluster, db: &str) {
-    let file = common::repo_migrations().join("legacy/asterisk-193.sql");
+    let file = common::repo_migrations().join("legacy/asterisk-166.sql");
+    let script = std::fs::read_to_string(&file).expect("asterisk-166.sql");
+    let (rest, section) = script
+        .split_once("-- 5. queue_log")
+        .expect("asterisk-166's queue_log section");
+    assert!(
+        !rest.contains("queue_log"),
+        "only asterisk-166's last section touches queue_log"
+    );
+    let section = format!("-- 5. queue_log{section}");
     let was = c
         .psql(
             "postgres",
@@ -95,10 +107,11 @@ fn upgrade_step(c: &Cluster, db: &str) {
             "-1",
             "-c",
             &format!("ALTER DATABASE \"{db}\" OWNER TO asterisk"),
-            "-f",
-        ])
-        .arg(&file)
-        .args(["-c", &format!("ALTER DATABASE \"{db}\" OWNER TO \"{was}\"")]);
+            "-c",
+            &section,
+            "-c",
+            &format!("ALTER DATABASE \"{db}\" OWNER TO \"{was}\""),
+        ]);
     let out = cmd.output().expect("psql");
     assert!(
         out.status.success(),

@@ -579,3 +579,48 @@ fn a_host_upstream_1408_upgraded_is_accepted_as_it_is_and_upgraded_by_a_later_ve
         history.stdout
     );
 }
+
+/// A user holding two conference keys on one room: asterisk-163 maps both to
+/// the room's one function key, which func_key_mapping's key (template,
+/// function key) takes once; upstream's script fails on it too. The upgrade
+/// refuses it before anything changes, naming the user, the room and the
+/// fix, instead of PostgreSQL's duplicate key error from inside the merge.
+#[test]
+fn two_meetme_keys_of_a_user_on_one_room_are_refused_before_anything_changes() {
+    let c = Cluster::start();
+    // Alice (user 1) already has a key on room 2 ('support') at position 1;
+    // a second one at position 5.
+    let data = format!(
+        "{DATA_1407_ASTERISK}
+         INSERT INTO phonefunckey (iduserfeatures, fknum, typeextenumbersright,
+                                   typevalextenumbersright, label, supervision)
+              VALUES (1, 5, 'meetme', '2', 'Support again', 0);"
+    );
+    real_host(&c, Release::R1407, &data, DATA_1407_XIVO);
+    let before = (c.fingerprint(DB), c.fingerprint("xivo"));
+    let states = (c.state_file("asterisk-last"), c.state_file("xivo-last"));
+    let r = c.run("xivo-update-db", &[], None);
+    r.assert_code(2);
+    let line = r.stderr.lines().last().unwrap_or_default();
+    assert!(
+        line.contains("user 1 (Alice)")
+            && line.contains("room 2 (support)")
+            && line.contains("positions 1 and 5")
+            && line.contains("remove one of the two keys")
+            && line.contains("nothing changed")
+            && !line.contains("duplicate key"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!((c.fingerprint(DB), c.fingerprint("xivo")), before);
+    assert_eq!(
+        (c.state_file("asterisk-last"), c.state_file("xivo-last")),
+        states
+    );
+    // The administrator removes one of the two keys: the upgrade goes on.
+    c.psql(
+        DB,
+        "DELETE FROM phonefunckey WHERE iduserfeatures = 1 AND fknum = 5",
+    );
+    c.run("xivo-update-db", &[], None).assert_code(0);
+}

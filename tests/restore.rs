@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::host::{Host, DB, RUNNING};
-use common::{as_owner, owner, Run, BOOKKEEPING, PG_BIN};
+use common::{as_owner, owner, MigrationsDir, Run, BOOKKEEPING, PG_BIN};
 
 const SYSTEM: [&str; 3] = ["public.dhcp", "public.netiface", "public.resolvconf"];
 
@@ -653,7 +653,9 @@ fn a_restore_killed_after_its_swap_is_completed_by_xivo_update_db() {
     let old = "xivo_manage_db_restore_20260101T000000Z_old";
     h.c.psql(
         DB,
-        "INSERT INTO resolvconf (hostname, description) VALUES ('restored', '')",
+        // Its own domain: 14.08's resolvconf takes a domain once, and the
+        // default row has ''.
+        "INSERT INTO resolvconf (hostname, domain, description) VALUES ('restored', 'restored.example', '')",
     );
     stop_services(&h);
     h.c.psql(
@@ -791,8 +793,8 @@ fn a_pre_1408_backup_pair_is_merged_as_the_hooks_merge_it() {
     let p = pair("14.06");
     let h = &p.h;
     assert_eq!(
-        p.levels, "190,120",
-        "the oldest 14.07 levels: every script runs"
+        p.levels, "161.sql,007.sql",
+        "14.06's levels, as its state files hold them: every script runs"
     );
     // A database and a role named xivo the host kept: never touched.
     h.c.psql("postgres", "CREATE ROLE xivo NOLOGIN");
@@ -822,12 +824,10 @@ fn a_pre_1408_backup_pair_is_merged_as_the_hooks_merge_it() {
     );
     for before in &p.rows {
         let mut before = before.clone();
-        // 14.07's xivo-122 rewrites '' to 127.0.0.1 by design.
-        if before.contains_key("public.provisioning") {
-            common::without_column(&mut before, "public.provisioning", "net4_ip_rest");
-        }
+        common::without_1408_removals(&mut before);
         common::assert_no_row_lost(&h.c, DB, &before, &[]);
     }
+    common::assert_1408_removals_gone(&h.c, DB);
     assert_eq!(h.c.psql(DB, common::NOT_OWNED_BY_ASTERISK), "0", "owners");
     assert_eq!(h.c.fingerprint("xivo"), kept, "the host's xivo untouched");
     assert!(h.c.role_exists("xivo"), "the host's role xivo kept");
@@ -889,8 +889,8 @@ fn a_bad_pre_1408_backup_pair_is_refused_before_anything_changed() {
         (vec![a, "--xivo", x], "--levels ASTERISK_LEVEL,XIVO_LEVEL"),
         (vec![a, "--xivo", x, "--levels", "161"], "asterisk-last"),
         (
-            vec![a, "--xivo", x, "--levels", "161,009"],
-            "is not a release this package upgrades from",
+            vec![a, "--xivo", x, "--levels", "161,9"],
+            "asterisk 161 with xivo 009 is not a release this package upgrades from",
         ),
         (
             vec![x, "--xivo", a, "--levels", "161,008"],
@@ -925,19 +925,27 @@ fn a_pre_1408_backup_pair_failing_in_the_merge_leaves_the_database_as_it_was() {
     let h = &p.h;
     live_on(h);
     let before = h.c.fingerprint(DB);
-    // Levels below the backup's: asterisk-191 runs again and fails inside
-    // the merge's transaction, after both dumps were restored.
-    let b = Pair {
-        levels: "190,123".into(),
-        ..p
-    };
-    let r = restore(&b.h, &b.args(&[]));
+    // A numbered script that fails inside the merge's transaction, after
+    // both dumps were restored: asterisk-166 ending on an error.
+    let broken = MigrationsDir::copy_of_repo();
+    let script = broken.path.join("legacy/asterisk-166.sql");
+    let mut sql = std::fs::read_to_string(&script).expect("asterisk-166");
+    sql.push_str("\nSELECT 1/0;\n");
+    std::fs::write(&script, sql).expect("write");
+    let r = Run::from(
+        restore_cmd(h, &p.args(&[]), Some(&broken.path))
+            .output()
+            .expect("run restore"),
+    );
     r.assert_code(1);
     let last = r.stderr.lines().last().unwrap_or_default();
-    assert!(last.contains("asterisk-191"), "names the script: {last}");
+    assert!(
+        last.contains("asterisk-166") && last.contains("division by zero"),
+        "names the script: {last}"
+    );
     assert!(last.contains("left as it was"), "{last}");
-    assert_eq!(b.h.c.fingerprint(DB), before, "database exactly as it was");
-    assert_converged(&b.h);
+    assert_eq!(h.c.fingerprint(DB), before, "database exactly as it was");
+    assert_converged(h);
 }
 
 #[test]
@@ -954,7 +962,7 @@ fn a_pre_1408_backup_pair_on_a_1407_host_is_refused() {
             "--xivo",
             x.to_str().expect("path"),
             "--levels",
-            "190,120",
+            "161,008",
         ],
     );
     r.assert_code(2);
@@ -970,7 +978,7 @@ fn a_pre_1408_backup_pair_on_a_1407_host_is_refused() {
 
 #[test]
 fn a_pre_1408_restore_killed_during_the_merge_is_undone_by_xivo_update_db() {
-    // queue_log's rewrite by asterisk-193 keeps the merge running a while.
+    // queue_log's rewrite by asterisk-166 keeps the merge running a while.
     let p = pair_with("14.07", 200_000);
     let h = &p.h;
     live_on(h);
@@ -984,7 +992,7 @@ fn a_pre_1408_restore_killed_during_the_merge_is_undone_by_xivo_update_db() {
         h.c.psql(
             "postgres",
             "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'xivo\\_manage\\_db\\_restore\\_%\\_new' \
-               AND query LIKE '%asterisk-193%'",
+               AND query LIKE '%asterisk-166%'",
         ) != "0"
     });
     child.kill().expect("SIGKILL");

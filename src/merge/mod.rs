@@ -71,6 +71,9 @@ pub enum MergeError {
     /// pg_dump cannot run at all (the client programs missing): found
     /// before anything changes.
     DumpProgram { reason: String },
+    /// Users with two conference keys on one room, which asterisk-163
+    /// cannot move (found before anything changes).
+    ConferenceKeys { keys: Vec<String> },
     /// pg_dump could not dump the schema of `xivo` (after it was closed:
     /// the merge is rolled back).
     Dump { reason: String },
@@ -105,6 +108,13 @@ impl fmt::Display for MergeError {
             MergeError::Conflict { object, reason } => write!(
                 f,
                 "cannot merge '{LEGACY_DB_NAME}': {object} {reason}; rename or drop one of them, then retry; nothing changed"
+            ),
+            MergeError::ConferenceKeys { keys } => write!(
+                f,
+                "cannot upgrade: {}; 14.08 gives each conference room one function key, which a user can \
+                 hold once: remove one of the two keys (the user's function keys in the web interface, \
+                 or its row in table phonefunckey), then retry; nothing changed",
+                keys.join("; ")
             ),
             MergeError::DumpProgram { reason } => {
                 write!(f, "cannot run pg_dump, which the merge needs: {reason}; install the PostgreSQL client of the server's version; nothing changed")

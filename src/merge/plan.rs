@@ -97,6 +97,9 @@ pub async fn compare(
         .into_iter()
         .cloned()
         .collect();
+    if asterisk_scripts.iter().any(|s| s.number == 163) {
+        conference_keys_fit(target).await?;
+    }
     let queue_log = if !asterisk_scripts.is_empty() && queue_log::needs_id(target).await? {
         Some(queue_log::estimate(target).await?)
     } else {
@@ -115,6 +118,57 @@ pub async fn compare(
         queue_log,
         tables: tables.len(),
     })
+}
+
+/// asterisk-163 maps each user's conference keys to the room's one function
+/// key, and a user's template holds a function key once
+/// (func_key_mapping's key): two keys of a user on one room would stop it
+/// with a duplicate key, upstream's script too. Refused here instead, naming
+/// the keys to remove.
+async fn conference_keys_fit(target: &Client) -> Result<(), MergeError> {
+    let rows = target
+        .query(
+            "SELECT u.id, trim(coalesce(u.firstname, '') || ' ' || coalesce(u.lastname, '')), \
+                    m.id, m.name, array_agg(k.fknum::integer ORDER BY k.fknum) \
+               FROM phonefunckey k \
+               JOIN userfeatures u ON u.id = k.iduserfeatures \
+               JOIN meetmefeatures m \
+                 ON m.id = CASE WHEN k.typevalextenumbersright ~ '^[0-9]{1,9}$' \
+                                THEN k.typevalextenumbersright::integer END \
+              WHERE k.typeextenumbersright = 'meetme' \
+              GROUP BY u.id, m.id HAVING count(*) > 1 ORDER BY u.id, m.id",
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error("reading the users' conference keys", &e))?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let keys = rows
+        .iter()
+        .map(|r| {
+            let positions: Vec<i32> = r.get(4);
+            format!(
+                "user {} ({}) has {} conference keys on room {} ({}), at positions {}",
+                r.get::<_, i32>(0),
+                r.get::<_, String>(1),
+                positions.len(),
+                r.get::<_, i32>(2),
+                r.get::<_, String>(3),
+                and_list(&positions)
+            )
+        })
+        .collect();
+    Err(MergeError::ConferenceKeys { keys })
+}
+
+/// `1, 2 and 3`.
+fn and_list(items: &[i32]) -> String {
+    let text: Vec<String> = items.iter().map(i32::to_string).collect();
+    match text.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => text.concat(),
+    }
 }
 
 /// Open the snapshot everything is read from (`xivo` is closed by now, so

@@ -958,6 +958,66 @@ pub fn assert_no_row_lost(c: &Cluster, db: &str, before: &Rows, skip: &[&str]) {
     }
 }
 
+/// The tables XiVO 14.08's scripts drop, with their rows and sequences
+/// (asterisk-166: operator, dundi, parking lot and voice menu tables;
+/// xivo-009: iproute and server), as `UPGRADE_DROPPED` in
+/// tests/e2e/testbed/lib.sh.
+pub const UPGRADE_DROPPED: [&str; 8] = [
+    "public.operator",
+    "public.operator_destination",
+    "public.operator_trunk",
+    "public.outcalldundipeer",
+    "public.parkinglot",
+    "public.voicemenu",
+    "public.iproute",
+    "public.server",
+];
+
+/// The rows of `rows` (COPY text over `columns`) whose `column` holds `value`.
+pub fn rows_where(columns: &[String], rows: &[String], column: &str, value: &str) -> Vec<String> {
+    let i = columns
+        .iter()
+        .position(|c| c == column)
+        .unwrap_or_else(|| panic!("column {column} in {columns:?}"));
+    rows.iter()
+        .filter(|r| r.split('\t').nth(i) == Some(value))
+        .cloned()
+        .collect()
+}
+
+/// `before` (the rows of a 14.06/14.07 host) without what 14.08's scripts
+/// remove on purpose: the tables they drop, and phonefunckey's meetme keys
+/// (asterisk-163 makes them function keys). The caller checks after the
+/// upgrade that those are gone (`assert_1408_removals_gone`).
+pub fn without_1408_removals(before: &mut Rows) {
+    for t in UPGRADE_DROPPED {
+        before.remove(t);
+    }
+    if let Some((columns, rows)) = before.get_mut("public.phonefunckey") {
+        let meetme = rows_where(columns, rows, "typeextenumbersright", "meetme");
+        rows.retain(|r| !meetme.contains(r));
+    }
+}
+
+/// The tables 14.08's scripts drop and the meetme keys are gone from `db`.
+pub fn assert_1408_removals_gone(c: &Cluster, db: &str) {
+    for t in UPGRADE_DROPPED {
+        assert_eq!(
+            c.psql(db, &format!("SELECT to_regclass('{t}') IS NULL")),
+            "t",
+            "{t} is dropped by 14.08's scripts"
+        );
+    }
+    assert_eq!(
+        c.psql(
+            db,
+            "SELECT count(*) FROM phonefunckey WHERE typeextenumbersright = 'meetme'"
+        ),
+        "0",
+        "the meetme keys became function keys"
+    );
+}
+
 /// Our bookkeeping tables, whose rows an upgrade changes by design.
 pub const BOOKKEEPING: [&str; 2] = ["public.alembic_version", "public.xivo_manage_db_history"];
 
