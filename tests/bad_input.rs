@@ -1206,12 +1206,22 @@ fn bad_1407_state_files_get_one_error_line_and_change_nothing() {
         cases.push((
             "beyond the last script",
             Some(b"999\n".to_vec()),
-            vec!["999", "unknown to this package"],
+            vec![
+                "999",
+                "not one this package upgrades from",
+                "14.06",
+                "14.07",
+            ],
         ));
         cases.push((
             "below the oldest level",
             Some(b"12\n".to_vec()),
-            vec!["12", "unknown to this package"],
+            vec![
+                "012",
+                "not one this package upgrades from",
+                "14.06",
+                "14.07",
+            ],
         ));
         cases.push(("negative", Some(b"-1\n".to_vec()), vec!["-1"]));
         cases.push((
