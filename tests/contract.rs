@@ -1205,3 +1205,81 @@ fn permission_denied_on_the_socket_is_an_error_not_a_cluster_down() {
     r.assert_code(0);
     assert!(r.stderr.contains("database step skipped"), "{}", r.stderr);
 }
+
+/// Every man page's date and source are the package's: the date of the
+/// newest debian/changelog entry and its version (they drifted apart once:
+/// "2014-08" beside a changelog of 2026), and each page is installed.
+#[test]
+fn man_pages_carry_the_changelog_date_and_version() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let changelog = std::fs::read_to_string(root.join("debian/changelog")).expect("changelog");
+    let first = changelog.lines().next().expect("an entry");
+    let version = first
+        .split_once('(')
+        .and_then(|(_, r)| r.split_once(')'))
+        .map(|(v, _)| v)
+        .expect("a version");
+    let trailer = changelog
+        .lines()
+        .find(|l| l.starts_with(" -- "))
+        .expect("a trailer line");
+    let stamp = trailer.split("  ").last().expect("a date").trim();
+    let out = std::process::Command::new("date")
+        .args(["-u", "-d", stamp, "+%Y-%m-%d"])
+        .output()
+        .expect("date");
+    assert!(out.status.success(), "date -d '{stamp}'");
+    let date = String::from_utf8(out.stdout)
+        .expect("utf8")
+        .trim()
+        .to_string();
+    let rules = std::fs::read_to_string(root.join("debian/rules")).expect("rules");
+    let mut pages = 0;
+    for e in std::fs::read_dir(root.join("debian/man")).expect("debian/man") {
+        let path = e.expect("entry").path();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let text = std::fs::read_to_string(&path).expect("page");
+        let th = text.lines().find(|l| l.starts_with(".TH ")).expect(".TH");
+        assert!(
+            th.contains(&format!("\"{date}\""))
+                && th.contains(&format!("\"xivo-manage-db {version}\"")),
+            "{name}: {th} (want date {date}, source xivo-manage-db {version})"
+        );
+        // Section 8 pages are installed through COMMANDS, others by name.
+        let installed = match name.strip_suffix(".8") {
+            Some(command) => rules
+                .lines()
+                .find(|l| l.starts_with("COMMANDS :="))
+                .is_some_and(|l| l.split_whitespace().any(|w| w == command)),
+            None => rules.contains(&format!("debian/man/{name}")),
+        };
+        assert!(installed, "{name} is not installed by debian/rules");
+        pages += 1;
+    }
+    assert_eq!(
+        pages, 5,
+        "the four commands' pages and the configuration file's"
+    );
+}
+
+/// ARCHITECTURE.md names every page of docs/ (it once listed 4 of 8).
+#[test]
+fn architecture_names_every_doc() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let map = std::fs::read_to_string(root.join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+    let mut missing = Vec::new();
+    for e in std::fs::read_dir(root.join("docs")).expect("docs/") {
+        let name = e.expect("entry").file_name().to_string_lossy().into_owned();
+        if name.ends_with(".md") && !map.contains(&format!("`{name}`")) {
+            missing.push(name);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "ARCHITECTURE.md does not name docs/{missing:?}"
+    );
+}
