@@ -285,9 +285,12 @@ pub async fn prepare(
         )
         .await?;
     }
-    for name in snapshot::leftovers(postgres, &[]).await? {
-        log::warn!("snapshot '{name}' was left by a run that died: dropping it");
-        snapshot::drop_leftover(postgres, &name).await?;
+    for name in snapshot::lookalikes(postgres, &[]).await? {
+        log::warn!(
+            "database '{name}' looks like a snapshot copy, but no record names it: kept; if it is \
+             not needed, drop it by hand: DROP DATABASE {}",
+            crate::pg::quote_ident(&name)
+        );
     }
     let writes = if dbs.iter().any(|d| d == LEGACY_DB_NAME) {
         let client = ctx.admin.connect(&ctx.config.db_name).await?;
