@@ -109,10 +109,13 @@ pub async fn replicate(
         .await
         .map_err(|e| pg::query_error("starting the transaction on the slave", &e))?;
     check_slave(&tx, &state, slave).await?;
+    fail_point!("replicate.after_checks");
     let (rows, sequences) = load(&master, &tx, &state, config.lock_timeout)
         .await
         .map_err(|e| e.during_change(Left::RolledBack))?;
+    fail_point!("replicate.before_commit");
     commit::commit(tx, slave).await?;
+    fail_point!("replicate.after_commit");
     // The master's snapshot ends with its connection; say so explicitly.
     let _ = master.batch_execute("COMMIT").await;
     Ok(Report {
