@@ -12,7 +12,7 @@
 //! Naming (docs/failpoints.md): `<area>.<step>`, lower case, words joined
 //! by `_`: the area is where it is (`legacy`, `merge`, `stamp`, `migrate`,
 //! `provision`, `snapshot`, `record`, `state_files`, `rollback`, `discard`,
-//! `services`, `cleanup`, `hook`), the step says
+//! `services`, `cleanup`, `hook`, `restore`, `prepare`, `replicate`), the step says
 //! where, with `before_`/`after_` for the boundaries of a step and
 //! `each_` for a point inside a loop (hit once per iteration: `2*off->panic`
 //! crashes at the third).

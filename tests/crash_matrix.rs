@@ -35,6 +35,11 @@
 //!   is `xivo-update-db`; it converges to the whole backup or the whole
 //!   database as it was (upgraded), never a mix.
 //!
+//! - `replicate`, its own test: `xivo-manage-db replicate` from a master to
+//!   a slave cluster, its own points (panic and kill); the slave is exactly
+//!   as it was, or exactly the master's copy after the COMMIT, the master
+//!   unchanged, and the next run converges.
+//!
 //! The crash is `panic` (unwinds: destructors run) on every path, and also
 //! `kill` (a real SIGKILL at the point, src/failpoints.rs) on `failed`,
 //! in the middle of the rollback, and on `restore`. A crash in `preinst` is
@@ -935,7 +940,10 @@ fn clean_run(
 #[test]
 fn every_failpoint_crash_on_every_path_converges() {
     let started = Instant::now();
-    let points = failpoints_in_source();
+    let mut points = failpoints_in_source();
+    // replicate's points have their own path, with a slave cluster
+    // (`every_replicate_failpoint_crash_...` below).
+    points.retain(|p| !p.starts_with("replicate."));
     assert!(points.len() > 20, "failpoints found in src/: {points:?}");
     let fxs = make_fixtures();
     eprintln!("fixtures made in {:.0} s", started.elapsed().as_secs_f64());
@@ -1319,5 +1327,130 @@ fn a_postinst_killed_with_the_cluster_crashed_after_the_merge_commit_converges_w
         now["public.queue_log"].len(),
         before["public.queue_log"].1.len(),
         "queue_log: a row doubled"
+    );
+}
+
+/// The `replicate` path (`xivo-manage-db replicate`, its `replicate.*`
+/// points, which no upgrade path reaches): a master and a slave cluster,
+/// the slave reachable over TCP, with rows and sequence values of its own.
+/// Each point is crashed with `panic` and with `kill`; then the slave is
+/// exactly as it was (schema, database settings, every row over every
+/// column, every sequence) when the crash came before its COMMIT, exactly
+/// the master's copy (a clean run's result) when after; the master is
+/// unchanged; and the next replication converges to the master's copy.
+/// The slave is put back between cases from a template copy of itself
+/// (cheaper than a cluster per case).
+#[test]
+fn every_replicate_failpoint_crash_leaves_the_slave_as_it_was_or_the_masters_copy() {
+    let points: Vec<String> = failpoints_in_source()
+        .into_iter()
+        .filter(|p| p.starts_with("replicate."))
+        .collect();
+    assert!(points.len() >= 4, "replicate's failpoints: {points:?}");
+    let fill = |c: &Cluster, rows: u32| {
+        c.psql(
+            DB,
+            &format!(
+                "SET fill.rows = {rows}; {}",
+                include_str!("fixtures/replication-fill.sql")
+            ),
+        );
+    };
+    let master = Cluster::start();
+    master.run("xivo-init-db", &["--init"], None).assert_code(0);
+    fill(&master, 3);
+    let slave = Cluster::start();
+    slave.run("xivo-init-db", &["--init"], None).assert_code(0);
+    fill(&slave, 1);
+    slave.psql(
+        DB,
+        "SELECT count(setval(format('%I.%I', schemaname, sequencename), 7000)) FROM pg_sequences",
+    );
+    let user = &common::owner().name;
+    let mut hba = std::fs::read_to_string(slave.data().join("pg_hba.conf")).expect("pg_hba");
+    hba = format!("host {DB} {user} 127.0.0.1/32 trust\n{hba}");
+    std::fs::write(slave.data().join("pg_hba.conf"), hba).expect("pg_hba");
+    slave.restart_with("listen_addresses = '127.0.0.1'");
+    let target = format!("127.0.0.1:{}", slave.port);
+    slave.psql(
+        "postgres",
+        &format!("CREATE DATABASE slave_as_it_was TEMPLATE {DB}"),
+    );
+    let reset = || {
+        // Two statements: neither runs in a transaction block.
+        slave.psql("postgres", &format!("DROP DATABASE {DB} WITH (FORCE)"));
+        slave.psql(
+            "postgres",
+            &format!("CREATE DATABASE {DB} TEMPLATE slave_as_it_was OWNER asterisk"),
+        );
+    };
+    let replicate = |failpoint: Option<String>| -> Run {
+        let mut c = master.cmd("xivo-manage-db");
+        c.args(["replicate", &target]);
+        if let Some(f) = failpoint {
+            c.env("FAILPOINTS", f);
+        }
+        Run::from(c.output().expect("replicate"))
+    };
+    reset();
+    let before = slave.fingerprint(DB);
+    let master_before = master.fingerprint(DB);
+    replicate(None).assert_code(0);
+    let copied = slave.fingerprint(DB);
+    assert_ne!(copied, before, "the clean run changed nothing");
+    let mut failures = Vec::new();
+    for point in &points {
+        for crash in [Crash::Panic, Crash::Kill] {
+            let case = format!("{point} x replicate ({})", crash.action());
+            reset();
+            let r = replicate(Some(format!("{point}={}", crash.action())));
+            let after_commit = point == "replicate.after_commit";
+            let (want, which) = if after_commit {
+                (&copied, "the master's copy")
+            } else {
+                (&before, "as it was")
+            };
+            let mut problems = Vec::new();
+            if r.code == 0 {
+                problems.push("the crashed run exited 0".to_string());
+            }
+            let now = slave.fingerprint(DB);
+            if &now != want {
+                let differ: Vec<&String> = now.1.iter().filter(|l| !want.1.contains(l)).collect();
+                problems.push(format!(
+                    "the slave is not {which} (schema equal: {}; lines that differ: {differ:?})",
+                    now.0 == want.0
+                ));
+            }
+            if master.fingerprint(DB) != master_before {
+                problems.push("the master changed".into());
+            }
+            let next = replicate(None);
+            if next.code != 0 {
+                problems.push(format!(
+                    "the next run exited {}: {}",
+                    next.code, next.stderr
+                ));
+            } else if slave.fingerprint(DB) != copied {
+                problems.push("after the next run the slave is not the master's copy".into());
+            }
+            eprintln!(
+                "{case}: {}",
+                if problems.is_empty() {
+                    "converged"
+                } else {
+                    "NOT converged"
+                }
+            );
+            if !problems.is_empty() {
+                failures.push(format!("== {case}: {}\n{}", problems.join("; "), r.stderr));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} case(s) did not converge:\n{}",
+        failures.len(),
+        failures.join("\n\n")
     );
 }

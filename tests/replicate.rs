@@ -966,6 +966,69 @@ fn replication_leaves_tables_inheriting_from_a_copied_table_alone() {
     );
 }
 
+/// Issue 20: a sequence the slave shares between a copied table and tables
+/// of its own (a slave-only table inheriting the copied one's default, a
+/// slave-only table whose default draws from it) was set to the master's
+/// value, below the ids the slave's own rows already hold: the slave's next
+/// inserts reused them. It never goes below what the slave's own users
+/// drew; the copied rows and the slave's own rows are as they should be.
+#[test]
+fn replication_never_moves_a_sequence_below_the_ids_of_the_slaves_own_tables() {
+    let (master, slave) = pair();
+    fill(&master, 5);
+    slave.psql(
+        "asterisk",
+        "CREATE TABLE public.slave_local (note text) INHERITS (public.voicemail); \
+         CREATE TABLE public.slave_audit (id integer DEFAULT nextval('public.voicemail_uniqueid_seq'), what text); \
+         SELECT setval('public.voicemail_uniqueid_seq', 9000); \
+         SET session_replication_role = replica; \
+         INSERT INTO public.slave_local (context, mailbox, fullname, note) \
+         SELECT 'default', '9' || g, 'local ' || g, 'slave' FROM generate_series(1, 40) g; \
+         INSERT INTO public.slave_audit (what) SELECT 'audit ' || g FROM generate_series(1, 3) g",
+    );
+    let own = |c: &Cluster| {
+        [
+            rows_only(c, "public.slave_local"),
+            rows_only(c, "public.slave_audit"),
+        ]
+    };
+    let before = own(&slave);
+    let master_seq = master.psql(
+        "asterisk",
+        "SELECT last_value FROM public.voicemail_uniqueid_seq",
+    );
+    // The slave's own rows drew past the master's value (fill sets 5,000 and
+    // some), where a replication that copies the master's value would lead
+    // the slave's next inserts back over them.
+    assert!(master_seq.parse::<i64>().expect("a value") < 9_000);
+    run_replicate(&master, &slave_arg(&slave)).assert_code(0);
+    assert_eq!(own(&slave), before, "the slave's own tables changed");
+    assert_eq!(
+        rows_only(&slave, "public.voicemail"),
+        rows_only(&master, "public.voicemail")
+    );
+    // Every id the slave holds (copied, inherited, its own table's) is
+    // below the sequence's next value: the next inserts reuse none.
+    assert_eq!(
+        slave.psql(
+            "asterisk",
+            "SELECT nextval('public.voicemail_uniqueid_seq') > greatest( \
+                    (SELECT max(uniqueid) FROM public.voicemail), \
+                    (SELECT max(id) FROM public.slave_audit))",
+        ),
+        "t",
+        "the slave's sequence went below its own rows' ids"
+    );
+    assert_eq!(
+        master.psql(
+            "asterisk",
+            "SELECT last_value FROM public.voicemail_uniqueid_seq",
+        ),
+        master_seq,
+        "the master's sequence moved"
+    );
+}
+
 /// Every row of `table`, every column, by name (a JSON object per row, its
 /// keys in a fixed order whatever the table's column order), sorted.
 fn rows_by_name(c: &Cluster, table: &str) -> String {

@@ -1398,3 +1398,120 @@ fn a_restore_record_that_is_a_fifo_is_refused_not_waited_on() {
         );
     }
 }
+
+/// A restore record of an earlier version (no `new_oid`/`old_oid` lines)
+/// left by a restore killed after its swap committed: `DB_NAME` is the
+/// restored database, the replaced one set aside closed. Without an oid
+/// the set-aside database cannot be told from one someone made with that
+/// name: it is never dropped; the run says so, naming it and how to drop
+/// it by hand, and settles the record (DB_NAME is whole).
+#[test]
+fn an_earlier_versions_restore_record_never_drops_a_set_aside_database_it_cannot_recognise() {
+    let h = host();
+    let old = "xivo_manage_db_restore_20200101T000000Z_old";
+    let new = "xivo_manage_db_restore_20200101T000000Z_new";
+    stop_services(&h);
+    let replaced = h.c.fingerprint(DB);
+    h.c.psql(
+        "postgres",
+        &format!("CREATE DATABASE \"{new}\" TEMPLATE {DB}"),
+    );
+    // The restored database differs from the one it replaced.
+    h.c.psql(
+        new,
+        "SET session_replication_role = replica; DELETE FROM queue_log",
+    );
+    std::fs::write(
+        h.c.state_dir().join("restore-record"),
+        format!("phase swapping\nnew {new}\nold {old}\n"),
+    )
+    .expect("record");
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE {DB} RENAME TO \"{old}\""),
+    );
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE \"{old}\" ALLOW_CONNECTIONS false"),
+    );
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE \"{new}\" RENAME TO {DB}"),
+    );
+    let restored = h.c.fingerprint(DB);
+
+    let r = h.run("xivo-update-db", &[]);
+    r.assert_code(0);
+    assert!(
+        r.stderr.contains(&format!(
+            "database '{old}' is named by a restore record that holds no oid for it (a record of \
+             an earlier version): it cannot be told from a database someone made, so it is left \
+             alone; check it, then drop it by hand if it is not needed: DROP DATABASE \"{old}\""
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(h.c.fingerprint(DB), restored, "the restored database stays");
+    assert_eq!(restore_dbs(&h), vec![old.to_string()]);
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE \"{old}\" ALLOW_CONNECTIONS true"),
+    );
+    assert_eq!(h.c.fingerprint(old).1, replaced.1, "the set-aside rows");
+    assert_eq!(record(&h), None);
+}
+
+/// The same record with `DB_NAME` missing: the set-aside database was
+/// renamed back into its place on its name and closedness alone. Now
+/// nothing is renamed or provisioned: exit 1, one line naming it and the
+/// statements that put it back by hand, the record kept (writers stay
+/// refused); once the administrator did so, the next run is whole.
+#[test]
+fn an_earlier_versions_restore_record_never_renames_an_unrecognised_database_into_a_missing_one() {
+    let h = host();
+    let old = "xivo_manage_db_restore_20200101T000000Z_old";
+    let new = "xivo_manage_db_restore_20200101T000000Z_new";
+    stop_services(&h);
+    let replaced = h.c.fingerprint(DB);
+    std::fs::write(
+        h.c.state_dir().join("restore-record"),
+        format!("phase swapping\nnew {new}\nold {old}\n"),
+    )
+    .expect("record");
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE {DB} RENAME TO \"{old}\""),
+    );
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE \"{old}\" ALLOW_CONNECTIONS false"),
+    );
+
+    let r = h.run("xivo-update-db", &[]);
+    r.assert_code(1);
+    let fix = format!(
+        "ALTER DATABASE \"{old}\" RENAME TO \"{DB}\"; ALTER DATABASE \"{DB}\" ALLOW_CONNECTIONS true"
+    );
+    assert!(
+        one_line(&r).contains(&format!("database '{DB}' is missing and '{old}'"))
+            && r.stderr.contains(&fix)
+            && r.stderr.contains("restore-record"),
+        "{}",
+        r.stderr
+    );
+    assert!(!h.c.exists(DB), "something was put in DB_NAME's place");
+    assert_eq!(restore_dbs(&h), vec![old.to_string()]);
+    assert!(record(&h).is_some(), "the record was dropped");
+    // What the administrator does, as told.
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE \"{old}\" RENAME TO {DB}"),
+    );
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE {DB} ALLOW_CONNECTIONS true"),
+    );
+    std::fs::remove_file(h.c.state_dir().join("restore-record")).expect("record");
+    h.run("xivo-update-db", &[]).assert_code(0);
+    assert_eq!(h.c.fingerprint(DB), replaced);
+}

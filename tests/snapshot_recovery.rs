@@ -569,3 +569,55 @@ fn a_database_put_in_place_of_the_snapshot_is_never_rolled_back_to() {
     );
     assert_eq!(h.record().as_deref(), Some(pending.as_str()));
 }
+
+/// Issue 20: a database that only looks like a snapshot copy (the exact
+/// name, closed to connections) but that no record names was dropped as
+/// "left by a run that died", on its name and closedness alone. Only a
+/// record's oid makes a copy ours (`snapshot::name::is_ours`): this one is
+/// kept with its rows, and each hook warns naming it and how to drop it by
+/// hand; the upgrade itself goes on.
+#[test]
+fn a_database_that_only_looks_like_a_snapshot_copy_is_never_dropped() {
+    let h = older_host();
+    let lookalike = "xivo_manage_db_snapshot_20200101T000000Z_main";
+    h.c.psql(
+        "postgres",
+        &format!("CREATE DATABASE \"{lookalike}\" TEMPLATE template0"),
+    );
+    h.c.psql(
+        lookalike,
+        "CREATE TABLE keep (id integer, what text); INSERT INTO keep VALUES (1, 'one'), (2, 'two')",
+    );
+    h.c.psql(
+        "postgres",
+        &format!("ALTER DATABASE \"{lookalike}\" ALLOW_CONNECTIONS false"),
+    );
+    let rows = |h: &Host| {
+        h.c.psql(
+            "postgres",
+            &format!("ALTER DATABASE \"{lookalike}\" ALLOW_CONNECTIONS true"),
+        );
+        let r = h.c.psql(
+            lookalike,
+            "SELECT string_agg(id || ' ' || what, ',' ORDER BY id) FROM keep",
+        );
+        h.c.psql(
+            "postgres",
+            &format!("ALTER DATABASE \"{lookalike}\" ALLOW_CONNECTIONS false"),
+        );
+        r
+    };
+    let pre = h.hook("preinst", &["upgrade", "14.7.0", "14.8.0"], None);
+    pre.assert_code(0);
+    assert!(h.c.exists(lookalike), "dropped: {}", pre.stderr);
+    let warning = format!(
+        "database '{lookalike}' looks like a snapshot copy, but no record names it: kept; if it \
+         is not needed, drop it by hand: DROP DATABASE \"{lookalike}\""
+    );
+    assert!(pre.stderr.contains(&warning), "{}", pre.stderr);
+    let post = h.hook("postinst", &["configure", "14.7.0"], None);
+    post.assert_code(0);
+    assert_eq!(h.c.revisions(DB), repo_head());
+    assert_eq!(h.snapshots(), vec![lookalike.to_string()]);
+    assert_eq!(rows(&h), "1 one,2 two");
+}

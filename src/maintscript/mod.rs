@@ -21,6 +21,7 @@ pub mod flow;
 mod postinst;
 mod postrm;
 mod preinst;
+mod prepare;
 mod unwind;
 
 use std::io::Write;

@@ -160,11 +160,26 @@ pub async fn online_before_stop(
         // whole table: vacuum and flush it now, services running, rather
         // than have autovacuum read and write it during the snapshot's
         // FILE_COPY, and the copy start with that flush, once they are
-        // stopped.
-        client
-            .batch_execute("VACUUM (ANALYZE) public.queue_log")
-            .await
-            .map_err(|e| crate::pg::query_error("vacuuming queue_log after adding its id", &e))?;
+        // stopped. Its lock wait is bounded as the steps before: a session
+        // holding queue_log then must not hold apt (or queue the PBX's
+        // inserts behind it); the id is added, only the vacuum is skipped.
+        let vacuum_wait = wait.min(PREINST_INDEX_WAIT);
+        let vacuum = "VACUUM (ANALYZE) public.queue_log";
+        if let Err(e) = prepare::waiting_at_most(&client, vacuum_wait, vacuum).await {
+            let why = if e.code() == Some(&tokio_postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
+                format!(
+                    "it waited {} s (LOCK_TIMEOUT) for {}",
+                    vacuum_wait.as_secs(),
+                    prepare::old_transactions(&client).await
+                )
+            } else {
+                crate::pg::query_error("vacuuming queue_log", &e).to_string()
+            };
+            log::warn!(
+                "queue_log not vacuumed after adding its id ({why}): the id is added; \
+                 autovacuum vacuums it later"
+            );
+        }
         client
             .batch_execute("CHECKPOINT")
             .await

@@ -181,15 +181,18 @@ pub async fn check_foreign_keys(
     Ok(())
 }
 
-/// A sequence of the master and the tables that use it (owner, or a
-/// column default calling it).
+/// A sequence and the tables that use it (owner, or a column default
+/// calling it).
 pub struct SequenceUse {
     pub qualified: String,
     pub tables: Vec<String>,
 }
 
-/// Every sequence of the master with the tables that use it.
-pub async fn sequence_uses(client: &impl GenericClient) -> Result<Vec<SequenceUse>, Error> {
+/// Every sequence of the `side`'s database with the tables that use it.
+pub async fn sequence_uses(
+    client: &impl GenericClient,
+    side: &str,
+) -> Result<Vec<SequenceUse>, Error> {
     let rows = client
         .query(
             "SELECT quote_ident(sn.nspname) || '.' || quote_ident(s.relname), \
@@ -211,7 +214,7 @@ pub async fn sequence_uses(client: &impl GenericClient) -> Result<Vec<SequenceUs
             &[],
         )
         .await
-        .map_err(|e| pg::query_error("reading the sequences of the master", &e))?;
+        .map_err(|e| pg::query_error(format!("reading the sequences of the {side}"), &e))?;
     Ok(rows
         .iter()
         .map(|r| SequenceUse {
@@ -265,10 +268,12 @@ pub async fn sees_session(
 }
 
 /// The current value of every sequence named, in one statement (a
-/// round trip per sequence would cost more than the copy of a small table).
+/// round trip per sequence would cost more than the copy of a small table),
+/// read on the `side`'s database.
 pub async fn sequence_values(
     client: &impl GenericClient,
     names: &[String],
+    side: &str,
 ) -> Result<Vec<copy::Sequence>, Error> {
     if names.is_empty() {
         return Ok(Vec::new());
@@ -287,7 +292,7 @@ pub async fn sequence_values(
     let rows = client
         .query(&union.join(" UNION ALL "), &[])
         .await
-        .map_err(|e| pg::query_error("reading the sequences of the master", &e))?;
+        .map_err(|e| pg::query_error(format!("reading the sequences of the {side}"), &e))?;
     Ok(rows
         .iter()
         .map(|r| copy::Sequence {

@@ -10,7 +10,8 @@
 //! COPY FREEZE between the two connections, each table's indexes built
 //! again right after its rows, the master reading ahead into a bounded
 //! queue meanwhile (`pipeline`), the copied tables' sequences set to the
-//! master's values, one COMMIT. The slave is either
+//! master's values (never below what a table of the slave's own that draws
+//! from the same sequence has used: `sequences`), one COMMIT. The slave is either
 //! fully updated or unchanged, whatever stops the run (an error, a signal,
 //! SIGKILL: the server rolls back a transaction whose client went away).
 //! Only a connection lost during the COMMIT leaves the run unable to tell
@@ -35,6 +36,7 @@ mod catalog;
 mod commit;
 mod indexes;
 mod pipeline;
+mod sequences;
 pub mod slave;
 
 use std::collections::BTreeSet;
@@ -107,10 +109,13 @@ pub async fn replicate(
         .await
         .map_err(|e| pg::query_error("starting the transaction on the slave", &e))?;
     check_slave(&tx, &state, slave).await?;
+    fail_point!("replicate.after_checks");
     let (rows, sequences) = load(&master, &tx, &state, config.lock_timeout)
         .await
         .map_err(|e| e.during_change(Left::RolledBack))?;
+    fail_point!("replicate.before_commit");
     commit::commit(tx, slave).await?;
+    fail_point!("replicate.after_commit");
     // The master's snapshot ends with its connection; say so explicitly.
     let _ = master.batch_execute("COMMIT").await;
     Ok(Report {
@@ -155,7 +160,7 @@ async fn read_master(master: &Client, exclusions: &[String]) -> Result<MasterSta
         .collect();
     // A sequence used by an excluded table stays the slave's own: its
     // excluded table's rows there keep drawing from it.
-    let uses = catalog::sequence_uses(master).await?;
+    let uses = catalog::sequence_uses(master, "master").await?;
     let skip: BTreeSet<&str> = uses
         .iter()
         .filter(|u| u.tables.iter().any(|t| excluded_names.contains(t)))
@@ -167,7 +172,7 @@ async fn read_master(master: &Client, exclusions: &[String]) -> Result<MasterSta
         .filter(|u| !skip.contains(u.qualified.as_str()))
         .map(|u| u.qualified.clone())
         .collect();
-    let sequences = catalog::sequence_values(master, &names).await?;
+    let sequences = catalog::sequence_values(master, &names, "master").await?;
     Ok(MasterState {
         revision,
         tables,
@@ -267,8 +272,10 @@ async fn load(
     indexes::prepare_builds(tx).await?;
     let rows = pipeline::load(master, tx, &state.tables, &deferred, &mut progress).await?;
     progress.finish(rows);
-    catalog::set_sequences(tx, &state.sequences).await?;
-    Ok((rows, state.sequences.len()))
+    let copied: BTreeSet<String> = list.iter().cloned().collect();
+    let values = sequences::for_slave(tx, &state.sequences, &copied).await?;
+    catalog::set_sequences(tx, &values).await?;
+    Ok((rows, values.len()))
 }
 
 /// `list` as a LOCK or TRUNCATE names it: each table `ONLY`, so that a

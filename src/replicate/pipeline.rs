@@ -146,6 +146,7 @@ pub async fn load(
             if let Some(list) = by_table.get(&table.qualified()) {
                 indexes::create_all(slave, list).await?;
             }
+            fail_point!("replicate.each_table");
         }
         Ok::<u64, Error>(copied)
     };

@@ -18,8 +18,11 @@ use tokio_postgres::Client;
 
 use super::dump::Dump;
 use crate::config::Config;
+use crate::logging::timed;
+use crate::migrations::{self, MigrationSet, Report};
 use crate::pg::{self, quote_ident, quote_literal, Superuser};
 use crate::progress::Progress;
+use crate::standing::{self, Standing};
 
 /// `CREATE DATABASE new`, like `DB_NAME` (or, without one, like
 /// `xivo-init-db` makes it) but closed to connections (the caller records
@@ -234,4 +237,36 @@ pub async fn own(new_client: &mut Client, owner: &str) -> Result<(), String> {
             pg::describe(&e)
         )
     })
+}
+
+/// The restored database to this package's head.
+pub(super) async fn upgrade(
+    client: &mut Client,
+    new: &str,
+    set: &MigrationSet,
+    owner: &str,
+) -> Result<(), String> {
+    let standing = standing::classify(Some(client), new, set)
+        .await
+        .map_err(|e| e.to_string())?;
+    let Standing::Versioned { current, plan, .. } = standing else {
+        return Err("the restored database holds no versioned schema".into());
+    };
+    if plan.is_empty() {
+        log::info!("the backup is at head {}", set.head());
+        return Ok(());
+    }
+    log::info!(
+        "the backup is at {}: {} migration(s) to apply up to {}",
+        current.join(", "),
+        plan.len(),
+        set.head()
+    );
+    timed("upgrading the restored database", async {
+        migrations::run_plan(client, set, owner, &plan, Report::default())
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .await
 }

@@ -46,10 +46,10 @@
 //! (`snapshot::name::is_ours`), and never touches `DB_NAME` but by the
 //! swap.
 //!
-//! Above 500 lines: the run and its undo are one protocol over the same
-//! record, read best together (as `maintscript/flow.rs`); the pre-14.08
-//! pair's steps live in `pair.rs`, `recover` in `recover.rs`, and the undo
-//! is the piece to move out next if it grows.
+//! The run and its undo are one protocol over the same record, read best
+//! together here; the databases it makes and the swap are in `swap.rs`,
+//! the load and the upgrade to head in `load.rs`, the pre-14.08 pair's
+//! steps in `pair.rs`, `recover` in `recover.rs`.
 
 pub mod dump;
 mod load;
@@ -58,6 +58,7 @@ mod pair;
 pub mod record;
 mod recover;
 mod schema;
+mod swap;
 mod system;
 
 pub use recover::{recover, Recovered};
@@ -71,11 +72,11 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::interrupt::{Interrupt, Takeover};
 use crate::lock::RunLock;
-use crate::migrations::{self, MigrationSet, Report};
-use crate::pg::{self, quote_ident, Superuser};
+use crate::migrations::MigrationSet;
+use crate::pg::{self, Superuser};
 use crate::services::Services;
 use crate::snapshot;
-use crate::standing::{self, Standing};
+use crate::standing;
 
 use record::{Phase, Record};
 
@@ -396,7 +397,7 @@ async fn restore_into_new(
     let db = &config.db_name;
     record::save(config, rec)?;
     fail_point!("restore.after_record", no_return);
-    make_database(postgres, config, rec, name::Slot::New).await?;
+    swap::make_database(postgres, config, rec, name::Slot::New).await?;
     if !dump.revisions.is_empty() {
         check_contents(config, superuser, set, dump, &rec.new).await?;
     }
@@ -422,7 +423,7 @@ async fn restore_into_new(
     log::info!("{what}: done in {:.2} s", started.elapsed().as_secs_f64());
     fail_point!("restore.after_load", no_return);
     if let Some(pair) = pair {
-        make_database(postgres, config, rec, name::Slot::Xivo).await?;
+        swap::make_database(postgres, config, rec, name::Slot::Xivo).await?;
         let xivo = rec.xivo.as_deref().unwrap_or_default();
         pair::load_and_merge(config, superuser, set, program, pair, &rec.new, xivo).await?;
         recover::drop_recorded(postgres, xivo, rec.xivo_oid, true).await?;
@@ -436,7 +437,7 @@ async fn restore_into_new(
         load::own(&mut client, &config.db_owner),
     )
     .await?;
-    upgrade(&mut client, &rec.new, set, &config.db_owner).await?;
+    load::upgrade(&mut client, &rec.new, set, &config.db_owner).await?;
     fail_point!("restore.before_stop", no_return);
     timed("stopping the services", async {
         services.stop_running().map_err(|e| e.to_string())
@@ -465,39 +466,7 @@ async fn restore_into_new(
             .await
             .map_err(|e| e.to_string())?;
     }
-    Ok(swap(config, postgres, rec).await?)
-}
-
-/// The restored database to this package's head.
-async fn upgrade(
-    client: &mut Client,
-    new: &str,
-    set: &MigrationSet,
-    owner: &str,
-) -> Result<(), String> {
-    let standing = standing::classify(Some(client), new, set)
-        .await
-        .map_err(|e| e.to_string())?;
-    let Standing::Versioned { current, plan, .. } = standing else {
-        return Err("the restored database holds no versioned schema".into());
-    };
-    if plan.is_empty() {
-        log::info!("the backup is at head {}", set.head());
-        return Ok(());
-    }
-    log::info!(
-        "the backup is at {}: {} migration(s) to apply up to {}",
-        current.join(", "),
-        plan.len(),
-        set.head()
-    );
-    timed("upgrading the restored database", async {
-        migrations::run_plan(client, set, owner, &plan, Report::default())
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    })
-    .await
+    Ok(swap::swap(config, postgres, rec).await?)
 }
 
 /// The backup holds every table its revision has, with its rows and its
@@ -524,88 +493,4 @@ async fn check_contents(
     } else {
         Err(Failure::Refused(dump::refuse_incomplete(dump, &lacks)))
     }
-}
-
-/// `CREATE DATABASE` of the record's `slot`, closed to connections as the
-/// snapshots' copies are, its oid written in the record, and only then
-/// opened for the load: a kill anywhere leaves it recognisable as ours
-/// (`recover`), and nothing else ever is.
-async fn make_database(
-    postgres: &Client,
-    config: &Config,
-    rec: &mut Record,
-    slot: name::Slot,
-) -> Result<(), String> {
-    let made = match slot {
-        name::Slot::New => rec.new.clone(),
-        _ => rec.xivo.clone().unwrap_or_default(),
-    };
-    timed(
-        &format!("creating database '{made}'"),
-        load::create(postgres, config, &made),
-    )
-    .await?;
-    let (oid, _) = recover::seen(postgres, &made)
-        .await?
-        .ok_or_else(|| format!("database '{made}' vanished right after it was made"))?;
-    match slot {
-        name::Slot::New => rec.new_oid = Some(oid),
-        _ => rec.xivo_oid = Some(oid),
-    }
-    record::save(config, rec)?;
-    postgres
-        .batch_execute(&format!(
-            "ALTER DATABASE {} ALLOW_CONNECTIONS true",
-            quote_ident(&made)
-        ))
-        .await
-        .map_err(|e| format!("opening '{made}' for the load: {}", pg::describe(&e)))
-}
-
-/// The record says `swapping` with `DB_NAME`'s oid, then one transaction
-/// renames `DB_NAME` aside, closed to connections (so that only the rule
-/// of `recover` knows it), and the new one into its place.
-async fn swap(config: &Config, postgres: &Client, rec: &mut Record) -> Result<(), String> {
-    let db = &config.db_name;
-    rec.old_oid = recover::seen(postgres, db).await?.map(|(oid, _)| oid);
-    rec.phase = Phase::Swapping;
-    record::save(config, rec)?;
-    fail_point!("restore.before_swap", no_return);
-    // One simple query without BEGIN/COMMIT is one implicit transaction: a
-    // failure rolls it back and leaves none open, even when a signal drops
-    // this future before any ROLLBACK could be sent (the undo then uses the
-    // same connection).
-    let mut sql = String::new();
-    if rec.old_oid.is_some() {
-        sql.push_str(&format!(
-            "ALTER DATABASE {0} RENAME TO {1};\nALTER DATABASE {1} ALLOW_CONNECTIONS false;\n",
-            quote_ident(db),
-            quote_ident(&rec.old)
-        ));
-    }
-    sql.push_str(&format!(
-        "ALTER DATABASE {} RENAME TO {};",
-        quote_ident(&rec.new),
-        quote_ident(db)
-    ));
-    let both = [db.clone(), rec.new.clone()];
-    let mut last = String::new();
-    // A session may connect between the termination and the rename (a
-    // probe, a backup): end it and try again, a few times.
-    for _ in 0..5 {
-        snapshot::sessions::terminate(postgres, &both)
-            .await
-            .map_err(|e| e.to_string())?;
-        match postgres.batch_execute(&sql).await {
-            Ok(()) => {
-                log::info!(
-                    "database '{db}' is now the restored backup (the replaced one is '{}')",
-                    rec.old
-                );
-                return Ok(());
-            }
-            Err(e) => last = pg::describe(&e),
-        }
-    }
-    Err(format!("renaming '{}' to '{db}': {last}", rec.new))
 }

@@ -10,7 +10,9 @@
 //! connections unless the restore opened it after recording that oid (`new`
 //! and `xivo` while they are loaded; the set-aside `old` is closed by the
 //! swap). Anything else with a restore's name is somebody's: left, and said
-//! in one line with the fix.
+//! in one line with the fix. The set-aside `old` needs its oid (recorded
+//! before the swap): a record without it (an earlier version's) leaves it
+//! alone, and stops the run when `DB_NAME` is missing.
 //!
 //! The caller holds the run lock.
 
@@ -58,7 +60,7 @@ pub(super) async fn settle(
     end_unfinished_creates(postgres).await?;
     let outcome = match &rec {
         None => None,
-        Some(r) => Some(settle_record(postgres, &config.db_name, r).await?),
+        Some(r) => Some(settle_record(postgres, config, r).await?),
     };
     let named: Vec<&String> = rec
         .iter()
@@ -75,7 +77,12 @@ pub(super) async fn settle(
     Ok(outcome)
 }
 
-async fn settle_record(postgres: &Client, db: &str, r: &Record) -> Result<Recovered, String> {
+async fn settle_record(
+    postgres: &Client,
+    config: &Config,
+    r: &Record,
+) -> Result<Recovered, String> {
+    let db = config.db_name.as_str();
     // A pre-14.08 backup's `xivo` copy is never kept, whatever the swap did.
     if let Some(xivo) = &r.xivo {
         log::warn!(
@@ -84,12 +91,17 @@ async fn settle_record(postgres: &Client, db: &str, r: &Record) -> Result<Recove
         drop_recorded(postgres, xivo, r.xivo_oid, true).await?;
     }
     let db_oid = seen(postgres, db).await?.map(|(oid, _)| oid);
+    if r.old_oid.is_none() && seen(postgres, &r.old).await?.is_some() {
+        unrecognised_old(&config.restore_record_path(), db, db_oid.is_some(), r)?;
+    }
     if r.phase == Phase::Swapping && r.new_oid.is_some() && db_oid == r.new_oid {
         log::warn!(
             "a restore was interrupted after its swap: dropping the replaced database '{}'",
             r.old
         );
-        drop_recorded(postgres, &r.old, r.old_oid, false).await?;
+        if r.old_oid.is_some() {
+            drop_recorded(postgres, &r.old, r.old_oid, false).await?;
+        }
         return Ok(Recovered::Completed);
     }
     if db_oid.is_some() {
@@ -108,6 +120,42 @@ async fn settle_record(postgres: &Client, db: &str, r: &Record) -> Result<Recove
         put_back(postgres, db, r).await?;
     }
     Ok(Recovered::Undone)
+}
+
+/// `old` exists but the record holds no oid for it: the oid is recorded
+/// before the swap sets `DB_NAME` aside, so this is a record of an earlier
+/// version (or a database someone made while a restore was loading). It
+/// cannot be told from anyone's database: never dropped or renamed. With
+/// `DB_NAME` there, a warning with the way to drop it by hand, and the
+/// record is settled; with `DB_NAME` missing, the run stops (the record
+/// stays, writers stay refused) naming the statements that put it back.
+fn unrecognised_old(
+    record_path: &std::path::Path,
+    db: &str,
+    db_exists: bool,
+    r: &Record,
+) -> Result<(), String> {
+    let old = &r.old;
+    if db_exists {
+        log::warn!(
+            "database '{old}' is named by a restore record that holds no oid for it (a record of \
+             an earlier version): it cannot be told from a database someone made, so it is left \
+             alone; check it, then drop it by hand if it is not needed: DROP DATABASE {}",
+            quote_ident(old)
+        );
+        return Ok(());
+    }
+    Err(format!(
+        "database '{db}' is missing and '{old}' may be the database a restore set aside, but the \
+         restore record ({}, of an earlier version) holds no oid to tell it from a database someone \
+         made: nothing is renamed or created; check '{old}', put it back by hand (ALTER DATABASE \
+         {} RENAME TO {}; ALTER DATABASE {} ALLOW_CONNECTIONS true) or drop it, then remove the \
+         record and run again",
+        record_path.display(),
+        quote_ident(old),
+        quote_ident(db),
+        quote_ident(db)
+    ))
 }
 
 /// `DB_NAME` is gone (dropped after a swap that had committed) while the

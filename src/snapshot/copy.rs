@@ -446,7 +446,9 @@ async fn drop_named(postgres: &Client, name: &str) -> Result<(), SnapshotError> 
         .map_err(|e| SnapshotError::db(format!("dropping snapshot '{name}'"), &e))
 }
 
-/// Every copy in the cluster: our name shape, no connection allowed.
+/// Every database in the cluster shaped as a copy: our name shape, no
+/// connection allowed. Only a listing: a record's oid, never this, makes
+/// one of them ours (`name::is_ours`).
 pub async fn all_copies(postgres: &Client) -> Result<Vec<String>, SnapshotError> {
     let rows = postgres
         .query(
@@ -460,20 +462,6 @@ pub async fn all_copies(postgres: &Client) -> Result<Vec<String>, SnapshotError>
         .map(|r| r.get::<_, String>(0))
         .filter(|n| name::is_snapshot(n))
         .collect())
-}
-
-/// Drop a copy found by `all_copies` (no record names it).
-pub async fn drop_unrecorded(postgres: &Client, snapshot: &str) -> Result<(), SnapshotError> {
-    match meta(postgres, snapshot).await? {
-        Some(m) if name::is_snapshot(snapshot) && !m.allow_connections => {
-            drop_named(postgres, snapshot).await
-        }
-        Some(_) => Err(SnapshotError::NotOurs {
-            database: snapshot.into(),
-            why: "it accepts connections or is not named as a snapshot".into(),
-        }),
-        None => Ok(()),
-    }
 }
 
 /// End the `CREATE DATABASE` of a copy still running for a run that died

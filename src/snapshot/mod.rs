@@ -304,21 +304,19 @@ pub async fn discard(
     forget(config)
 }
 
-/// Copies in the cluster that no record names: left by a run that died
-/// before writing its record, or whose `CREATE DATABASE` finished after it
-/// died. `keep` are the recorded ones.
-pub async fn leftovers(postgres: &Client, keep: &[String]) -> Result<Vec<String>, SnapshotError> {
+/// Databases shaped as copies (name, closed) that no record names, `keep`
+/// being the recorded ones. Never dropped: without a record there is no
+/// oid to hold them against (`name::is_ours`), and a copy of ours is always
+/// named by a record from before its `CREATE DATABASE` until after its
+/// drop, so one of these is a database someone made, or one whose record
+/// was lost: only the administrator can say it is not needed.
+pub async fn lookalikes(postgres: &Client, keep: &[String]) -> Result<Vec<String>, SnapshotError> {
     copy::stop_unfinished(postgres).await?;
     Ok(copy::all_copies(postgres)
         .await?
         .into_iter()
         .filter(|n| !keep.contains(n))
         .collect())
-}
-
-/// Drop a copy found by `leftovers`.
-pub async fn drop_leftover(postgres: &Client, snapshot: &str) -> Result<(), SnapshotError> {
-    copy::drop_unrecorded(postgres, snapshot).await
 }
 
 /// The record goes first: without it nothing relies on the copy of the state
