@@ -41,6 +41,7 @@ mod lockout;
 mod owner;
 mod plan;
 pub mod queue_log;
+pub mod queue_log_id;
 mod transaction;
 
 use std::fmt;

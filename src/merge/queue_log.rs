@@ -4,10 +4,16 @@
 //! measure this host instead, say how long it will take before starting, and
 //! show progress while the ALTER runs (from a second connection: the size of
 //! the rewritten heap, then pg_stat_progress_create_index).
+//!
+//! The ALTER itself is the one asterisk-166 runs (one rewrite, then every
+//! index built from the new heap); around it the transaction sorts in memory
+//! (`size_sorts`) and the rewritten pages are written out while the rest of
+//! the merge runs (`flush_early`), not all at once by the checkpoint that
+//! dropping `xivo` forces.
 
 use std::time::{Duration, Instant};
 
-use tokio_postgres::Client;
+use tokio_postgres::{Client, GenericClient};
 
 use crate::pg::{self, PgError};
 use crate::progress::{self, Progress};
@@ -37,6 +43,58 @@ impl Estimate {
     pub fn seconds(&self) -> Option<f64> {
         self.rows_per_second
             .map(|rate| self.rows as f64 / rate * SCALE_PENALTY)
+    }
+}
+
+/// The most memory one index build of the rewrite may sort in.
+const MAX_SORT_BYTES: i64 = 1 << 30;
+
+/// For the rest of `tx`: `maintenance_work_mem` large enough to sort the
+/// biggest of queue_log's indexes in memory (its heap's size, at most
+/// 1 GB; never below the server's own setting). The rewrite builds six
+/// indexes, each a sort of every row; with the default 64 MB, shared with
+/// the parallel worker PostgreSQL adds (`max_parallel_maintenance_workers`),
+/// each sort spills to disk.
+pub async fn size_sorts(tx: &impl GenericClient, e: &Estimate) -> Result<(), PgError> {
+    let what = "sizing the memory of queue_log's index builds";
+    let current: i64 = tx
+        .query_one(
+            "SELECT setting::bigint * 1024 FROM pg_settings WHERE name = 'maintenance_work_mem'",
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error(what, &e))?
+        .get(0);
+    let wanted = e.heap_bytes.clamp(0, MAX_SORT_BYTES);
+    if wanted <= current {
+        return Ok(());
+    }
+    let kb = wanted / 1024;
+    log::info!(
+        "index builds of queue_log's rewrite: maintenance_work_mem {kb} kB for this transaction"
+    );
+    tx.batch_execute(&format!("SET LOCAL maintenance_work_mem = '{kb}kB'"))
+        .await
+        .map_err(|e| pg::query_error(what, &e))
+}
+
+/// A `CHECKPOINT` on `monitor` while the merge's transaction goes on: the
+/// rewritten heap (hundreds of MB the ALTER left dirty) is written out
+/// while the transaction copies `xivo`'s objects, instead of inside the
+/// checkpoint that `DROP DATABASE xivo` forces after the commit. Writing
+/// uncommitted pages is what any checkpoint does; nothing depends on it, so
+/// a failure is only a warning.
+pub async fn flush_early(monitor: &Client) {
+    let started = Instant::now();
+    match monitor.batch_execute("CHECKPOINT").await {
+        Ok(()) => log::info!(
+            "wrote out the rewritten queue_log (a checkpoint beside the merge) in {:.2} s",
+            started.elapsed().as_secs_f64()
+        ),
+        Err(e) => log::warn!(
+            "{}: the checkpoint after the merge writes it instead",
+            pg::query_error("writing out the rewritten queue_log early", &e)
+        ),
     }
 }
 

@@ -11,10 +11,10 @@ use tokio_postgres::{Client, Transaction};
 
 use super::ddl::{Dump, Entry};
 use super::plan::{Compared, Plan, Schema};
-use super::{copy, owner, queue_log, MergeError, MERGED_MARK};
+use super::{copy, owner, queue_log, queue_log_id, MergeError, MERGED_MARK};
 use crate::config::{Config, LEGACY_DB_NAME};
 use crate::legacy::Script;
-use crate::migrations::{self, MigrationSet, Report};
+use crate::migrations::{self, Applied, MigrationSet, Report};
 use crate::pg::{self, quote_ident, quote_literal};
 use crate::progress::{self, Progress};
 
@@ -48,10 +48,50 @@ pub async fn merge_in_transaction(
     // 1. The remaining asterisk-NNN scripts, watched when queue_log is
     // rewritten; an interrupted `queue-log prepare` is finished first (the
     // script only looks for the column).
-    crate::queue_log_ops::prepare::finish_in_transaction(&tx).await?;
+    queue_log_id::finish_in_transaction(&tx).await?;
+    if let Some(estimate) = &compared.queue_log {
+        queue_log::size_sorts(&tx, estimate).await?;
+    }
     fail_point!("merge.before_asterisk_scripts");
     run_asterisk_scripts(&tx, compared, monitor).await?;
 
+    // 2.-5. While the rewritten queue_log is written out beside them.
+    let flush = async {
+        if let (Some(_), Some(monitor)) = (compared.queue_log, monitor) {
+            queue_log::flush_early(monitor).await;
+        }
+    };
+    let rest = finish_transaction(
+        config,
+        set,
+        (source_db, target_db),
+        tx,
+        source,
+        plan,
+        schema,
+        report,
+    );
+    let (staged, ()) = tokio::join!(rest, flush);
+    let staged = staged?;
+    fail_point!("merge.after_commit");
+    report.applied.extend(staged);
+    Ok(())
+}
+
+/// Steps 2 to 5 and the commit; the versions applied in the transaction.
+#[allow(clippy::too_many_arguments)]
+async fn finish_transaction(
+    config: &Config,
+    set: &MigrationSet,
+    (source_db, target_db): (&str, &str),
+    tx: Transaction<'_>,
+    source: &Client,
+    plan: &Plan,
+    schema: &Schema,
+    report: &Report,
+) -> Result<Vec<Applied>, MergeError> {
+    let owner = &config.db_owner;
+    let compared = &plan.compared;
     // 2. The objects of xivo, rows, sequences, then indexes and constraints.
     fail_point!("merge.before_move_objects");
     move_objects(&tx, source, plan, schema, owner).await?;
@@ -77,9 +117,7 @@ pub async fn merge_in_transaction(
     tx.commit()
         .await
         .map_err(|e| pg::query_error("committing the upgrade", &e))?;
-    fail_point!("merge.after_commit");
-    report.applied.extend(staged);
-    Ok(())
+    Ok(staged)
 }
 
 /// Step 1: the remaining asterisk-NNN scripts, as the superuser; the one

@@ -17,7 +17,8 @@ use std::time::Duration;
 
 use tokio_postgres::Client;
 
-use super::prepare::{waiting_at_most, INDEX};
+use super::waits::waiting_at_most;
+use crate::merge::queue_log_id::INDEX;
 use crate::pg::{self, PgError};
 
 /// Rebuild the indexes the backfill bloated; `wait` bounds how long each

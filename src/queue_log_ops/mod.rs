@@ -17,6 +17,7 @@ pub mod prepare;
 pub mod prune;
 pub mod stats;
 pub mod throughput;
+mod waits;
 
 use crate::config::Config;
 use crate::error::{Error, Left};

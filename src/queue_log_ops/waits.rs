@@ -1,8 +1,8 @@
-//! The lock waits of `queue-log prepare` (and of preinst's online step),
-//! each bounded: a statement run with `lock_timeout` at `wait`
-//! (LOCK_TIMEOUT), the short exclusive locks tried again for `wait` in
-//! all, and the error that names the sessions in a transaction when the
-//! wait ran out. No wait is without bound, whenever the session holding
+//! The lock waits of `queue-log prepare`, of its index rebuilds
+//! (`compact`) and of preinst's online step, each bounded: a statement run
+//! with `lock_timeout` at `wait` (LOCK_TIMEOUT), the short exclusive locks
+//! tried again for `wait` in all, and the error that names the sessions in
+//! a transaction when the wait ran out. No wait is without bound, whenever the session holding
 //! the lock began.
 
 use std::time::Duration;
@@ -19,7 +19,7 @@ const LOCK_TIMEOUT: Duration = Duration::from_millis(200);
 const LOCK_TRIES: u32 = 150;
 
 /// `waiting_at_most`, its error as `lock_waited` says it.
-pub(super) async fn bounded(
+pub(crate) async fn bounded(
     client: &Client,
     wait: Duration,
     what: &str,
@@ -33,7 +33,7 @@ pub(super) async fn bounded(
 
 /// The error of a statement run `waiting_at_most(wait)`: when the wait ran
 /// out, naming the sessions in a transaction, which it waited for.
-pub(super) async fn lock_waited(
+pub(crate) async fn lock_waited(
     client: &Client,
     what: &str,
     wait: Duration,
@@ -101,7 +101,7 @@ pub(crate) async fn waiting_at_most(
 /// while the lock is busy: inserters queue behind us for at most that long.
 /// Retried for `wait` in all (LOCK_TIMEOUT; at least one try), and at most
 /// `LOCK_TRIES` times: then an error naming the sessions in a transaction.
-pub(super) async fn briefly_locked(
+pub(crate) async fn briefly_locked(
     client: &Client,
     wait: Duration,
     what: &str,
