@@ -166,7 +166,7 @@ pub async fn online_before_stop(
         // inserts behind it); the id is added, only the vacuum is skipped.
         let vacuum_wait = wait.min(PREINST_INDEX_WAIT);
         let vacuum = "VACUUM (ANALYZE) public.queue_log";
-        if let Err(e) = prepare::waiting_at_most(&client, vacuum_wait, vacuum).await {
+        if let Err(e) = waits::waiting_at_most(&client, vacuum_wait, vacuum).await {
             let why = if e.code() == Some(&tokio_postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
                 format!(
                     "it waited {} s (LOCK_TIMEOUT) for {}",
