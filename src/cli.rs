@@ -164,6 +164,57 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode
     finish(program, result)
 }
 
+/// `xivo-manage-db status --json`: one JSON object on stdout whatever
+/// happens, the error (if any) also on stderr as one line.
+fn status_json() -> Result<u8, Error> {
+    use crate::status::{self, Known};
+    let config = match Config::load() {
+        Ok(c) => c,
+        Err(e) => {
+            return status_failed(
+                Known {
+                    config: None,
+                    set: None,
+                },
+                e.into(),
+            )
+        }
+    };
+    let set = match migrations::load(&config) {
+        Ok(s) => s,
+        Err(e) => {
+            return status_failed(
+                Known {
+                    config: Some(&config),
+                    set: None,
+                },
+                e.into(),
+            )
+        }
+    };
+    let known = Known {
+        config: Some(&config),
+        set: Some(&set),
+    };
+    let facts = Superuser::from_config(&config)
+        .map_err(Error::from)
+        .and_then(|admin| block_on(status::facts(&config, &admin, &set))?);
+    match facts {
+        Ok(f) => {
+            say(&status::json(known, Ok(&f)));
+            Ok(f.code)
+        }
+        Err(e) => status_failed(known, e),
+    }
+}
+
+/// The JSON object of a `status --json` that failed; `finish` prints the
+/// error line on stderr.
+fn status_failed(known: crate::status::Known<'_>, e: Error) -> Result<u8, Error> {
+    say(&crate::status::json(known, Err(&e)));
+    Err(e)
+}
+
 /// `xivo-manage-db replicate SLAVE`. Every failure is logged at error level
 /// (syslog LOG_ERR, where monitoring looks: the 14.07 tool mailed root),
 /// which is also its one line on stderr.
@@ -240,28 +291,40 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
     };
     crate::logging::init(program, level);
     let result = (|| {
-        let config = Config::load()?;
+        // The commands that only read the package's own files need no
+        // configuration; `status --json` answers even a bad one.
         match command {
             ManageCommand::ReplicationExclusions => {
                 let mut text = String::new();
-                for t in crate::admin::replication_exclusions(&config)? {
+                for t in crate::admin::replication_exclusions(&Config::without_file())? {
                     text.push_str(&t);
                     text.push('\n');
                 }
                 list(&text)?;
-                Ok(0)
-            }
-            ManageCommand::Show(file) => {
-                list(&crate::admin::show_file(&file)?)?;
-                Ok(0)
+                return Ok(0);
             }
             ManageCommand::Migrations => {
-                list(&crate::admin::list_migrations(&migrations::load(&config)?))?;
-                Ok(0)
+                let set = migrations::load(&Config::without_file())?;
+                list(&crate::admin::list_migrations(&set))?;
+                return Ok(0);
             }
-            ManageCommand::Status { json } => {
+            ManageCommand::Show(ref file) => {
+                let set = migrations::load(&Config::without_file())?;
+                list(&crate::admin::show_file(file, &set)?)?;
+                return Ok(0);
+            }
+            ManageCommand::Status { json: true } => return status_json(),
+            _ => {}
+        }
+        let config = Config::load()?;
+        match command {
+            ManageCommand::ReplicationExclusions
+            | ManageCommand::Show(_)
+            | ManageCommand::Migrations
+            | ManageCommand::Status { json: true } => Ok(0),
+            ManageCommand::Status { json: false } => {
                 let (config, admin, set) = prepare()?;
-                let (text, code) = block_on(crate::admin::status(&config, &admin, &set, json))??;
+                let (text, code) = block_on(crate::status::text(&config, &admin, &set))??;
                 say(&text);
                 Ok(code)
             }

@@ -274,6 +274,18 @@ impl Config {
         Ok(config)
     }
 
+    /// The defaults and the test override of the migrations, without
+    /// reading the file: for the commands that read only the package's own
+    /// migrations (`migrations`, `show`, `replication-exclusions`), which
+    /// must work whatever the file holds.
+    pub fn without_file() -> Config {
+        let mut config = Config::defaults(rooted(DEFAULT_CONFIG_PATH));
+        config.migrations_dir = std::env::var_os(MIGRATIONS_DIR_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        config
+    }
+
     /// Parse the text of a configuration file named `path`.
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         Config::parse_noting_secrets(path, text).map(|(c, _)| c)

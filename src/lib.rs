@@ -34,6 +34,7 @@ pub mod secrets;
 pub mod services;
 pub mod snapshot;
 pub mod standing;
+pub mod status;
 pub mod upgrade;
 
 pub use error::Error;

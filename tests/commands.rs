@@ -551,3 +551,145 @@ fn manage_db_reports_status_history_and_replication_exclusions() {
     let r = c.run("xivo-manage-db", &["show", "no-such-file"], None);
     r.assert_code(2);
 }
+
+/// `status --json` prints one object in every case, errors included, with
+/// the exit code as `code` and the error line (as on stderr) as `error`.
+#[test]
+fn status_json_is_one_object_whatever_happens() {
+    let c = Cluster::start();
+    let head = repo_head();
+    let n = repo_graph().len() + 1;
+    let state_dir = c.state_dir().display().to_string();
+    let tail = |db_known: bool| {
+        if db_known {
+            format!(
+                r#""database": "asterisk", "owner": "asterisk", "migrations": {n}, "state_dir": "{state_dir}"}}"#
+            )
+        } else {
+            r#""database": null, "owner": null, "migrations": null, "state_dir": null}"#.to_string()
+        }
+    };
+    let all: Vec<String> = {
+        let r = c.run("xivo-manage-db", &["migrations"], None);
+        r.stdout
+            .lines()
+            .map(|l| format!("\"{}\"", l.split(' ').next().unwrap_or_default()))
+            .collect()
+    };
+    let all = all.join(", ");
+    // No database yet: behind, everything pending.
+    let r = c.run("xivo-manage-db", &["status", "--json"], None);
+    r.assert_code(1);
+    assert_eq!(
+        r.stdout,
+        format!(
+            r#"{{"code": 1, "error": null, "up_to_date": false, "state": "missing", "current": [], "head": "{head}", "pending": [{all}], "snapshot_pending": false, "snapshot_phase": null, "restore_pending": false, "edited": [], "history_recorded": false, {}"#,
+            tail(true)
+        ) + "\n"
+    );
+    assert_eq!(r.stderr, "");
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let r = c.run("xivo-manage-db", &["status", "--json"], None);
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout,
+        format!(
+            r#"{{"code": 0, "error": null, "up_to_date": true, "state": "ok", "current": ["{head}"], "head": "{head}", "pending": [], "snapshot_pending": false, "snapshot_phase": null, "restore_pending": false, "edited": [], "history_recorded": true, {}"#,
+            tail(true)
+        ) + "\n"
+    );
+    // The text form names the current revision too.
+    let r = c.run("xivo-manage-db", &["status"], None);
+    r.assert_code(0);
+    assert!(
+        r.stdout
+            .contains(&format!("state:\t\tOK\nrevision:\t{head}\n")),
+        "{}",
+        r.stdout
+    );
+    // Errors: exit 2, the object on stdout, the same line on stderr.
+    let error_case = |r: common::Run, db_known: bool| {
+        r.assert_code(2);
+        let line = r
+            .stderr
+            .strip_prefix("xivo-manage-db: error: ")
+            .and_then(|l| l.strip_suffix('\n'))
+            .unwrap_or_else(|| panic!("one error line: {}", r.stderr));
+        assert!(!line.contains('\n'), "{}", r.stderr);
+        let head = if db_known {
+            format!("\"{head}\"")
+        } else {
+            "null".into()
+        };
+        assert_eq!(
+            r.stdout,
+            format!(
+                r#"{{"code": 2, "error": "{}", "up_to_date": false, "state": null, "current": [], "head": {head}, "pending": [], "snapshot_pending": null, "snapshot_phase": null, "restore_pending": null, "edited": [], "history_recorded": null, {}"#,
+                line.replace('\\', "\\\\").replace('"', "\\\""),
+                tail(db_known)
+            ) + "\n"
+        );
+        line.to_string()
+    };
+    // A revision newer than this package.
+    c.psql(
+        DB,
+        "UPDATE alembic_version SET version_num = 'ffffffffffff'",
+    );
+    let line = error_case(c.run("xivo-manage-db", &["status", "--json"], None), true);
+    assert!(line.contains("ffffffffffff"), "{line}");
+    c.psql(
+        DB,
+        &format!("UPDATE alembic_version SET version_num = '{head}'"),
+    );
+    // The cluster down.
+    c.stop();
+    let line = error_case(c.run("xivo-manage-db", &["status", "--json"], None), true);
+    assert!(!line.contains("proformatique"), "{line}");
+    // A bad configuration file.
+    c.write_config("DB_PASSWORD='secret\nNO_SUCH_KEY=1");
+    error_case(c.run("xivo-manage-db", &["status", "--json"], None), false);
+}
+
+/// The commands that read only the package's own migrations work whatever
+/// the configuration file holds; `show` takes a revision id too.
+#[test]
+fn package_only_commands_need_no_configuration() {
+    let c = Cluster::start();
+    let good: Vec<String> = ["migrations", "replication-exclusions"]
+        .iter()
+        .map(|cmd| {
+            let r = c.run("xivo-manage-db", &[cmd], None);
+            r.assert_code(0);
+            r.stdout
+        })
+        .collect();
+    let baseline = c.run("xivo-manage-db", &["show", "baseline.sql"], None);
+    baseline.assert_code(0);
+    c.write_config("NO_SUCH_KEY=1");
+    c.run("xivo-manage-db", &["history"], None).assert_code(2);
+    for (cmd, want) in ["migrations", "replication-exclusions"].iter().zip(&good) {
+        let r = c.run("xivo-manage-db", &[cmd], None);
+        r.assert_code(0);
+        assert_eq!(&r.stdout, want, "{cmd}");
+        assert_eq!(r.stderr, "", "{cmd}");
+    }
+    let r = c.run("xivo-manage-db", &["show", &repo_baseline()], None);
+    r.assert_code(0);
+    assert_eq!(r.stdout, baseline.stdout);
+    let head = repo_head();
+    let r = c.run("xivo-manage-db", &["show", &head], None);
+    r.assert_code(0);
+    assert!(
+        r.stdout.contains(&format!("revision: {head}")) || r.stdout.contains(&head),
+        "{}",
+        r.stdout
+    );
+    let r = c.run("xivo-manage-db", &["show", "nothing"], None);
+    r.assert_code(2);
+    assert_eq!(
+        r.stderr,
+        "xivo-manage-db: error: no file or revision 'nothing' in the migrations of this package \
+         (see: xivo-manage-db migrations)\n"
+    );
+}

@@ -129,8 +129,11 @@ enum Manage {
     Migrations,
     /// Tables excluded from master-to-slave replication.
     ReplicationExclusions,
-    /// Print one file of the embedded migrations (e.g. baseline.sql).
-    Show { file: String },
+    /// Print one file of the embedded migrations (e.g. baseline.sql), or a revision's file.
+    Show {
+        #[arg(value_name = "FILE|REVISION")]
+        file: String,
+    },
     /// queue_log: its size, pruning old rows, adding its id online.
     QueueLog {
         #[command(subcommand)]
