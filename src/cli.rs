@@ -75,12 +75,17 @@ fn list(text: &str) -> Result<(), Error> {
     }
 }
 
-/// `xivo-check-db`.
+/// `xivo-check-db`. Stdout has `Checking database...` and a verdict once
+/// the configuration and the migrations are loaded: `OK`, `NOK (...)`, or
+/// `ERROR` when the database could not be asked (exit 2, the reason on
+/// stderr); an error before that prints nothing on stdout.
 pub fn check_db(program: &str) -> ExitCode {
     crate::logging::init(program, LevelFilter::Warn);
+    let asked = std::cell::Cell::new(false);
     let result = (|| {
         let (config, admin, set) = prepare()?;
         say("Checking database...");
+        asked.set(true);
         let standing = block_on(check::check(&config, &admin, &set))??;
         let (verdict, code) = check::verdict(&standing, &config, &set)?;
         say(&format!("\t{verdict}\n"));
@@ -98,8 +103,8 @@ pub fn check_db(program: &str) -> ExitCode {
         }
         Ok(code)
     })();
-    if result.is_err() {
-        say("\n");
+    if result.is_err() && asked.get() {
+        say("\tERROR\n");
     }
     finish(program, result)
 }

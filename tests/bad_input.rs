@@ -1675,3 +1675,26 @@ fn a_config_file_other_users_cannot_read_is_refused_in_one_line() {
     }
     report(failures);
 }
+
+/// The version the package displays is debian/changelog's (14.08), in the
+/// preinst log (dpkg's new version missing) and in the snapshot record.
+#[test]
+fn preinst_says_the_package_version_as_debian_spells_it() {
+    let h = older_fixture();
+    let r = h.hook("preinst", &["upgrade", "14.07"], None);
+    r.assert_code(0);
+    assert!(
+        r.stderr.contains("upgrading from 14.07 to 14.08"),
+        "{}",
+        r.stderr
+    );
+    let record = std::fs::read_to_string(h.c.state_dir().join("rollback/record")).expect("record");
+    assert!(record.contains("package_version\t14.08\n"), "{record}");
+    let r = h.run("xivo-manage-db", &["rollback", "status"]);
+    r.assert_code(1);
+    assert!(
+        r.stdout.contains("by xivo-manage-db 14.08\n"),
+        "{}",
+        r.stdout
+    );
+}

@@ -693,3 +693,20 @@ fn package_only_commands_need_no_configuration() {
          (see: xivo-manage-db migrations)\n"
     );
 }
+
+/// With the cluster down, `xivo-check-db` still gives a verdict on stdout
+/// (`ERROR`, exit 2) and the reason on stderr, one line.
+#[test]
+fn xivo_check_db_says_error_when_the_cluster_is_down() {
+    let c = Cluster::start();
+    c.stop();
+    let r = c.run("xivo-check-db", &[], None);
+    r.assert_code(2);
+    assert_eq!(r.stdout, "Checking database...\tERROR\n");
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("xivo-check-db: error: "),
+        "{}",
+        r.stderr
+    );
+}

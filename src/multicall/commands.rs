@@ -51,7 +51,7 @@ fn parse_args<T: Parser>(program: &str) -> Result<T, ExitCode> {
 
 /// Provision the XiVO database: owner role, database, schema, default data.
 #[derive(Parser)]
-#[command(name = "xivo-init-db", version)]
+#[command(name = "xivo-init-db", version = crate::VERSION)]
 struct InitDb {
     /// Drop the database and its owner role first (refused while sessions are connected).
     #[arg(long)]
@@ -73,30 +73,45 @@ pub fn init_db() -> ExitCode {
     cli::init_db("xivo-init-db", a.drop, a.init, a.verbose)
 }
 
-/// `xivo-check-db`: takes no argument. Not clap: it has always answered any
-/// argument with its usage (exit 0 for `-h`/`--help`, else 2).
+/// `xivo-check-db`: takes no argument but `--version`/`-V` and `--`, as its
+/// siblings. Not clap: it has always answered any other argument with its
+/// usage (exit 0 for `-h`/`--help`, else 2).
 pub fn check_db() -> ExitCode {
-    if let Some(arg) = std::env::args_os().nth(1) {
-        // Not eprintln!: it panics when stderr is closed.
-        if arg == "-h" || arg == "--help" {
+    let mut args = std::env::args_os().skip(1);
+    // Not eprintln!/println!: they panic when the stream is closed.
+    match args.next() {
+        Some(arg) if arg == "-h" || arg == "--help" => {
             let _ = std::io::stderr().write_all(
-                b"usage: xivo-check-db\nChecks that the database is up to date (exit 0 OK, 1 NOK, 2 error).\n",
+                b"usage: xivo-check-db [--version]\nChecks that the database is up to date (exit 0 OK, 1 NOK, 2 error).\n",
             );
             return ExitCode::SUCCESS;
         }
-        let _ = writeln!(
-            std::io::stderr(),
-            "xivo-check-db: error: unexpected argument '{}' (Usage: xivo-check-db, without arguments)",
-            arg.to_string_lossy()
-        );
-        return ExitCode::from(2);
+        Some(arg) if arg == "-V" || arg == "--version" => {
+            let _ = writeln!(std::io::stdout(), "xivo-check-db {}", crate::VERSION);
+            return ExitCode::SUCCESS;
+        }
+        Some(arg) if arg == "--" => {}
+        Some(arg) => return check_db_usage(&arg),
+        None => {}
+    }
+    if let Some(arg) = args.next() {
+        return check_db_usage(&arg);
     }
     cli::check_db("xivo-check-db")
 }
 
+fn check_db_usage(arg: &std::ffi::OsStr) -> ExitCode {
+    let _ = writeln!(
+        std::io::stderr(),
+        "xivo-check-db: error: unexpected argument '{}' (Usage: xivo-check-db [--version], without arguments)",
+        arg.to_string_lossy()
+    );
+    ExitCode::from(2)
+}
+
 /// Update the XiVO database to the revision this package carries.
 #[derive(Parser)]
-#[command(name = "xivo-update-db", version)]
+#[command(name = "xivo-update-db", version = crate::VERSION)]
 struct UpdateDb {}
 
 /// `xivo-update-db`.
@@ -109,7 +124,7 @@ pub fn update_db() -> ExitCode {
 
 /// Where the XiVO database stands, and what this package carries.
 #[derive(Parser)]
-#[command(name = "xivo-manage-db", version)]
+#[command(name = "xivo-manage-db", version = crate::VERSION)]
 struct ManageDb {
     #[command(subcommand)]
     command: Manage,
