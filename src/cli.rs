@@ -64,6 +64,13 @@ fn say(text: &str) {
     let _ = out.flush();
 }
 
+/// A success line (`done`, `provisioned`, a report): not under `-q`.
+fn success(text: &str) {
+    if !crate::logging::quiet() {
+        say(text);
+    }
+}
+
 /// A listing: when its reader has gone (EPIPE), the command ends quietly
 /// with success; any other failure to write is an error.
 fn list(text: &str) -> Result<(), Error> {
@@ -84,11 +91,16 @@ pub fn check_db(program: &str) -> ExitCode {
     let asked = std::cell::Cell::new(false);
     let result = (|| {
         let (config, admin, set) = prepare()?;
-        say("Checking database...");
-        asked.set(true);
+        let quiet = crate::logging::quiet();
+        if !quiet {
+            say("Checking database...");
+            asked.set(true);
+        }
         let standing = block_on(check::check(&config, &admin, &set))??;
         let (verdict, code) = check::verdict(&standing, &config, &set)?;
-        say(&format!("\t{verdict}\n"));
+        if !quiet {
+            say(&format!("\t{verdict}\n"));
+        }
         if let Standing::Versioned { edited, .. } = &standing {
             for e in edited {
                 log::warn!(
@@ -109,14 +121,21 @@ pub fn check_db(program: &str) -> ExitCode {
     finish(program, result)
 }
 
-/// `xivo-update-db`.
-pub fn update_db(program: &str) -> ExitCode {
-    crate::logging::init(program, LevelFilter::Info);
+/// `xivo-update-db [-q|-v]`: `-v` adds the debug lines.
+pub fn update_db(program: &str, verbose: bool) -> ExitCode {
+    crate::logging::init(
+        program,
+        if verbose {
+            LevelFilter::Debug
+        } else {
+            LevelFilter::Info
+        },
+    );
     let result = (|| {
         let (config, admin, set) = prepare()?;
-        say("Updating database...\n");
+        success("Updating database...\n");
         block_on(upgrade::update(&config, &admin, &set))??.log(&set);
-        say("Updating database done.\n");
+        success("Updating database done.\n");
         Ok(0)
     })();
     finish(program, result)
@@ -157,7 +176,7 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode
             }
             if init {
                 provision::init(&config, &admin, &set).await?;
-                say(&format!(
+                success(&format!(
                     "database '{}' provisioned at revision {}\n",
                     config.db_name,
                     set.head()
@@ -255,10 +274,13 @@ pub fn replicate(program: &str, slave: &str) -> ExitCode {
     })();
     match result {
         Ok(report) => {
-            log::info!("{report}");
-            say(&format!("{report}\n"));
+            // Once on a terminal: stdout has it, syslog keeps it.
+            log::info!(target: crate::logging::SYSLOG_ONLY, "{report}");
+            success(&format!("{report}\n"));
             ExitCode::SUCCESS
         }
+        // A SLAVE that is not one: a usage error, not a failed replication.
+        Err(e @ Error::Usage(_)) => finish(program, Err(e)),
         Err(e) => {
             log::error!("replication failed: {e}");
             ExitCode::from(e.exit_code().max(1))
@@ -344,14 +366,20 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 // A DATE that does not parse is refused before anything connects.
                 let cutoff = crate::queue_log_ops::date::parse(&before).map_err(Error::Usage)?;
                 let admin = Superuser::from_config(&config)?;
-                say(&block_on(crate::queue_log_ops::prune(
+                let text = block_on(crate::queue_log_ops::prune(
                     &config, &admin, &cutoff, dry_run,
-                ))??);
+                ))??;
+                // A dry run's report is what was asked for.
+                if dry_run {
+                    say(&text);
+                } else {
+                    success(&text);
+                }
                 Ok(0)
             }
             ManageCommand::QueueLogPrepare => {
                 let admin = Superuser::from_config(&config)?;
-                say(&block_on(crate::queue_log_ops::prepare(&config, &admin))??);
+                success(&block_on(crate::queue_log_ops::prepare(&config, &admin))??);
                 Ok(0)
             }
             ManageCommand::RollbackStatus => {
@@ -366,13 +394,13 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 } else {
                     block_on(crate::pending::discard(&config, &admin))??
                 };
-                say(&format!("{done}\n"));
+                success(&format!("{done}\n"));
                 Ok(0)
             }
             ManageCommand::Restore(options) => {
                 let (config, admin, set) = prepare()?;
                 let done = block_on(crate::restore::restore(&config, &admin, &set, &options))??;
-                say(&format!("{done}\n"));
+                success(&format!("{done}\n"));
                 Ok(0)
             }
             ManageCommand::History => {

@@ -710,3 +710,39 @@ fn xivo_check_db_says_error_when_the_cluster_is_down() {
         r.stderr
     );
 }
+
+/// `-q` on every command: nothing on stdout or stderr when all is well, the
+/// exit code says it; errors are still printed.
+#[test]
+fn quiet_commands_print_nothing_but_errors() {
+    let c = Cluster::start();
+    let quiet = |bin: &str, args: &[&str], code: i32| {
+        let r = c.run(bin, args, None);
+        r.assert_code(code);
+        assert_eq!(
+            (r.stdout.as_str(), r.stderr.as_str()),
+            ("", ""),
+            "{bin} {args:?}"
+        );
+    };
+    quiet("xivo-check-db", &["-q"], 1);
+    quiet("xivo-init-db", &["--init", "-q"], 0);
+    quiet("xivo-update-db", &["-q"], 0);
+    quiet("xivo-check-db", &["-q"], 0);
+    quiet("xivo-check-db", &["-q", "--"], 0);
+    let r = c.run("xivo-update-db", &["-v"], None);
+    r.assert_code(0);
+    assert!(r.stdout.contains("Updating database done."), "{}", r.stdout);
+    c.run("xivo-update-db", &["-q", "-v"], None).assert_code(2);
+    // Errors are still said.
+    c.stop();
+    for (bin, args) in [
+        ("xivo-check-db", &["-q"][..]),
+        ("xivo-update-db", &["-q"][..]),
+    ] {
+        let r = c.run(bin, args, None);
+        r.assert_code(2);
+        assert_eq!(r.stdout, "", "{bin}");
+        assert_eq!(r.stderr.lines().count(), 1, "{bin}: {}", r.stderr);
+    }
+}

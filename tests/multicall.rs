@@ -135,7 +135,8 @@ fn xivo_check_db_keeps_its_usage_and_exit_codes() {
     let r = run(&bin_path("xivo-check-db"), &["--help"]);
     r.assert_code(0);
     assert!(
-        r.stderr.starts_with("usage: xivo-check-db [--version]\n"),
+        r.stderr
+            .starts_with("usage: xivo-check-db [-q] [--version]\n"),
         "{}",
         r.stderr
     );
@@ -144,7 +145,7 @@ fn xivo_check_db_keeps_its_usage_and_exit_codes() {
     r.assert_code(2);
     assert_eq!(
         r.stderr,
-        "xivo-check-db: error: unexpected argument 'now' (Usage: xivo-check-db [--version], without arguments)\n"
+        "xivo-check-db: error: unexpected argument 'now' (Usage: xivo-check-db [-q] [--version], without other arguments)\n"
     );
     // No argument, or only `--`: the check itself, which reads the config
     // first; a bad one is one line on stderr and nothing on stdout.

@@ -347,7 +347,12 @@ fn after_swap_done(
 ) -> Result<String, Error> {
     match started {
         Ok(_) => {
-            log::info!("backup '{}' restored as '{db}'", dump.path.display());
+            // Syslog only: the command prints the returned line on stdout.
+            log::info!(
+                target: crate::logging::SYSLOG_ONLY,
+                "backup '{}' restored as '{db}'",
+                dump.path.display()
+            );
             Ok(format!(
                 "backup '{}' restored as database '{db}'",
                 dump.path.display()
