@@ -1698,3 +1698,24 @@ fn preinst_says_the_package_version_as_debian_spells_it() {
         r.stdout
     );
 }
+
+/// A wrong 14.07 state file's fix names this host's STATE_DIR, not the
+/// default one.
+#[test]
+fn a_bad_1407_state_file_names_the_configured_state_dir() {
+    let h = Host::new();
+    h.c.make_1407_host(common::Host1407::default());
+    let path = h.c.state_dir().join("update-db/asterisk-last");
+    std::fs::write(&path, b"999\n").expect("write");
+    let r = h.run("xivo-check-db", &[]);
+    r.assert_code(2);
+    assert_eq!(r.stdout, "Checking database...\tERROR\n");
+    assert!(
+        r.stderr.contains(&format!(
+            "restore it from the backup of {}, or upgrade",
+            h.c.state_dir().display()
+        )) && !r.stderr.contains("/var/lib/xivo-manage-db"),
+        "{}",
+        r.stderr
+    );
+}

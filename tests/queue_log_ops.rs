@@ -703,6 +703,19 @@ fn preinst_behind_a_long_transaction_leaves_queue_log_alone_and_the_upgrade_adds
 
 // ------------------------------------------------------------------ prune
 
+/// `n` with a comma every three digits, as every count is printed.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[test]
 fn prune_deletes_only_older_rows_under_concurrent_inserts() {
     let h = host_1407("superuser-owned", 200_000);
@@ -720,8 +733,10 @@ fn prune_deletes_only_older_rows_under_concurrent_inserts() {
     );
     r.assert_code(0);
     assert!(
-        r.stdout
-            .contains(&format!("would delete {} queue_log rows", old.len())),
+        r.stdout.contains(&format!(
+            "would delete {} queue_log rows",
+            grouped(old.len())
+        )),
         "{}",
         r.stdout
     );
@@ -733,7 +748,7 @@ fn prune_deletes_only_older_rows_under_concurrent_inserts() {
     r.assert_code(0);
     assert!(
         r.stdout
-            .contains(&format!("deleted {} queue_log rows", old.len())),
+            .contains(&format!("deleted {} queue_log rows", grouped(old.len()))),
         "{}",
         r.stdout
     );
