@@ -265,9 +265,12 @@ pub fn replicate(program: &str, slave: &str) -> ExitCode {
             match interrupt.race(work).await {
                 Ok(done) => done,
                 // The slave's transaction ends with its connection.
-                Err(signal) => Err(Error::Failed {
-                    cause: Box::new(Error::Other(format!("interrupted by {signal}"))),
-                    left: crate::error::Left::RolledBack,
+                Err(signal) => Err(Error::Interrupted {
+                    signal,
+                    what: format!(
+                        "interrupted by {signal}: the slave's transaction was rolled back, nothing \
+                         changed on it; run the replication again"
+                    ),
                 }),
             }
         })?
