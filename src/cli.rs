@@ -400,9 +400,18 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 success(&format!("{done}\n"));
                 Ok(0)
             }
-            ManageCommand::Restore(options) => {
+            ManageCommand::Restore(mut options) => {
                 let (config, admin, set) = prepare()?;
+                // `restore -`: the backup piped in, copied to a file first.
+                let spooled = if options.dump.as_os_str() == "-" {
+                    let s = crate::restore::spool::from_stdin(&config)?;
+                    options.dump = s.path().to_path_buf();
+                    Some(s)
+                } else {
+                    None
+                };
                 let done = block_on(crate::restore::restore(&config, &admin, &set, &options))??;
+                let done = spooled.as_ref().map_or(done.clone(), |s| s.shown(&done));
                 success(&format!("{done}\n"));
                 Ok(0)
             }

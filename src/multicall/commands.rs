@@ -180,7 +180,7 @@ enum Manage {
     /// the current database is kept until the restore has succeeded. A
     /// pre-14.08 backup (dumps of asterisk and of xivo) is merged first.
     Restore {
-        /// The backup file, made by `pg_dump -Fc asterisk`.
+        /// The backup file, made by `pg_dump -Fc asterisk`; `-` reads it from stdin.
         dump: std::path::PathBuf,
         /// Keep this host's network configuration (dhcp, netiface, resolvconf).
         #[arg(long)]

@@ -58,6 +58,7 @@ mod pair;
 pub mod record;
 mod recover;
 mod schema;
+pub mod spool;
 mod system;
 
 pub use recover::{recover, Recovered};
