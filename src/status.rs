@@ -29,6 +29,9 @@ pub struct Facts {
     pending: Vec<String>,
     edited: Vec<String>,
     recorded: bool,
+    /// A snapshot record, readable or not (an unreadable one is pending
+    /// too: `notes` says why).
+    snapshot_pending: bool,
     snapshot: Option<Record>,
     restore_pending: bool,
     notes: Vec<String>,
@@ -61,7 +64,9 @@ pub async fn facts(config: &Config, admin: &Superuser, set: &MigrationSet) -> Re
     // Records left by a hook or a restore: not the wanted state either. An
     // unreadable record counts as pending (its sentence says why).
     let notes = crate::pending::summary(config);
-    let snapshot = crate::snapshot::load(config).ok().flatten();
+    let loaded = crate::snapshot::load(config);
+    let snapshot_pending = !matches!(loaded, Ok(None));
+    let snapshot = loaded.ok().flatten();
     let restore_pending = !matches!(crate::restore::record::load(config), Ok(None));
     let code = if notes.is_empty() { code } else { code.max(1) };
     Ok(Facts {
@@ -72,6 +77,7 @@ pub async fn facts(config: &Config, admin: &Superuser, set: &MigrationSet) -> Re
         pending,
         edited,
         recorded,
+        snapshot_pending,
         snapshot,
         restore_pending,
         notes,
@@ -155,7 +161,7 @@ pub fn json(known: Known<'_>, result: Result<&Facts, &Error>) -> String {
         ("current", list(|f| &f.current)),
         ("head", known.set.map(|s| s.head()).into()),
         ("pending", list(|f| &f.pending)),
-        ("snapshot_pending", f.map(|f| f.snapshot.is_some()).into()),
+        ("snapshot_pending", f.map(|f| f.snapshot_pending).into()),
         (
             "snapshot_phase",
             f.and_then(|f| f.snapshot.as_ref())

@@ -746,3 +746,25 @@ fn quiet_commands_print_nothing_but_errors() {
         assert_eq!(r.stderr.lines().count(), 1, "{bin}: {}", r.stderr);
     }
 }
+
+/// An unreadable snapshot record is pending too: `status --json` says so
+/// (exit 1), with no phase to give.
+#[test]
+fn status_json_counts_an_unreadable_snapshot_record_as_pending() {
+    let c = Cluster::start();
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let dir = c.state_dir().join("rollback");
+    std::fs::create_dir_all(&dir).expect("rollback dir");
+    std::fs::write(dir.join("record"), "garbage\n").expect("record");
+    let r = c.run("xivo-manage-db", &["status", "--json"], None);
+    r.assert_code(1);
+    assert!(
+        r.stdout
+            .contains(r#""code": 1, "error": null, "up_to_date": false, "state": "ok""#)
+            && r.stdout.contains(
+                r#""snapshot_pending": true, "snapshot_phase": null, "restore_pending": false"#
+            ),
+        "{}",
+        r.stdout
+    );
+}
