@@ -137,7 +137,7 @@ pub async fn update_locked(
                 return Ok(Outcome::AlreadyAtHead);
             }
             log::info!(
-                "database '{db}' at {}: {} migration(s) to apply up to {}",
+                "database '{db}' at {}: {} migration(s) to apply up to {}: {plan}",
                 current.join(", "),
                 plan.len(),
                 set.head()

@@ -133,6 +133,26 @@ fn update_from_an_older_revision_applies_the_rest() {
     );
     let r = c.run("xivo-update-db", &[], None);
     r.assert_code(0);
+    // The plan said once, with where the database stands.
+    let head = repo_head();
+    assert_eq!(
+        r.stderr.lines().next(),
+        Some(
+            format!(
+                "xivo-update-db: database 'asterisk' at {older_head}: 1 migration(s) to apply up to \
+                 {head}: in one transaction: {head}"
+            )
+            .as_str()
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stderr.matches(" plan: ").count() + r.stderr.matches("to apply").count(),
+        1,
+        "{}",
+        r.stderr
+    );
     assert_eq!(c.revisions(DB), repo_head());
     c.run("xivo-check-db", &[], None).assert_code(0);
     // Upgraded and fresh databases have the same schema.

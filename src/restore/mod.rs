@@ -492,7 +492,7 @@ async fn upgrade(
         return Ok(());
     }
     log::info!(
-        "the backup is at {}: {} migration(s) to apply up to {}",
+        "the backup is at {}: {} migration(s) to apply up to {}: {plan}",
         current.join(", "),
         plan.len(),
         set.head()
