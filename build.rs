@@ -1,5 +1,7 @@
 //! Embeds every file under `migrations/` into the binaries, so a maintainer
-//! script never depends on files dpkg has not unpacked yet.
+//! script never depends on files dpkg has not unpacked yet, and takes the
+//! package's version (`14.08`, what `--version` and the logs display) from
+//! debian/changelog: Cargo's must be semver, the package's is not.
 
 use std::fs;
 use std::io::Write;
@@ -71,9 +73,27 @@ fn failing_fixture(root: &Path, out: &Path) -> PathBuf {
     dst
 }
 
+/// The version of the first entry of debian/changelog, without an epoch.
+fn package_version(root: &Path) -> String {
+    let path = root.join("debian/changelog");
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let first = text.lines().next().unwrap_or_default();
+    let version = first
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(v, _)| v)
+        .unwrap_or_else(|| panic!("{}: no version in its first line", path.display()));
+    version.rsplit(':').next().unwrap_or(version).to_string()
+}
+
 fn main() {
     let root =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    println!(
+        "cargo:rustc-env=XIVO_MANAGE_DB_VERSION={}",
+        package_version(&root)
+    );
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let migrations = root.join("migrations");
     println!("cargo:rerun-if-changed={}", migrations.display());

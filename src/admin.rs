@@ -2,17 +2,14 @@
 //! what was applied when, which migrations the package carries, and the
 //! high-availability replication exclusion list (data shipped with the
 //! migrations, so the replication tool and this package never disagree).
-//! `status` also shows what a hook or a restore left pending
-//! (`pending::summary`). Read-only: it takes no lock and changes nothing.
+//! `status` is in `status`. Read-only: it takes no lock and changes nothing.
 
 use std::fmt::Write as _;
 
-use crate::check;
 use crate::config::Config;
 use crate::error::Error;
 use crate::migrations::{self, source, MigrationSet};
 use crate::pg::{self, Superuser};
-use crate::standing::Standing;
 
 /// The exclusion list inside the migrations tree.
 pub const REPLICATION_EXCLUDE_FILE: &str = "replication-exclude.txt";
@@ -36,100 +33,9 @@ pub fn replication_exclusions(config: &Config) -> Result<Vec<String>, Error> {
         .collect())
 }
 
-/// `xivo-manage-db status`: one line per fact, or (`json`) one JSON object
-/// with the same facts for monitoring: `code` is the exit code.
-pub async fn status(
-    config: &Config,
-    admin: &Superuser,
-    set: &MigrationSet,
-    json: bool,
-) -> Result<(String, u8), Error> {
-    let standing = check::check(config, admin, set).await?;
-    let (verdict, code) = check::verdict(&standing, config, set)?;
-    let mut lines = verdict.lines();
-    let state = lines.next().unwrap_or_default().to_string();
-    // The 14.07 lines, one per database.
-    let legacy: Vec<String> = lines
-        .map(|l| l.replace("Checking ", "").replace("...\t", ": "))
-        .collect();
-    let (revision, recorded) = match &standing {
-        Standing::Versioned {
-            current, recorded, ..
-        } => (current.join(", "), *recorded),
-        _ => (String::new(), true),
-    };
-    let edited: Vec<String> = match &standing {
-        Standing::Versioned { edited, .. } => edited
-            .iter()
-            .map(|e| format!("{} ({}) changed since it was applied", e.revision, e.file))
-            .collect(),
-        _ => Vec::new(),
-    };
-    // A record left by a hook or a restore: not the wanted state either.
-    let pending = crate::pending::summary(config);
-    let code = if pending.is_empty() {
-        code
-    } else {
-        code.max(1)
-    };
-    if json {
-        let pending = if pending.is_empty() {
-            crate::json::Value::Null
-        } else {
-            pending.join("; ").into()
-        };
-        let text = crate::json::object(vec![
-            ("database", config.db_name.as_str().into()),
-            ("owner", config.db_owner.as_str().into()),
-            ("head", set.head().into()),
-            ("migrations", (set.all().len() as u64).into()),
-            ("state", state.into()),
-            ("code", i64::from(code).into()),
-            ("up_to_date", (code == 0).into()),
-            ("legacy", crate::json::Value::StrList(legacy)),
-            ("edited", crate::json::Value::StrList(edited)),
-            ("revision", revision.as_str().into()),
-            ("history_recorded", recorded.into()),
-            ("pending", pending),
-            ("state_dir", config.state_dir.display().to_string().into()),
-        ]);
-        return Ok((text + "\n", code));
-    }
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "database:\t{} (owner {})",
-        config.db_name, config.db_owner
-    );
-    let _ = writeln!(
-        out,
-        "package head:\t{} ({} migrations)",
-        set.head(),
-        set.all().len()
-    );
-    let _ = writeln!(out, "state:\t\t{state}");
-    if !revision.is_empty() {
-        let _ = writeln!(out, "revision:\t{revision}");
-    }
-    if !recorded {
-        let _ = writeln!(out, "history:\t{NOT_RECORDED}");
-    }
-    for l in legacy {
-        let _ = writeln!(out, "\t\t{l}");
-    }
-    for e in edited {
-        let _ = writeln!(out, "edited:\t\t{e}");
-    }
-    for p in pending {
-        let _ = writeln!(out, "pending:\t{p}");
-    }
-    let _ = writeln!(out, "state dir:\t{}", config.state_dir.display());
-    Ok((out, code))
-}
-
 /// What `status` and `history` say of a database this package never
 /// upgraded (no history table: upstream XiVO 14.08's own upgrade, say).
-const NOT_RECORDED: &str =
+pub const NOT_RECORDED: &str =
     "nothing recorded by this package (the database was versioned by other tools, such as XiVO 14.08's own upgrade)";
 
 /// `xivo-manage-db history`: what was applied (or stamped), when, how long;
@@ -215,9 +121,19 @@ pub fn list_migrations(set: &MigrationSet) -> String {
     out
 }
 
-/// `xivo-manage-db show FILE`: a file of the embedded migrations tree.
-pub fn show_file(name: &str) -> Result<String, Error> {
-    source::embedded_file(name)
+/// `xivo-manage-db show FILE|REVISION`: a file of the embedded migrations
+/// tree, or the file of a revision of `set`.
+pub fn show_file(name: &str, set: &MigrationSet) -> Result<String, Error> {
+    let file = set
+        .all()
+        .iter()
+        .find(|m| m.revision() == name)
+        .map_or(name, |m| m.file());
+    source::embedded_file(file)
         .map(|b| String::from_utf8_lossy(b).into_owned())
-        .ok_or_else(|| Error::Usage(format!("no file '{name}' in the migrations of this package (see: xivo-manage-db migrations)")))
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "no file or revision '{name}' in the migrations of this package (see: xivo-manage-db migrations)"
+            ))
+        })
 }

@@ -64,6 +64,13 @@ fn say(text: &str) {
     let _ = out.flush();
 }
 
+/// A success line (`done`, `provisioned`, a report): not under `-q`.
+fn success(text: &str) {
+    if !crate::logging::quiet() {
+        say(text);
+    }
+}
+
 /// A listing: when its reader has gone (EPIPE), the command ends quietly
 /// with success; any other failure to write is an error.
 fn list(text: &str) -> Result<(), Error> {
@@ -75,15 +82,25 @@ fn list(text: &str) -> Result<(), Error> {
     }
 }
 
-/// `xivo-check-db`.
+/// `xivo-check-db`. Stdout has `Checking database...` and a verdict once
+/// the configuration and the migrations are loaded: `OK`, `NOK (...)`, or
+/// `ERROR` when the database could not be asked (exit 2, the reason on
+/// stderr); an error before that prints nothing on stdout.
 pub fn check_db(program: &str) -> ExitCode {
     crate::logging::init(program, LevelFilter::Warn);
+    let asked = std::cell::Cell::new(false);
     let result = (|| {
         let (config, admin, set) = prepare()?;
-        say("Checking database...");
+        let quiet = crate::logging::quiet();
+        if !quiet {
+            say("Checking database...");
+            asked.set(true);
+        }
         let standing = block_on(check::check(&config, &admin, &set))??;
         let (verdict, code) = check::verdict(&standing, &config, &set)?;
-        say(&format!("\t{verdict}\n"));
+        if !quiet {
+            say(&format!("\t{verdict}\n"));
+        }
         if let Standing::Versioned { edited, .. } = &standing {
             for e in edited {
                 log::warn!(
@@ -98,20 +115,27 @@ pub fn check_db(program: &str) -> ExitCode {
         }
         Ok(code)
     })();
-    if result.is_err() {
-        say("\n");
+    if result.is_err() && asked.get() {
+        say("\tERROR\n");
     }
     finish(program, result)
 }
 
-/// `xivo-update-db`.
-pub fn update_db(program: &str) -> ExitCode {
-    crate::logging::init(program, LevelFilter::Info);
+/// `xivo-update-db [-q|-v]`: `-v` adds the debug lines.
+pub fn update_db(program: &str, verbose: bool) -> ExitCode {
+    crate::logging::init(
+        program,
+        if verbose {
+            LevelFilter::Debug
+        } else {
+            LevelFilter::Info
+        },
+    );
     let result = (|| {
         let (config, admin, set) = prepare()?;
-        say("Updating database...\n");
+        success("Updating database...\n");
         block_on(upgrade::update(&config, &admin, &set))??.log(&set);
-        say("Updating database done.\n");
+        success("Updating database done.\n");
         Ok(0)
     })();
     finish(program, result)
@@ -152,7 +176,7 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode
             }
             if init {
                 provision::init(&config, &admin, &set).await?;
-                say(&format!(
+                success(&format!(
                     "database '{}' provisioned at revision {}\n",
                     config.db_name,
                     set.head()
@@ -162,6 +186,57 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode
         })?
     })();
     finish(program, result)
+}
+
+/// `xivo-manage-db status --json`: one JSON object on stdout whatever
+/// happens, the error (if any) also on stderr as one line.
+fn status_json() -> Result<u8, Error> {
+    use crate::status::{self, Known};
+    let config = match Config::load() {
+        Ok(c) => c,
+        Err(e) => {
+            return status_failed(
+                Known {
+                    config: None,
+                    set: None,
+                },
+                e.into(),
+            )
+        }
+    };
+    let set = match migrations::load(&config) {
+        Ok(s) => s,
+        Err(e) => {
+            return status_failed(
+                Known {
+                    config: Some(&config),
+                    set: None,
+                },
+                e.into(),
+            )
+        }
+    };
+    let known = Known {
+        config: Some(&config),
+        set: Some(&set),
+    };
+    let facts = Superuser::from_config(&config)
+        .map_err(Error::from)
+        .and_then(|admin| block_on(status::facts(&config, &admin, &set))?);
+    match facts {
+        Ok(f) => {
+            say(&status::json(known, Ok(&f)));
+            Ok(f.code)
+        }
+        Err(e) => status_failed(known, e),
+    }
+}
+
+/// The JSON object of a `status --json` that failed; `finish` prints the
+/// error line on stderr.
+fn status_failed(known: crate::status::Known<'_>, e: Error) -> Result<u8, Error> {
+    say(&crate::status::json(known, Err(&e)));
+    Err(e)
 }
 
 /// `xivo-manage-db replicate SLAVE`. Every failure is logged at error level
@@ -190,19 +265,25 @@ pub fn replicate(program: &str, slave: &str) -> ExitCode {
             match interrupt.race(work).await {
                 Ok(done) => done,
                 // The slave's transaction ends with its connection.
-                Err(signal) => Err(Error::Failed {
-                    cause: Box::new(Error::Other(format!("interrupted by {signal}"))),
-                    left: crate::error::Left::RolledBack,
+                Err(signal) => Err(Error::Interrupted {
+                    signal,
+                    what: format!(
+                        "interrupted by {signal}: the slave's transaction was rolled back, nothing \
+                         changed on it; run the replication again"
+                    ),
                 }),
             }
         })?
     })();
     match result {
         Ok(report) => {
-            log::info!("{report}");
-            say(&format!("{report}\n"));
+            // Once on a terminal: stdout has it, syslog keeps it.
+            log::info!(target: crate::logging::SYSLOG_ONLY, "{report}");
+            success(&format!("{report}\n"));
             ExitCode::SUCCESS
         }
+        // A SLAVE that is not one: a usage error, not a failed replication.
+        Err(e @ Error::Usage(_)) => finish(program, Err(e)),
         Err(e) => {
             log::error!("replication failed: {e}");
             ExitCode::from(e.exit_code().max(1))
@@ -240,28 +321,40 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
     };
     crate::logging::init(program, level);
     let result = (|| {
-        let config = Config::load()?;
+        // The commands that only read the package's own files need no
+        // configuration; `status --json` answers even a bad one.
         match command {
             ManageCommand::ReplicationExclusions => {
                 let mut text = String::new();
-                for t in crate::admin::replication_exclusions(&config)? {
+                for t in crate::admin::replication_exclusions(&Config::without_file())? {
                     text.push_str(&t);
                     text.push('\n');
                 }
                 list(&text)?;
-                Ok(0)
-            }
-            ManageCommand::Show(file) => {
-                list(&crate::admin::show_file(&file)?)?;
-                Ok(0)
+                return Ok(0);
             }
             ManageCommand::Migrations => {
-                list(&crate::admin::list_migrations(&migrations::load(&config)?))?;
-                Ok(0)
+                let set = migrations::load(&Config::without_file())?;
+                list(&crate::admin::list_migrations(&set))?;
+                return Ok(0);
             }
-            ManageCommand::Status { json } => {
+            ManageCommand::Show(ref file) => {
+                let set = migrations::load(&Config::without_file())?;
+                list(&crate::admin::show_file(file, &set)?)?;
+                return Ok(0);
+            }
+            ManageCommand::Status { json: true } => return status_json(),
+            _ => {}
+        }
+        let config = Config::load()?;
+        match command {
+            ManageCommand::ReplicationExclusions
+            | ManageCommand::Show(_)
+            | ManageCommand::Migrations
+            | ManageCommand::Status { json: true } => Ok(0),
+            ManageCommand::Status { json: false } => {
                 let (config, admin, set) = prepare()?;
-                let (text, code) = block_on(crate::admin::status(&config, &admin, &set, json))??;
+                let (text, code) = block_on(crate::status::text(&config, &admin, &set))??;
                 say(&text);
                 Ok(code)
             }
@@ -276,14 +369,20 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 // A DATE that does not parse is refused before anything connects.
                 let cutoff = crate::queue_log_ops::date::parse(&before).map_err(Error::Usage)?;
                 let admin = Superuser::from_config(&config)?;
-                say(&block_on(crate::queue_log_ops::prune(
+                let text = block_on(crate::queue_log_ops::prune(
                     &config, &admin, &cutoff, dry_run,
-                ))??);
+                ))??;
+                // A dry run's report is what was asked for.
+                if dry_run {
+                    say(&text);
+                } else {
+                    success(&text);
+                }
                 Ok(0)
             }
             ManageCommand::QueueLogPrepare => {
                 let admin = Superuser::from_config(&config)?;
-                say(&block_on(crate::queue_log_ops::prepare(&config, &admin))??);
+                success(&block_on(crate::queue_log_ops::prepare(&config, &admin))??);
                 Ok(0)
             }
             ManageCommand::RollbackStatus => {
@@ -298,13 +397,22 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 } else {
                     block_on(crate::pending::discard(&config, &admin))??
                 };
-                say(&format!("{done}\n"));
+                success(&format!("{done}\n"));
                 Ok(0)
             }
-            ManageCommand::Restore(options) => {
+            ManageCommand::Restore(mut options) => {
                 let (config, admin, set) = prepare()?;
+                // `restore -`: the backup piped in, copied to a file first.
+                let spooled = if options.dump.as_os_str() == "-" {
+                    let s = crate::restore::spool::from_stdin(&config)?;
+                    options.dump = s.path().to_path_buf();
+                    Some(s)
+                } else {
+                    None
+                };
                 let done = block_on(crate::restore::restore(&config, &admin, &set, &options))??;
-                say(&format!("{done}\n"));
+                let done = spooled.as_ref().map_or(done.clone(), |s| s.shown(&done));
+                success(&format!("{done}\n"));
                 Ok(0)
             }
             ManageCommand::History => {

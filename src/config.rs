@@ -2,7 +2,8 @@
 //! override, and the fixed paths of the package. Nothing else reads the
 //! environment or names a path.
 //!
-//! The file is shell-style `KEY=VALUE` lines so that administrators (and the
+//! The file is shell-style `KEY=VALUE` lines, each value one POSIX sh word
+//! (`parse_value`), so that administrators (and the
 //! 14.07 habit of sourcing config files) keep working; it is parsed here, never
 //! sourced, so nothing in it is executed.
 //!
@@ -274,6 +275,18 @@ impl Config {
         Ok(config)
     }
 
+    /// The defaults and the test override of the migrations, without
+    /// reading the file: for the commands that read only the package's own
+    /// migrations (`migrations`, `show`, `replication-exclusions`), which
+    /// must work whatever the file holds.
+    pub fn without_file() -> Config {
+        let mut config = Config::defaults(rooted(DEFAULT_CONFIG_PATH));
+        config.migrations_dir = std::env::var_os(MIGRATIONS_DIR_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        config
+    }
+
     /// Parse the text of a configuration file named `path`.
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         Config::parse_noting_secrets(path, text).map(|(c, _)| c)
@@ -286,14 +299,16 @@ impl Config {
     ) -> Result<(Config, Vec<&'static str>), ConfigError> {
         let mut secrets = Vec::new();
         let mut c = Config::defaults(path.to_path_buf());
-        for (index, raw) in text.lines().enumerate() {
+        let mut lines = text.lines().enumerate();
+        while let Some((index, raw)) = lines.next() {
             let line = index + 1;
             let malformed = |reason: &str| ConfigError::Malformed {
                 path: path.to_path_buf(),
                 line,
                 reason: reason.to_string(),
             };
-            let trimmed = raw.trim();
+            // Not trimmed at the end: a quote left open keeps its spaces.
+            let trimmed = raw.trim_start();
             if trimmed.is_empty() || trimmed.starts_with('#') {
                 continue;
             }
@@ -320,7 +335,25 @@ impl Config {
                     key: key.to_string(),
                 });
             }
-            let value = parse_value(rest).map_err(|r| malformed(&r))?;
+            // A quote left open, or a backslash ending the line: sh reads
+            // the next lines into the same value.
+            let mut text = rest.to_string();
+            let value = loop {
+                match parse_value(&text).map_err(|r| malformed(&format!("{key}: {r}")))? {
+                    Word::Done(v) => break v,
+                    Word::More => match lines.next() {
+                        Some((_, next)) => {
+                            text.push('\n');
+                            text.push_str(next);
+                        }
+                        None => {
+                            return Err(malformed(&format!(
+                                "{key}: unterminated quote (or the last line ends with a backslash): close the quote"
+                            )))
+                        }
+                    },
+                }
+            };
             c.set(key, value, &mut secrets)
                 .map_err(|reason| ConfigError::BadValue {
                     path: path.to_path_buf(),
@@ -503,62 +536,96 @@ fn warn_if_readable_by_others(path: &Path, secrets: &[&str]) {
     });
 }
 
-/// A value: bare word, 'single-quoted' or "double-quoted" (with \" and \\),
-/// optionally followed by a `# comment`.
-fn parse_value(rest: &str) -> Result<String, String> {
-    let mut chars = rest.chars().peekable();
+/// What `parse_value` made of the text so far.
+enum Word {
+    Done(String),
+    /// A quote is open or the line ends with a backslash: sh reads on.
+    More,
+}
+
+/// A value as sh reads one word of an assignment: unquoted, `'...'` and
+/// `"..."` parts side by side (`'p'\''q'`), `\x` outside quotes, `\"`,
+/// `\\`, `\$`, `` \` `` and backslash-newline inside double quotes,
+/// optionally followed by a `# comment`. What sh would expand or treat as
+/// syntax (`$name`, `` `cmd` ``, `$(...)`, unquoted `;` `|` `&`...) is
+/// refused, never guessed at. The reason never quotes the value: it may
+/// be a password.
+fn parse_value(text: &str) -> Result<Word, String> {
+    const FIX: &str = "put the value in single quotes (a ' inside written '\\'')";
+    let expands = |next: Option<&char>| {
+        matches!(next, Some(c) if c.is_ascii_alphanumeric()
+            || matches!(c, '_' | '{' | '(' | '@' | '*' | '#' | '?' | '-' | '$' | '!'))
+    };
+    let mut chars = text.chars().peekable();
     let mut out = String::new();
-    match chars.peek() {
-        Some('\'') => {
-            chars.next();
-            loop {
+    while let Some(ch) = chars.next() {
+        match ch {
+            ' ' | '\t' => {
+                let tail: String = chars.collect();
+                let tail = tail.trim_start();
+                if !tail.is_empty() && !tail.starts_with('#') {
+                    return Err(format!(
+                        "text after the value: quote a value that contains spaces, {FIX}"
+                    ));
+                }
+                break;
+            }
+            '\'' => loop {
                 match chars.next() {
                     Some('\'') => break,
-                    Some(ch) => out.push(ch),
-                    None => return Err("unterminated single quote".into()),
+                    Some(c) => out.push(c),
+                    None => return Ok(Word::More),
                 }
-            }
-        }
-        Some('"') => {
-            chars.next();
-            loop {
+            },
+            '"' => loop {
                 match chars.next() {
                     Some('"') => break,
                     Some('\\') => match chars.next() {
-                        Some(ch @ ('"' | '\\' | '$' | '`')) => out.push(ch),
-                        Some(ch) => {
+                        Some(c @ ('"' | '\\' | '$' | '`')) => out.push(c),
+                        Some('\n') => {}
+                        Some(c) => {
                             out.push('\\');
-                            out.push(ch)
+                            out.push(c);
                         }
-                        None => return Err("unterminated double quote".into()),
+                        None => return Ok(Word::More),
                     },
-                    Some(ch) => out.push(ch),
-                    None => return Err("unterminated double quote".into()),
+                    Some('`') => {
+                        return Err(format!(
+                            "'`' inside double quotes (sh would run a command): {FIX}"
+                        ))
+                    }
+                    Some('$') if expands(chars.peek()) => {
+                        return Err(format!(
+                            "'$' inside double quotes (sh would expand it): {FIX}"
+                        ))
+                    }
+                    Some(c) => out.push(c),
+                    None => return Ok(Word::More),
                 }
+            },
+            '\\' => match chars.next() {
+                Some('\n') => {}
+                Some(c) => out.push(c),
+                None => return Ok(Word::More),
+            },
+            '$' if !expands(chars.peek()) => out.push(ch),
+            '$' | '`' => {
+                return Err(format!(
+                    "unquoted '{ch}' in the value (sh would expand it): {FIX}"
+                ))
             }
-        }
-        _ => {
-            while let Some(&ch) = chars.peek() {
-                if ch.is_whitespace() {
-                    break;
-                }
-                if matches!(
-                    ch,
-                    '\'' | '"' | '$' | '`' | ';' | '&' | '|' | '<' | '>' | '(' | ')'
-                ) {
-                    return Err(format!("unquoted '{ch}' in the value: quote the value"));
-                }
-                out.push(ch);
-                chars.next();
+            ';' | '&' | '|' | '<' | '>' | '(' | ')' | '\n' => {
+                let what = if ch == '\n' {
+                    "a line break".to_string()
+                } else {
+                    format!("'{ch}'")
+                };
+                return Err(format!("unquoted {what} in the value: {FIX}"));
             }
+            c => out.push(c),
         }
     }
-    let tail: String = chars.collect();
-    let tail = tail.trim_start();
-    if !tail.is_empty() && !tail.starts_with('#') {
-        return Err("text after the value: quote a value that contains spaces".into());
-    }
-    Ok(out)
+    Ok(Word::Done(out))
 }
 
 /// A database or role name: anything PostgreSQL takes, since every use is

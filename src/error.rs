@@ -49,6 +49,13 @@ pub enum Error {
         cause: Box<Error>,
         left: Left,
     },
+    /// A command stopped by `signal` (SIGINT, SIGTERM, SIGHUP); `what` says
+    /// what was left and what to run next. Exit 128 + the signal's number,
+    /// as a shell reports a command the signal ended.
+    Interrupted {
+        signal: &'static str,
+        what: String,
+    },
     /// stdout is a pipe whose reader has gone (`... | head -1`): the command
     /// ends quietly, with success, as other Unix tools do.
     StdoutClosed,
@@ -118,6 +125,12 @@ impl Error {
             Error::Refused(_) => 1,
             Error::Usage(_) => 2,
             Error::Failed { .. } => 1,
+            Error::Interrupted { signal, .. } => match *signal {
+                "SIGHUP" => 129,
+                "SIGINT" => 130,
+                "SIGTERM" => 143,
+                _ => 1,
+            },
             Error::StdoutClosed => 0,
             Error::Other(_) => 2,
         }
@@ -233,6 +246,7 @@ impl fmt::Display for Error {
                      was committed is unknown: check {check}"
                 ),
             },
+            Error::Interrupted { what, .. } => f.write_str(what),
             Error::StdoutClosed => f.write_str("stdout was closed by its reader"),
             Error::Refused(m) | Error::Usage(m) | Error::Other(m) => f.write_str(m),
         }

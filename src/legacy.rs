@@ -249,15 +249,20 @@ impl LegacyScripts {
                 levels.asterisk,
                 levels.xivo,
                 supported_releases(),
-                RESTORE_HINT
+                restore_hint(config)
             ),
         })
     }
 }
 
-/// The fix for a state file that is wrong.
-const RESTORE_HINT: &str =
-    "restore it from the backup of /var/lib/xivo-manage-db, or upgrade the host to one of those releases first";
+/// The fix for a state file that is wrong, naming this host's state
+/// directory (STATE_DIR may be elsewhere than the default).
+fn restore_hint(config: &Config) -> String {
+    format!(
+        "restore it from the backup of {}, or upgrade the host to one of those releases first",
+        config.state_dir.display()
+    )
+}
 
 /// A state file's content: `161.sql` as the old updater wrote it (the
 /// script's file name after its prefix), or a bare `161`; spaces and the
@@ -297,9 +302,10 @@ fn read_state_file(config: &Config, db: &DbScripts) -> Result<(PathBuf, u32), Le
         .find(|p| p.exists())
         .unwrap_or_else(|| path.clone());
     let fix = format!(
-        "it must name the last {}-NNN.sql applied, as XiVO {} left it; {RESTORE_HINT}",
+        "it must name the last {}-NNN.sql applied, as XiVO {} left it; {}",
         db.prefix,
-        supported_releases()
+        supported_releases(),
+        restore_hint(config)
     );
     let bad = |reason: String| LegacyError::StateFile {
         path: found.clone(),

@@ -34,6 +34,12 @@ pub mod secrets;
 pub mod services;
 pub mod snapshot;
 pub mod standing;
+pub mod status;
 pub mod upgrade;
 
 pub use error::Error;
+
+/// The package's version as debian/changelog says it (`14.08`): what
+/// `--version`, the logs and the snapshot records show. Cargo's version is
+/// its semver spelling, never displayed.
+pub const VERSION: &str = env!("XIVO_MANAGE_DB_VERSION");

@@ -1,6 +1,9 @@
 //! Logging: the `log` facade to syslog (ident `xivo-manage-db`, facility
 //! daemon) with every line echoed to stderr, every line masked by
-//! `secrets::mask` before it leaves the process.
+//! `secrets::mask` before it leaves the process. Also the run's `-q` (quiet:
+//! no info lines on stderr, no success line on stdout; warnings and errors
+//! still printed), and the target of lines that go to syslog only (a
+//! success line the command already prints on stdout).
 //!
 //! Without `/dev/log` (chroots, containers, tests) it logs to stderr only; a
 //! missing syslog must never fail an upgrade. A `/dev/log` that is there but
@@ -11,6 +14,7 @@
 use std::fmt::Display;
 use std::future::Future;
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -22,6 +26,21 @@ pub const IDENT: &str = "xivo-manage-db";
 /// Longest a line may wait for the syslog socket (its queue holds only
 /// `net.unix.max_dgram_qlen` lines, 10 by default, when nobody reads).
 const SYSLOG_WRITE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The target of a line for syslog only: `log::info!(target: SYSLOG_ONLY, ..)`.
+pub const SYSLOG_ONLY: &str = "xivo_manage_db::syslog_only";
+
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// `-q` was given: call before `init`.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+/// Whether `-q` was given.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
 
 type Syslog = syslog::Logger<syslog::LoggerBackend, syslog::Formatter3164>;
 
@@ -59,7 +78,7 @@ impl Log for Logger {
             return;
         }
         let line = crate::secrets::mask(&record.args().to_string());
-        if record.level() <= self.stderr_level {
+        if record.level() <= self.stderr_level && record.target() != SYSLOG_ONLY {
             let prefix = match record.level() {
                 Level::Error => "error: ",
                 Level::Warn => "warning: ",
@@ -91,8 +110,14 @@ impl Log for Logger {
 }
 
 /// Install the logger once per process. `stderr_level` decides what is echoed
-/// to the terminal; syslog always gets Info and above.
+/// to the terminal (at most warnings under `-q`); syslog always gets Info
+/// and above.
 pub fn init(program: &str, stderr_level: LevelFilter) {
+    let stderr_level = if quiet() {
+        stderr_level.min(LevelFilter::Warn)
+    } else {
+        stderr_level
+    };
     let formatter = syslog::Formatter3164 {
         facility: syslog::Facility::LOG_DAEMON,
         hostname: None,

@@ -82,10 +82,13 @@ pub async fn update(
             if let Err(e) = merge::stop_interrupted(config, superuser).await {
                 log::error!("{e}; the next run of xivo-update-db finishes this");
             }
-            Err(Error::Refused(format!(
-                "interrupted by {name}: the upgrade was stopped and what it had not committed was rolled back; \
-                 run xivo-update-db again"
-            )))
+            Err(Error::Interrupted {
+                signal: name,
+                what: format!(
+                    "interrupted by {name}: the upgrade was stopped and what it had not committed was rolled back; \
+                     run xivo-update-db again"
+                ),
+            })
         }
     }
 }
@@ -134,7 +137,7 @@ pub async fn update_locked(
                 return Ok(Outcome::AlreadyAtHead);
             }
             log::info!(
-                "database '{db}' at {}: {} migration(s) to apply up to {}",
+                "database '{db}' at {}: {} migration(s) to apply up to {}: {plan}",
                 current.join(", "),
                 plan.len(),
                 set.head()

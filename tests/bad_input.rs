@@ -1675,3 +1675,47 @@ fn a_config_file_other_users_cannot_read_is_refused_in_one_line() {
     }
     report(failures);
 }
+
+/// The version the package displays is debian/changelog's (14.08), in the
+/// preinst log (dpkg's new version missing) and in the snapshot record.
+#[test]
+fn preinst_says_the_package_version_as_debian_spells_it() {
+    let h = older_fixture();
+    let r = h.hook("preinst", &["upgrade", "14.07"], None);
+    r.assert_code(0);
+    assert!(
+        r.stderr.contains("upgrading from 14.07 to 14.08"),
+        "{}",
+        r.stderr
+    );
+    let record = std::fs::read_to_string(h.c.state_dir().join("rollback/record")).expect("record");
+    assert!(record.contains("package_version\t14.08\n"), "{record}");
+    let r = h.run("xivo-manage-db", &["rollback", "status"]);
+    r.assert_code(1);
+    assert!(
+        r.stdout.contains("by xivo-manage-db 14.08\n"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// A wrong 14.07 state file's fix names this host's STATE_DIR, not the
+/// default one.
+#[test]
+fn a_bad_1407_state_file_names_the_configured_state_dir() {
+    let h = Host::new();
+    h.c.make_1407_host(common::Host1407::default());
+    let path = h.c.state_dir().join("update-db/asterisk-last");
+    std::fs::write(&path, b"999\n").expect("write");
+    let r = h.run("xivo-check-db", &[]);
+    r.assert_code(2);
+    assert_eq!(r.stdout, "Checking database...\tERROR\n");
+    assert!(
+        r.stderr.contains(&format!(
+            "restore it from the backup of {}, or upgrade",
+            h.c.state_dir().display()
+        )) && !r.stderr.contains("/var/lib/xivo-manage-db"),
+        "{}",
+        r.stderr
+    );
+}

@@ -133,6 +133,26 @@ fn update_from_an_older_revision_applies_the_rest() {
     );
     let r = c.run("xivo-update-db", &[], None);
     r.assert_code(0);
+    // The plan said once, with where the database stands.
+    let head = repo_head();
+    assert_eq!(
+        r.stderr.lines().next(),
+        Some(
+            format!(
+                "xivo-update-db: database 'asterisk' at {older_head}: 1 migration(s) to apply up to \
+                 {head}: in one transaction: {head}"
+            )
+            .as_str()
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stderr.matches(" plan: ").count() + r.stderr.matches("to apply").count(),
+        1,
+        "{}",
+        r.stderr
+    );
     assert_eq!(c.revisions(DB), repo_head());
     c.run("xivo-check-db", &[], None).assert_code(0);
     // Upgraded and fresh databases have the same schema.
@@ -550,4 +570,221 @@ fn manage_db_reports_status_history_and_replication_exclusions() {
     );
     let r = c.run("xivo-manage-db", &["show", "no-such-file"], None);
     r.assert_code(2);
+}
+
+/// `status --json` prints one object in every case, errors included, with
+/// the exit code as `code` and the error line (as on stderr) as `error`.
+#[test]
+fn status_json_is_one_object_whatever_happens() {
+    let c = Cluster::start();
+    let head = repo_head();
+    let n = repo_graph().len() + 1;
+    let state_dir = c.state_dir().display().to_string();
+    let tail = |db_known: bool| {
+        if db_known {
+            format!(
+                r#""database": "asterisk", "owner": "asterisk", "migrations": {n}, "state_dir": "{state_dir}"}}"#
+            )
+        } else {
+            r#""database": null, "owner": null, "migrations": null, "state_dir": null}"#.to_string()
+        }
+    };
+    let all: Vec<String> = {
+        let r = c.run("xivo-manage-db", &["migrations"], None);
+        r.stdout
+            .lines()
+            .map(|l| format!("\"{}\"", l.split(' ').next().unwrap_or_default()))
+            .collect()
+    };
+    let all = all.join(", ");
+    // No database yet: behind, everything pending.
+    let r = c.run("xivo-manage-db", &["status", "--json"], None);
+    r.assert_code(1);
+    assert_eq!(
+        r.stdout,
+        format!(
+            r#"{{"code": 1, "error": null, "up_to_date": false, "state": "missing", "current": [], "head": "{head}", "pending": [{all}], "snapshot_pending": false, "snapshot_phase": null, "restore_pending": false, "edited": [], "history_recorded": false, {}"#,
+            tail(true)
+        ) + "\n"
+    );
+    assert_eq!(r.stderr, "");
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let r = c.run("xivo-manage-db", &["status", "--json"], None);
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout,
+        format!(
+            r#"{{"code": 0, "error": null, "up_to_date": true, "state": "ok", "current": ["{head}"], "head": "{head}", "pending": [], "snapshot_pending": false, "snapshot_phase": null, "restore_pending": false, "edited": [], "history_recorded": true, {}"#,
+            tail(true)
+        ) + "\n"
+    );
+    // The text form names the current revision too.
+    let r = c.run("xivo-manage-db", &["status"], None);
+    r.assert_code(0);
+    assert!(
+        r.stdout
+            .contains(&format!("state:\t\tOK\nrevision:\t{head}\n")),
+        "{}",
+        r.stdout
+    );
+    // Errors: exit 2, the object on stdout, the same line on stderr.
+    let error_case = |r: common::Run, db_known: bool| {
+        r.assert_code(2);
+        let line = r
+            .stderr
+            .strip_prefix("xivo-manage-db: error: ")
+            .and_then(|l| l.strip_suffix('\n'))
+            .unwrap_or_else(|| panic!("one error line: {}", r.stderr));
+        assert!(!line.contains('\n'), "{}", r.stderr);
+        let head = if db_known {
+            format!("\"{head}\"")
+        } else {
+            "null".into()
+        };
+        assert_eq!(
+            r.stdout,
+            format!(
+                r#"{{"code": 2, "error": "{}", "up_to_date": false, "state": null, "current": [], "head": {head}, "pending": [], "snapshot_pending": null, "snapshot_phase": null, "restore_pending": null, "edited": [], "history_recorded": null, {}"#,
+                line.replace('\\', "\\\\").replace('"', "\\\""),
+                tail(db_known)
+            ) + "\n"
+        );
+        line.to_string()
+    };
+    // A revision newer than this package.
+    c.psql(
+        DB,
+        "UPDATE alembic_version SET version_num = 'ffffffffffff'",
+    );
+    let line = error_case(c.run("xivo-manage-db", &["status", "--json"], None), true);
+    assert!(line.contains("ffffffffffff"), "{line}");
+    c.psql(
+        DB,
+        &format!("UPDATE alembic_version SET version_num = '{head}'"),
+    );
+    // The cluster down.
+    c.stop();
+    let line = error_case(c.run("xivo-manage-db", &["status", "--json"], None), true);
+    assert!(!line.contains("proformatique"), "{line}");
+    // A bad configuration file.
+    c.write_config("DB_PASSWORD='secret\nNO_SUCH_KEY=1");
+    error_case(c.run("xivo-manage-db", &["status", "--json"], None), false);
+}
+
+/// The commands that read only the package's own migrations work whatever
+/// the configuration file holds; `show` takes a revision id too.
+#[test]
+fn package_only_commands_need_no_configuration() {
+    let c = Cluster::start();
+    let good: Vec<String> = ["migrations", "replication-exclusions"]
+        .iter()
+        .map(|cmd| {
+            let r = c.run("xivo-manage-db", &[cmd], None);
+            r.assert_code(0);
+            r.stdout
+        })
+        .collect();
+    let baseline = c.run("xivo-manage-db", &["show", "baseline.sql"], None);
+    baseline.assert_code(0);
+    c.write_config("NO_SUCH_KEY=1");
+    c.run("xivo-manage-db", &["history"], None).assert_code(2);
+    for (cmd, want) in ["migrations", "replication-exclusions"].iter().zip(&good) {
+        let r = c.run("xivo-manage-db", &[cmd], None);
+        r.assert_code(0);
+        assert_eq!(&r.stdout, want, "{cmd}");
+        assert_eq!(r.stderr, "", "{cmd}");
+    }
+    let r = c.run("xivo-manage-db", &["show", &repo_baseline()], None);
+    r.assert_code(0);
+    assert_eq!(r.stdout, baseline.stdout);
+    let head = repo_head();
+    let r = c.run("xivo-manage-db", &["show", &head], None);
+    r.assert_code(0);
+    assert!(
+        r.stdout.contains(&format!("revision: {head}")) || r.stdout.contains(&head),
+        "{}",
+        r.stdout
+    );
+    let r = c.run("xivo-manage-db", &["show", "nothing"], None);
+    r.assert_code(2);
+    assert_eq!(
+        r.stderr,
+        "xivo-manage-db: error: no file or revision 'nothing' in the migrations of this package \
+         (see: xivo-manage-db migrations)\n"
+    );
+}
+
+/// With the cluster down, `xivo-check-db` still gives a verdict on stdout
+/// (`ERROR`, exit 2) and the reason on stderr, one line.
+#[test]
+fn xivo_check_db_says_error_when_the_cluster_is_down() {
+    let c = Cluster::start();
+    c.stop();
+    let r = c.run("xivo-check-db", &[], None);
+    r.assert_code(2);
+    assert_eq!(r.stdout, "Checking database...\tERROR\n");
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("xivo-check-db: error: "),
+        "{}",
+        r.stderr
+    );
+}
+
+/// `-q` on every command: nothing on stdout or stderr when all is well, the
+/// exit code says it; errors are still printed.
+#[test]
+fn quiet_commands_print_nothing_but_errors() {
+    let c = Cluster::start();
+    let quiet = |bin: &str, args: &[&str], code: i32| {
+        let r = c.run(bin, args, None);
+        r.assert_code(code);
+        assert_eq!(
+            (r.stdout.as_str(), r.stderr.as_str()),
+            ("", ""),
+            "{bin} {args:?}"
+        );
+    };
+    quiet("xivo-check-db", &["-q"], 1);
+    quiet("xivo-init-db", &["--init", "-q"], 0);
+    quiet("xivo-update-db", &["-q"], 0);
+    quiet("xivo-check-db", &["-q"], 0);
+    quiet("xivo-check-db", &["-q", "--"], 0);
+    let r = c.run("xivo-update-db", &["-v"], None);
+    r.assert_code(0);
+    assert!(r.stdout.contains("Updating database done."), "{}", r.stdout);
+    c.run("xivo-update-db", &["-q", "-v"], None).assert_code(2);
+    // Errors are still said.
+    c.stop();
+    for (bin, args) in [
+        ("xivo-check-db", &["-q"][..]),
+        ("xivo-update-db", &["-q"][..]),
+    ] {
+        let r = c.run(bin, args, None);
+        r.assert_code(2);
+        assert_eq!(r.stdout, "", "{bin}");
+        assert_eq!(r.stderr.lines().count(), 1, "{bin}: {}", r.stderr);
+    }
+}
+
+/// An unreadable snapshot record is pending too: `status --json` says so
+/// (exit 1), with no phase to give.
+#[test]
+fn status_json_counts_an_unreadable_snapshot_record_as_pending() {
+    let c = Cluster::start();
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let dir = c.state_dir().join("rollback");
+    std::fs::create_dir_all(&dir).expect("rollback dir");
+    std::fs::write(dir.join("record"), "garbage\n").expect("record");
+    let r = c.run("xivo-manage-db", &["status", "--json"], None);
+    r.assert_code(1);
+    assert!(
+        r.stdout
+            .contains(r#""code": 1, "error": null, "up_to_date": false, "state": "ok""#)
+            && r.stdout.contains(
+                r#""snapshot_pending": true, "snapshot_phase": null, "restore_pending": false"#
+            ),
+        "{}",
+        r.stdout
+    );
 }

@@ -375,6 +375,30 @@ fn every_error_variant_exits_as_the_readme_says() {
         ),
         // The reader of stdout went away: ended quietly.
         ("StdoutClosed", Error::StdoutClosed, 0),
+        (
+            "Interrupted by SIGHUP",
+            Error::Interrupted {
+                signal: "SIGHUP",
+                what: s(),
+            },
+            129,
+        ),
+        (
+            "Interrupted by SIGINT",
+            Error::Interrupted {
+                signal: "SIGINT",
+                what: s(),
+            },
+            130,
+        ),
+        (
+            "Interrupted by SIGTERM",
+            Error::Interrupted {
+                signal: "SIGTERM",
+                what: s(),
+            },
+            143,
+        ),
         ("Usage", Error::Usage(s()), 2),
         ("Other", Error::Other(s()), 2),
     ];
@@ -640,6 +664,7 @@ fn covered_error(e: &Error) {
         // Same tables as the hooks' (covered_hook_error).
         Error::Snapshot(_) | Error::Service(_) => {}
         Error::Refused(_) | Error::Usage(_) | Error::Other(_) | Error::StdoutClosed => {}
+        Error::Interrupted { .. } => {}
     }
 }
 

@@ -344,3 +344,112 @@ proptest! {
         prop_assert_eq!(got, (asterisk, xivo));
     }
 }
+
+// ---------------------------------------------- config values as sh reads them
+
+/// What `sh` makes of `DB_PASSWORD=<word>` (None: sh fails on it).
+fn sh_reads(word: &str) -> Option<String> {
+    let script = format!("DB_PASSWORD={word}\nprintf %s \"$DB_PASSWORD\"\n");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .env_clear()
+        .output()
+        .expect("run sh");
+    out.status
+        .success()
+        .then(|| String::from_utf8(out.stdout).expect("utf-8"))
+}
+
+fn password_of(word: &str) -> Result<String, String> {
+    Config::parse(Path::new("/fuzz/config"), &format!("DB_PASSWORD={word}\n"))
+        .map(|c| c.db_password)
+        .map_err(|e| e.to_string())
+}
+
+/// `value` quoted for sh the way `printf %q`-style tools quote it: single
+/// quotes, each `'` written `'\''`.
+fn sh_single_quoted(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+#[test]
+fn config_values_are_read_as_sh_reads_them() {
+    for word in [
+        r#"'p'\''a"ss\w;rd $x'"#,
+        r#""a\"b\\c\$d\`e""#,
+        r#"ab'c d'"e f"g"#,
+        r"a\ b\x\;",
+        "\"two\\\nlines\"",
+        "'kept\nnewline'",
+        "un\\\nquoted",
+        r#""dollar $ alone""#,
+        "x$",
+        "'a' # comment",
+        r#""back\slash""#,
+    ] {
+        let want = sh_reads(word).unwrap_or_else(|| panic!("sh refused {word:?}"));
+        assert_eq!(password_of(word), Ok(want), "{word:?}");
+    }
+    assert_eq!(
+        password_of(r#"'p'\''a"ss\w;rd $x'"#).as_deref(),
+        Ok(r#"p'a"ss\w;rd $x"#)
+    );
+}
+
+#[test]
+fn config_values_sh_would_expand_are_refused_naming_key_and_line() {
+    for word in [
+        "$x",
+        "a${x}",
+        "$(id)",
+        "`id`",
+        r#""$HOME""#,
+        r#""`id`""#,
+        r#""$(id)""#,
+        "a;b",
+        "a|b",
+        "a&b",
+        "a>b",
+        "(a)",
+        "'open",
+        "\"open",
+        "ends\\",
+        "a b",
+    ] {
+        let text = format!("# first\nDB_PASSWORD={word}\n");
+        let e = Config::parse(Path::new("/fuzz/config"), &text)
+            .err()
+            .unwrap_or_else(|| panic!("accepted {word:?}"))
+            .to_string();
+        assert!(
+            e.starts_with("config file /fuzz/config line 2: DB_PASSWORD: "),
+            "{word:?}: {e}"
+        );
+        assert!(!e.contains('\n'), "one line: {e}");
+        assert!(
+            e.contains("single quotes") || e.contains("close the quote"),
+            "{word:?}: {e}"
+        );
+        // Never the value itself (it is a password).
+        if word.len() > 3 {
+            assert!(!e.contains(word), "{word:?}: {e}");
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn config_values_single_quoted_for_sh_read_back_the_same(
+        password in "[^\u{0}\n\r]{1,40}",
+    ) {
+        prop_assert_eq!(password_of(&sh_single_quoted(&password)), Ok(password));
+    }
+
+    #[test]
+    fn config_values_accepted_are_what_sh_reads(word in "[a-z'\"\\\\$ #;]{1,12}") {
+        if let Ok(ours) = password_of(&word) {
+            prop_assert_eq!(Some(ours), sh_reads(&word), "{:?}", word);
+        }
+    }
+}

@@ -61,13 +61,39 @@ fn an_unknown_name_lists_the_names_and_exits_2() {
     }
 }
 
+/// The package's version as debian/changelog has it (`14.08`), the one
+/// every command displays.
+fn package_version() -> String {
+    let changelog =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("debian/changelog"))
+            .expect("debian/changelog");
+    let first = changelog.lines().next().expect("a first line");
+    first
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(v, _)| v.to_string())
+        .expect("a version in the first line")
+}
+
 #[test]
 fn each_command_answers_version_and_help_under_its_own_name() {
-    let version = env!("CARGO_PKG_VERSION");
-    for name in ["xivo-init-db", "xivo-update-db", "xivo-manage-db"] {
-        let r = run(&bin_path(name), &["--version"]);
-        r.assert_code(0);
-        assert_eq!(r.stdout, format!("{name} {version}\n"));
+    let version = package_version();
+    assert_eq!(version, "14.08");
+    for name in [
+        "xivo-init-db",
+        "xivo-update-db",
+        "xivo-manage-db",
+        "xivo-check-db",
+    ] {
+        for flag in ["--version", "-V"] {
+            let r = run(&bin_path(name), &[flag]);
+            r.assert_code(0);
+            assert_eq!(r.stdout, format!("{name} {version}\n"), "{name} {flag}");
+            assert_eq!(r.stderr, "", "{name} {flag}");
+        }
+        if name == "xivo-check-db" {
+            continue;
+        }
         let r = run(&bin_path(name), &["--help"]);
         r.assert_code(0);
         assert!(
@@ -109,20 +135,36 @@ fn xivo_check_db_keeps_its_usage_and_exit_codes() {
     let r = run(&bin_path("xivo-check-db"), &["--help"]);
     r.assert_code(0);
     assert!(
-        r.stderr.starts_with("usage: xivo-check-db\n"),
+        r.stderr
+            .starts_with("usage: xivo-check-db [-q] [--version]\n"),
         "{}",
         r.stderr
     );
     run(&bin_path("xivo-check-db"), &["now"]).assert_code(2);
-    // No argument: the check itself, which reads the config first.
-    let r = run(&bin_path("xivo-check-db"), &[]);
+    let r = run(&bin_path("xivo-check-db"), &["--", "now"]);
     r.assert_code(2);
-    assert!(r.stderr.starts_with("xivo-check-db: "), "{}", r.stderr);
-    assert!(
-        r.stderr.contains("/nonexistent/xivo-manage-db-test-config"),
-        "{}",
-        r.stderr
+    assert_eq!(
+        r.stderr,
+        "xivo-check-db: error: unexpected argument 'now' (Usage: xivo-check-db [-q] [--version], without other arguments)\n"
     );
+    // No argument, or only `--`: the check itself, which reads the config
+    // first; a bad one is one line on stderr and nothing on stdout.
+    for args in [&[][..], &["--"][..]] {
+        let r = run(&bin_path("xivo-check-db"), args);
+        r.assert_code(2);
+        assert_eq!(r.stdout, "", "{args:?}");
+        assert_eq!(r.stderr.lines().count(), 1, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.starts_with("xivo-check-db: error: "),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("/nonexistent/xivo-manage-db-test-config"),
+            "{}",
+            r.stderr
+        );
+    }
 }
 
 #[test]

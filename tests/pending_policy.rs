@@ -381,7 +381,9 @@ fn status_and_rollback_status_show_a_pending_snapshot() {
     let r = h.run("xivo-manage-db", &["status", "--json"]);
     r.assert_code(1);
     assert!(
-        r.stdout.contains("\"pending\": \"") && r.stdout.contains(&snap),
+        r.stdout.contains(
+            "\"snapshot_pending\": true, \"snapshot_phase\": \"ready\", \"restore_pending\": false"
+        ),
         "{}",
         r.stdout
     );
@@ -430,7 +432,10 @@ fn a_dead_restores_record_blocks_queue_log_and_replicate_until_xivo_update_db_co
     }
     for (args, want) in [
         (&["status"][..], "xivo-update-db"),
-        (&["status", "--json"][..], "\"pending\": \""),
+        (
+            &["status", "--json"][..],
+            "\"snapshot_pending\": false, \"snapshot_phase\": null, \"restore_pending\": true",
+        ),
         (&["rollback", "status"][..], leftover),
     ] {
         let r = h.run("xivo-manage-db", args);

@@ -223,7 +223,7 @@ fn replication_copies_every_table_but_the_exclusions_exactly() {
     assert!(
         r.stdout
             .starts_with(&format!("replicated {} tables (", copied.len()))
-            && r.stdout.contains(" to 127.0.0.1 in ")
+            && r.stdout.contains(&format!(" to {} in ", slave_arg(&slave)))
             && r.stdout.contains(&format!(
                 "{} tables excluded",
                 master_sums.len() - copied.len()
@@ -231,6 +231,9 @@ fn replication_copies_every_table_but_the_exclusions_exactly() {
         "report: {}",
         r.stdout
     );
+    // Once on a terminal: the report is on stdout, not echoed on stderr.
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+    assert!(!r.stderr.contains("replicated "), "{}", r.stderr);
 
     let slave_after = sums(&slave);
     for (table, sum) in &master_sums {
@@ -674,7 +677,11 @@ fn replication_refuses_a_slave_whose_tables_differ_and_changes_nothing() {
     r.assert_code(2);
     assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
     assert!(
-        r.stderr.contains("public.voicemail differs") && r.stderr.contains("slave_only"),
+        r.stderr.contains(
+            "public.voicemail differs between the master and the slave (database 'asterisk' as "
+        ) && r.stderr.contains(
+            "): column(s) only on the slave: slave_only integer; give both the same schema"
+        ),
         "{}",
         r.stderr
     );
@@ -782,7 +789,45 @@ fn replicate_bad_arguments_exit_2_in_one_line() {
         );
         assert!(!r.stderr.contains("pw-in-junk"), "{args:?}: {}", r.stderr);
         assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+        // A usage error, said as one.
+        assert!(
+            !r.stderr.contains("replication failed"),
+            "{args:?}: {}",
+            r.stderr
+        );
     }
+    let r = master.run("xivo-manage-db", &["replicate", "bad host!"], None);
+    assert_eq!(
+        r.stderr,
+        "xivo-manage-db: error: 'bad host!' is not a slave: not a host name or an IP address \
+         (give a host name, an IPv4 or IPv6 address, optionally with :PORT, or a postgresql:// URI)\n"
+    );
+}
+
+/// `-q`: a replication that works prints nothing (an hourly cron job mails
+/// nothing); a failure still prints its line.
+#[test]
+fn quiet_replication_prints_nothing_but_errors() {
+    let (master, slave) = pair();
+    let r = master.run(
+        "xivo-manage-db",
+        &["replicate", "-q", &slave_arg(&slave)],
+        None,
+    );
+    r.assert_code(0);
+    assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("", ""));
+    slave.psql(
+        "asterisk",
+        "ALTER TABLE voicemail ADD COLUMN slave_only integer",
+    );
+    let r = master.run(
+        "xivo-manage-db",
+        &["-q", "replicate", &slave_arg(&slave)],
+        None,
+    );
+    r.assert_code(2);
+    assert_eq!(r.stdout, "");
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
 }
 
 #[test]

@@ -1515,3 +1515,39 @@ fn an_earlier_versions_restore_record_never_renames_an_unrecognised_database_int
     h.run("xivo-update-db", &[]).assert_code(0);
     assert_eq!(h.c.fingerprint(DB), replaced);
 }
+
+/// `restore -` reads the backup from stdin (`pg_dump -Fc asterisk | ssh
+/// host xivo-manage-db restore -`): every row comes back, and the copy it
+/// spooled is gone after. From a terminal it is a usage error.
+#[test]
+fn restore_dash_reads_the_backup_from_stdin() {
+    let h = host();
+    let source = h.c.table_sums(DB);
+    let file = dump(&h, DB, "piped.dump");
+    live_on(&h);
+    assert_ne!(h.c.table_sums(DB), source);
+    let mut c = restore_cmd(&h, &["-"], None);
+    c.stdin(std::fs::File::open(&file).expect("dump"));
+    let r = Run::from(c.output().expect("run restore -"));
+    r.assert_code(0);
+    assert!(
+        r.stdout
+            .starts_with("backup '-' (stdin) restored as database 'asterisk'"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(h.c.table_sums(DB), source);
+    let left: Vec<_> = std::fs::read_dir(h.c.state_dir())
+        .expect("state dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("stdin"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // An empty stdin: refused, nothing changed.
+    let before = h.c.fingerprint(DB);
+    let r = restore(&h, &["-"]);
+    r.assert_code(2);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert_eq!(h.c.fingerprint(DB), before);
+}

@@ -168,6 +168,6 @@ fn context(config: Config) -> Result<flow::Ctx, HookError> {
         config,
         admin,
         interrupt,
-        version: env!("CARGO_PKG_VERSION").to_string(),
+        version: crate::VERSION.to_string(),
     })
 }

@@ -389,6 +389,9 @@ pub async fn run(
     let current = current_revisions(client).await?.unwrap_or_default();
     let recorded = recorded_revisions(client).await?;
     let plan = set.plan(&current, &recorded)?;
+    if !plan.is_empty() {
+        log::info!("plan: {plan}");
+    }
     run_plan(client, set, owner, &plan, committed).await
 }
 
@@ -404,7 +407,7 @@ pub async fn run_plan(
     if plan.is_empty() {
         return Ok(report);
     }
-    log::info!("plan: {plan}");
+    // The caller says the plan, in its line on where the database stands.
     let mut done = plan.done.clone();
     for segment in &plan.segments {
         match segment {

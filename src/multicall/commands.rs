@@ -51,7 +51,7 @@ fn parse_args<T: Parser>(program: &str) -> Result<T, ExitCode> {
 
 /// Provision the XiVO database: owner role, database, schema, default data.
 #[derive(Parser)]
-#[command(name = "xivo-init-db", version)]
+#[command(name = "xivo-init-db", version = crate::VERSION)]
 struct InitDb {
     /// Drop the database and its owner role first (refused while sessions are connected).
     #[arg(long)]
@@ -60,8 +60,11 @@ struct InitDb {
     #[arg(long)]
     init: bool,
     /// Print each step.
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "quiet")]
     verbose: bool,
+    /// Print only warnings and errors.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 /// `xivo-init-db [--drop] [--init] [-v]`.
@@ -70,47 +73,81 @@ pub fn init_db() -> ExitCode {
         Ok(a) => a,
         Err(code) => return code,
     };
+    crate::logging::set_quiet(a.quiet);
     cli::init_db("xivo-init-db", a.drop, a.init, a.verbose)
 }
 
-/// `xivo-check-db`: takes no argument. Not clap: it has always answered any
-/// argument with its usage (exit 0 for `-h`/`--help`, else 2).
+/// `xivo-check-db [-q] [--]`: takes no other argument but `--version`/`-V`,
+/// as its siblings. Not clap: it has always answered any other argument
+/// with its usage (exit 0 for `-h`/`--help`, else 2). `-q`: no verdict
+/// line, the exit code says it.
 pub fn check_db() -> ExitCode {
-    if let Some(arg) = std::env::args_os().nth(1) {
-        // Not eprintln!: it panics when stderr is closed.
-        if arg == "-h" || arg == "--help" {
+    let mut args = std::env::args_os().skip(1).peekable();
+    // Not eprintln!/println!: they panic when the stream is closed.
+    match args.peek() {
+        Some(arg) if arg == "-h" || arg == "--help" => {
             let _ = std::io::stderr().write_all(
-                b"usage: xivo-check-db\nChecks that the database is up to date (exit 0 OK, 1 NOK, 2 error).\n",
+                b"usage: xivo-check-db [-q] [--version]\nChecks that the database is up to date (exit 0 OK, 1 NOK, 2 error); -q: the exit code only.\n",
             );
             return ExitCode::SUCCESS;
         }
-        let _ = writeln!(
-            std::io::stderr(),
-            "xivo-check-db: error: unexpected argument '{}' (Usage: xivo-check-db, without arguments)",
-            arg.to_string_lossy()
-        );
-        return ExitCode::from(2);
+        Some(arg) if arg == "-V" || arg == "--version" => {
+            let _ = writeln!(std::io::stdout(), "xivo-check-db {}", crate::VERSION);
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    if args.peek().is_some_and(|a| a == "-q" || a == "--quiet") {
+        crate::logging::set_quiet(true);
+        args.next();
+    }
+    if args.peek().is_some_and(|a| a == "--") {
+        args.next();
+    }
+    if let Some(arg) = args.next() {
+        return check_db_usage(&arg);
     }
     cli::check_db("xivo-check-db")
 }
 
+fn check_db_usage(arg: &std::ffi::OsStr) -> ExitCode {
+    let _ = writeln!(
+        std::io::stderr(),
+        "xivo-check-db: error: unexpected argument '{}' (Usage: xivo-check-db [-q] [--version], without other arguments)",
+        arg.to_string_lossy()
+    );
+    ExitCode::from(2)
+}
+
 /// Update the XiVO database to the revision this package carries.
 #[derive(Parser)]
-#[command(name = "xivo-update-db", version)]
-struct UpdateDb {}
+#[command(name = "xivo-update-db", version = crate::VERSION)]
+struct UpdateDb {
+    /// Print the debug lines too.
+    #[arg(short, long, conflicts_with = "quiet")]
+    verbose: bool,
+    /// Print only warnings and errors.
+    #[arg(short, long)]
+    quiet: bool,
+}
 
 /// `xivo-update-db`.
 pub fn update_db() -> ExitCode {
-    if let Err(code) = parse_args::<UpdateDb>("xivo-update-db") {
-        return code;
-    }
-    cli::update_db("xivo-update-db")
+    let a = match parse_args::<UpdateDb>("xivo-update-db") {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    crate::logging::set_quiet(a.quiet);
+    cli::update_db("xivo-update-db", a.verbose)
 }
 
 /// Where the XiVO database stands, and what this package carries.
 #[derive(Parser)]
-#[command(name = "xivo-manage-db", version)]
+#[command(name = "xivo-manage-db", version = crate::VERSION)]
 struct ManageDb {
+    /// Print only warnings, errors and what was asked for (no progress or success lines).
+    #[arg(short, long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Manage,
 }
@@ -129,8 +166,11 @@ enum Manage {
     Migrations,
     /// Tables excluded from master-to-slave replication.
     ReplicationExclusions,
-    /// Print one file of the embedded migrations (e.g. baseline.sql).
-    Show { file: String },
+    /// Print one file of the embedded migrations (e.g. baseline.sql), or a revision's file.
+    Show {
+        #[arg(value_name = "FILE|REVISION")]
+        file: String,
+    },
     /// queue_log: its size, pruning old rows, adding its id online.
     QueueLog {
         #[command(subcommand)]
@@ -140,7 +180,7 @@ enum Manage {
     /// the current database is kept until the restore has succeeded. A
     /// pre-14.08 backup (dumps of asterisk and of xivo) is merged first.
     Restore {
-        /// The backup file, made by `pg_dump -Fc asterisk`.
+        /// The backup file, made by `pg_dump -Fc asterisk`; `-` reads it from stdin.
         dump: std::path::PathBuf,
         /// Keep this host's network configuration (dhcp, netiface, resolvconf).
         #[arg(long)]
@@ -209,6 +249,7 @@ pub fn manage_db() -> ExitCode {
         Ok(a) => a,
         Err(code) => return code,
     };
+    crate::logging::set_quiet(parsed.quiet);
     let command = match parsed.command {
         Manage::Replicate { slave } => return cli::replicate("xivo-manage-db", &slave),
         Manage::Status { json } => ManageCommand::Status { json },

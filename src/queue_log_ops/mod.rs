@@ -56,7 +56,7 @@ pub async fn prune(
         let p = prune::dry_run(&client, before).await?;
         return Ok(format!(
             "would delete {} queue_log rows with a time before {} (oldest {}, newest {}); nothing changed\n",
-            p.rows,
+            crate::progress::thousands(p.rows),
             before.0,
             p.oldest.as_deref().unwrap_or("-"),
             p.newest.as_deref().unwrap_or("-")
@@ -68,7 +68,8 @@ pub async fn prune(
         .await
         .map_err(|e| Error::from(e).during_change(Left::Unfinished))?;
     Ok(format!(
-        "deleted {rows} queue_log rows with a time before {}\n",
+        "deleted {} queue_log rows with a time before {}\n",
+        crate::progress::thousands(rows),
         before.0
     ))
 }

@@ -201,7 +201,11 @@ async fn batches(client: &Client) -> Result<u64, (&'static str, tokio_postgres::
         progress.update(start);
     }
     progress.finish(pages);
-    log::info!("{what}: {rows} rows (about {estimate} expected)");
+    log::info!(
+        "{what}: {} rows (about {} expected)",
+        crate::progress::thousands(rows),
+        crate::progress::thousands(estimate)
+    );
     Ok(rows)
 }
 

@@ -130,13 +130,33 @@ pub fn check_tables(
                 .filter(|c| !ours.contains(c))
                 .collect();
             return Err(Error::Other(format!(
-                "table {q} differs between the master and the slave ({slave_name}): \
-                 master only {only_master:?}, slave only {only_slave:?}; \
-                 give both the same schema before replicating"
+                "table {q} differs between the master and the slave ({slave_name}): {}; \
+                 give both the same schema before replicating",
+                column_difference(&only_master, &only_slave)
             )));
         }
     }
     Ok(())
+}
+
+/// How two column lists differ, for a person: the columns only one side
+/// has, or the same columns in another order.
+fn column_difference(only_master: &[&String], only_slave: &[&String]) -> String {
+    let side = |cols: &[&String], name: &str| {
+        (!cols.is_empty()).then(|| {
+            let cols: Vec<&str> = cols.iter().map(|c| c.as_str()).collect();
+            format!("column(s) only on the {name}: {}", cols.join(", "))
+        })
+    };
+    let parts: Vec<String> = [side(only_master, "master"), side(only_slave, "slave")]
+        .into_iter()
+        .flatten()
+        .collect();
+    if parts.is_empty() {
+        "the same columns in another order".into()
+    } else {
+        parts.join("; ")
+    }
 }
 
 /// Foreign keys between a copied table and one that is not: TRUNCATE of the

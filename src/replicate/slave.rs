@@ -87,11 +87,14 @@ impl Slave {
         )
     }
 
-    /// The host alone, for the report.
+    /// The host and port, for the report: `10.0.0.2:5432`, `[fe80::1]:5433`,
+    /// `/run/postgresql port 5432`.
     pub fn host(&self) -> String {
+        let port = self.config.get_ports().first().copied().unwrap_or(5432);
         match self.config.get_hosts().first() {
-            Some(Host::Tcp(h)) => h.clone(),
-            Some(Host::Unix(p)) => p.display().to_string(),
+            Some(Host::Tcp(h)) if h.contains(':') => format!("[{h}]:{port}"),
+            Some(Host::Tcp(h)) => format!("{h}:{port}"),
+            Some(Host::Unix(p)) => format!("{} port {port}", p.display()),
             None => "?".into(),
         }
     }

@@ -257,7 +257,7 @@ pub(super) async fn upgrade(
         return Ok(());
     }
     log::info!(
-        "the backup is at {}: {} migration(s) to apply up to {}",
+        "the backup is at {}: {} migration(s) to apply up to {}: {plan}",
         current.join(", "),
         plan.len(),
         set.head()

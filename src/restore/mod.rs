@@ -58,6 +58,7 @@ mod pair;
 pub mod record;
 mod recover;
 mod schema;
+pub mod spool;
 mod swap;
 mod system;
 
@@ -348,7 +349,12 @@ fn after_swap_done(
 ) -> Result<String, Error> {
     match started {
         Ok(_) => {
-            log::info!("backup '{}' restored as '{db}'", dump.path.display());
+            // Syslog only: the command prints the returned line on stdout.
+            log::info!(
+                target: crate::logging::SYSLOG_ONLY,
+                "backup '{}' restored as '{db}'",
+                dump.path.display()
+            );
             Ok(format!(
                 "backup '{}' restored as database '{db}'",
                 dump.path.display()
