@@ -216,8 +216,8 @@ pub enum ManageCommand {
     QueueLogStats { exact: bool, json: bool },
     QueueLogPrune { before: String, dry_run: bool },
     QueueLogPrepare,
-    History,
-    Migrations,
+    History { json: bool },
+    Migrations { json: bool },
     ReplicationExclusions,
     Show(String),
     RollbackStatus,
@@ -255,8 +255,16 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 list(&crate::admin::show_file(&file)?)?;
                 Ok(0)
             }
-            ManageCommand::Migrations => {
-                list(&crate::admin::list_migrations(&migrations::load(&config)?))?;
+            ManageCommand::Migrations { json } => {
+                let set = migrations::load(&config)?;
+                // Without a database to ask, the listing still comes, its
+                // states "unknown" and the reason under it.
+                let recorded = Superuser::from_config(&config)
+                    .map_err(Error::from)
+                    .and_then(|admin| block_on(crate::revisions::read(&admin, &config.db_name))?);
+                list(&crate::revisions::migrations_view(
+                    &config, &set, recorded, json,
+                ))?;
                 Ok(0)
             }
             ManageCommand::Status { json } => {
@@ -307,10 +315,11 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 say(&format!("{done}\n"));
                 Ok(0)
             }
-            ManageCommand::History => {
+            ManageCommand::History { json } => {
                 let admin = Superuser::from_config(&config)?;
-                list(&block_on(crate::admin::history(&config, &admin))??)?;
-                Ok(0)
+                let (text, code) = block_on(crate::revisions::history(&config, &admin, json))??;
+                list(&text)?;
+                Ok(code)
             }
         }
     })();

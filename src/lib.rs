@@ -29,6 +29,7 @@ pub mod provision;
 pub mod queue_log_ops;
 pub mod replicate;
 pub mod restore;
+pub mod revisions;
 pub mod runtime;
 pub mod secrets;
 pub mod services;

@@ -509,7 +509,9 @@ fn manage_db_reports_status_history_and_replication_exclusions() {
     let r = c.run("xivo-manage-db", &["migrations"], None);
     r.assert_code(0);
     assert!(
-        r.stdout.contains(&format!("{} <-", repo_head())) && r.stdout.contains("(head)"),
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with(&repo_head()) && l.contains("applied (current, head)")),
         "{}",
         r.stdout
     );
@@ -550,4 +552,185 @@ fn manage_db_reports_status_history_and_replication_exclusions() {
     );
     let r = c.run("xivo-manage-db", &["show", "no-such-file"], None);
     r.assert_code(2);
+}
+
+/// The start of each column in a header line of `table` output.
+fn column_starts(header: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    let b = header.as_bytes();
+    for i in 2..b.len() {
+        if b[i] != b' ' && b[i - 1] == b' ' && b[i - 2] == b' ' {
+            starts.push(i);
+        }
+    }
+    starts
+}
+
+#[test]
+fn history_and_migrations_say_what_the_database_is_at_every_stage() {
+    let c = Cluster::start();
+    let all = repo_graph().len() + 1;
+    // No database: one clear line, no advice on reaching the server.
+    let r = c.run("xivo-manage-db", &["history"], None);
+    r.assert_code(1);
+    assert_eq!(
+        r.stdout,
+        "nothing recorded: database 'asterisk' does not exist (xivo-init-db --init creates it)\n"
+    );
+    assert_eq!(r.stderr, "");
+    let r = c.run("xivo-manage-db", &["history", "--json"], None);
+    r.assert_code(1);
+    assert_eq!(
+        r.stdout,
+        "{\"database\": \"asterisk\", \"state\": \"missing\", \"current\": [], \"note\": \
+         \"nothing recorded: database 'asterisk' does not exist (xivo-init-db --init creates it)\", \"history\": []}\n"
+    );
+    let r = c.run("xivo-manage-db", &["queue-log", "stats"], None);
+    r.assert_code(2);
+    assert!(
+        r.stderr.contains("does not exist") && !r.stderr.contains("pg_hba"),
+        "{}",
+        r.stderr
+    );
+    let r = c.run("xivo-manage-db", &["migrations"], None);
+    r.assert_code(0);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), all + 2, "{}", r.stdout);
+    assert!(lines[0].starts_with("REVISION"), "{}", r.stdout);
+    assert_eq!(
+        lines[1..=all]
+            .iter()
+            .filter(|l| l.contains("  pending"))
+            .count(),
+        all,
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        lines[all + 1],
+        "nothing recorded: database 'asterisk' does not exist (xivo-init-db --init creates it); every migration is pending"
+    );
+    // An empty database, then one with tables and no versioning (14.07).
+    c.psql("postgres", "CREATE DATABASE asterisk");
+    let r = c.run("xivo-manage-db", &["history"], None);
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout,
+        "nothing recorded by this package yet: database 'asterisk' is empty (provisioning never finished; run xivo-init-db --init)\n"
+    );
+    c.psql(DB, "CREATE TABLE userfeatures (id int)");
+    let r = c.run("xivo-manage-db", &["history"], None);
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout,
+        "nothing recorded by this package yet: database 'asterisk' is a XiVO 14.07 system (run xivo-update-db to upgrade it)\n"
+    );
+    assert_eq!(r.stderr, "");
+    c.psql("postgres", "DROP DATABASE asterisk");
+    // Provisioned: every revision applied, in columns that line up.
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let r = c.run("xivo-manage-db", &["history"], None);
+    r.assert_code(0);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), all + 1, "{}", r.stdout);
+    assert_eq!(column_starts(lines[0]).len(), 3, "{}", r.stdout);
+    let starts = column_starts(lines[0]);
+    for l in &lines[1..] {
+        for &s in &starts[1..] {
+            assert!(
+                l.as_bytes()[s - 1] == b' ' && l.as_bytes()[s] != b' ',
+                "misaligned at {s}:\n{}",
+                r.stdout
+            );
+        }
+    }
+    assert!(lines[all].starts_with(&repo_head()), "{}", r.stdout);
+    let r = c.run("xivo-manage-db", &["history", "--json"], None);
+    r.assert_code(0);
+    assert!(
+        r.stdout.starts_with(&format!(
+            "{{\"database\": \"asterisk\", \"state\": \"recorded\", \"current\": [\"{}\"], \"note\": null, \"history\": [{{\"revision\": \"{}\", \"applied_at\": \"",
+            repo_head(),
+            repo_baseline()
+        )),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stdout.matches("\"stamped\": false").count(), all);
+    let r = c.run("xivo-manage-db", &["migrations"], None);
+    r.assert_code(0);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), all + 1, "{}", r.stdout);
+    let head_line = lines
+        .iter()
+        .find(|l| l.starts_with(&repo_head()))
+        .expect("head listed");
+    assert!(
+        head_line.contains("applied (current, head)") && head_line.contains(" ms"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        lines[1..]
+            .iter()
+            .filter(|l| l.contains("  applied"))
+            .count(),
+        all,
+        "{}",
+        r.stdout
+    );
+    let r = c.run("xivo-manage-db", &["migrations", "--json"], None);
+    r.assert_code(0);
+    assert_eq!(r.stdout.matches("\"state\": \"applied\"").count(), all);
+    assert_eq!(r.stdout.matches("\"current\": true").count(), 1);
+    assert!(r.stdout.ends_with("]}\n"), "{}", r.stdout);
+    // One revision behind: the head is pending, its parent current.
+    let (_older, older_head) = older_set();
+    c.psql(
+        DB,
+        &format!(
+            "UPDATE alembic_version SET version_num = '{older_head}'; \
+             DELETE FROM xivo_manage_db_history WHERE revision = '{}'",
+            repo_head()
+        ),
+    );
+    let r = c.run("xivo-manage-db", &["migrations"], None);
+    r.assert_code(0);
+    let head_line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(&repo_head()))
+        .expect("head listed")
+        .to_string();
+    let cells: Vec<&str> = head_line
+        .split("  ")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(cells[2..5], ["pending (head)", "-", "-"], "{}", r.stdout);
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with(&older_head) && l.contains("applied (current")),
+        "{}",
+        r.stdout
+    );
+    // The cluster down: the listing still comes, states unknown.
+    c.stop();
+    let r = c.run("xivo-manage-db", &["migrations"], None);
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout.lines().filter(|l| l.contains("  unknown")).count(),
+        all,
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("states unknown: cannot connect to database 'asterisk'")),
+        "{}",
+        r.stdout
+    );
 }

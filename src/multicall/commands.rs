@@ -123,10 +123,20 @@ enum Manage {
         #[arg(long)]
         json: bool,
     },
-    /// Every revision applied or stamped, with its time and duration.
-    History,
-    /// The migrations this package carries, parents first.
-    Migrations,
+    /// Every revision applied or stamped, with its time and duration
+    /// (exit 1 when the database does not exist).
+    History {
+        /// One JSON object on stdout, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every migration this package carries, parents first, as applied
+    /// (when, how long), current or pending in the database.
+    Migrations {
+        /// One JSON object on stdout, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Tables excluded from master-to-slave replication.
     ReplicationExclusions,
     /// Print one file of the embedded migrations (e.g. baseline.sql).
@@ -212,8 +222,8 @@ pub fn manage_db() -> ExitCode {
     let command = match parsed.command {
         Manage::Replicate { slave } => return cli::replicate("xivo-manage-db", &slave),
         Manage::Status { json } => ManageCommand::Status { json },
-        Manage::History => ManageCommand::History,
-        Manage::Migrations => ManageCommand::Migrations,
+        Manage::History { json } => ManageCommand::History { json },
+        Manage::Migrations { json } => ManageCommand::Migrations { json },
         Manage::ReplicationExclusions => ManageCommand::ReplicationExclusions,
         Manage::Show { file } => ManageCommand::Show(file),
         Manage::QueueLog { action } => match action {
