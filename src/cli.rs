@@ -220,6 +220,8 @@ pub enum ManageCommand {
     Migrations { json: bool },
     ReplicationExclusions,
     Show(String),
+    Validate,
+    RepairAcceptChecksum(String),
     RollbackStatus,
     RollbackFinish,
     RollbackDiscard,
@@ -312,6 +314,20 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
             ManageCommand::Restore(options) => {
                 let (config, admin, set) = prepare()?;
                 let done = block_on(crate::restore::restore(&config, &admin, &set, &options))??;
+                say(&format!("{done}\n"));
+                Ok(0)
+            }
+            ManageCommand::Validate => {
+                let (config, admin, set) = prepare()?;
+                let (text, code) = block_on(crate::validate::validate(&config, &admin, &set))??;
+                say(&text);
+                Ok(code)
+            }
+            ManageCommand::RepairAcceptChecksum(revision) => {
+                let (config, admin, set) = prepare()?;
+                let done = block_on(crate::validate::accept_checksum(
+                    &config, &admin, &set, &revision,
+                ))??;
                 say(&format!("{done}\n"));
                 Ok(0)
             }

@@ -36,5 +36,6 @@ pub mod services;
 pub mod snapshot;
 pub mod standing;
 pub mod upgrade;
+pub mod validate;
 
 pub use error::Error;

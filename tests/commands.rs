@@ -734,3 +734,139 @@ fn history_and_migrations_say_what_the_database_is_at_every_stage() {
         r.stdout
     );
 }
+
+#[test]
+fn validate_names_edited_migrations_and_repair_accepts_one_on_purpose() {
+    let c = Cluster::start();
+    let all = repo_graph().len() + 1;
+    let r = c.run("xivo-manage-db", &["validate"], None);
+    r.assert_code(1);
+    assert_eq!(
+        r.stdout,
+        "nothing to validate: database 'asterisk' does not exist (xivo-init-db --init creates it)\n"
+    );
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let r = c.run("xivo-manage-db", &["validate"], None);
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout,
+        format!("validated: the {all} migrations applied to 'asterisk' match their files\n")
+    );
+    // The head's file edited after it was applied.
+    let edited = MigrationsDir::copy_of_repo();
+    let file = std::fs::read_dir(edited.path.join("versions"))
+        .expect("versions")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.to_string_lossy().contains(&repo_head()))
+        .expect("head file");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, format!("{text}\n-- edited after release\n")).expect("write");
+    let old_sum = c.psql(
+        DB,
+        &format!(
+            "SELECT checksum FROM xivo_manage_db_history WHERE revision = '{}'",
+            repo_head()
+        ),
+    );
+    let name = format!(
+        "versions/{}",
+        file.file_name().expect("name").to_string_lossy()
+    );
+    let r = c.run("xivo-manage-db", &["validate"], Some(&edited.path));
+    r.assert_code(1);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", r.stdout);
+    assert!(
+        lines[0].starts_with(&format!(
+            "migration {} ({name}) was edited after it was applied: applied checksum {old_sum}, file checksum ",
+            repo_head()
+        )) && lines[0].ends_with(&format!(
+            "(check the change, then accept it with: xivo-manage-db repair --accept-checksum {})",
+            repo_head()
+        )),
+        "{}",
+        r.stdout
+    );
+    // Refused: a revision the package does not carry, and while a restore's
+    // record is pending; nothing changes.
+    let before = c.fingerprint(DB);
+    let r = c.run(
+        "xivo-manage-db",
+        &["repair", "--accept-checksum", "deadbeef0000"],
+        Some(&edited.path),
+    );
+    r.assert_code(2);
+    assert!(
+        r.stderr.contains("no migration 'deadbeef0000'"),
+        "{}",
+        r.stderr
+    );
+    let record = c.state_dir().join("restore-record");
+    std::fs::write(
+        &record,
+        "phase restoring\nnew xivo_manage_db_restore_20200101T000000Z_new\nold xivo_manage_db_restore_20200101T000000Z_old\n",
+    )
+    .expect("restore record");
+    let r = c.run(
+        "xivo-manage-db",
+        &["repair", "--accept-checksum", &repo_head()],
+        Some(&edited.path),
+    );
+    r.assert_code(1);
+    assert!(
+        r.stderr.contains("a restore did not finish"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(c.fingerprint(DB), before, "nothing changed");
+    std::fs::remove_file(&record).expect("remove record");
+    // Accepted on purpose: the history keeps the old checksum, when and who.
+    let r = c.run(
+        "xivo-manage-db",
+        &["repair", "--accept-checksum", &repo_head()],
+        Some(&edited.path),
+    );
+    r.assert_code(0);
+    assert!(
+        r.stdout.starts_with(&format!(
+            "accepted the new checksum of {} ({name}) in 'asterisk': {old_sum} -> ",
+            repo_head()
+        )),
+        "{}",
+        r.stdout
+    );
+    let row = c.psql(
+        DB,
+        &format!(
+            "SELECT checksum <> previous_checksum, previous_checksum, repaired_at > now() - interval '1 hour', \
+                    split_part(repaired_by, ' ', 1) \
+               FROM xivo_manage_db_history WHERE revision = '{}'",
+            repo_head()
+        ),
+    );
+    let me = nix::unistd::User::from_uid(nix::unistd::getuid())
+        .expect("passwd")
+        .expect("user")
+        .name;
+    assert_eq!(row, format!("t|{old_sum}|t|{me}"));
+    let r = c.run("xivo-manage-db", &["validate"], Some(&edited.path));
+    r.assert_code(0);
+    // Idempotent: a second repair has nothing to do.
+    let after = c.fingerprint(DB);
+    let r = c.run(
+        "xivo-manage-db",
+        &["repair", "--accept-checksum", &repo_head()],
+        Some(&edited.path),
+    );
+    r.assert_code(0);
+    assert!(r.stdout.starts_with("nothing to repair"), "{}", r.stdout);
+    assert_eq!(c.fingerprint(DB), after);
+    // The history table stays the owner's.
+    assert_eq!(
+        c.psql(
+            DB,
+            "SELECT tableowner FROM pg_tables WHERE tablename = 'xivo_manage_db_history'"
+        ),
+        "asterisk"
+    );
+}

@@ -137,6 +137,16 @@ enum Manage {
         #[arg(long)]
         json: bool,
     },
+    /// Exit 1 naming each applied migration whose file changed since it was
+    /// applied (its checksum differs), 0 when none did.
+    Validate,
+    /// Accept on purpose what validate reports: record the file's checksum,
+    /// with the old one, the time and who did it, in the history table.
+    Repair {
+        /// The revision whose edited file is accepted.
+        #[arg(long, value_name = "REVISION")]
+        accept_checksum: String,
+    },
     /// Tables excluded from master-to-slave replication.
     ReplicationExclusions,
     /// Print one file of the embedded migrations (e.g. baseline.sql).
@@ -225,6 +235,8 @@ pub fn manage_db() -> ExitCode {
         Manage::History { json } => ManageCommand::History { json },
         Manage::Migrations { json } => ManageCommand::Migrations { json },
         Manage::ReplicationExclusions => ManageCommand::ReplicationExclusions,
+        Manage::Validate => ManageCommand::Validate,
+        Manage::Repair { accept_checksum } => ManageCommand::RepairAcceptChecksum(accept_checksum),
         Manage::Show { file } => ManageCommand::Show(file),
         Manage::QueueLog { action } => match action {
             QueueLog::Stats { exact, json } => ManageCommand::QueueLogStats { exact, json },
