@@ -212,17 +212,32 @@ pub fn replicate(program: &str, slave: &str) -> ExitCode {
 
 /// The subcommands of `xivo-manage-db`.
 pub enum ManageCommand {
-    Status { json: bool },
-    QueueLogStats { exact: bool, json: bool },
-    QueueLogPrune { before: String, dry_run: bool },
+    Status {
+        json: bool,
+    },
+    QueueLogStats {
+        exact: bool,
+        json: bool,
+    },
+    QueueLogPrune {
+        before: String,
+        dry_run: bool,
+        json: bool,
+    },
     QueueLogPrepare,
-    History { json: bool },
-    Migrations { json: bool },
+    History {
+        json: bool,
+    },
+    Migrations {
+        json: bool,
+    },
     ReplicationExclusions,
     Show(String),
     Validate,
     RepairAcceptChecksum(String),
-    RollbackStatus,
+    RollbackStatus {
+        json: bool,
+    },
     RollbackFinish,
     RollbackDiscard,
     Restore(crate::restore::Options),
@@ -282,12 +297,16 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 ))??);
                 Ok(0)
             }
-            ManageCommand::QueueLogPrune { before, dry_run } => {
+            ManageCommand::QueueLogPrune {
+                before,
+                dry_run,
+                json,
+            } => {
                 // A DATE that does not parse is refused before anything connects.
                 let cutoff = crate::queue_log_ops::date::parse(&before).map_err(Error::Usage)?;
                 let admin = Superuser::from_config(&config)?;
                 say(&block_on(crate::queue_log_ops::prune(
-                    &config, &admin, &cutoff, dry_run,
+                    &config, &admin, &cutoff, dry_run, json,
                 ))??);
                 Ok(0)
             }
@@ -296,8 +315,8 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 say(&block_on(crate::queue_log_ops::prepare(&config, &admin))??);
                 Ok(0)
             }
-            ManageCommand::RollbackStatus => {
-                let (text, code) = crate::pending::status(&config)?;
+            ManageCommand::RollbackStatus { json } => {
+                let (text, code) = crate::pending::status(&config, json)?;
                 say(&text);
                 Ok(code)
             }

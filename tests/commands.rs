@@ -870,3 +870,71 @@ fn validate_names_edited_migrations_and_repair_accepts_one_on_purpose() {
         "asterisk"
     );
 }
+
+#[test]
+fn rollback_status_and_queue_log_prune_print_one_json_object() {
+    let c = Cluster::start();
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let r = c.run("xivo-manage-db", &["rollback", "status", "--json"], None);
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout,
+        "{\"code\": 0, \"pending\": false, \"phase\": null, \"taken_at\": null, \"package_version\": null, \
+         \"snapshots\": [], \"state_files\": null, \"to_do\": null, \"restore\": null}\n"
+    );
+    std::fs::write(
+        c.state_dir().join("restore-record"),
+        "phase restoring\nnew xivo_manage_db_restore_20200101T000000Z_new\nold xivo_manage_db_restore_20200101T000000Z_old\n",
+    )
+    .expect("restore record");
+    let r = c.run("xivo-manage-db", &["rollback", "status", "--json"], None);
+    r.assert_code(1);
+    assert!(
+        r.stdout.starts_with(
+            "{\"code\": 1, \"pending\": true, \"phase\": null, \"taken_at\": null, \"package_version\": null, \
+             \"snapshots\": [], \"state_files\": null, \"to_do\": null, \"restore\": \"a restore did not finish (phase restoring, new database 'xivo_manage_db_restore_20200101T000000Z_new'"
+        ) && r.stdout.ends_with("\"}\n"),
+        "{}",
+        r.stdout
+    );
+    std::fs::remove_file(c.state_dir().join("restore-record")).expect("remove");
+    c.psql(
+        DB,
+        "INSERT INTO queue_log (time, callid, event) VALUES \
+           ('2013-01-05 10:00:00.000000', 'old-1', 'ENTERQUEUE'), \
+           ('2013-01-20 10:00:00.000000', 'old-2', 'ENTERQUEUE'), \
+           ('2013-03-01 10:00:00.000000', 'new-1', 'ENTERQUEUE')",
+    );
+    let r = c.run(
+        "xivo-manage-db",
+        &[
+            "queue-log",
+            "prune",
+            "--before",
+            "2013-02-01",
+            "--dry-run",
+            "--json",
+        ],
+        None,
+    );
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout,
+        "{\"before\": \"2013-02-01 00:00:00\", \"dry_run\": true, \"rows\": 2, \
+         \"oldest\": \"2013-01-05 10:00:00.000000\", \"newest\": \"2013-01-20 10:00:00.000000\"}\n"
+    );
+    let r = c.run(
+        "xivo-manage-db",
+        &["queue-log", "prune", "--before", "2013-02-01", "--json"],
+        None,
+    );
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout,
+        "{\"before\": \"2013-02-01 00:00:00\", \"dry_run\": false, \"rows\": 2, \"oldest\": null, \"newest\": null}\n"
+    );
+    assert_eq!(
+        c.psql(DB, "SELECT string_agg(callid, ',') FROM queue_log"),
+        "new-1"
+    );
+}

@@ -392,6 +392,19 @@ fn status_and_rollback_status_show_a_pending_snapshot() {
         "{}",
         r.stdout
     );
+    let r = h.run("xivo-manage-db", &["rollback", "status", "--json"]);
+    r.assert_code(1);
+    assert!(
+        r.stdout.starts_with("{\"code\": 1, \"pending\": true, \"phase\": \"ready\", \"taken_at\": \"")
+            && r.stdout.contains(&format!(
+                "\"snapshots\": [{{\"database\": \"asterisk\", \"snapshot\": \"{snap}\"}}], \"state_files\": "
+            ))
+            && r.stdout.ends_with(
+                "\"to_do\": \"dpkg --configure -a finishes the upgrade (or rollback finish|discard by hand)\", \"restore\": null}\n"
+            ),
+        "{}",
+        r.stdout
+    );
     // Read-only commands keep working.
     for args in [&["history"][..], &["migrations"][..]] {
         h.run("xivo-manage-db", args).assert_code(0);

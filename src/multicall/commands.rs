@@ -192,7 +192,11 @@ enum Manage {
 #[derive(Subcommand)]
 enum Rollback {
     /// What is recorded (exit 0 nothing pending, 1 a snapshot is recorded).
-    Status,
+    Status {
+        /// One JSON object on stdout, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Restore the snapshot: what was written since it was taken is lost.
     Finish,
     /// Keep the database as it is and drop the snapshot.
@@ -218,6 +222,9 @@ enum QueueLog {
         /// Count what would go; change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// One JSON object on stdout, for scripts.
+        #[arg(long)]
+        json: bool,
     },
     /// Add queue_log's id primary key (the upgrade's step) online, without stopping services.
     Prepare,
@@ -240,7 +247,15 @@ pub fn manage_db() -> ExitCode {
         Manage::Show { file } => ManageCommand::Show(file),
         Manage::QueueLog { action } => match action {
             QueueLog::Stats { exact, json } => ManageCommand::QueueLogStats { exact, json },
-            QueueLog::Prune { before, dry_run } => ManageCommand::QueueLogPrune { before, dry_run },
+            QueueLog::Prune {
+                before,
+                dry_run,
+                json,
+            } => ManageCommand::QueueLogPrune {
+                before,
+                dry_run,
+                json,
+            },
             QueueLog::Prepare => ManageCommand::QueueLogPrepare,
         },
         Manage::Restore {
@@ -255,7 +270,7 @@ pub fn manage_db() -> ExitCode {
             levels,
         }),
         Manage::Rollback { action } => match action {
-            Rollback::Status => ManageCommand::RollbackStatus,
+            Rollback::Status { json } => ManageCommand::RollbackStatus { json },
             Rollback::Finish => ManageCommand::RollbackFinish,
             Rollback::Discard => ManageCommand::RollbackDiscard,
         },
