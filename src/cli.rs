@@ -118,7 +118,7 @@ pub fn update_db(program: &str) -> ExitCode {
 }
 
 /// `xivo-init-db [--drop] [--init]`.
-pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode {
+pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool, yes: bool) -> ExitCode {
     crate::logging::init(
         program,
         if verbose {
@@ -134,6 +134,15 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode
             ));
         }
         let (config, admin, set) = prepare()?;
+        if drop {
+            crate::confirm::confirm(
+                &format!(
+                    "Drop database '{}' and its owner role '{}'? Every row in it is lost.",
+                    config.db_name, config.db_owner
+                ),
+                yes,
+            )?;
+        }
         block_on(async {
             let _lock = crate::lock::RunLock::acquire(&config, &admin).await?;
             crate::pending::refuse_if_pending(&config)?;
@@ -238,21 +247,26 @@ pub enum ManageCommand {
     RollbackStatus {
         json: bool,
     },
-    RollbackFinish,
+    RollbackFinish {
+        yes: bool,
+    },
     RollbackDiscard,
-    Restore(crate::restore::Options),
+    Restore {
+        options: crate::restore::Options,
+        yes: bool,
+    },
 }
 
 /// `xivo-manage-db <command>`.
 pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
     // Settling a snapshot reports its steps like the hooks do.
     let level = match command {
-        ManageCommand::RollbackFinish
+        ManageCommand::RollbackFinish { .. }
         | ManageCommand::RollbackDiscard
         | ManageCommand::QueueLogPrune { .. }
         | ManageCommand::QueueLogPrepare
         | ManageCommand::QueueLogStats { exact: true, .. }
-        | ManageCommand::Restore(_) => LevelFilter::Info,
+        | ManageCommand::Restore { .. } => LevelFilter::Info,
         _ => LevelFilter::Warn,
     };
     crate::logging::init(program, level);
@@ -320,9 +334,21 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 say(&text);
                 Ok(code)
             }
-            ManageCommand::RollbackFinish | ManageCommand::RollbackDiscard => {
+            ManageCommand::RollbackFinish { .. } | ManageCommand::RollbackDiscard => {
                 let admin = Superuser::from_config(&config)?;
-                let done = if matches!(command, ManageCommand::RollbackFinish) {
+                if let ManageCommand::RollbackFinish { yes } = command {
+                    // Only a snapshot to restore is worth the question.
+                    if let Some(r) = crate::snapshot::load(&config)? {
+                        crate::confirm::confirm(
+                            &format!(
+                                "Restore the snapshot taken at {} over database '{}'? What was written to it since is lost.",
+                                r.taken_at, config.db_name
+                            ),
+                            yes,
+                        )?;
+                    }
+                }
+                let done = if matches!(command, ManageCommand::RollbackFinish { .. }) {
                     block_on(crate::pending::finish(&config, &admin))??
                 } else {
                     block_on(crate::pending::discard(&config, &admin))??
@@ -330,8 +356,16 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 say(&format!("{done}\n"));
                 Ok(0)
             }
-            ManageCommand::Restore(options) => {
+            ManageCommand::Restore { options, yes } => {
                 let (config, admin, set) = prepare()?;
+                crate::confirm::confirm(
+                    &format!(
+                        "Replace database '{}' with the backup {}? The current database is dropped once the restore has succeeded.",
+                        config.db_name,
+                        options.dump.display()
+                    ),
+                    yes,
+                )?;
                 let done = block_on(crate::restore::restore(&config, &admin, &set, &options))??;
                 say(&format!("{done}\n"));
                 Ok(0)

@@ -11,6 +11,7 @@ pub mod admin;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod confirm;
 pub mod error;
 pub mod fsutil;
 pub mod interrupt;

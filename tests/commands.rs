@@ -938,3 +938,63 @@ fn rollback_status_and_queue_log_prune_print_one_json_object() {
         "new-1"
     );
 }
+
+#[test]
+fn drop_and_restore_ask_on_a_terminal_and_only_there() {
+    let c = Cluster::start();
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let question =
+        "Drop database 'asterisk' and its owner role 'asterisk'? Every row in it is lost. [y/N] ";
+    let refused = "not confirmed: nothing was done (--yes skips the question)\n";
+    for answer in ["n\n", "\n", "yep\n"] {
+        let mut cmd = c.cmd("xivo-init-db");
+        cmd.arg("--drop");
+        let r = common::on_terminal(cmd, answer);
+        r.assert_code(1);
+        assert_eq!(
+            r.stderr,
+            format!("{question}xivo-init-db: error: {refused}"),
+            "{answer:?}"
+        );
+        assert!(c.exists(DB) && c.role_exists("asterisk"), "{answer:?}");
+    }
+    let mut cmd = c.cmd("xivo-init-db");
+    cmd.arg("--drop");
+    let r = common::on_terminal(cmd, "y\n");
+    r.assert_code(0);
+    assert_eq!(r.stderr, question);
+    assert!(!c.exists(DB) && !c.role_exists("asterisk"));
+    // --yes: no question, also on a terminal; stdin not a terminal: none.
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let mut cmd = c.cmd("xivo-init-db");
+    cmd.args(["--drop", "--yes"]);
+    let r = common::on_terminal(cmd, "");
+    r.assert_code(0);
+    assert_eq!(r.stderr, "");
+    assert!(!c.exists(DB));
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let r = c.run("xivo-init-db", &["--drop"], None);
+    r.assert_code(0);
+    assert_eq!(r.stderr, "");
+    assert!(!c.exists(DB));
+    // restore: refused unconfirmed before the backup is even read.
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let before = c.fingerprint(DB);
+    let mut cmd = c.cmd("xivo-manage-db");
+    cmd.args(["restore", "/nonexistent/backup.dump"]);
+    let r = common::on_terminal(cmd, "no\n");
+    r.assert_code(1);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "Replace database 'asterisk' with the backup /nonexistent/backup.dump? \
+             The current database is dropped once the restore has succeeded. [y/N] xivo-manage-db: error: {refused}"
+        )
+    );
+    assert_eq!(c.fingerprint(DB), before);
+    let mut cmd = c.cmd("xivo-manage-db");
+    cmd.args(["restore", "--yes", "/nonexistent/backup.dump"]);
+    let r = common::on_terminal(cmd, "");
+    r.assert_code(2);
+    assert!(!r.stderr.contains("[y/N]"), "{}", r.stderr);
+}

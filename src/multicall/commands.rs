@@ -62,6 +62,9 @@ struct InitDb {
     /// Print each step.
     #[arg(short, long)]
     verbose: bool,
+    /// Drop without asking (asked only when stdin is a terminal).
+    #[arg(short = 'y', long)]
+    yes: bool,
 }
 
 /// `xivo-init-db [--drop] [--init] [-v]`.
@@ -70,7 +73,7 @@ pub fn init_db() -> ExitCode {
         Ok(a) => a,
         Err(code) => return code,
     };
-    cli::init_db("xivo-init-db", a.drop, a.init, a.verbose)
+    cli::init_db("xivo-init-db", a.drop, a.init, a.verbose, a.yes)
 }
 
 /// `xivo-check-db`: takes no argument. Not clap: it has always answered any
@@ -174,6 +177,9 @@ enum Manage {
         /// /var/lib/xivo-update-db or /var/lib/xivo-upgrade/update-db).
         #[arg(long, value_name = "ASTERISK_LEVEL,XIVO_LEVEL")]
         levels: Option<String>,
+        /// Do not ask for confirmation (asked only when stdin is a terminal).
+        #[arg(short = 'y', long)]
+        yes: bool,
     },
     /// Copy every table but the replication exclusions to an HA slave, in one
     /// transaction (exit 0 done, 1 failed, rolled back, 2 nothing attempted).
@@ -198,7 +204,11 @@ enum Rollback {
         json: bool,
     },
     /// Restore the snapshot: what was written since it was taken is lost.
-    Finish,
+    Finish {
+        /// Do not ask for confirmation (asked only when stdin is a terminal).
+        #[arg(short = 'y', long)]
+        yes: bool,
+    },
     /// Keep the database as it is and drop the snapshot.
     Discard,
 }
@@ -263,15 +273,19 @@ pub fn manage_db() -> ExitCode {
             keep_system_config,
             xivo,
             levels,
-        } => ManageCommand::Restore(crate::restore::Options {
-            dump,
-            keep_system_config,
-            xivo,
-            levels,
-        }),
+            yes,
+        } => ManageCommand::Restore {
+            options: crate::restore::Options {
+                dump,
+                keep_system_config,
+                xivo,
+                levels,
+            },
+            yes,
+        },
         Manage::Rollback { action } => match action {
             Rollback::Status { json } => ManageCommand::RollbackStatus { json },
-            Rollback::Finish => ManageCommand::RollbackFinish,
+            Rollback::Finish { yes } => ManageCommand::RollbackFinish { yes },
             Rollback::Discard => ManageCommand::RollbackDiscard,
         },
     };
