@@ -104,8 +104,18 @@ pub fn check_db(program: &str) -> ExitCode {
     finish(program, result)
 }
 
-/// `xivo-update-db`.
-pub fn update_db(program: &str) -> ExitCode {
+/// `xivo-update-db [--dry-run [--sql]]`.
+pub fn update_db(program: &str, dry_run: bool, sql: bool) -> ExitCode {
+    if dry_run {
+        crate::logging::init(program, LevelFilter::Warn);
+        let result = (|| {
+            let (config, admin, set) = prepare()?;
+            let (text, code) = block_on(crate::dry_run::dry_run(&config, &admin, &set, sql))??;
+            list(&text)?;
+            Ok(code)
+        })();
+        return finish(program, result);
+    }
     crate::logging::init(program, LevelFilter::Info);
     let result = (|| {
         let (config, admin, set) = prepare()?;

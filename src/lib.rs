@@ -12,6 +12,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod confirm;
+pub mod dry_run;
 pub mod error;
 pub mod fsutil;
 pub mod interrupt;

@@ -998,3 +998,133 @@ fn drop_and_restore_ask_on_a_terminal_and_only_there() {
     r.assert_code(2);
     assert!(!r.stderr.contains("[y/N]"), "{}", r.stderr);
 }
+
+#[test]
+fn update_dry_run_says_what_would_run_and_changes_nothing() {
+    let c = Cluster::start();
+    let all = repo_graph().len() + 1;
+    // No database: provisioning, every migration; nothing created.
+    let r = c.run("xivo-update-db", &["--dry-run"], None);
+    r.assert_code(1);
+    assert!(
+        r.stdout.starts_with(
+            "database 'asterisk' does not exist: it would be provisioned (owner role 'asterisk' if absent, \
+             the database, the baseline and every version)\n"
+        ) && r
+            .stdout
+            .contains(&format!("\n{all} migration(s) in 1 segment(s), in order:\n  segment 1 (one transaction):\n    {} ", repo_baseline()))
+            && r.stdout.ends_with("nothing was changed (dry run)\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(!c.exists(DB) && !c.role_exists("asterisk"));
+    let r = c.run("xivo-update-db", &["--dry-run", "--sql"], None);
+    r.assert_code(1);
+    assert!(
+        r.stdout
+            .starts_with(&format!("-- {} (baseline.sql)\n", repo_baseline())),
+        "{}",
+        &r.stdout[..200.min(r.stdout.len())]
+    );
+    assert!(!c.exists(DB));
+    // --sql alone is a usage error.
+    c.run("xivo-update-db", &["--sql"], None).assert_code(2);
+    // One version behind: the head in one segment, the snapshot's size.
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let (_older, older_head) = older_set();
+    c.psql(
+        DB,
+        &format!(
+            "UPDATE alembic_version SET version_num = '{older_head}'; \
+             DELETE FROM xivo_manage_db_history WHERE revision = '{}'",
+            repo_head()
+        ),
+    );
+    let before = c.fingerprint(DB);
+    let r = c.run("xivo-update-db", &["--dry-run"], None);
+    r.assert_code(1);
+    let head_message = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(&format!("    {}  ", repo_head())))
+        .map(str::to_string);
+    assert!(
+        r.stdout.starts_with(&format!(
+            "database 'asterisk' is at {older_head}; head is {}\n1 migration(s) in 1 segment(s), in order:\n  segment 1 (one transaction):\n    {}  ",
+            repo_head(),
+            repo_head()
+        )) && head_message.is_some()
+            && r.stdout.contains("\nsnapshot the maintainer scripts take first (a package upgrade): ")
+            && r.stdout.contains(" MiB ('asterisk' ")
+            && r.stdout.ends_with("nothing was changed (dry run)\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stderr, "");
+    let r = c.run("xivo-update-db", &["--dry-run", "--sql"], None);
+    r.assert_code(1);
+    assert!(
+        r.stdout
+            .starts_with(&format!("-- {} (versions/{}_", repo_head(), repo_head())),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        c.fingerprint(DB),
+        before,
+        "nothing changed, history included"
+    );
+    // A non-transactional migration is marked.
+    let engine = common::engine_set();
+    let r = c.run("xivo-update-db", &["--dry-run"], Some(&engine.path));
+    r.assert_code(1);
+    assert!(
+        r.stdout.contains("(non-transactional, alone):"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(c.fingerprint(DB), before);
+    // At head: nothing pending, exit 0.
+    c.run("xivo-update-db", &[], None).assert_code(0);
+    let r = c.run("xivo-update-db", &["--dry-run"], None);
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout,
+        format!(
+            "nothing to do: database 'asterisk' is at head ({})\n",
+            repo_head()
+        )
+    );
+    // The cluster down: an error, exit 2.
+    c.stop();
+    c.run("xivo-update-db", &["--dry-run"], None).assert_code(2);
+}
+
+#[test]
+fn update_dry_run_on_a_1407_host_lists_its_steps() {
+    let c = Cluster::start();
+    c.make_1407_host(common::Host1407::default());
+    let before = (c.fingerprint(DB), c.fingerprint("xivo"));
+    let r = c.run("xivo-update-db", &["--dry-run"], None);
+    r.assert_code(1);
+    assert!(
+        r.stdout.starts_with(
+            "database 'asterisk' is a XiVO 14.07 system (levels asterisk 161, xivo 8): it would be upgraded in one transaction:\n  the 14.07 scripts of 'asterisk': "
+        ) && r.stdout.contains("\n  the merge of database 'xivo' into 'asterisk' (its tables copied, then 'xivo' dropped)\n  queue_log's id column: a rewrite of about ")
+            && r.stdout.contains("\nestimated time: ")
+            && r.stdout.contains(" MiB ('asterisk' ")
+            && r.stdout.contains(", 'xivo' ")
+            && r.stdout.ends_with("nothing was changed (dry run)\n"),
+        "{}",
+        r.stdout
+    );
+    let r = c.run("xivo-update-db", &["--dry-run", "--sql"], None);
+    r.assert_code(1);
+    assert!(
+        r.stdout
+            .contains("-- the merge of 'xivo' into 'asterisk': made by the program"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!((c.fingerprint(DB), c.fingerprint("xivo")), before);
+}

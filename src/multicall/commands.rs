@@ -100,14 +100,21 @@ pub fn check_db() -> ExitCode {
 /// Update the XiVO database to the revision this package carries.
 #[derive(Parser)]
 #[command(name = "xivo-update-db", version)]
-struct UpdateDb {}
+struct UpdateDb {
+    /// Say what would run and change nothing (exit 0 nothing pending, 1 something is).
+    #[arg(long)]
+    dry_run: bool,
+    /// With --dry-run: print the SQL that would run instead.
+    #[arg(long, requires = "dry_run")]
+    sql: bool,
+}
 
-/// `xivo-update-db`.
+/// `xivo-update-db [--dry-run [--sql]]`.
 pub fn update_db() -> ExitCode {
-    if let Err(code) = parse_args::<UpdateDb>("xivo-update-db") {
-        return code;
+    match parse_args::<UpdateDb>("xivo-update-db") {
+        Ok(a) => cli::update_db("xivo-update-db", a.dry_run, a.sql),
+        Err(code) => code,
     }
-    cli::update_db("xivo-update-db")
 }
 
 /// Where the XiVO database stands, and what this package carries.
