@@ -41,10 +41,17 @@ fn parse_args<T: Parser>(program: &str) -> Result<T, ExitCode> {
             .trim_start_matches("error: ")
             .to_string()
     };
+    // clap's "did you mean" for a mistyped subcommand or option, kept on
+    // the one line.
+    let tips: String = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("tip: "))
+        .map(|t| format!("; {t}"))
+        .collect();
     // Not eprintln!: it panics when stderr is closed.
     let _ = writeln!(
         std::io::stderr(),
-        "{program}: error: {what} (Usage: {usage}; see {program} --help)"
+        "{program}: error: {what}{tips} (Usage: {usage}; see {program} --help)"
     );
     Err(ExitCode::from(2))
 }
@@ -297,6 +304,22 @@ pub fn manage_db() -> ExitCode {
         },
     };
     cli::manage_db("xivo-manage-db", command)
+}
+
+/// Each command's line as clap defines it, by name: what the shell
+/// completions are generated from (examples/completions.rs, checked by
+/// tests/multicall.rs). `xivo-check-db` takes no argument.
+pub fn definitions() -> Vec<(&'static str, clap::Command)> {
+    use clap::CommandFactory;
+    vec![
+        ("xivo-init-db", InitDb::command()),
+        (
+            "xivo-check-db",
+            clap::Command::new("xivo-check-db").disable_version_flag(true),
+        ),
+        ("xivo-update-db", UpdateDb::command()),
+        ("xivo-manage-db", ManageDb::command()),
+    ]
 }
 
 #[cfg(test)]
