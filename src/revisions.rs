@@ -271,7 +271,9 @@ pub fn migrations_view(
         };
         let is_current = current.iter().any(|c| c == rev);
         let is_head = rev == set.head();
-        let entry = when.get(rev);
+        // A history row of a revision not applied now (alembic_version set
+        // back by hand) says nothing of this database's state.
+        let entry = when.get(rev).filter(|_| applied.contains(rev));
         if json {
             objects.push(json::object(vec![
                 ("revision", rev.into()),
