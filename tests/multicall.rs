@@ -178,7 +178,19 @@ fn a_mistyped_subcommand_or_option_gets_a_did_you_mean_on_its_one_line() {
             "xivo-update-db",
             &["--dry-rn"][..],
             "xivo-update-db: error: unexpected argument '--dry-rn' found; a similar argument exists: '--dry-run' \
-             (Usage: xivo-update-db --dry-run; see xivo-update-db --help)\n",
+             (Usage: xivo-update-db [OPTIONS]; see xivo-update-db --help)\n",
+        ),
+        (
+            "xivo-manage-db",
+            &["queue-log", "stats", "--jsno"][..],
+            "xivo-manage-db: error: unexpected argument '--jsno' found; a similar argument exists: '--json' \
+             (Usage: xivo-manage-db queue-log stats [OPTIONS]; see xivo-manage-db --help)\n",
+        ),
+        (
+            "xivo-manage-db",
+            &["frobnicate"][..],
+            "xivo-manage-db: error: unrecognized subcommand 'frobnicate' \
+             (Usage: xivo-manage-db <COMMAND>; see xivo-manage-db --help)\n",
         ),
     ] {
         let r = run(&bin_path(bin), args);

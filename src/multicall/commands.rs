@@ -41,13 +41,10 @@ fn parse_args<T: Parser>(program: &str) -> Result<T, ExitCode> {
             .trim_start_matches("error: ")
             .to_string()
     };
-    // clap's "did you mean" for a mistyped subcommand or option, kept on
-    // the one line.
-    let tips: String = text
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("tip: "))
+    // "Did you mean" for a mistyped subcommand or option, on the one line.
+    let tips = super::suggest::tip(&e, &T::command(), &usage)
         .map(|t| format!("; {t}"))
-        .collect();
+        .unwrap_or_default();
     // Not eprintln!: it panics when stderr is closed.
     let _ = writeln!(
         std::io::stderr(),
