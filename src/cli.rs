@@ -121,8 +121,18 @@ pub fn check_db(program: &str) -> ExitCode {
     finish(program, result)
 }
 
-/// `xivo-update-db [-q|-v]`: `-v` adds the debug lines.
-pub fn update_db(program: &str, verbose: bool) -> ExitCode {
+/// `xivo-update-db [-q|-v] [--dry-run [--sql]]`: `-v` adds the debug lines.
+pub fn update_db(program: &str, verbose: bool, dry_run: bool, sql: bool) -> ExitCode {
+    if dry_run {
+        crate::logging::init(program, LevelFilter::Warn);
+        let result = (|| {
+            let (config, admin, set) = prepare()?;
+            let (text, code) = block_on(crate::dry_run::dry_run(&config, &admin, &set, sql))??;
+            list(&text)?;
+            Ok(code)
+        })();
+        return finish(program, result);
+    }
     crate::logging::init(
         program,
         if verbose {
@@ -142,7 +152,7 @@ pub fn update_db(program: &str, verbose: bool) -> ExitCode {
 }
 
 /// `xivo-init-db [--drop] [--init]`.
-pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode {
+pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool, yes: bool) -> ExitCode {
     crate::logging::init(
         program,
         if verbose {
@@ -158,6 +168,15 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool) -> ExitCode
             ));
         }
         let (config, admin, set) = prepare()?;
+        if drop {
+            crate::confirm::confirm(
+                &format!(
+                    "Drop database '{}' and its owner role '{}'? Every row in it is lost.",
+                    config.db_name, config.db_owner
+                ),
+                yes,
+            )?;
+        }
         block_on(async {
             let _lock = crate::lock::RunLock::acquire(&config, &admin).await?;
             crate::pending::refuse_if_pending(&config)?;
@@ -293,30 +312,52 @@ pub fn replicate(program: &str, slave: &str) -> ExitCode {
 
 /// The subcommands of `xivo-manage-db`.
 pub enum ManageCommand {
-    Status { json: bool },
-    QueueLogStats { exact: bool, json: bool },
-    QueueLogPrune { before: String, dry_run: bool },
+    Status {
+        json: bool,
+    },
+    QueueLogStats {
+        exact: bool,
+        json: bool,
+    },
+    QueueLogPrune {
+        before: String,
+        dry_run: bool,
+        json: bool,
+    },
     QueueLogPrepare,
-    History,
-    Migrations,
+    History {
+        json: bool,
+    },
+    Migrations {
+        json: bool,
+    },
     ReplicationExclusions,
     Show(String),
-    RollbackStatus,
-    RollbackFinish,
+    Validate,
+    RepairAcceptChecksum(String),
+    RollbackStatus {
+        json: bool,
+    },
+    RollbackFinish {
+        yes: bool,
+    },
     RollbackDiscard,
-    Restore(crate::restore::Options),
+    Restore {
+        options: crate::restore::Options,
+        yes: bool,
+    },
 }
 
 /// `xivo-manage-db <command>`.
 pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
     // Settling a snapshot reports its steps like the hooks do.
     let level = match command {
-        ManageCommand::RollbackFinish
+        ManageCommand::RollbackFinish { .. }
         | ManageCommand::RollbackDiscard
         | ManageCommand::QueueLogPrune { .. }
         | ManageCommand::QueueLogPrepare
         | ManageCommand::QueueLogStats { exact: true, .. }
-        | ManageCommand::Restore(_) => LevelFilter::Info,
+        | ManageCommand::Restore { .. } => LevelFilter::Info,
         _ => LevelFilter::Warn,
     };
     crate::logging::init(program, level);
@@ -333,9 +374,25 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 list(&text)?;
                 return Ok(0);
             }
-            ManageCommand::Migrations => {
-                let set = migrations::load(&Config::without_file())?;
-                list(&crate::admin::list_migrations(&set))?;
+            ManageCommand::Migrations { json } => {
+                // The merged view asks the database when the configuration
+                // lets it; without one the listing still comes, its states
+                // "unknown" and the reason under it.
+                let (config, recorded) = match Config::load() {
+                    Ok(config) => {
+                        let recorded = Superuser::from_config(&config)
+                            .map_err(Error::from)
+                            .and_then(|admin| {
+                                block_on(crate::revisions::read(&admin, &config.db_name))?
+                            });
+                        (config, recorded)
+                    }
+                    Err(e) => (Config::without_file(), Err(Error::from(e))),
+                };
+                let set = migrations::load(&config)?;
+                list(&crate::revisions::migrations_view(
+                    &config, &set, recorded, json,
+                ))?;
                 return Ok(0);
             }
             ManageCommand::Show(ref file) => {
@@ -350,7 +407,7 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
         match command {
             ManageCommand::ReplicationExclusions
             | ManageCommand::Show(_)
-            | ManageCommand::Migrations
+            | ManageCommand::Migrations { .. }
             | ManageCommand::Status { json: true } => Ok(0),
             ManageCommand::Status { json: false } => {
                 let (config, admin, set) = prepare()?;
@@ -365,15 +422,19 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 ))??);
                 Ok(0)
             }
-            ManageCommand::QueueLogPrune { before, dry_run } => {
+            ManageCommand::QueueLogPrune {
+                before,
+                dry_run,
+                json,
+            } => {
                 // A DATE that does not parse is refused before anything connects.
                 let cutoff = crate::queue_log_ops::date::parse(&before).map_err(Error::Usage)?;
                 let admin = Superuser::from_config(&config)?;
                 let text = block_on(crate::queue_log_ops::prune(
-                    &config, &admin, &cutoff, dry_run,
+                    &config, &admin, &cutoff, dry_run, json,
                 ))??;
-                // A dry run's report is what was asked for.
-                if dry_run {
+                // A dry run's report or a JSON object is what was asked for.
+                if dry_run || json {
                     say(&text);
                 } else {
                     success(&text);
@@ -385,14 +446,26 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 success(&block_on(crate::queue_log_ops::prepare(&config, &admin))??);
                 Ok(0)
             }
-            ManageCommand::RollbackStatus => {
-                let (text, code) = crate::pending::status(&config)?;
+            ManageCommand::RollbackStatus { json } => {
+                let (text, code) = crate::pending::status(&config, json)?;
                 say(&text);
                 Ok(code)
             }
-            ManageCommand::RollbackFinish | ManageCommand::RollbackDiscard => {
+            ManageCommand::RollbackFinish { .. } | ManageCommand::RollbackDiscard => {
                 let admin = Superuser::from_config(&config)?;
-                let done = if matches!(command, ManageCommand::RollbackFinish) {
+                if let ManageCommand::RollbackFinish { yes } = command {
+                    // Only a snapshot to restore is worth the question.
+                    if let Some(r) = crate::snapshot::load(&config)? {
+                        crate::confirm::confirm(
+                            &format!(
+                                "Restore the snapshot taken at {} over database '{}'? What was written to it since is lost.",
+                                r.taken_at, config.db_name
+                            ),
+                            yes,
+                        )?;
+                    }
+                }
+                let done = if matches!(command, ManageCommand::RollbackFinish { .. }) {
                     block_on(crate::pending::finish(&config, &admin))??
                 } else {
                     block_on(crate::pending::discard(&config, &admin))??
@@ -400,8 +473,16 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 success(&format!("{done}\n"));
                 Ok(0)
             }
-            ManageCommand::Restore(mut options) => {
+            ManageCommand::Restore { mut options, yes } => {
                 let (config, admin, set) = prepare()?;
+                crate::confirm::confirm(
+                    &format!(
+                        "Replace database '{}' with the backup {}? The current database is dropped once the restore has succeeded.",
+                        config.db_name,
+                        options.dump.display()
+                    ),
+                    yes,
+                )?;
                 // `restore -`: the backup piped in, copied to a file first.
                 let spooled = if options.dump.as_os_str() == "-" {
                     let s = crate::restore::spool::from_stdin(&config)?;
@@ -415,10 +496,25 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 success(&format!("{done}\n"));
                 Ok(0)
             }
-            ManageCommand::History => {
-                let admin = Superuser::from_config(&config)?;
-                list(&block_on(crate::admin::history(&config, &admin))??)?;
+            ManageCommand::Validate => {
+                let (config, admin, set) = prepare()?;
+                let (text, code) = block_on(crate::validate::validate(&config, &admin, &set))??;
+                say(&text);
+                Ok(code)
+            }
+            ManageCommand::RepairAcceptChecksum(revision) => {
+                let (config, admin, set) = prepare()?;
+                let done = block_on(crate::validate::accept_checksum(
+                    &config, &admin, &set, &revision,
+                ))??;
+                say(&format!("{done}\n"));
                 Ok(0)
+            }
+            ManageCommand::History { json } => {
+                let admin = Superuser::from_config(&config)?;
+                let (text, code) = block_on(crate::revisions::history(&config, &admin, json))??;
+                list(&text)?;
+                Ok(code)
             }
         }
     })();

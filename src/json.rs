@@ -1,7 +1,8 @@
 //! A tiny JSON object writer for the `--json` outputs (`status`,
-//! `queue-log stats`): flat objects of strings, numbers, booleans, nulls and
-//! string arrays, escaped per RFC 8259. Not a parser, never nested deeper:
-//! a dependency would be more code than this.
+//! `queue-log stats`, `history`, `migrations`...): objects of strings,
+//! numbers, booleans, nulls, string arrays and arrays of such objects,
+//! escaped per RFC 8259. Not a parser: a dependency would be more code than
+//! this.
 
 use std::fmt::Write as _;
 
@@ -13,6 +14,8 @@ pub enum Value {
     Bool(bool),
     Null,
     StrList(Vec<String>),
+    /// An array of objects, each already written by `object`.
+    Objects(Vec<String>),
 }
 
 impl From<&str> for Value {
@@ -92,6 +95,11 @@ pub fn object(fields: Vec<(&str, Value)>) -> String {
                 out.push_str(&l.iter().map(|s| string(s)).collect::<Vec<_>>().join(", "));
                 out.push(']');
             }
+            Value::Objects(l) => {
+                out.push('[');
+                out.push_str(&l.join(", "));
+                out.push(']');
+            }
         }
     }
     out.push('}');
@@ -114,8 +122,9 @@ mod tests {
                 ("b", true.into()),
                 ("none", Value::from(None::<String>)),
                 ("l", Value::StrList(vec!["a".into(), "\"".into()])),
+                ("o", Value::Objects(vec![object(vec![("k", 1i64.into())])])),
             ]),
-            r#"{"s": "x", "n": -3, "f": 1.500, "nan": null, "b": true, "none": null, "l": ["a", "\""]}"#
+            r#"{"s": "x", "n": -3, "f": 1.500, "nan": null, "b": true, "none": null, "l": ["a", "\""], "o": [{"k": 1}]}"#
         );
     }
 }

@@ -11,6 +11,8 @@ pub mod admin;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod confirm;
+pub mod dry_run;
 pub mod error;
 pub mod fsutil;
 pub mod interrupt;
@@ -29,6 +31,7 @@ pub mod provision;
 pub mod queue_log_ops;
 pub mod replicate;
 pub mod restore;
+pub mod revisions;
 pub mod runtime;
 pub mod secrets;
 pub mod services;
@@ -36,6 +39,7 @@ pub mod snapshot;
 pub mod standing;
 pub mod status;
 pub mod upgrade;
+pub mod validate;
 
 pub use error::Error;
 

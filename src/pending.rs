@@ -142,11 +142,60 @@ pub fn summary(config: &Config) -> Vec<String> {
 /// of a restore that died, if any. Exit 0 when nothing is pending, 1 when
 /// something is (an upgrade in progress or interrupted, a rollback or a
 /// restore to converge).
-pub fn status(config: &Config) -> Result<(String, u8), Error> {
+pub fn status(config: &Config, json: bool) -> Result<(String, u8), Error> {
     // An unusable restore record is an error of its own, as the snapshot's is.
     restore_record::load(config).map_err(Error::Refused)?;
-    let restore = restore_pending(config).map(|l| format!("restore:\t{l}\n"));
-    let Some(r) = snapshot::load(config)? else {
+    let restore_line = restore_pending(config);
+    let snapshot = snapshot::load(config)?;
+    let to_do = snapshot.as_ref().map(|r| match r.phase {
+        Phase::RollingBack => {
+            "xivo-manage-db rollback finish (restore the snapshot) or discard (keep the database)"
+        }
+        _ => "dpkg --configure -a finishes the upgrade (or rollback finish|discard by hand)",
+    });
+    let code = u8::from(snapshot.is_some() || restore_line.is_some());
+    if json {
+        use crate::json::{object, Value};
+        let copies = snapshot
+            .iter()
+            .flat_map(|r| &r.copies)
+            .map(|c| {
+                object(vec![
+                    ("database", c.database.as_str().into()),
+                    ("snapshot", c.snapshot.as_str().into()),
+                ])
+            })
+            .collect();
+        let text = object(vec![
+            ("code", i64::from(code).into()),
+            ("pending", (code == 1).into()),
+            (
+                "phase",
+                snapshot.as_ref().map(|r| r.phase.to_string()).into(),
+            ),
+            (
+                "taken_at",
+                snapshot.as_ref().map(|r| r.taken_at.to_string()).into(),
+            ),
+            (
+                "package_version",
+                snapshot
+                    .as_ref()
+                    .map(|r| r.package_version.to_string())
+                    .into(),
+            ),
+            ("snapshots", Value::Objects(copies)),
+            (
+                "state_files",
+                snapshot.as_ref().map(|r| r.state_files).into(),
+            ),
+            ("to_do", to_do.into()),
+            ("restore", restore_line.into()),
+        ]);
+        return Ok((text + "\n", code));
+    }
+    let restore = restore_line.map(|l| format!("restore:\t{l}\n"));
+    let Some(r) = snapshot else {
         return Ok(match restore {
             Some(text) => (text, 1),
             None => (
@@ -166,12 +215,7 @@ pub fn status(config: &Config) -> Result<(String, u8), Error> {
         "state files:\t{}\n",
         if r.state_files { "copied" } else { "none" }
     ));
-    out.push_str(match r.phase {
-        Phase::RollingBack => {
-            "to do:\t\txivo-manage-db rollback finish (restore the snapshot) or discard (keep the database)\n"
-        }
-        _ => "to do:\t\tdpkg --configure -a finishes the upgrade (or rollback finish|discard by hand)\n",
-    });
+    out.push_str(&format!("to do:\t\t{}\n", to_do.unwrap_or_default()));
     out.push_str(&restore.unwrap_or_default());
     Ok((out, 1))
 }

@@ -83,7 +83,8 @@ pub async fn classify<'a>(
     })
 }
 
-async fn has_relations(client: &Client) -> Result<bool, PgError> {
+/// True when the connected database holds any relation of its own.
+pub async fn has_relations(client: &Client) -> Result<bool, PgError> {
     let row = client
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \

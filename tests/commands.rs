@@ -529,7 +529,9 @@ fn manage_db_reports_status_history_and_replication_exclusions() {
     let r = c.run("xivo-manage-db", &["migrations"], None);
     r.assert_code(0);
     assert!(
-        r.stdout.contains(&format!("{} <-", repo_head())) && r.stdout.contains("(head)"),
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with(&repo_head()) && l.contains("applied (current, head)")),
         "{}",
         r.stdout
     );
@@ -787,4 +789,576 @@ fn status_json_counts_an_unreadable_snapshot_record_as_pending() {
         "{}",
         r.stdout
     );
+}
+
+/// The start of each column in a header line of `table` output.
+fn column_starts(header: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    let b = header.as_bytes();
+    for i in 2..b.len() {
+        if b[i] != b' ' && b[i - 1] == b' ' && b[i - 2] == b' ' {
+            starts.push(i);
+        }
+    }
+    starts
+}
+
+#[test]
+fn history_and_migrations_say_what_the_database_is_at_every_stage() {
+    let c = Cluster::start();
+    let all = repo_graph().len() + 1;
+    // No database: one clear line, no advice on reaching the server.
+    let r = c.run("xivo-manage-db", &["history"], None);
+    r.assert_code(1);
+    assert_eq!(
+        r.stdout,
+        "nothing recorded: database 'asterisk' does not exist (xivo-init-db --init creates it)\n"
+    );
+    assert_eq!(r.stderr, "");
+    let r = c.run("xivo-manage-db", &["history", "--json"], None);
+    r.assert_code(1);
+    assert_eq!(
+        r.stdout,
+        "{\"database\": \"asterisk\", \"state\": \"missing\", \"current\": [], \"note\": \
+         \"nothing recorded: database 'asterisk' does not exist (xivo-init-db --init creates it)\", \"history\": []}\n"
+    );
+    let r = c.run("xivo-manage-db", &["queue-log", "stats"], None);
+    r.assert_code(2);
+    assert!(
+        r.stderr.contains("does not exist") && !r.stderr.contains("pg_hba"),
+        "{}",
+        r.stderr
+    );
+    let r = c.run("xivo-manage-db", &["migrations"], None);
+    r.assert_code(0);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), all + 2, "{}", r.stdout);
+    assert!(lines[0].starts_with("REVISION"), "{}", r.stdout);
+    assert_eq!(
+        lines[1..=all]
+            .iter()
+            .filter(|l| l.contains("  pending"))
+            .count(),
+        all,
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        lines[all + 1],
+        "nothing recorded: database 'asterisk' does not exist (xivo-init-db --init creates it); every migration is pending"
+    );
+    // An empty database, then one with tables and no versioning (14.07).
+    c.psql("postgres", "CREATE DATABASE asterisk");
+    let r = c.run("xivo-manage-db", &["history"], None);
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout,
+        "nothing recorded by this package yet: database 'asterisk' is empty (provisioning never finished; run xivo-init-db --init)\n"
+    );
+    c.psql(DB, "CREATE TABLE userfeatures (id int)");
+    let r = c.run("xivo-manage-db", &["history"], None);
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout,
+        "nothing recorded by this package yet: database 'asterisk' is a XiVO 14.07 system (run xivo-update-db to upgrade it)\n"
+    );
+    assert_eq!(r.stderr, "");
+    c.psql("postgres", "DROP DATABASE asterisk");
+    // Provisioned: every revision applied, in columns that line up.
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let r = c.run("xivo-manage-db", &["history"], None);
+    r.assert_code(0);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), all + 1, "{}", r.stdout);
+    assert_eq!(column_starts(lines[0]).len(), 3, "{}", r.stdout);
+    let starts = column_starts(lines[0]);
+    for l in &lines[1..] {
+        for &s in &starts[1..] {
+            assert!(
+                l.as_bytes()[s - 1] == b' ' && l.as_bytes()[s] != b' ',
+                "misaligned at {s}:\n{}",
+                r.stdout
+            );
+        }
+    }
+    assert!(lines[all].starts_with(&repo_head()), "{}", r.stdout);
+    let r = c.run("xivo-manage-db", &["history", "--json"], None);
+    r.assert_code(0);
+    assert!(
+        r.stdout.starts_with(&format!(
+            "{{\"database\": \"asterisk\", \"state\": \"recorded\", \"current\": [\"{}\"], \"note\": null, \"history\": [{{\"revision\": \"{}\", \"applied_at\": \"",
+            repo_head(),
+            repo_baseline()
+        )),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stdout.matches("\"stamped\": false").count(), all);
+    let r = c.run("xivo-manage-db", &["migrations"], None);
+    r.assert_code(0);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), all + 1, "{}", r.stdout);
+    let head_line = lines
+        .iter()
+        .find(|l| l.starts_with(&repo_head()))
+        .expect("head listed");
+    assert!(
+        head_line.contains("applied (current, head)") && head_line.contains(" ms"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        lines[1..]
+            .iter()
+            .filter(|l| l.contains("  applied"))
+            .count(),
+        all,
+        "{}",
+        r.stdout
+    );
+    let r = c.run("xivo-manage-db", &["migrations", "--json"], None);
+    r.assert_code(0);
+    assert_eq!(r.stdout.matches("\"state\": \"applied\"").count(), all);
+    assert_eq!(r.stdout.matches("\"current\": true").count(), 1);
+    assert!(r.stdout.ends_with("]}\n"), "{}", r.stdout);
+    // One revision behind (set back by hand, its history row left): the
+    // head is pending, with no time, its parent current.
+    let (_older, older_head) = older_set();
+    c.psql(
+        DB,
+        &format!("UPDATE alembic_version SET version_num = '{older_head}'"),
+    );
+    let r = c.run("xivo-manage-db", &["migrations"], None);
+    r.assert_code(0);
+    let head_line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(&repo_head()))
+        .expect("head listed")
+        .to_string();
+    let cells: Vec<&str> = head_line
+        .split("  ")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(cells[2..5], ["pending (head)", "-", "-"], "{}", r.stdout);
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with(&older_head) && l.contains("applied (current")),
+        "{}",
+        r.stdout
+    );
+    // The cluster down: the listing still comes, states unknown.
+    c.stop();
+    let r = c.run("xivo-manage-db", &["migrations"], None);
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout.lines().filter(|l| l.contains("  unknown")).count(),
+        all,
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("states unknown: cannot connect to database 'asterisk'")),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn validate_names_edited_migrations_and_repair_accepts_one_on_purpose() {
+    let c = Cluster::start();
+    let all = repo_graph().len() + 1;
+    let r = c.run("xivo-manage-db", &["validate"], None);
+    r.assert_code(1);
+    assert_eq!(
+        r.stdout,
+        "nothing to validate: database 'asterisk' does not exist (xivo-init-db --init creates it)\n"
+    );
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let r = c.run("xivo-manage-db", &["validate"], None);
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout,
+        format!("validated: the {all} migrations applied to 'asterisk' match their files\n")
+    );
+    // The head's file edited after it was applied.
+    let edited = MigrationsDir::copy_of_repo();
+    let file = std::fs::read_dir(edited.path.join("versions"))
+        .expect("versions")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.to_string_lossy().contains(&repo_head()))
+        .expect("head file");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, format!("{text}\n-- edited after release\n")).expect("write");
+    let old_sum = c.psql(
+        DB,
+        &format!(
+            "SELECT checksum FROM xivo_manage_db_history WHERE revision = '{}'",
+            repo_head()
+        ),
+    );
+    let name = format!(
+        "versions/{}",
+        file.file_name().expect("name").to_string_lossy()
+    );
+    let r = c.run("xivo-manage-db", &["validate"], Some(&edited.path));
+    r.assert_code(1);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", r.stdout);
+    assert!(
+        lines[0].starts_with(&format!(
+            "migration {} ({name}) was edited after it was applied: applied checksum {old_sum}, file checksum ",
+            repo_head()
+        )) && lines[0].ends_with(&format!(
+            "(check the change, then accept it with: xivo-manage-db repair --accept-checksum {})",
+            repo_head()
+        )),
+        "{}",
+        r.stdout
+    );
+    // Refused: a revision the package does not carry, and while a restore's
+    // record is pending; nothing changes.
+    let before = c.fingerprint(DB);
+    let r = c.run(
+        "xivo-manage-db",
+        &["repair", "--accept-checksum", "deadbeef0000"],
+        Some(&edited.path),
+    );
+    r.assert_code(2);
+    assert!(
+        r.stderr.contains("no migration 'deadbeef0000'"),
+        "{}",
+        r.stderr
+    );
+    let record = c.state_dir().join("restore-record");
+    std::fs::write(
+        &record,
+        "phase restoring\nnew xivo_manage_db_restore_20200101T000000Z_new\nold xivo_manage_db_restore_20200101T000000Z_old\n",
+    )
+    .expect("restore record");
+    let r = c.run(
+        "xivo-manage-db",
+        &["repair", "--accept-checksum", &repo_head()],
+        Some(&edited.path),
+    );
+    r.assert_code(1);
+    assert!(
+        r.stderr.contains("a restore did not finish"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(c.fingerprint(DB), before, "nothing changed");
+    std::fs::remove_file(&record).expect("remove record");
+    // Accepted on purpose: the history keeps the old checksum, when and who.
+    let r = c.run(
+        "xivo-manage-db",
+        &["repair", "--accept-checksum", &repo_head()],
+        Some(&edited.path),
+    );
+    r.assert_code(0);
+    assert!(
+        r.stdout.starts_with(&format!(
+            "accepted the new checksum of {} ({name}) in 'asterisk': {old_sum} -> ",
+            repo_head()
+        )),
+        "{}",
+        r.stdout
+    );
+    let row = c.psql(
+        DB,
+        &format!(
+            "SELECT checksum <> previous_checksum, previous_checksum, repaired_at > now() - interval '1 hour', \
+                    split_part(repaired_by, ' ', 1) \
+               FROM xivo_manage_db_history WHERE revision = '{}'",
+            repo_head()
+        ),
+    );
+    let me = nix::unistd::User::from_uid(nix::unistd::getuid())
+        .expect("passwd")
+        .expect("user")
+        .name;
+    assert_eq!(row, format!("t|{old_sum}|t|{me}"));
+    let r = c.run("xivo-manage-db", &["validate"], Some(&edited.path));
+    r.assert_code(0);
+    // Idempotent: a second repair has nothing to do.
+    let after = c.fingerprint(DB);
+    let r = c.run(
+        "xivo-manage-db",
+        &["repair", "--accept-checksum", &repo_head()],
+        Some(&edited.path),
+    );
+    r.assert_code(0);
+    assert!(r.stdout.starts_with("nothing to repair"), "{}", r.stdout);
+    assert_eq!(c.fingerprint(DB), after);
+    // The history table stays the owner's.
+    assert_eq!(
+        c.psql(
+            DB,
+            "SELECT tableowner FROM pg_tables WHERE tablename = 'xivo_manage_db_history'"
+        ),
+        "asterisk"
+    );
+}
+
+#[test]
+fn rollback_status_and_queue_log_prune_print_one_json_object() {
+    let c = Cluster::start();
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let r = c.run("xivo-manage-db", &["rollback", "status", "--json"], None);
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout,
+        "{\"code\": 0, \"pending\": false, \"phase\": null, \"taken_at\": null, \"package_version\": null, \
+         \"snapshots\": [], \"state_files\": null, \"to_do\": null, \"restore\": null}\n"
+    );
+    std::fs::write(
+        c.state_dir().join("restore-record"),
+        "phase restoring\nnew xivo_manage_db_restore_20200101T000000Z_new\nold xivo_manage_db_restore_20200101T000000Z_old\n",
+    )
+    .expect("restore record");
+    let r = c.run("xivo-manage-db", &["rollback", "status", "--json"], None);
+    r.assert_code(1);
+    assert!(
+        r.stdout.starts_with(
+            "{\"code\": 1, \"pending\": true, \"phase\": null, \"taken_at\": null, \"package_version\": null, \
+             \"snapshots\": [], \"state_files\": null, \"to_do\": null, \"restore\": \"a restore did not finish (phase restoring, new database 'xivo_manage_db_restore_20200101T000000Z_new'"
+        ) && r.stdout.ends_with("\"}\n"),
+        "{}",
+        r.stdout
+    );
+    std::fs::remove_file(c.state_dir().join("restore-record")).expect("remove");
+    c.psql(
+        DB,
+        "INSERT INTO queue_log (time, callid, event) VALUES \
+           ('2013-01-05 10:00:00.000000', 'old-1', 'ENTERQUEUE'), \
+           ('2013-01-20 10:00:00.000000', 'old-2', 'ENTERQUEUE'), \
+           ('2013-03-01 10:00:00.000000', 'new-1', 'ENTERQUEUE')",
+    );
+    let r = c.run(
+        "xivo-manage-db",
+        &[
+            "queue-log",
+            "prune",
+            "--before",
+            "2013-02-01",
+            "--dry-run",
+            "--json",
+        ],
+        None,
+    );
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout,
+        "{\"before\": \"2013-02-01 00:00:00\", \"dry_run\": true, \"rows\": 2, \
+         \"oldest\": \"2013-01-05 10:00:00.000000\", \"newest\": \"2013-01-20 10:00:00.000000\"}\n"
+    );
+    let r = c.run(
+        "xivo-manage-db",
+        &["queue-log", "prune", "--before", "2013-02-01", "--json"],
+        None,
+    );
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout,
+        "{\"before\": \"2013-02-01 00:00:00\", \"dry_run\": false, \"rows\": 2, \"oldest\": null, \"newest\": null}\n"
+    );
+    assert_eq!(
+        c.psql(DB, "SELECT string_agg(callid, ',') FROM queue_log"),
+        "new-1"
+    );
+}
+
+#[test]
+fn drop_and_restore_ask_on_a_terminal_and_only_there() {
+    let c = Cluster::start();
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let question =
+        "Drop database 'asterisk' and its owner role 'asterisk'? Every row in it is lost. [y/N] ";
+    let refused = "not confirmed: nothing was done (--yes skips the question)\n";
+    for answer in ["n\n", "\n", "yep\n"] {
+        let mut cmd = c.cmd("xivo-init-db");
+        cmd.arg("--drop");
+        let r = common::on_terminal(cmd, answer);
+        r.assert_code(1);
+        assert_eq!(
+            r.stderr,
+            format!("{question}xivo-init-db: error: {refused}"),
+            "{answer:?}"
+        );
+        assert!(c.exists(DB) && c.role_exists("asterisk"), "{answer:?}");
+    }
+    let mut cmd = c.cmd("xivo-init-db");
+    cmd.arg("--drop");
+    let r = common::on_terminal(cmd, "y\n");
+    r.assert_code(0);
+    assert_eq!(r.stderr, question);
+    assert!(!c.exists(DB) && !c.role_exists("asterisk"));
+    // --yes: no question, also on a terminal; stdin not a terminal: none.
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let mut cmd = c.cmd("xivo-init-db");
+    cmd.args(["--drop", "--yes"]);
+    let r = common::on_terminal(cmd, "");
+    r.assert_code(0);
+    assert_eq!(r.stderr, "");
+    assert!(!c.exists(DB));
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let r = c.run("xivo-init-db", &["--drop"], None);
+    r.assert_code(0);
+    assert_eq!(r.stderr, "");
+    assert!(!c.exists(DB));
+    // restore: refused unconfirmed before the backup is even read.
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let before = c.fingerprint(DB);
+    let mut cmd = c.cmd("xivo-manage-db");
+    cmd.args(["restore", "/nonexistent/backup.dump"]);
+    let r = common::on_terminal(cmd, "no\n");
+    r.assert_code(1);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "Replace database 'asterisk' with the backup /nonexistent/backup.dump? \
+             The current database is dropped once the restore has succeeded. [y/N] xivo-manage-db: error: {refused}"
+        )
+    );
+    assert_eq!(c.fingerprint(DB), before);
+    let mut cmd = c.cmd("xivo-manage-db");
+    cmd.args(["restore", "--yes", "/nonexistent/backup.dump"]);
+    let r = common::on_terminal(cmd, "");
+    r.assert_code(2);
+    assert!(!r.stderr.contains("[y/N]"), "{}", r.stderr);
+}
+
+#[test]
+fn update_dry_run_says_what_would_run_and_changes_nothing() {
+    let c = Cluster::start();
+    let all = repo_graph().len() + 1;
+    // No database: provisioning, every migration; nothing created.
+    let r = c.run("xivo-update-db", &["--dry-run"], None);
+    r.assert_code(1);
+    assert!(
+        r.stdout.starts_with(
+            "database 'asterisk' does not exist: it would be provisioned (owner role 'asterisk' if absent, \
+             the database, the baseline and every version)\n"
+        ) && r
+            .stdout
+            .contains(&format!("\n{all} migration(s) in 1 segment(s), in order:\n  segment 1 (one transaction):\n    {} ", repo_baseline()))
+            && r.stdout.ends_with("nothing was changed (dry run)\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(!c.exists(DB) && !c.role_exists("asterisk"));
+    let r = c.run("xivo-update-db", &["--dry-run", "--sql"], None);
+    r.assert_code(1);
+    assert!(
+        r.stdout
+            .starts_with(&format!("-- {} (baseline.sql)\n", repo_baseline())),
+        "{}",
+        &r.stdout[..200.min(r.stdout.len())]
+    );
+    assert!(!c.exists(DB));
+    // --sql alone is a usage error.
+    c.run("xivo-update-db", &["--sql"], None).assert_code(2);
+    // One version behind: the head in one segment, the snapshot's size.
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let (_older, older_head) = older_set();
+    c.psql(
+        DB,
+        &format!(
+            "UPDATE alembic_version SET version_num = '{older_head}'; \
+             DELETE FROM xivo_manage_db_history WHERE revision = '{}'",
+            repo_head()
+        ),
+    );
+    let before = c.fingerprint(DB);
+    let r = c.run("xivo-update-db", &["--dry-run"], None);
+    r.assert_code(1);
+    let head_message = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(&format!("    {}  ", repo_head())))
+        .map(str::to_string);
+    assert!(
+        r.stdout.starts_with(&format!(
+            "database 'asterisk' is at {older_head}; head is {}\n1 migration(s) in 1 segment(s), in order:\n  segment 1 (one transaction):\n    {}  ",
+            repo_head(),
+            repo_head()
+        )) && head_message.is_some()
+            && r.stdout.contains("\nsnapshot the maintainer scripts take first (a package upgrade): ")
+            && r.stdout.contains(" MiB ('asterisk' ")
+            && r.stdout.ends_with("nothing was changed (dry run)\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stderr, "");
+    let r = c.run("xivo-update-db", &["--dry-run", "--sql"], None);
+    r.assert_code(1);
+    assert!(
+        r.stdout
+            .starts_with(&format!("-- {} (versions/{}_", repo_head(), repo_head())),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        c.fingerprint(DB),
+        before,
+        "nothing changed, history included"
+    );
+    // A non-transactional migration is marked.
+    let engine = common::engine_set();
+    let r = c.run("xivo-update-db", &["--dry-run"], Some(&engine.path));
+    r.assert_code(1);
+    assert!(
+        r.stdout.contains("(non-transactional, alone):"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(c.fingerprint(DB), before);
+    // At head: nothing pending, exit 0.
+    c.run("xivo-update-db", &[], None).assert_code(0);
+    let r = c.run("xivo-update-db", &["--dry-run"], None);
+    r.assert_code(0);
+    assert_eq!(
+        r.stdout,
+        format!(
+            "nothing to do: database 'asterisk' is at head ({})\n",
+            repo_head()
+        )
+    );
+    // The cluster down: an error, exit 2.
+    c.stop();
+    c.run("xivo-update-db", &["--dry-run"], None).assert_code(2);
+}
+
+#[test]
+fn update_dry_run_on_a_1407_host_lists_its_steps() {
+    let c = Cluster::start();
+    c.make_1407_host(common::Host1407::default());
+    let before = (c.fingerprint(DB), c.fingerprint("xivo"));
+    let r = c.run("xivo-update-db", &["--dry-run"], None);
+    r.assert_code(1);
+    assert!(
+        r.stdout.starts_with(
+            "database 'asterisk' is a XiVO 14.07 system (levels asterisk 161, xivo 8): it would be upgraded in one transaction:\n  the 14.07 scripts of 'asterisk': "
+        ) && r.stdout.contains("\n  the merge of database 'xivo' into 'asterisk' (its tables copied, then 'xivo' dropped)\n  queue_log's id column: a rewrite of about ")
+            && r.stdout.contains("\nestimated time: ")
+            && r.stdout.contains(" MiB ('asterisk' ")
+            && r.stdout.contains(", 'xivo' ")
+            && r.stdout.ends_with("nothing was changed (dry run)\n"),
+        "{}",
+        r.stdout
+    );
+    let r = c.run("xivo-update-db", &["--dry-run", "--sql"], None);
+    r.assert_code(1);
+    assert!(
+        r.stdout
+            .contains("-- the merge of 'xivo' into 'asterisk': made by the program"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!((c.fingerprint(DB), c.fingerprint("xivo")), before);
 }

@@ -200,3 +200,80 @@ fn each_maintainer_script_answers_as_itself_under_dpkgs_names() {
         }
     }
 }
+
+#[test]
+fn a_mistyped_subcommand_or_option_gets_a_did_you_mean_on_its_one_line() {
+    for (bin, args, want) in [
+        (
+            "xivo-manage-db",
+            &["histroy"][..],
+            "xivo-manage-db: error: unrecognized subcommand 'histroy'; a similar subcommand exists: 'history' \
+             (Usage: xivo-manage-db <COMMAND>; see xivo-manage-db --help)\n",
+        ),
+        (
+            "xivo-manage-db",
+            &["rollback", "stauts"][..],
+            "xivo-manage-db: error: unrecognized subcommand 'stauts'; a similar subcommand exists: 'status' \
+             (Usage: xivo-manage-db rollback <COMMAND>; see xivo-manage-db --help)\n",
+        ),
+        (
+            "xivo-update-db",
+            &["--dry-rn"][..],
+            "xivo-update-db: error: unexpected argument '--dry-rn' found; a similar argument exists: '--dry-run' \
+             (Usage: xivo-update-db [OPTIONS]; see xivo-update-db --help)\n",
+        ),
+        (
+            "xivo-manage-db",
+            &["queue-log", "stats", "--jsno"][..],
+            "xivo-manage-db: error: unexpected argument '--jsno' found; a similar argument exists: '--json' \
+             (Usage: xivo-manage-db queue-log stats [OPTIONS]; see xivo-manage-db --help)\n",
+        ),
+        (
+            "xivo-manage-db",
+            &["frobnicate"][..],
+            "xivo-manage-db: error: unrecognized subcommand 'frobnicate' \
+             (Usage: xivo-manage-db <COMMAND>; see xivo-manage-db --help)\n",
+        ),
+    ] {
+        let r = run(&bin_path(bin), args);
+        r.assert_code(2);
+        assert_eq!(r.stderr, want, "{args:?}");
+        assert_eq!(r.stdout, "");
+    }
+}
+
+/// The completion files the package installs (debian/completions/) are what
+/// clap_complete generates from the command lines as they are now: rewrite
+/// them with `cargo run --example completions -- debian/completions`.
+#[test]
+fn the_shipped_shell_completions_match_the_command_lines() {
+    use clap_complete::{generate, Shell};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("debian/completions");
+    let definitions = xivo_manage_db::multicall::commands::definitions();
+    assert_eq!(definitions.len(), 4);
+    for (shell, sub, prefix) in [(Shell::Bash, "bash", ""), (Shell::Zsh, "zsh", "_")] {
+        for (name, mut command) in xivo_manage_db::multicall::commands::definitions() {
+            let mut want = Vec::new();
+            generate(shell, &mut command, name, &mut want);
+            let path = dir.join(sub).join(format!("{prefix}{name}"));
+            let have = std::fs::read(&path).unwrap_or_default();
+            assert!(
+                have == want,
+                "{} is stale: run cargo run --example completions -- debian/completions",
+                path.display()
+            );
+        }
+    }
+    // Every subcommand of xivo-manage-db is offered by bash.
+    let bash = std::fs::read_to_string(dir.join("bash/xivo-manage-db")).expect("bash");
+    for sub in [
+        "history",
+        "migrations",
+        "validate",
+        "repair",
+        "rollback",
+        "queue-log",
+    ] {
+        assert!(bash.contains(sub), "{sub}");
+    }
+}

@@ -394,11 +394,44 @@ fn status_and_rollback_status_show_a_pending_snapshot() {
         "{}",
         r.stdout
     );
+    let r = h.run("xivo-manage-db", &["rollback", "status", "--json"]);
+    r.assert_code(1);
+    assert!(
+        r.stdout.starts_with("{\"code\": 1, \"pending\": true, \"phase\": \"ready\", \"taken_at\": \"")
+            && r.stdout.contains(&format!(
+                "\"snapshots\": [{{\"database\": \"asterisk\", \"snapshot\": \"{snap}\"}}], \"state_files\": "
+            ))
+            && r.stdout.ends_with(
+                "\"to_do\": \"dpkg --configure -a finishes the upgrade (or rollback finish|discard by hand)\", \"restore\": null}\n"
+            ),
+        "{}",
+        r.stdout
+    );
     // Read-only commands keep working.
     for args in [&["history"][..], &["migrations"][..]] {
         h.run("xivo-manage-db", args).assert_code(0);
     }
     h.run("xivo-check-db", &[]).assert_code(1);
+    // rollback finish asks on a terminal; unconfirmed, nothing changes.
+    let record = h.record();
+    let state = databases(&h);
+    let mut cmd = h.c.cmd("xivo-manage-db");
+    cmd.args(["rollback", "finish"])
+        .env("XMDB_SVC_DIR", &h.svc)
+        .env("XMDB_SVC_PGHOST", &h.c.dir)
+        .env("XMDB_SVC_PGPORT", h.c.port.to_string());
+    let r = common::on_terminal(cmd, "n\n");
+    r.assert_code(1);
+    assert!(
+        r.stderr.starts_with("Restore the snapshot taken at ")
+            && r.stderr.ends_with(
+                " over database 'asterisk'? What was written to it since is lost. [y/N] \
+                 xivo-manage-db: error: not confirmed: nothing was done (--yes skips the question)\n"
+            ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!((h.record(), databases(&h)), (record, state));
 }
 
 /// A restore's record (left by a restore that died) blocks the commands

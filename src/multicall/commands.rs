@@ -41,10 +41,14 @@ fn parse_args<T: Parser>(program: &str) -> Result<T, ExitCode> {
             .trim_start_matches("error: ")
             .to_string()
     };
+    // "Did you mean" for a mistyped subcommand or option, on the one line.
+    let tips = super::suggest::tip(&e, &T::command(), &usage)
+        .map(|t| format!("; {t}"))
+        .unwrap_or_default();
     // Not eprintln!: it panics when stderr is closed.
     let _ = writeln!(
         std::io::stderr(),
-        "{program}: error: {what} (Usage: {usage}; see {program} --help)"
+        "{program}: error: {what}{tips} (Usage: {usage}; see {program} --help)"
     );
     Err(ExitCode::from(2))
 }
@@ -65,6 +69,9 @@ struct InitDb {
     /// Print only warnings and errors.
     #[arg(short, long)]
     quiet: bool,
+    /// Drop without asking (asked only when stdin is a terminal).
+    #[arg(short = 'y', long)]
+    yes: bool,
 }
 
 /// `xivo-init-db [--drop] [--init] [-v]`.
@@ -74,7 +81,7 @@ pub fn init_db() -> ExitCode {
         Err(code) => return code,
     };
     crate::logging::set_quiet(a.quiet);
-    cli::init_db("xivo-init-db", a.drop, a.init, a.verbose)
+    cli::init_db("xivo-init-db", a.drop, a.init, a.verbose, a.yes)
 }
 
 /// `xivo-check-db [-q] [--]`: takes no other argument but `--version`/`-V`,
@@ -129,16 +136,22 @@ struct UpdateDb {
     /// Print only warnings and errors.
     #[arg(short, long)]
     quiet: bool,
+    /// Say what would run and change nothing (exit 0 nothing pending, 1 something is).
+    #[arg(long)]
+    dry_run: bool,
+    /// With --dry-run: print the SQL that would run instead.
+    #[arg(long, requires = "dry_run")]
+    sql: bool,
 }
 
-/// `xivo-update-db`.
+/// `xivo-update-db [-q|-v] [--dry-run [--sql]]`.
 pub fn update_db() -> ExitCode {
     let a = match parse_args::<UpdateDb>("xivo-update-db") {
         Ok(a) => a,
         Err(code) => return code,
     };
     crate::logging::set_quiet(a.quiet);
-    cli::update_db("xivo-update-db", a.verbose)
+    cli::update_db("xivo-update-db", a.verbose, a.dry_run, a.sql)
 }
 
 /// Where the XiVO database stands, and what this package carries.
@@ -160,10 +173,30 @@ enum Manage {
         #[arg(long)]
         json: bool,
     },
-    /// Every revision applied or stamped, with its time and duration.
-    History,
-    /// The migrations this package carries, parents first.
-    Migrations,
+    /// Every revision applied or stamped, with its time and duration
+    /// (exit 1 when the database does not exist).
+    History {
+        /// One JSON object on stdout, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every migration this package carries, parents first, as applied
+    /// (when, how long), current or pending in the database.
+    Migrations {
+        /// One JSON object on stdout, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Exit 1 naming each applied migration whose file changed since it was
+    /// applied (its checksum differs), 0 when none did.
+    Validate,
+    /// Accept on purpose what validate reports: record the file's checksum,
+    /// with the old one, the time and who did it, in the history table.
+    Repair {
+        /// The revision whose edited file is accepted.
+        #[arg(long, value_name = "REVISION")]
+        accept_checksum: String,
+    },
     /// Tables excluded from master-to-slave replication.
     ReplicationExclusions,
     /// Print one file of the embedded migrations (e.g. baseline.sql), or a revision's file.
@@ -194,6 +227,9 @@ enum Manage {
         /// /var/lib/xivo-update-db or /var/lib/xivo-upgrade/update-db).
         #[arg(long, value_name = "ASTERISK_LEVEL,XIVO_LEVEL")]
         levels: Option<String>,
+        /// Do not ask for confirmation (asked only when stdin is a terminal).
+        #[arg(short = 'y', long)]
+        yes: bool,
     },
     /// Copy every table but the replication exclusions to an HA slave, in one
     /// transaction (exit 0 done, 1 failed, rolled back, 2 nothing attempted).
@@ -212,9 +248,17 @@ enum Manage {
 #[derive(Subcommand)]
 enum Rollback {
     /// What is recorded (exit 0 nothing pending, 1 a snapshot is recorded).
-    Status,
+    Status {
+        /// One JSON object on stdout, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Restore the snapshot: what was written since it was taken is lost.
-    Finish,
+    Finish {
+        /// Do not ask for confirmation (asked only when stdin is a terminal).
+        #[arg(short = 'y', long)]
+        yes: bool,
+    },
     /// Keep the database as it is and drop the snapshot.
     Discard,
 }
@@ -238,6 +282,9 @@ enum QueueLog {
         /// Count what would go; change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// One JSON object on stdout, for scripts.
+        #[arg(long)]
+        json: bool,
     },
     /// Add queue_log's id primary key (the upgrade's step) online, without stopping services.
     Prepare,
@@ -253,13 +300,23 @@ pub fn manage_db() -> ExitCode {
     let command = match parsed.command {
         Manage::Replicate { slave } => return cli::replicate("xivo-manage-db", &slave),
         Manage::Status { json } => ManageCommand::Status { json },
-        Manage::History => ManageCommand::History,
-        Manage::Migrations => ManageCommand::Migrations,
+        Manage::History { json } => ManageCommand::History { json },
+        Manage::Migrations { json } => ManageCommand::Migrations { json },
         Manage::ReplicationExclusions => ManageCommand::ReplicationExclusions,
+        Manage::Validate => ManageCommand::Validate,
+        Manage::Repair { accept_checksum } => ManageCommand::RepairAcceptChecksum(accept_checksum),
         Manage::Show { file } => ManageCommand::Show(file),
         Manage::QueueLog { action } => match action {
             QueueLog::Stats { exact, json } => ManageCommand::QueueLogStats { exact, json },
-            QueueLog::Prune { before, dry_run } => ManageCommand::QueueLogPrune { before, dry_run },
+            QueueLog::Prune {
+                before,
+                dry_run,
+                json,
+            } => ManageCommand::QueueLogPrune {
+                before,
+                dry_run,
+                json,
+            },
             QueueLog::Prepare => ManageCommand::QueueLogPrepare,
         },
         Manage::Restore {
@@ -267,19 +324,39 @@ pub fn manage_db() -> ExitCode {
             keep_system_config,
             xivo,
             levels,
-        } => ManageCommand::Restore(crate::restore::Options {
-            dump,
-            keep_system_config,
-            xivo,
-            levels,
-        }),
+            yes,
+        } => ManageCommand::Restore {
+            options: crate::restore::Options {
+                dump,
+                keep_system_config,
+                xivo,
+                levels,
+            },
+            yes,
+        },
         Manage::Rollback { action } => match action {
-            Rollback::Status => ManageCommand::RollbackStatus,
-            Rollback::Finish => ManageCommand::RollbackFinish,
+            Rollback::Status { json } => ManageCommand::RollbackStatus { json },
+            Rollback::Finish { yes } => ManageCommand::RollbackFinish { yes },
             Rollback::Discard => ManageCommand::RollbackDiscard,
         },
     };
     cli::manage_db("xivo-manage-db", command)
+}
+
+/// Each command's line as clap defines it, by name: what the shell
+/// completions are generated from (examples/completions.rs, checked by
+/// tests/multicall.rs). `xivo-check-db` takes no argument.
+pub fn definitions() -> Vec<(&'static str, clap::Command)> {
+    use clap::CommandFactory;
+    vec![
+        ("xivo-init-db", InitDb::command()),
+        (
+            "xivo-check-db",
+            clap::Command::new("xivo-check-db").disable_version_flag(true),
+        ),
+        ("xivo-update-db", UpdateDb::command()),
+        ("xivo-manage-db", ManageDb::command()),
+    ]
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! inherited by whatever a maintainer script runs).
 
 pub mod commands;
+mod suggest;
 
 use std::ffi::OsStr;
 use std::io::Write;

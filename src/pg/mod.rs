@@ -58,6 +58,16 @@ impl fmt::Display for PgError {
             } => {
                 write!(f, "cannot connect to {target}: {reason} (is the cluster running? check ADMIN_URI)")
             }
+            // The server answered: no advice on reaching it.
+            PgError::Connect {
+                target,
+                reason,
+                sqlstate: Some(s),
+                ..
+            } if s == "3D000" => write!(
+                f,
+                "cannot connect to {target}: {reason} (xivo-init-db --init creates it; check DB_NAME)"
+            ),
             PgError::Connect { target, reason, .. } => write!(
                 f,
                 "cannot connect to {target}: {reason} (check ADMIN_URI, the permissions of the socket \

@@ -44,6 +44,7 @@ pub async fn prune(
     admin: &Superuser,
     before: &date::Cutoff,
     dry_run: bool,
+    json: bool,
 ) -> Result<String, Error> {
     let client = admin.connect(&config.db_name).await?;
     if prepare::state(&client).await? == prepare::State::Absent {
@@ -54,6 +55,9 @@ pub async fn prune(
     }
     if dry_run {
         let p = prune::dry_run(&client, before).await?;
+        if json {
+            return Ok(prune_json(before, true, p.rows, p.oldest, p.newest));
+        }
         return Ok(format!(
             "would delete {} queue_log rows with a time before {} (oldest {}, newest {}); nothing changed\n",
             crate::progress::thousands(p.rows),
@@ -67,11 +71,32 @@ pub async fn prune(
     let rows = prune::prune(&client, before)
         .await
         .map_err(|e| Error::from(e).during_change(Left::Unfinished))?;
+    if json {
+        return Ok(prune_json(before, false, rows, None, None));
+    }
     Ok(format!(
         "deleted {} queue_log rows with a time before {}\n",
         crate::progress::thousands(rows),
         before.0
     ))
+}
+
+/// `queue-log prune --json`: one object; `oldest` and `newest` (of the rows
+/// that would go) only for a dry run.
+fn prune_json(
+    before: &date::Cutoff,
+    dry_run: bool,
+    rows: u64,
+    oldest: Option<String>,
+    newest: Option<String>,
+) -> String {
+    crate::json::object(vec![
+        ("before", before.0.as_str().into()),
+        ("dry_run", dry_run.into()),
+        ("rows", rows.into()),
+        ("oldest", oldest.into()),
+        ("newest", newest.into()),
+    ]) + "\n"
 }
 
 /// `queue-log prepare`.

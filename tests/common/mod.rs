@@ -1109,3 +1109,18 @@ pub const NOT_OWNED_BY_ASTERISK: &str = "SELECT count(*) FROM ( \
       UNION ALL SELECT typowner FROM pg_type WHERE typnamespace = 'public'::regnamespace \
       UNION ALL SELECT proowner FROM pg_proc WHERE pronamespace = 'public'::regnamespace \
     ) o WHERE pg_get_userbyid(owner) <> 'asterisk'";
+
+/// Run `cmd` with its stdin on a pseudo-terminal, `answer` typed into it
+/// beforehand (the confirmation questions ask only on a terminal).
+pub fn on_terminal(mut cmd: Command, answer: &str) -> Run {
+    use std::io::Write as _;
+    let pty = nix::pty::openpty(None, None).expect("openpty");
+    let mut master = std::fs::File::from(pty.master);
+    master
+        .write_all(answer.as_bytes())
+        .expect("type the answer");
+    cmd.stdin(Stdio::from(pty.slave));
+    let out = cmd.output().expect("run binary");
+    drop(master);
+    Run::from(out)
+}
