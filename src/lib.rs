@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod fsutil;
+pub mod ha;
 pub mod interrupt;
 pub mod json;
 pub mod legacy;
