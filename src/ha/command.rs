@@ -27,7 +27,7 @@ pub async fn run(
     admin: &Superuser,
     command: Command,
 ) -> Result<(String, u8), Error> {
-    let exclusions = crate::admin::replication_exclusions(config)?;
+    let exclusions = super::exclusions(config)?;
     if let Command::Status { json } = command {
         return super::status::status(config, admin, &exclusions, json).await;
     }

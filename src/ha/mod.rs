@@ -42,6 +42,17 @@ pub fn is_ours(name: &str) -> bool {
     name == NAME
 }
 
+/// The tables each host keeps its own: the exclusion list, and the
+/// schema's bookkeeping (its revision and history), which each host's own
+/// upgrade writes: replicated, the master's upgrade would tell the slave it
+/// is upgraded before its schema is.
+pub fn exclusions(config: &Config) -> Result<Vec<String>, Error> {
+    let mut list = crate::admin::replication_exclusions(config)?;
+    list.push(crate::migrations::apply::VERSION_TABLE.to_string());
+    list.push(crate::migrations::apply::HISTORY_TABLE.to_string());
+    Ok(list)
+}
+
 /// What this host is in the pair.
 pub enum Side {
     /// It publishes; the slave's address as `ha enable` was given it.
@@ -204,10 +215,13 @@ pub async fn enable(
     })
 }
 
-/// After an upgrade on this host (xivo-update-db): the master's
-/// publication takes in the tables the migrations added (unless excluded);
-/// the slave's subscription is refreshed. Neither side enabled: nothing.
-/// Returns what it did, for the log.
+/// After an upgrade on this host (xivo-update-db, the maintainer
+/// scripts): the master's publication takes in the tables the migrations
+/// added (unless excluded) and asks the slave to refresh; the slave
+/// refreshes its subscription. Whichever host is upgraded last makes both
+/// match: the slave cannot take in a table it does not have yet (master
+/// first), and the master adds it after the slave's refresh (slave first).
+/// Neither side enabled: nothing. Returns what it did, for the log.
 pub async fn after_upgrade(
     config: &Config,
     admin: &Superuser,
@@ -215,11 +229,18 @@ pub async fn after_upgrade(
 ) -> Result<Option<String>, Error> {
     let local = admin.connect(&config.db_name).await?;
     match side(&local).await? {
-        Side::Master { .. } => {
+        Side::Master { slave } => {
             let wanted = publication::wanted(&local, exclusions).await?;
             let added = publication::ensure(&local, &wanted).await?;
+            let refreshed = match connect_slave(config, slave.as_deref()).await {
+                Ok(s) => subscription::refresh(&s)
+                    .await
+                    .map(|()| "refreshed".to_string()),
+                Err(e) => Err(e),
+            }
+            .unwrap_or_else(|e| format!("not refreshed ({e}): it refreshes after its own upgrade"));
             Ok(Some(format!(
-                "publication {NAME}: {} tables added",
+                "publication {NAME}: {} tables added; the slave's subscription {refreshed}",
                 added.len()
             )))
         }

@@ -68,6 +68,15 @@ pub async fn status(
             .push(format!("the slave cannot be reached: {e}")),
     }
     if let (Ok(m), Ok(s)) = (&master, &slave) {
+        match unsubscribed(m, s).await {
+            Ok(t) if !t.is_empty() => seen.problems.push(format!(
+                "tables published by the master that the slave does not take in: {} \
+                 (upgrade the slave with xivo-update-db, which refreshes its subscription)",
+                t.join(", ")
+            )),
+            Ok(_) => {}
+            Err(e) => seen.problems.push(format!("comparing the tables: {e}")),
+        }
         match sequences::behind(m, s, exclusions).await {
             Ok(b) => {
                 seen.sequences_behind = b
@@ -272,4 +281,35 @@ fn text_of(role: &str, s: &Seen) -> String {
         }
     }
     t
+}
+
+/// Tables the publication lists that the subscription does not know (an
+/// upgrade's new table, before the slave's refresh).
+async fn unsubscribed(m: &Client, s: &Client) -> Result<Vec<String>, tokio_postgres::Error> {
+    let published: Vec<String> = m
+        .query(
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) \
+               FROM pg_publication_tables WHERE pubname = $1",
+            &[&NAME],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let taken: std::collections::BTreeSet<String> = s
+        .query(
+            "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) \
+               FROM pg_subscription_rel r JOIN pg_subscription p ON p.oid = r.srsubid \
+               JOIN pg_class c ON c.oid = r.srrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+              WHERE p.subname = $1",
+            &[&NAME],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    Ok(published
+        .into_iter()
+        .filter(|t| !taken.contains(t))
+        .collect())
 }
