@@ -114,28 +114,32 @@ pub async fn past_max(slave: &Client, exclusions: &[String]) -> Result<usize, Er
         )
         .await
         .map_err(|e| HaError::step(what, &e))?;
-    let mut moved = 0;
+    // (sequence, table, column) of the replicated sequences only.
+    let (mut seqs, mut tables, mut columns) = (Vec::new(), Vec::new(), Vec::new());
     for r in rows {
-        let (seq, table, column): (String, String, String) = (r.get(0), r.get(1), r.get(2));
-        if !names.contains(&seq) {
-            continue;
-        }
-        // Names are quote_ident spellings from the catalog.
-        let lit = crate::pg::quote_literal(&seq);
-        let row = slave
-            .query_one(
-                &format!(
-                    "SELECT CASE WHEN m > cur THEN setval({lit}::regclass, m, true) END IS NOT NULL \
-                       FROM (SELECT (SELECT max({column})::int8 FROM {table}) AS m, \
-                                    (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {seq}) AS cur) v"
-                ),
-                &[],
-            )
-            .await
-            .map_err(|e| HaError::step(format!("{what} ({seq} of {table})"), &e))?;
-        if row.get::<_, Option<bool>>(0) == Some(true) {
-            moved += 1;
+        let seq: String = r.get(0);
+        if names.contains(&seq) {
+            seqs.push(seq);
+            tables.push(r.get::<_, String>(1));
+            columns.push(r.get::<_, String>(2));
         }
     }
+    // One statement for all (a failover waits on it): each column's max
+    // read by query_to_xml, the sequence moved only forward. The names are
+    // quote_ident spellings read from the catalog.
+    let row = slave
+        .query_one(
+            "SELECT count(setval(s::regclass, m, true)) FROM ( \
+                SELECT s, max(m) AS m FROM ( \
+                  SELECT s, (xpath('/row/m/text()', query_to_xml( \
+                            format('SELECT max(%s)::int8 AS m FROM %s', c, t), false, true, '')))[1]::text::int8 AS m \
+                    FROM unnest($1::text[], $2::text[], $3::text[]) AS u (s, t, c)) x \
+                 GROUP BY s) y \
+              WHERE m IS NOT NULL AND m > coalesce(pg_sequence_last_value(s::regclass), 0)",
+            &[&seqs, &tables, &columns],
+        )
+        .await
+        .map_err(|e| HaError::step(what, &e))?;
+    let moved = usize::try_from(row.get::<_, i64>(0)).unwrap_or(0);
     Ok(moved)
 }
