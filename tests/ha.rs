@@ -16,7 +16,17 @@ use common::*;
 fn enable_refuses_without_logical_wal_level_and_changes_nothing() {
     let m = Cluster::start();
     m.run("xivo-init-db", &["--init"], None).assert_code(0);
-    let r = m.run("xivo-manage-db", &["ha", "enable", "127.0.0.1:1"], None);
+    let r = m.run(
+        "xivo-manage-db",
+        &[
+            "ha",
+            "enable",
+            "--master",
+            &master_conninfo(&m),
+            "127.0.0.1:1",
+        ],
+        None,
+    );
     r.assert_code(2);
     let conf = m.data().join("postgresql.conf");
     assert!(r.stderr.contains("wal_level is 'replica'"), "{}", r.stderr);
@@ -65,7 +75,13 @@ fn enable_copies_once_then_replicates_converges_and_disable_removes_everything()
         "INSERT INTO mail (mydomain, origin, canonical) VALUES ('master.example', 'master', '')",
     );
     let slave_excluded = excluded_rows(&s);
+    // Without --master, ADMIN_URI's socket would be the slave's own.
     let r = m.run("xivo-manage-db", &["ha", "enable", &slave_arg(&s)], None);
+    r.assert_code(2);
+    assert!(r.stderr.contains("give --master"), "{}", r.stderr);
+    assert_eq!(objects(&m), "0 0 0");
+    assert_eq!(objects(&s), "0 0 0");
+    let r = enable(&m, &s);
     r.assert_code(0);
     assert!(
         r.stdout.contains("continuous replication enabled"),
@@ -100,7 +116,7 @@ fn enable_copies_once_then_replicates_converges_and_disable_removes_everything()
     });
 
     // Twice converges, without a second copy.
-    let r = m.run("xivo-manage-db", &["ha", "enable", &slave_arg(&s)], None);
+    let r = enable(&m, &s);
     r.assert_code(0);
     assert!(r.stdout.contains("nothing to do"), "{}", r.stdout);
     assert_eq!(objects(&m), "1 1 0");
@@ -200,8 +216,7 @@ fn promote_works_without_the_master_and_disable_says_what_is_left() {
         "asterisk",
         "INSERT INTO ha_probe (tag) SELECT 'row ' || i FROM generate_series(1, 20) i",
     );
-    m.run("xivo-manage-db", &["ha", "enable", &slave_arg(&s)], None)
-        .assert_code(0);
+    enable(&m, &s).assert_code(0);
     m.psql(
         "asterisk",
         "INSERT INTO ha_probe (tag) SELECT 'late ' || i FROM generate_series(1, 20) i",
@@ -244,8 +259,7 @@ fn promote_works_without_the_master_and_disable_says_what_is_left() {
 #[test]
 fn disable_on_the_slave_with_the_master_gone_says_what_is_left() {
     let (m, s) = (master(), slave());
-    m.run("xivo-manage-db", &["ha", "enable", &slave_arg(&s)], None)
-        .assert_code(0);
+    enable(&m, &s).assert_code(0);
     m.stop();
     let r = s.run("xivo-manage-db", &["ha", "disable"], None);
     r.assert_code(1);
@@ -286,7 +300,13 @@ fn sigkill_during_enable_or_disable_then_rerun_converges() {
     for point in &points {
         let mut child = m.cmd("xivo-manage-db");
         child
-            .args(["ha", "enable", &slave_arg(&s)])
+            .args([
+                "ha",
+                "enable",
+                "--master",
+                &master_conninfo(&m),
+                &slave_arg(&s),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         let mut child = child.spawn().expect("spawn");
@@ -297,7 +317,7 @@ fn sigkill_during_enable_or_disable_then_rerun_converges() {
         }
         let _ = child.kill();
         let _ = child.wait();
-        let r = m.run("xivo-manage-db", &["ha", "enable", &slave_arg(&s)], None);
+        let r = enable(&m, &s);
         r.assert_code(0);
         assert_eq!(objects(&m), "1 1 0");
         assert_eq!(objects(&s), "0 0 1");

@@ -14,8 +14,7 @@ use common::*;
 fn upgrade_in_order(slave_first: bool) {
     let (m, s) = (master(), slave());
     let set = engine_set();
-    m.run("xivo-manage-db", &["ha", "enable", &slave_arg(&s)], None)
-        .assert_code(0);
+    enable(&m, &s).assert_code(0);
     let (first, second) = if slave_first { (&s, &m) } else { (&m, &s) };
     first
         .run("xivo-update-db", &[], Some(&set.path))

@@ -38,7 +38,10 @@ pub async fn run(
     let text = match command {
         Command::Enable { slave, master } => {
             let target = Slave::parse(&slave, config)?;
-            let conninfo = master.unwrap_or_else(|| admin.conninfo(&config.db_name));
+            let conninfo = match master {
+                Some(m) => m,
+                None => own_address(admin, &config.db_name, &target)?,
+            };
             super::enable(config, admin, &slave, &target, &conninfo, &exclusions)
                 .await?
                 .to_string()
@@ -49,4 +52,21 @@ pub async fn run(
         Command::Status { .. } => String::new(),
     };
     Ok((format!("{text}\n"), 0))
+}
+
+/// ADMIN_URI as the slave's way back here; refused (exit 2) when it is a
+/// unix socket and the slave a network host: there the socket is the
+/// slave's own, and it would subscribe to itself.
+fn own_address(admin: &Superuser, db: &str, slave: &Slave) -> Result<String, Error> {
+    let conninfo = admin.conninfo(db);
+    let local = conninfo.starts_with("host='/");
+    if local && !slave.host().starts_with('/') {
+        return Err(super::HaError::Prerequisite(format!(
+            "the slave reaches this host over the network, and ADMIN_URI names a unix socket: \
+             give --master 'host=THIS_HOST_ADDRESS port=5432 user=postgres dbname={db}' \
+             (and let the slave in, in this host's pg_hba.conf)"
+        ))
+        .into());
+    }
+    Ok(conninfo)
 }

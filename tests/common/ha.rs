@@ -108,3 +108,23 @@ pub fn until_status(c: &Cluster, code: i32) -> Run {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// How the slave's subscription reaches the master: its socket directory.
+pub fn master_conninfo(m: &Cluster) -> String {
+    format!("{} dbname=asterisk", m.admin_uri())
+}
+
+/// `ha enable` on the master `m` for the slave `s`.
+pub fn enable(m: &Cluster, s: &Cluster) -> Run {
+    m.run(
+        "xivo-manage-db",
+        &[
+            "ha",
+            "enable",
+            "--master",
+            &master_conninfo(m),
+            &slave_arg(s),
+        ],
+        None,
+    )
+}
