@@ -348,3 +348,52 @@ fn sigkill_during_enable_or_disable_then_rerun_converges() {
         assert_eq!(objects(&s), "0 0 0");
     }
 }
+
+#[test]
+fn slave_away_past_max_slot_wal_keep_size_loses_the_slot_status_says_what_to_run() {
+    let (m, s) = (master(), slave());
+    enable(&m, &s).assert_code(0);
+    m.psql(
+        "postgres",
+        "ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'",
+    );
+    m.psql("postgres", "SELECT pg_reload_conf()");
+    s.stop();
+    // Past the bound: the checkpoint removes the WAL the slot kept.
+    until("the slot is lost", || {
+        m.psql(
+            "asterisk",
+            "INSERT INTO ha_probe (tag) SELECT 'wal ' || i FROM generate_series(1, 2000) i; \
+             SELECT pg_switch_wal(); CHECKPOINT",
+        );
+        m.psql(
+            "asterisk",
+            &format!("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '{NAME}'"),
+        ) == "lost"
+    });
+    s.pg_ctl_start();
+    let r = until_status(&m, 1);
+    assert!(
+        r.stdout.contains("\"slot_wal_status\": \"lost\""),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("lost WAL the slave needed"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("ha disable, then ha enable SLAVE"),
+        "{}",
+        r.stdout
+    );
+    // What it says to run: a new copy, replicating again.
+    m.run("xivo-manage-db", &["ha", "disable"], None)
+        .assert_code(0);
+    enable(&m, &s).assert_code(0);
+    assert_eq!(probe_rows(&s), probe_rows(&m));
+    m.psql("asterisk", "INSERT INTO ha_probe (tag) VALUES ('after')");
+    until("replicating again", || probe_rows(&s) == probe_rows(&m));
+    until_status(&m, 0);
+}
