@@ -164,8 +164,7 @@ pub async fn enable(
     let master = admin.connect(&config.db_name).await?;
     check_master(&master).await?;
     let target = slave.connect().await?;
-    if let Some(s) = subscription::find(&master).await? {
-        let _ = s;
+    if subscription::find(&master).await?.is_some() {
         return Err(HaError::Prerequisite(format!(
             "this host subscribes to another ({NAME}): it is a slave; run ha enable on the master, \
              or ha disable here first"
@@ -183,9 +182,10 @@ pub async fn enable(
         if !s.enabled {
             subscription::enable(&target).await?;
         }
-        subscription::refresh(&target).await?;
+        subscription::refresh(&master, &target).await?;
         return Ok(Enabled {
             copied: None,
+            // A publication made anew by this run lists everything: not "added".
             added: if added.len() == wanted.len() {
                 0
             } else {
@@ -233,7 +233,7 @@ pub async fn after_upgrade(
             let wanted = publication::wanted(&local, exclusions).await?;
             let added = publication::ensure(&local, &wanted).await?;
             let refreshed = match connect_slave(config, slave.as_deref()).await {
-                Ok(s) => subscription::refresh(&s)
+                Ok(s) => subscription::refresh(&local, &s)
                     .await
                     .map(|()| "refreshed".to_string()),
                 Err(e) => Err(e),
@@ -244,8 +244,9 @@ pub async fn after_upgrade(
                 added.len()
             )))
         }
-        Side::Slave { .. } => {
-            subscription::refresh(&local).await?;
+        Side::Slave { master } => {
+            let m = connect_master(config, &master).await?;
+            subscription::refresh(&m, &local).await?;
             Ok(Some(format!("subscription {NAME} refreshed")))
         }
         Side::None => Ok(None),

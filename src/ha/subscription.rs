@@ -56,15 +56,43 @@ pub async fn enable(slave: &Client) -> Result<(), Error> {
     Ok(())
 }
 
-/// Take in the tables the publication gained (after an upgrade), without
-/// copying them: each host's migrations made their rows.
-pub async fn refresh(slave: &Client) -> Result<(), Error> {
+/// Take in the tables the publication gained (after an upgrade) with the
+/// master's rows: until the slave's subscription knows a table, the apply
+/// skips its changes, so the slave's copy (its own migrations' rows) is
+/// emptied and the table copied by the subscription. Only those tables:
+/// the others are in sync already.
+pub async fn refresh(master: &Client, slave: &Client) -> Result<(), Error> {
+    let what = "refreshing the subscription on the slave";
+    let published = super::publication::listed(master)
+        .await?
+        .unwrap_or_default();
+    let known: std::collections::BTreeSet<String> = slave
+        .query(
+            "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) \
+               FROM pg_subscription_rel r JOIN pg_subscription p ON p.oid = r.srsubid \
+               JOIN pg_class c ON c.oid = r.srrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+              WHERE p.subname = $1",
+            &[&NAME],
+        )
+        .await
+        .map_err(|e| HaError::step(what, &e))?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let new: Vec<String> = published.difference(&known).cloned().collect();
+    if !new.is_empty() {
+        let list: Vec<String> = new.iter().map(|t| format!("ONLY {t}")).collect();
+        slave
+            .batch_execute(&format!("TRUNCATE {}", list.join(", ")))
+            .await
+            .map_err(|e| HaError::step(what, &e))?;
+    }
     slave
         .batch_execute(&format!(
-            "ALTER SUBSCRIPTION {NAME} REFRESH PUBLICATION WITH (copy_data = false)"
+            "ALTER SUBSCRIPTION {NAME} REFRESH PUBLICATION WITH (copy_data = true)"
         ))
         .await
-        .map_err(|e| HaError::step("refreshing the subscription on the slave", &e))?;
+        .map_err(|e| HaError::step(what, &e))?;
     Ok(())
 }
 
