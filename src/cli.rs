@@ -310,6 +310,18 @@ pub fn replicate(program: &str, slave: &str) -> ExitCode {
     }
 }
 
+/// `xivo-manage-db ha ...`: continuous replication (`crate::ha`).
+pub fn ha(program: &str, command: crate::ha::Command) -> ExitCode {
+    crate::logging::init(program, LevelFilter::Info);
+    let result = (|| {
+        let (config, admin, _set) = prepare()?;
+        let (text, code) = block_on(crate::ha::run(&config, &admin, command))??;
+        say(&text);
+        Ok(code)
+    })();
+    finish(program, result)
+}
+
 /// The subcommands of `xivo-manage-db`.
 pub enum ManageCommand {
     Status {

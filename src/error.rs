@@ -19,6 +19,7 @@
 use std::fmt;
 
 use crate::config::ConfigError;
+use crate::ha::HaError;
 use crate::legacy::LegacyError;
 use crate::lock::LockError;
 use crate::merge::MergeError;
@@ -39,6 +40,8 @@ pub enum Error {
     Snapshot(SnapshotError),
     /// Services could not be stopped or started.
     Service(ServiceError),
+    /// Continuous replication (`xivo-manage-db ha ...`).
+    Ha(HaError),
     /// The database is in a state the command refuses to act on; nothing changed.
     Refused(String),
     /// The command line makes no sense; nothing changed.
@@ -122,6 +125,7 @@ impl Error {
             },
             Error::Snapshot(e) => snapshot_exit_code(e),
             Error::Service(e) => service_exit_code(e),
+            Error::Ha(e) => e.exit_code(),
             Error::Refused(_) => 1,
             Error::Usage(_) => 2,
             Error::Failed { .. } => 1,
@@ -233,6 +237,7 @@ impl fmt::Display for Error {
             Error::Merge(e) => e.fmt(f),
             Error::Snapshot(e) => e.fmt(f),
             Error::Service(e) => e.fmt(f),
+            Error::Ha(e) => e.fmt(f),
             Error::Failed { cause, left } => match left {
                 Left::RolledBack => write!(f, "{cause}; it was rolled back, nothing changed"),
                 Left::Unfinished => write!(
@@ -291,6 +296,11 @@ impl From<MergeError> for Error {
 impl From<SnapshotError> for Error {
     fn from(e: SnapshotError) -> Self {
         Error::Snapshot(e)
+    }
+}
+impl From<HaError> for Error {
+    fn from(e: HaError) -> Self {
+        Error::Ha(e)
     }
 }
 impl From<ServiceError> for Error {

@@ -15,6 +15,7 @@ pub mod confirm;
 pub mod dry_run;
 pub mod error;
 pub mod fsutil;
+pub mod ha;
 pub mod interrupt;
 pub mod json;
 pub mod legacy;

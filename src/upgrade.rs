@@ -99,6 +99,30 @@ pub async fn update_locked(
     superuser: &Superuser,
     set: &MigrationSet,
 ) -> Result<Outcome, Error> {
+    let outcome = migrate_locked(config, superuser, set).await?;
+    // Continuous replication follows the schema: tables a migration added
+    // join the publication, the slave's subscription takes them in. Never
+    // fails the upgrade: the warning says what to run, `ha status` shows it.
+    match crate::ha::exclusions(config) {
+        Ok(ex) => match crate::ha::after_upgrade(config, superuser, &ex).await {
+            Ok(Some(done)) => log::info!("{done}"),
+            Ok(None) => {}
+            Err(e) => log::warn!(
+                "continuous replication not brought up to the new schema: {e} \
+                 (run xivo-manage-db ha enable SLAVE on the master once both hosts are upgraded)"
+            ),
+        },
+        Err(e) => log::warn!("continuous replication not refreshed: {e}"),
+    }
+    Ok(outcome)
+}
+
+/// The migrations themselves, the lock held.
+async fn migrate_locked(
+    config: &Config,
+    superuser: &Superuser,
+    set: &MigrationSet,
+) -> Result<Outcome, Error> {
     let db = &config.db_name;
     let postgres = superuser.connect("postgres").await?;
     // A merge stopped by a kill left `xivo` closed to the 14.07 daemons.

@@ -16,6 +16,7 @@ use common::{add_version, older_set, repo_head, Cluster, Host1407, MigrationsDir
 
 use xivo_manage_db::config::ConfigError;
 use xivo_manage_db::error::{Error, Left};
+use xivo_manage_db::ha::HaError;
 use xivo_manage_db::legacy::LegacyError;
 use xivo_manage_db::lock::LockError;
 use xivo_manage_db::maintscript::error::HookError;
@@ -348,6 +349,17 @@ fn every_error_variant_exits_as_the_readme_says() {
             1,
         ),
         ("Refused", Error::Refused(s()), 1),
+        ("Ha Prerequisite", Error::Ha(HaError::Prerequisite(s())), 2),
+        ("Ha NotEnabled", Error::Ha(HaError::NotEnabled(s())), 2),
+        (
+            "Ha Step",
+            Error::Ha(HaError::Step {
+                what: s(),
+                reason: s(),
+            }),
+            1,
+        ),
+        ("Ha Left", Error::Ha(HaError::Left(s())), 1),
         // A change under way when something failed: never "nothing attempted".
         (
             "Failed (rolled back)",
@@ -663,6 +675,12 @@ fn covered_error(e: &Error) {
         }
         // Same tables as the hooks' (covered_hook_error).
         Error::Snapshot(_) | Error::Service(_) => {}
+        Error::Ha(h) => match h {
+            HaError::Prerequisite(_)
+            | HaError::NotEnabled(_)
+            | HaError::Step { .. }
+            | HaError::Left(_) => {}
+        },
         Error::Refused(_) | Error::Usage(_) | Error::Other(_) | Error::StdoutClosed => {}
         Error::Interrupted { .. } => {}
     }

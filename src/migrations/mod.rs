@@ -7,7 +7,7 @@
 //! This module never decides *whether* to upgrade (that is `upgrade.rs`) and
 //! never takes host locks (that is `lock.rs`).
 
-mod apply;
+pub(crate) mod apply;
 mod migration;
 mod plan;
 mod set;

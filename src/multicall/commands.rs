@@ -238,11 +238,41 @@ enum Manage {
         /// or a postgresql:// URI.
         slave: String,
     },
+    /// Continuous replication to an HA slave (PostgreSQL logical replication).
+    Ha {
+        #[command(subcommand)]
+        action: Ha,
+    },
     /// The pre-upgrade snapshot a hook left, and settling it by hand.
     Rollback {
         #[command(subcommand)]
         action: Rollback,
     },
+}
+
+#[derive(Subcommand)]
+enum Ha {
+    /// On the master: copy to SLAVE once, then replicate continuously
+    /// (exit 0 done, 1 failed, 2 nothing attempted: wal_level, slave checks).
+    Enable {
+        /// The slave, as for replicate.
+        slave: String,
+        /// How the slave reaches this host (libpq conninfo); default: ADMIN_URI.
+        #[arg(long, value_name = "CONNINFO")]
+        master: Option<String>,
+    },
+    /// Slot, lag, tables, errors, sequences (exit 0 healthy, 1 not, 2 not enabled).
+    Status {
+        /// One JSON object on stdout, for monitoring.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bring the slave's sequences up to the master's (never backwards).
+    SyncSequences,
+    /// On the slave: stop applying, sequences past their tables' rows, writable.
+    Promote,
+    /// Remove the publication, slot and subscription on both hosts.
+    Disable,
 }
 
 #[derive(Subcommand)]
@@ -299,6 +329,17 @@ pub fn manage_db() -> ExitCode {
     crate::logging::set_quiet(parsed.quiet);
     let command = match parsed.command {
         Manage::Replicate { slave } => return cli::replicate("xivo-manage-db", &slave),
+        Manage::Ha { action } => {
+            use crate::ha::Command as C;
+            let c = match action {
+                Ha::Enable { slave, master } => C::Enable { slave, master },
+                Ha::Status { json } => C::Status { json },
+                Ha::SyncSequences => C::SyncSequences,
+                Ha::Promote => C::Promote,
+                Ha::Disable => C::Disable,
+            };
+            return cli::ha("xivo-manage-db", c);
+        }
         Manage::Status { json } => ManageCommand::Status { json },
         Manage::History { json } => ManageCommand::History { json },
         Manage::Migrations { json } => ManageCommand::Migrations { json },

@@ -294,6 +294,32 @@ impl Superuser {
         c
     }
 
+    /// A libpq keyword string reaching `dbname` as we do (host, port, user,
+    /// password), for a server that connects back here: a logical
+    /// replication subscription. Carries the password: never print it.
+    pub fn conninfo(&self, dbname: &str) -> String {
+        let quote = |v: &str| format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"));
+        let host = match self.config.get_hosts().first() {
+            Some(Host::Unix(p)) => p.display().to_string(),
+            Some(Host::Tcp(h)) => h.clone(),
+            None => crate::config::PG_SOCKET_DIR.to_string(),
+        };
+        let port = self.config.get_ports().first().copied().unwrap_or(5432);
+        let mut s = format!(
+            "host={} port={port} user={} dbname={}",
+            quote(&host),
+            quote(self.user()),
+            quote(dbname)
+        );
+        if let Some(pw) = self.config.get_password() {
+            s.push_str(&format!(
+                " password={}",
+                quote(&String::from_utf8_lossy(pw))
+            ));
+        }
+        s
+    }
+
     /// The user name we connect as.
     pub fn user(&self) -> &str {
         self.config.get_user().unwrap_or("postgres")

@@ -32,7 +32,7 @@
 //! snapshot is consistent and every foreign key links two copied tables
 //! (one across the boundary is refused before anything is written).
 
-mod catalog;
+pub(crate) mod catalog;
 mod commit;
 mod indexes;
 mod pipeline;
@@ -99,9 +99,23 @@ pub async fn replicate(
     slave: &Slave,
     exclusions: &[String],
 ) -> Result<Report, Error> {
+    replicate_at(config, admin, slave, exclusions, None).await
+}
+
+/// `replicate`, the master read in `snapshot` when given (one a logical
+/// replication slot exported: `ha enable` starts the subscription exactly
+/// where the copy ends; the exporting session must stay open until the
+/// master's transaction has begun).
+pub async fn replicate_at(
+    config: &Config,
+    admin: &Superuser,
+    slave: &Slave,
+    exclusions: &[String],
+    snapshot: Option<&str>,
+) -> Result<Report, Error> {
     let started = Instant::now();
     let master = admin.connect(&config.db_name).await?;
-    let state = read_master(&master, exclusions).await?;
+    let state = read_master(&master, exclusions, snapshot).await?;
     let target = slave.connect().await?;
     let mut target = target;
     let tx = target
@@ -130,10 +144,18 @@ pub async fn replicate(
 
 /// The master in one snapshot: revision, tables to copy, their shapes, the
 /// sequences of the copied tables with their values.
-async fn read_master(master: &Client, exclusions: &[String]) -> Result<MasterState, Error> {
+async fn read_master(
+    master: &Client,
+    exclusions: &[String],
+    snapshot: Option<&str>,
+) -> Result<MasterState, Error> {
+    // SET TRANSACTION SNAPSHOT must come before any query of the transaction.
+    let import = snapshot
+        .map(|s| format!("SET TRANSACTION SNAPSHOT {}; ", pg::quote_literal(s)))
+        .unwrap_or_default();
     master
         .batch_execute(&format!(
-            "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; {SESSION_SETTINGS}"
+            "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; {import}{SESSION_SETTINGS}"
         ))
         .await
         .map_err(|e| pg::query_error("opening a snapshot of the master", &e))?;

@@ -933,6 +933,7 @@ pub fn add_alone(dir: &Path, rev: &str, down: &str, body: &str) {
         .expect("write version");
 }
 
+pub mod ha;
 pub mod host;
 
 /// Rows of every table as `Cluster::rows` returns them.

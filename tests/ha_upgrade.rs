@@ -1,0 +1,66 @@
+//! Upgrades under `xivo-manage-db ha`: both hosts run xivo-update-db with
+//! the test-only set that adds a column to queuefeatures and a table
+//! (engine_probe), in either order; the new table joins the publication
+//! and the slave's subscription, and each host's revision stays its own.
+
+mod common;
+
+use common::ha::*;
+use common::*;
+
+/// Both hosts upgraded with the test-only set that adds a column to
+/// queuefeatures and a table (engine_probe), in the order given; the
+/// master writes to the new table after each step.
+fn upgrade_in_order(slave_first: bool) {
+    let (m, s) = (master(), slave());
+    let set = engine_set();
+    enable(&m, &s).assert_code(0);
+    let (first, second) = if slave_first { (&s, &m) } else { (&m, &s) };
+    first
+        .run("xivo-update-db", &[], Some(&set.path))
+        .assert_code(0);
+    if slave_first {
+        // The master's old schema still applies on the upgraded slave.
+        m.psql(
+            "asterisk",
+            "INSERT INTO ha_probe (tag) VALUES ('slave upgraded')",
+        );
+        until("applied on the upgraded slave", || {
+            probe_rows(&s) == probe_rows(&m)
+        });
+        until_status(&m, 0);
+    } else {
+        // The slave lacks the table and column: apply errors, shown.
+        m.psql("asterisk", "INSERT INTO engine_probe VALUES (3, 'three')");
+        let r = until_status(&s, 1);
+        assert!(
+            r.stdout.contains("apply errors") || r.stdout.contains("engine_probe"),
+            "{}",
+            r.stdout
+        );
+    }
+    second
+        .run("xivo-update-db", &[], Some(&set.path))
+        .assert_code(0);
+    // Each host's revision is its own: never replicated.
+    assert_eq!(s.revisions("asterisk"), m.revisions("asterisk"));
+    let published = m.psql("asterisk", &format!("SELECT count(*) FROM pg_publication_tables WHERE pubname = '{NAME}' AND tablename = 'engine_probe'"));
+    assert_eq!(published, "1", "the new table joined the publication");
+    m.psql("asterisk", "INSERT INTO engine_probe VALUES (4, 'four') ON CONFLICT DO NOTHING; UPDATE queuefeatures SET engine_probe_mark = 1");
+    let rows = "SELECT string_agg(id || tag, ',' ORDER BY id) FROM engine_probe";
+    until("the new table replicates", || {
+        s.psql("asterisk", rows) == m.psql("asterisk", rows)
+    });
+    assert!(m.psql("asterisk", rows).contains("4four"));
+    until_status(&m, 0);
+}
+
+#[test]
+fn upgrade_slave_first_then_master_keeps_replicating_and_takes_in_the_new_table() {
+    upgrade_in_order(true);
+}
+
+#[test]
+fn upgrade_master_first_shows_apply_errors_that_resume_once_both_match() {
+    upgrade_in_order(false);
+}
