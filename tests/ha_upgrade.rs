@@ -2,10 +2,13 @@
 //! the test-only set that adds a column to queuefeatures and a table
 //! (engine_probe), in either order; the new table joins the publication
 //! and the slave's subscription, and each host's revision stays its own.
+//! A failed upgrade rolled back by the maintainer scripts, on either host,
+//! leaves replication working.
 
 mod common;
 
 use common::ha::*;
+use common::host::Host;
 use common::*;
 
 /// Both hosts upgraded with the test-only set that adds a column to
@@ -63,4 +66,64 @@ fn upgrade_slave_first_then_master_keeps_replicating_and_takes_in_the_new_table(
 #[test]
 fn upgrade_master_first_shows_apply_errors_that_resume_once_both_match() {
     upgrade_in_order(false);
+}
+
+/// The maintainer scripts run a failing migration on one host (the slave
+/// or the master) of an enabled pair and roll it back; a row the master
+/// writes while the upgrade is under way, and one written after, reach the
+/// slave, and `ha status` is 0 on both hosts.
+fn rolled_back_upgrade_on(slave_side: bool) {
+    let (m, s) = (master(), slave());
+    enable(&m, &s).assert_code(0);
+    m.psql("asterisk", "INSERT INTO ha_probe (tag) VALUES ('before')");
+    until("the first row replicates", || {
+        probe_rows(&s) == probe_rows(&m)
+    });
+    let broken = MigrationsDir::copy_of_repo();
+    add_version(
+        &broken.path,
+        "fa11ed000002",
+        &repo_head(),
+        "CREATE TABLE half_done (id integer);\nUPDATE queue_log SET no_such_column = 1;",
+    );
+    let (h, other) = if slave_side {
+        (Host::on(s), m)
+    } else {
+        (Host::on(m), s)
+    };
+    let (m, s) = if slave_side {
+        (&other, &h.c)
+    } else {
+        (&h.c, &other)
+    };
+    h.hook(
+        "preinst",
+        &["upgrade", "14.7.0", "14.8.0"],
+        Some(&broken.path),
+    )
+    .assert_code(0);
+    if slave_side {
+        m.psql("asterisk", "INSERT INTO ha_probe (tag) VALUES ('during')");
+    }
+    let r = h.hook("postinst", &["configure", "14.7.0"], Some(&broken.path));
+    r.assert_code(1);
+    assert!(r.stderr.contains("restored from snapshot"), "{}", r.stderr);
+    assert_eq!(h.record(), None, "the rollback finished: {}", r.stderr);
+    m.psql("asterisk", "INSERT INTO ha_probe (tag) VALUES ('after')");
+    until("every row replicates after the rollback", || {
+        probe_rows(s) == probe_rows(m)
+    });
+    assert!(probe_rows(s).contains(":after"), "{}", probe_rows(s));
+    until_status(m, 0);
+    until_status(s, 0);
+}
+
+#[test]
+fn upgrade_rolled_back_on_the_slave_leaves_replication_working() {
+    rolled_back_upgrade_on(true);
+}
+
+#[test]
+fn upgrade_rolled_back_on_the_master_leaves_replication_working() {
+    rolled_back_upgrade_on(false);
 }

@@ -16,6 +16,7 @@
 //! the slave's address), the slave the subscription (its conninfo reaches
 //! the master). Every command run on either host finds the other from there.
 
+pub mod across_snapshot;
 mod command;
 mod error;
 mod publication;
@@ -245,6 +246,8 @@ pub async fn after_upgrade(
             )))
         }
         Side::Slave { master } => {
+            // Disabled while the rollback snapshot was kept.
+            across_snapshot::resume(config, &local, &config.db_name).await?;
             let m = connect_master(config, &master).await?;
             subscription::refresh(&m, &local).await?;
             Ok(Some(format!("subscription {NAME} refreshed")))

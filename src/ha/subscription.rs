@@ -36,10 +36,19 @@ pub async fn find(slave: &Client) -> Result<Option<Subscription>, Error> {
 
 /// Subscribe to the master (`conninfo`) on the existing slot, without copy.
 pub async fn create(slave: &Client, conninfo: &str) -> Result<(), Error> {
+    create_with(slave, conninfo, true).await
+}
+
+/// As `create`, not started yet (its position is set first).
+pub async fn create_disabled(slave: &Client, conninfo: &str) -> Result<(), Error> {
+    create_with(slave, conninfo, false).await
+}
+
+async fn create_with(slave: &Client, conninfo: &str, enabled: bool) -> Result<(), Error> {
     slave
         .batch_execute(&format!(
             "CREATE SUBSCRIPTION {NAME} CONNECTION {} PUBLICATION {NAME} \
-             WITH (create_slot = false, slot_name = {NAME}, copy_data = false, enabled = true)",
+             WITH (create_slot = false, slot_name = {NAME}, copy_data = false, enabled = {enabled})",
             pg::quote_literal(conninfo)
         ))
         .await

@@ -225,6 +225,9 @@ pub async fn take(
             c.database
         );
         fail_point!("snapshot.each_copy");
+        crate::ha::across_snapshot::pause(config, postgres, &c.database)
+            .await
+            .map_err(|e| ha_error(&c.database, e))?;
         let oid = copy::create(postgres, &c.database, &c.snapshot, &comment).await?;
         fail_point!("snapshot.each_copy_made");
         record.copies[i].oid = Some(oid);
@@ -269,7 +272,15 @@ pub async fn rollback(
     roles::restore(postgres, &record.roles).await?;
     for c in &record.copies {
         fail_point!("rollback.each_database");
+        let detached = crate::ha::across_snapshot::detach(config, postgres, &c.database)
+            .await
+            .map_err(|e| ha_error(&c.database, e))?;
         copy::swap_back(postgres, c).await?;
+        if let Some(d) = detached {
+            crate::ha::across_snapshot::reattach(config, postgres, &c.database, d)
+                .await
+                .map_err(|e| ha_error(&c.database, e))?;
+        }
         log::warn!(
             "database '{}' restored from snapshot '{}' (verified)",
             c.database,
@@ -286,6 +297,14 @@ pub async fn rollback(
     forget(config)
 }
 
+/// HA's part of a snapshot or rollback failed on `db`.
+fn ha_error(db: &str, e: crate::error::Error) -> SnapshotError {
+    SnapshotError::Db {
+        what: format!("replication (ha) of database '{db}'"),
+        reason: e.to_string(),
+    }
+}
+
 /// Drop the copies and forget the snapshot (the upgrade succeeded, or the
 /// database was never touched).
 pub async fn discard(
@@ -299,6 +318,9 @@ pub async fn discard(
         fail_point!("discard.each_copy");
         copy::drop_copy(postgres, c).await?;
         log::info!("dropped snapshot '{}'", c.snapshot);
+        crate::ha::across_snapshot::resume(config, postgres, &c.database)
+            .await
+            .map_err(|e| ha_error(&c.database, e))?;
     }
     fail_point!("discard.before_forget");
     forget(config)
