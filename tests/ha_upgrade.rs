@@ -127,3 +127,33 @@ fn upgrade_rolled_back_on_the_slave_leaves_replication_working() {
 fn upgrade_rolled_back_on_the_master_leaves_replication_working() {
     rolled_back_upgrade_on(false);
 }
+
+/// A migration that adds a table an existing table's foreign key points to
+/// (seeded by the migration on both hosts): the slave's refresh empties
+/// the new table before the subscription copies it, which the foreign key
+/// must not stop.
+#[test]
+fn a_new_table_referenced_by_an_existing_one_joins_the_subscription() {
+    let (m, s) = (master(), slave());
+    enable(&m, &s).assert_code(0);
+    let set = MigrationsDir::copy_of_repo();
+    add_version(
+        &set.path,
+        "fc0000000001",
+        &repo_head(),
+        "CREATE TABLE engine_kind (id integer PRIMARY KEY, tag text NOT NULL);\n\
+         INSERT INTO engine_kind VALUES (1, 'seeded');\n\
+         ALTER TABLE queuefeatures ADD COLUMN engine_kind_id integer REFERENCES engine_kind (id);",
+    );
+    s.run("xivo-update-db", &[], Some(&set.path)).assert_code(0);
+    let r = m.run("xivo-update-db", &[], Some(&set.path));
+    r.assert_code(0);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    m.psql("asterisk", "INSERT INTO engine_kind VALUES (2, 'two')");
+    let rows = "SELECT string_agg(id || tag, ',' ORDER BY id) FROM engine_kind";
+    until("the new table replicates", || {
+        s.psql("asterisk", rows) == m.psql("asterisk", rows)
+    });
+    assert_eq!(s.psql("asterisk", rows), "1seeded,2two");
+    until_status(&m, 0);
+}

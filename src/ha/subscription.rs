@@ -90,11 +90,24 @@ pub async fn refresh(master: &Client, slave: &Client) -> Result<(), Error> {
         .collect();
     let new: Vec<String> = published.difference(&known).cloned().collect();
     if !new.is_empty() {
-        let list: Vec<String> = new.iter().map(|t| format!("ONLY {t}")).collect();
-        slave
-            .batch_execute(&format!("TRUNCATE {}", list.join(", ")))
-            .await
-            .map_err(|e| HaError::step(what, &e))?;
+        // Emptied as the subscription fills it: foreign keys not enforced
+        // (replica role), so an existing table's key pointing at a new
+        // one does not stop it (TRUNCATE would refuse, CASCADE would empty
+        // the existing table); the copy brings the master's rows back.
+        let deletes: String = new
+            .iter()
+            .map(|t| format!("DELETE FROM ONLY {t}; "))
+            .collect();
+        let emptied = slave
+            .batch_execute(&format!(
+                "BEGIN; SET LOCAL session_replication_role = replica; {deletes}COMMIT"
+            ))
+            .await;
+        if let Err(e) = emptied {
+            // The session stays usable for the caller's next statement.
+            let _ = slave.batch_execute("ROLLBACK").await;
+            return Err(HaError::step(what, &e).into());
+        }
     }
     slave
         .batch_execute(&format!(
