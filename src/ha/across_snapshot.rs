@@ -16,8 +16,9 @@
 //!   even blocks the drop), and the copy has the publication but no slot.
 //!   `detach` drops the slot, `reattach` makes it again, same name, in the
 //!   restored database: the slave's subscription reconnects to it by name.
-//!   The master's upgrade runs with its services stopped and its migrations
-//!   in one transaction, so the slave has nothing of the failed upgrade.
+//!   The master's upgrade runs with its services stopped and a failing
+//!   migration's transaction is undone; rows of a part of the set committed
+//!   before the failure reached the slave and stay there (docs/ha.md).
 
 use tokio_postgres::Client;
 
