@@ -37,18 +37,22 @@ pub enum Detached {
     Slot,
 }
 
-/// A connection to `db` when it exists and accepts connections (a
-/// database the failed upgrade dropped has nothing to detach).
+/// A connection to `db` when it has our subscription or slot (both seen
+/// from any database); none otherwise, so a host without HA (or a database
+/// the failed upgrade dropped) gets no session more.
 async fn connect(config: &Config, postgres: &Client, db: &str) -> Result<Option<Client>, Error> {
-    let exists = postgres
-        .query_opt(
-            "SELECT 1 FROM pg_database WHERE datname = $1 AND datallowconn",
-            &[&db],
+    let ours = postgres
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid \
+                             WHERE d.datname = $1 AND d.datallowconn AND s.subname = $2) \
+                 OR EXISTS (SELECT 1 FROM pg_replication_slots r JOIN pg_database d ON d.datname = r.database \
+                             WHERE r.database = $1 AND d.datallowconn AND r.slot_name = $2)",
+            &[&db, &NAME],
         )
         .await
-        .map_err(|e| HaError::step(format!("looking for database '{db}'"), &e))?
-        .is_some();
-    if !exists {
+        .map_err(|e| HaError::step(format!("looking for replication on database '{db}'"), &e))?
+        .get::<_, bool>(0);
+    if !ours {
         return Ok(None);
     }
     Ok(Some(Superuser::from_config(config)?.connect(db).await?))
@@ -122,15 +126,9 @@ pub async fn detach(
 }
 
 /// Put back on the restored `db` what `detach` removed.
-pub async fn reattach(
-    config: &Config,
-    postgres: &Client,
-    db: &str,
-    d: Detached,
-) -> Result<(), Error> {
-    let Some(c) = connect(config, postgres, db).await? else {
-        return Ok(());
-    };
+pub async fn reattach(config: &Config, db: &str, d: Detached) -> Result<(), Error> {
+    // Restored: nothing of ours there yet to look for.
+    let c = Superuser::from_config(config)?.connect(db).await?;
     match d {
         Detached::Subscription {
             conninfo,

@@ -277,7 +277,7 @@ pub async fn rollback(
             .map_err(|e| ha_error(&c.database, e))?;
         copy::swap_back(postgres, c).await?;
         if let Some(d) = detached {
-            crate::ha::across_snapshot::reattach(config, postgres, &c.database, d)
+            crate::ha::across_snapshot::reattach(config, &c.database, d)
                 .await
                 .map_err(|e| ha_error(&c.database, e))?;
         }
