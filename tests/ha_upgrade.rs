@@ -148,7 +148,7 @@ fn a_new_table_referenced_by_an_existing_one_joins_the_subscription() {
     s.run("xivo-update-db", &[], Some(&set.path)).assert_code(0);
     let r = m.run("xivo-update-db", &[], Some(&set.path));
     r.assert_code(0);
-    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    assert!(r.stderr.contains("subscription refreshed"), "{}", r.stderr);
     m.psql("asterisk", "INSERT INTO engine_kind VALUES (2, 'two')");
     let rows = "SELECT string_agg(id || tag, ',' ORDER BY id) FROM engine_kind";
     until("the new table replicates", || {
