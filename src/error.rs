@@ -309,6 +309,15 @@ impl From<ServiceError> for Error {
     }
 }
 
+/// A failure a `return` failpoint injects (test builds): the variant that
+/// carries a free message, so its exit code is that of a real failure there.
+#[cfg(feature = "failpoints")]
+impl From<crate::failpoints::Injected> for Error {
+    fn from(i: crate::failpoints::Injected) -> Self {
+        Error::Pg(i.into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

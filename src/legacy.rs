@@ -421,6 +421,18 @@ pub fn relocate_state_dirs_from(
     Ok(moved)
 }
 
+/// A failure a `return` failpoint injects (test builds): the variant that
+/// carries a free message, so its exit code is that of a real failure there.
+#[cfg(feature = "failpoints")]
+impl From<crate::failpoints::Injected> for LegacyError {
+    fn from(i: crate::failpoints::Injected) -> Self {
+        LegacyError::Io {
+            path: i.0.into(),
+            reason: i.to_string(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,8 @@
 //! first change is made says so (`Left::Unfinished`, exit 1): the next run
 //! resumes.
 
+use std::fmt;
+
 use tokio_postgres::Client;
 
 use crate::config::Config;
@@ -15,9 +17,84 @@ use crate::migrations::{self, MigrationError, MigrationSet, Report};
 use crate::pg::{self, quote_ident, quote_literal, PgError, Superuser};
 use crate::standing::{self, Standing};
 
+/// What provisioning or dropping the database can meet.
+#[derive(Debug)]
+pub enum ProvisionError {
+    /// The database exists and is not empty, or is in use: nothing changed.
+    Refused(String),
+    /// A query failed or the cluster could not be reached.
+    Db(PgError),
+    /// The baseline or a version failed, or the database is at a revision
+    /// the set does not know.
+    Migration(MigrationError),
+    /// `0` stopped the run after its first change: the next run resumes.
+    Unfinished(Box<ProvisionError>),
+}
+
+impl ProvisionError {
+    /// This error, met once the first change was made.
+    fn unfinished(self) -> ProvisionError {
+        match self {
+            ProvisionError::Refused(_) | ProvisionError::Unfinished(_) => self,
+            other => ProvisionError::Unfinished(Box::new(other)),
+        }
+    }
+}
+
+impl fmt::Display for ProvisionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProvisionError::Refused(reason) => f.write_str(reason),
+            ProvisionError::Db(e) => e.fmt(f),
+            ProvisionError::Migration(e) => e.fmt(f),
+            ProvisionError::Unfinished(cause) => cause.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ProvisionError {}
+
+impl From<PgError> for ProvisionError {
+    fn from(e: PgError) -> Self {
+        ProvisionError::Db(e)
+    }
+}
+
+impl From<MigrationError> for ProvisionError {
+    fn from(e: MigrationError) -> Self {
+        ProvisionError::Migration(e)
+    }
+}
+
+/// The commands' exit codes: refused 1, unreachable 2, a failure after the
+/// first change 1 saying the next run resumes.
+impl From<ProvisionError> for Error {
+    fn from(e: ProvisionError) -> Self {
+        match e {
+            ProvisionError::Refused(reason) => Error::Refused(reason),
+            ProvisionError::Db(e) => Error::Pg(e),
+            ProvisionError::Migration(e) => Error::Migration(e),
+            ProvisionError::Unfinished(cause) => {
+                Error::from(*cause).during_change(Left::Unfinished)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "failpoints")]
+impl From<crate::failpoints::Injected> for ProvisionError {
+    fn from(i: crate::failpoints::Injected) -> Self {
+        ProvisionError::Db(i.into())
+    }
+}
+
 /// `xivo-init-db --init`, the caller holding the run lock. Refuses (changing
 /// nothing) when the database exists and is not empty.
-pub async fn init(config: &Config, admin: &Superuser, set: &MigrationSet) -> Result<Report, Error> {
+pub async fn init(
+    config: &Config,
+    admin: &Superuser,
+    set: &MigrationSet,
+) -> Result<Report, ProvisionError> {
     let db = &config.db_name;
     let postgres = admin.connect("postgres").await?;
     let client = standing::connect(admin, db).await?;
@@ -37,24 +114,24 @@ pub async fn init(config: &Config, admin: &Superuser, set: &MigrationSet) -> Res
         }
         Standing::Versioned { current, .. } => return Err(already_exists(db, &current.join(", "))),
         Standing::Legacy => {
-            return Err(Error::Refused(format!(
+            return Err(ProvisionError::Refused(format!(
                 "database '{db}' already exists and holds the 14.07 schema: nothing changed; run xivo-update-db to upgrade it"
             )))
         }
         Standing::Missing => {
             create_role_and_database(config, &postgres)
                 .await
-                .map_err(|e| e.during_change(Left::Unfinished))?;
+                .map_err(ProvisionError::unfinished)?;
             drop(postgres);
         }
     }
     apply_schema(config, admin, set)
         .await
-        .map_err(|e| e.during_change(Left::Unfinished))
+        .map_err(ProvisionError::unfinished)
 }
 
-fn already_exists(db: &str, revision: &str) -> Error {
-    Error::Refused(format!(
+fn already_exists(db: &str, revision: &str) -> ProvisionError {
+    ProvisionError::Refused(format!(
         "database '{db}' already exists (revision {revision}): nothing changed; \
          run xivo-update-db to upgrade it, or xivo-init-db --drop --init to recreate it (its data is lost)"
     ))
@@ -65,7 +142,7 @@ async fn apply_schema(
     config: &Config,
     admin: &Superuser,
     set: &MigrationSet,
-) -> Result<Report, Error> {
+) -> Result<Report, ProvisionError> {
     let db = &config.db_name;
     let owner = &config.db_owner;
     let mut client = admin.connect(db).await?;
@@ -95,7 +172,10 @@ async fn apply_schema(
     Ok(report)
 }
 
-async fn create_role_and_database(config: &Config, postgres: &Client) -> Result<(), Error> {
+async fn create_role_and_database(
+    config: &Config,
+    postgres: &Client,
+) -> Result<(), ProvisionError> {
     let db = &config.db_name;
     let owner = &config.db_owner;
     fail_point!("provision.before_role");
@@ -174,7 +254,7 @@ pub async fn create_utf8_database(
 
 /// `xivo-init-db --drop`: drop the database and its owner role. Refuses,
 /// naming them, while other sessions are connected.
-pub async fn drop_database(config: &Config, admin: &Superuser) -> Result<(), Error> {
+pub async fn drop_database(config: &Config, admin: &Superuser) -> Result<(), ProvisionError> {
     let db = &config.db_name;
     let owner = &config.db_owner;
     let postgres = admin.connect("postgres").await?;
@@ -185,7 +265,7 @@ pub async fn drop_database(config: &Config, admin: &Superuser) -> Result<(), Err
             .map(ToString::to_string)
             .collect();
         if !sessions.is_empty() {
-            return Err(Error::Refused(format!(
+            return Err(ProvisionError::Refused(format!(
                 "database '{db}' has {} other session(s): {}; stop the services using it, then retry; nothing dropped",
                 sessions.len(),
                 sessions.join("; ")
@@ -199,7 +279,7 @@ pub async fn drop_database(config: &Config, admin: &Superuser) -> Result<(), Err
             // Something took the database between the check and the DROP
             // (a new session, a prepared transaction): refused as above.
             Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::OBJECT_IN_USE) => {
-                return Err(Error::Refused(format!(
+                return Err(ProvisionError::Refused(format!(
                     "database '{db}' is in use: {}; stop the services using it (and end its prepared \
                      transactions, if any: see pg_prepared_xacts), then retry; nothing dropped",
                     pg::describe(&e)
@@ -215,13 +295,42 @@ pub async fn drop_database(config: &Config, admin: &Superuser) -> Result<(), Err
     }
     if pg::role_exists(&postgres, owner).await? {
         postgres.batch_execute(&format!("DROP ROLE {}", quote_ident(owner))).await.map_err(|e| {
-            Error::from(pg::query_error(
+            ProvisionError::from(pg::query_error(
                 format!("dropping role '{owner}' (it may still own objects in other databases: reassign or drop them first)"),
                 &e,
             ))
-            .during_change(Left::Unfinished)
+            .unfinished()
         })?;
         log::info!("dropped role '{owner}'");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_say_whether_anything_changed() {
+        let query = || PgError::Query {
+            what: "creating database 'asterisk'".into(),
+            reason: "disk full".into(),
+        };
+        // Before the first change: nothing attempted.
+        assert_eq!(Error::from(ProvisionError::from(query())).exit_code(), 2);
+        // After it: failed, and the next run resumes.
+        let e = Error::from(ProvisionError::from(query()).unfinished());
+        assert_eq!(e.exit_code(), 1);
+        assert!(e.to_string().contains("run the command again"), "{e}");
+        // Refused stays refused, also when met after a change.
+        let refused = ProvisionError::Refused("in use".into()).unfinished();
+        assert_eq!(Error::from(refused).exit_code(), 1);
+        assert_eq!(
+            ProvisionError::from(query())
+                .unfinished()
+                .unfinished()
+                .to_string(),
+            query().to_string()
+        );
+    }
 }

@@ -23,7 +23,7 @@ use common::host::Host;
 use common::{add_version, older_set, repo_baseline, repo_head, Cluster, MigrationsDir};
 
 /// `value` written as the config file reads it back: double-quoted, with
-/// `\`, `"`, `$` and `` ` `` escaped (src/config.rs `parse_value`).
+/// `\`, `"`, `$` and `` ` `` escaped (src/config/value.rs `parse_value`).
 fn quoted(value: &str) -> String {
     let mut out = String::from("\"");
     for ch in value.chars() {

@@ -591,12 +591,19 @@ fn status_json_is_one_object_whatever_happens() {
             r#""database": null, "owner": null, "migrations": null, "state_dir": null}"#.to_string()
         }
     };
+    // Every revision of the repository's files, parents first (the shipped
+    // set is one line: the baseline, then each version after its parent).
     let all: Vec<String> = {
-        let r = c.run("xivo-manage-db", &["migrations"], None);
-        r.stdout
-            .lines()
-            .map(|l| format!("\"{}\"", l.split(' ').next().unwrap_or_default()))
-            .collect()
+        let graph = repo_graph();
+        let mut order = vec![repo_baseline()];
+        while let Some((rev, _)) = graph
+            .iter()
+            .find(|(_, down)| down.contains(order.last().expect("one")))
+        {
+            order.push(rev.clone());
+        }
+        assert_eq!(order.len(), graph.len() + 1, "a linear shipped set");
+        order.iter().map(|r| format!("\"{r}\"")).collect()
     };
     let all = all.join(", ");
     // No database yet: behind, everything pending.
@@ -690,12 +697,42 @@ fn package_only_commands_need_no_configuration() {
     baseline.assert_code(0);
     c.write_config("NO_SUCH_KEY=1");
     c.run("xivo-manage-db", &["history"], None).assert_code(2);
-    for (cmd, want) in ["migrations", "replication-exclusions"].iter().zip(&good) {
-        let r = c.run("xivo-manage-db", &[cmd], None);
-        r.assert_code(0);
-        assert_eq!(&r.stdout, want, "{cmd}");
-        assert_eq!(r.stderr, "", "{cmd}");
-    }
+    let r = c.run("xivo-manage-db", &["replication-exclusions"], None);
+    r.assert_code(0);
+    assert_eq!(r.stdout, good[1]);
+    assert_eq!(r.stderr, "");
+    // The merged view asks the database when it can: without a usable
+    // configuration it lists the same revisions, their states unknown, and
+    // says why on its last line.
+    let r = c.run("xivo-manage-db", &["migrations"], None);
+    r.assert_code(0);
+    assert_eq!(r.stderr, "");
+    let revisions = |out: &str| -> Vec<String> {
+        // The rows: a revision id first; the header and the closing line not.
+        out.lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .filter(|w| w.len() == 12 && w.bytes().all(|b| b.is_ascii_hexdigit()))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(revisions(&r.stdout), revisions(&good[0]));
+    assert!(
+        r.stdout
+            .lines()
+            .skip(1)
+            .filter(|l| !l.starts_with("states unknown"))
+            .all(|l| l.contains("  unknown"))
+            && revisions(&r.stdout).len() + 2 == r.stdout.lines().count(),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.lines().last().is_some_and(
+            |l| l.starts_with("states unknown: config file ") && l.contains("NO_SUCH_KEY")
+        ),
+        "{}",
+        r.stdout
+    );
     let r = c.run("xivo-manage-db", &["show", &repo_baseline()], None);
     r.assert_code(0);
     assert_eq!(r.stdout, baseline.stdout);

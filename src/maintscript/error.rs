@@ -131,3 +131,12 @@ impl From<crate::merge::MergeError> for HookError {
         HookError::Core(e.into())
     }
 }
+
+/// A failure a `return` failpoint injects (test builds): the variant that
+/// carries a free message, so its exit code is that of a real failure there.
+#[cfg(feature = "failpoints")]
+impl From<crate::failpoints::Injected> for HookError {
+    fn from(i: crate::failpoints::Injected) -> Self {
+        HookError::Core(i.into())
+    }
+}

@@ -349,3 +349,12 @@ pub async fn stop_interrupted(config: &Config, superuser: &Superuser) -> Result<
     lockout::end_own_sessions(&postgres).await?;
     reopen_legacy(config, &postgres).await
 }
+
+/// A failure a `return` failpoint injects (test builds): the variant that
+/// carries a free message, so its exit code is that of a real failure there.
+#[cfg(feature = "failpoints")]
+impl From<crate::failpoints::Injected> for MergeError {
+    fn from(i: crate::failpoints::Injected) -> Self {
+        MergeError::Db(i.into())
+    }
+}

@@ -146,3 +146,15 @@ impl From<PgError> for MigrationError {
         MigrationError::Db(e)
     }
 }
+
+/// A failure a `return` failpoint injects (test builds): the variant that
+/// carries a free message, so its exit code is that of a real failure there.
+#[cfg(feature = "failpoints")]
+impl From<crate::failpoints::Injected> for MigrationError {
+    fn from(i: crate::failpoints::Injected) -> Self {
+        MigrationError::Unreadable {
+            file: i.0.into(),
+            reason: i.to_string(),
+        }
+    }
+}

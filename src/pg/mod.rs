@@ -420,6 +420,18 @@ pub fn client_program(name: &str, server_major: u32) -> Result<std::path::PathBu
     })
 }
 
+/// A failure a `return` failpoint injects (test builds): the variant that
+/// carries a free message, so its exit code is that of a real failure there.
+#[cfg(feature = "failpoints")]
+impl From<crate::failpoints::Injected> for PgError {
+    fn from(i: crate::failpoints::Injected) -> Self {
+        PgError::Query {
+            what: format!("failpoint '{}'", i.0),
+            reason: i.to_string(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -173,3 +173,15 @@ impl fmt::Display for ServiceError {
 }
 
 impl std::error::Error for ServiceError {}
+
+/// A failure a `return` failpoint injects (test builds): the variant that
+/// carries a free message, so its exit code is that of a real failure there.
+#[cfg(feature = "failpoints")]
+impl From<crate::failpoints::Injected> for ServiceError {
+    fn from(i: crate::failpoints::Injected) -> Self {
+        ServiceError::StateFile {
+            path: i.0.into(),
+            reason: i.to_string(),
+        }
+    }
+}

@@ -411,3 +411,15 @@ fn restore_state_files(config: &Config, existed: bool) -> Result<(), SnapshotErr
 
 /// Grace period for sessions to close after their service stopped.
 pub const SESSION_GRACE: Duration = Duration::from_secs(5);
+
+/// A failure a `return` failpoint injects (test builds): the variant that
+/// carries a free message, so its exit code is that of a real failure there.
+#[cfg(feature = "failpoints")]
+impl From<crate::failpoints::Injected> for SnapshotError {
+    fn from(i: crate::failpoints::Injected) -> Self {
+        SnapshotError::Db {
+            what: format!("failpoint '{}'", i.0),
+            reason: i.to_string(),
+        }
+    }
+}

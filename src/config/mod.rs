@@ -11,11 +11,9 @@
 //! every user can read is warned about, once per process, naming the file
 //! and the fix; the package installs it mode 0640.
 //!
-//! Above 500 lines (about 590 without its tests): the parser, its validation
-//! rules (any name PostgreSQL takes, regular files only, values quoted at
-//! most 40 characters) and their tests are one contract with the
-//! administrator, read best in one file. The package's fixed paths are the
-//! part that could stand alone (a `config/paths.rs`) if it grows again.
+//! Its parts: `paths.rs` the package's fixed paths, `value.rs` one value
+//! as sh reads one word and the name rules; here the keys, their
+//! validation and `Config`.
 
 use std::fmt;
 use std::os::unix::fs::PermissionsExt;
@@ -23,100 +21,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 use std::time::Duration;
 
-/// Where the configuration lives unless `XIVO_MANAGE_DB_CONFIG` says otherwise.
-pub const DEFAULT_CONFIG_PATH: &str = "/etc/xivo-manage-db/config";
-/// Environment variable naming another configuration file.
-pub const CONFIG_ENV: &str = "XIVO_MANAGE_DB_CONFIG";
-/// Test-only: load migrations from this directory instead of the embedded set.
-/// Named so that nobody sets it by accident on a production host.
-pub const MIGRATIONS_DIR_ENV: &str = "XIVO_MANAGE_DB_DANGEROUS_MIGRATIONS_DIR";
-/// The directories older releases kept the numbered-script state files in.
-pub const LEGACY_STATE_DIRS: [&str; 2] =
-    ["/var/lib/xivo-update-db", "/var/lib/xivo-upgrade/update-db"];
-/// The Debian cluster's socket directory, used when `ADMIN_URI` is empty.
-pub const PG_SOCKET_DIR: &str = "/var/run/postgresql";
-/// Where syslog listens; without it the tools log to stderr only.
-pub const SYSLOG_SOCKET: &str = "/dev/log";
-/// Where an init script or a systemd unit of a service would be.
-pub const INIT_SCRIPT_DIRS: [&str; 1] = ["/etc/init.d"];
-pub const SYSTEMD_UNIT_DIRS: [&str; 3] = [
-    "/etc/systemd/system",
-    "/lib/systemd/system",
-    "/usr/lib/systemd/system",
-];
-/// invoke-rc.d takes its systemd branch when this directory exists.
-pub const SYSTEMD_RUNNING_DIR: &str = "/run/systemd/system";
-/// invoke-rc.d's policy layer (taken under `$DPKG_ROOT`, as invoke-rc.d does).
-pub const POLICY_RC_D: &str = "/usr/sbin/policy-rc.d";
-/// Every snapshot database's name starts with this (see `snapshot::name`);
-/// `DB_NAME` may not.
-pub const SNAPSHOT_PREFIX: &str = "xivo_manage_db_snapshot_";
-/// Every database `xivo-manage-db restore` creates or sets aside starts with
-/// this (see `restore::name`); `DB_NAME` may not.
-pub const RESTORE_PREFIX: &str = "xivo_manage_db_restore_";
+mod paths;
+mod value;
 
-/// Debian's directory of a PostgreSQL major version's client programs.
-pub fn pg_bin_dir(major: u32) -> PathBuf {
-    PathBuf::from(format!("/usr/lib/postgresql/{major}/bin"))
-}
-
-/// `STATE_DIR` unless the configuration says otherwise.
-pub const DEFAULT_STATE_DIR: &str = "/var/lib/xivo-manage-db";
-/// Set by dpkg for maintainer scripts: the root of the installation they act
-/// on (`dpkg --root`); empty or unset means `/`. The package's built-in paths
-/// are taken under it; paths an administrator configured are taken as written.
-pub const DPKG_ROOT_ENV: &str = "DPKG_ROOT";
-/// What the package itself creates in a state directory: purge removes these
-/// and nothing else (`update-db/` only loses the 14.07 state files).
-pub const STATE_ENTRIES: [&str; 13] = [
-    "lock",
-    "stopped-services",
-    "stopped-services.tmp",
-    "rollback",
-    "merge-xivo-connlimit",
-    "merge-xivo-connlimit.tmp",
-    "state-dirs",
-    "state-dirs.tmp",
-    "record.tmp",
-    "restore-record",
-    "restore-record.tmp",
-    "queue-log-throughput",
-    "queue-log-throughput.tmp",
-];
-/// The 14.07 state files, in `$STATE_DIR/update-db`.
-pub const LEGACY_STATE_FILES: [&str; 2] = ["asterisk-last", "xivo-last"];
-
-/// A built-in path, under `$DPKG_ROOT`.
-pub fn rooted(path: &str) -> PathBuf {
-    match std::env::var_os(DPKG_ROOT_ENV).filter(|r| !r.is_empty()) {
-        Some(root) => PathBuf::from(root).join(path.trim_start_matches('/')),
-        None => PathBuf::from(path),
-    }
-}
-
-/// The older state directories, under `$DPKG_ROOT`.
-pub fn legacy_state_dirs() -> Vec<PathBuf> {
-    LEGACY_STATE_DIRS.iter().map(|d| rooted(d)).collect()
-}
-
-/// The default state directory, under `$DPKG_ROOT`.
-pub fn default_state_dir() -> PathBuf {
-    rooted(DEFAULT_STATE_DIR)
-}
-
-/// The list of the other state directories the hooks have used: the
-/// conffile (and so STATE_DIR) is gone when dpkg calls postrm purge, so the
-/// package remembers them here.
-pub fn state_dirs_list() -> PathBuf {
-    default_state_dir().join("state-dirs")
-}
-
-/// The 14.07 configuration database (and its owner role) merged into `DB_NAME`.
-pub const LEGACY_DB_NAME: &str = "xivo";
-
-/// The daemons that keep connections to the database open (XiVO 14.08).
-pub const DEFAULT_SERVICES: &str = "asterisk xivo-agid xivo-ctid xivo-confd xivo-dird \
-     xivo-call-logd xivo-agentd xivo-amid xivo-sysconfd xivo-provd";
+pub use paths::*;
+use value::{identifier, parse_value, role_name, Word};
 
 const KEYS: [&str; 8] = [
     "ADMIN_URI",
@@ -534,132 +443,6 @@ fn warn_if_readable_by_others(path: &Path, secrets: &[&str]) {
             path.display()
         )
     });
-}
-
-/// What `parse_value` made of the text so far.
-enum Word {
-    Done(String),
-    /// A quote is open or the line ends with a backslash: sh reads on.
-    More,
-}
-
-/// A value as sh reads one word of an assignment: unquoted, `'...'` and
-/// `"..."` parts side by side (`'p'\''q'`), `\x` outside quotes, `\"`,
-/// `\\`, `\$`, `` \` `` and backslash-newline inside double quotes,
-/// optionally followed by a `# comment`. What sh would expand or treat as
-/// syntax (`$name`, `` `cmd` ``, `$(...)`, unquoted `;` `|` `&`...) is
-/// refused, never guessed at. The reason never quotes the value: it may
-/// be a password.
-fn parse_value(text: &str) -> Result<Word, String> {
-    const FIX: &str = "put the value in single quotes (a ' inside written '\\'')";
-    let expands = |next: Option<&char>| {
-        matches!(next, Some(c) if c.is_ascii_alphanumeric()
-            || matches!(c, '_' | '{' | '(' | '@' | '*' | '#' | '?' | '-' | '$' | '!'))
-    };
-    let mut chars = text.chars().peekable();
-    let mut out = String::new();
-    while let Some(ch) = chars.next() {
-        match ch {
-            ' ' | '\t' => {
-                let tail: String = chars.collect();
-                let tail = tail.trim_start();
-                if !tail.is_empty() && !tail.starts_with('#') {
-                    return Err(format!(
-                        "text after the value: quote a value that contains spaces, {FIX}"
-                    ));
-                }
-                break;
-            }
-            '\'' => loop {
-                match chars.next() {
-                    Some('\'') => break,
-                    Some(c) => out.push(c),
-                    None => return Ok(Word::More),
-                }
-            },
-            '"' => loop {
-                match chars.next() {
-                    Some('"') => break,
-                    Some('\\') => match chars.next() {
-                        Some(c @ ('"' | '\\' | '$' | '`')) => out.push(c),
-                        Some('\n') => {}
-                        Some(c) => {
-                            out.push('\\');
-                            out.push(c);
-                        }
-                        None => return Ok(Word::More),
-                    },
-                    Some('`') => {
-                        return Err(format!(
-                            "'`' inside double quotes (sh would run a command): {FIX}"
-                        ))
-                    }
-                    Some('$') if expands(chars.peek()) => {
-                        return Err(format!(
-                            "'$' inside double quotes (sh would expand it): {FIX}"
-                        ))
-                    }
-                    Some(c) => out.push(c),
-                    None => return Ok(Word::More),
-                }
-            },
-            '\\' => match chars.next() {
-                Some('\n') => {}
-                Some(c) => out.push(c),
-                None => return Ok(Word::More),
-            },
-            '$' if !expands(chars.peek()) => out.push(ch),
-            '$' | '`' => {
-                return Err(format!(
-                    "unquoted '{ch}' in the value (sh would expand it): {FIX}"
-                ))
-            }
-            ';' | '&' | '|' | '<' | '>' | '(' | ')' | '\n' => {
-                let what = if ch == '\n' {
-                    "a line break".to_string()
-                } else {
-                    format!("'{ch}'")
-                };
-                return Err(format!("unquoted {what} in the value: {FIX}"));
-            }
-            c => out.push(c),
-        }
-    }
-    Ok(Word::Done(out))
-}
-
-/// A database or role name: anything PostgreSQL takes, since every use is
-/// quoted (`pg::quote_ident`, bind parameters). Refused only what it cannot
-/// take: empty, NUL, over 63 bytes (it would silently cut the name, and we
-/// would then look for another one).
-fn identifier(value: &str) -> Result<String, String> {
-    if value.is_empty() {
-        return Err("empty: give a name".into());
-    }
-    if value.contains('\0') {
-        return Err("contains a NUL byte, which PostgreSQL cannot store in a name".into());
-    }
-    if value.len() > 63 {
-        // Never the whole value: it may be megabytes long.
-        let start: String = value.chars().take(40).collect();
-        return Err(format!(
-            "'{start}...' is {} bytes long; PostgreSQL names are at most 63 bytes",
-            value.len()
-        ));
-    }
-    Ok(value.to_string())
-}
-
-/// DB_OWNER: a name (`identifier`) that PostgreSQL also allows for a role:
-/// `public` and `none` mean something else, `pg_` is its own prefix.
-fn role_name(value: &str) -> Result<String, String> {
-    let name = identifier(value)?;
-    if name == "public" || name == "none" || name.starts_with("pg_") {
-        return Err(format!(
-            "'{name}' is reserved by PostgreSQL for its own roles: choose another role name"
-        ));
-    }
-    Ok(name)
 }
 
 #[cfg(test)]
