@@ -903,7 +903,7 @@ fn history_and_migrations_say_what_the_database_is_at_every_stage() {
         .find(|l| l.starts_with(&repo_head()))
         .expect("head listed");
     assert!(
-        head_line.contains("applied (current, head)") && head_line.contains(" ms"),
+        head_line.contains("applied (current, head)") && head_line.contains(" s  "),
         "{}",
         r.stdout
     );

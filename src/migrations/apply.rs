@@ -296,9 +296,9 @@ async fn apply_transactional(
         record(tx, m, duration, false).await?;
         fail_point!("migrate.each_after");
         log::info!(
-            "applied {} in {:.3} s",
+            "applied {} in {}",
             m.revision(),
-            duration.as_secs_f64()
+            crate::duration::human(duration)
         );
         staged.push(Applied {
             revision: m.revision().into(),
@@ -508,9 +508,9 @@ async fn apply_alone(
     tx.commit().await.map_err(|e| failure(m, &e, report))?;
     fail_point!("migrate.alone_after_commit");
     log::info!(
-        "applied {} in {:.3} s",
+        "applied {} in {}",
         m.revision(),
-        duration.as_secs_f64()
+        crate::duration::human(duration)
     );
     Ok(Applied {
         revision: m.revision().into(),

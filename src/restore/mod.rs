@@ -442,7 +442,10 @@ async fn restore_into_new(
     load::pg_restore(superuser, program, dump, &rec.new, reading)
         .await
         .map_err(Failure::Load)?;
-    log::info!("{what}: done in {:.2} s", started.elapsed().as_secs_f64());
+    log::info!(
+        "{what}: done in {}",
+        crate::duration::human(started.elapsed())
+    );
     fail_point!("restore.after_load", no_return);
     if let Some(pair) = pair {
         swap::make_database(postgres, config, rec, name::Slot::Xivo).await?;
