@@ -542,7 +542,11 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 } else {
                     None
                 };
-                let done = block_on(crate::restore::restore(&config, &admin, &set, &options))??;
+                let done = block_on(crate::restore::restore(&config, &admin, &set, &options))?
+                    .map_err(|e| match &spooled {
+                        Some(s) => s.shown_error(e),
+                        None => e,
+                    })?;
                 let done = spooled.as_ref().map_or(done.clone(), |s| s.shown(&done));
                 success(&format!("{done}\n"));
                 Ok(0)

@@ -1555,4 +1555,18 @@ fn restore_dash_reads_the_backup_from_stdin() {
     r.assert_code(2);
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
     assert_eq!(h.c.fingerprint(DB), before);
+    // Not a backup: the error names what was given, '-', never the copy.
+    let garbage = h.c.state_dir().join("../garbage.dump");
+    std::fs::write(&garbage, "not a backup\n").expect("write");
+    let mut c = restore_cmd(&h, &["-"], None);
+    c.stdin(std::fs::File::open(&garbage).expect("garbage"));
+    let r = Run::from(c.output().expect("run restore -"));
+    r.assert_code(2);
+    let last = r.stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("cannot restore '-' (stdin)") && !r.stderr.contains("restore-stdin"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(h.c.fingerprint(DB), before);
 }
