@@ -30,7 +30,7 @@
 //!
 //! Any failure or signal (SIGINT, SIGTERM, SIGHUP) before the swap's commit
 //! drops the new database and starts the services: `DB_NAME` is exactly as
-//! it was (exit 1). A run killed anywhere leaves the record, and the next
+//! it was (exit 1; 128 + the signal for a signal). A run killed anywhere leaves the record, and the next
 //! restore, hook, `xivo-update-db` or `xivo-init-db` converges (`recover`):
 //! before the swap the new database is dropped; after it (`DB_NAME` has the
 //! recorded oid) the old one is; the services it stopped are started.
