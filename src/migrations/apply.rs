@@ -93,10 +93,25 @@ const REPAIR_COLUMNS: &str = "DO $$ BEGIN \
            ADD COLUMN IF NOT EXISTS repaired_by TEXT; \
        END IF; END $$;";
 
-/// On a run with nothing to apply, still bring the version tables to this
-/// package's shape (a history table of an earlier package lacks the repair
-/// columns), in a transaction of its own as the owner.
+/// On a run with nothing to apply, still give a history table of an earlier
+/// package the repair columns, in a transaction of its own as the owner.
+/// Nothing is written when they are there (or there is no history table):
+/// a run at head stays a read.
 pub async fn ensure_version_tables_alone(client: &mut Client, owner: &str) -> Result<(), PgError> {
+    let lacking: bool = client
+        .query_one(
+            "SELECT to_regclass('public.xivo_manage_db_history') IS NOT NULL AND NOT EXISTS \
+               (SELECT 1 FROM pg_attribute \
+                 WHERE attrelid = to_regclass('public.xivo_manage_db_history') \
+                   AND attname = 'repaired_by' AND NOT attisdropped)",
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error(format!("reading the columns of {HISTORY_TABLE}"), &e))?
+        .get(0);
+    if !lacking {
+        return Ok(());
+    }
     let tx = begin_as(client, owner).await?;
     ensure_version_tables(&tx).await?;
     tx.commit()
