@@ -177,7 +177,7 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool, yes: bool) 
                 yes,
             )?;
         }
-        block_on(async {
+        let work = async {
             let _lock = crate::lock::RunLock::acquire(&config, &admin).await?;
             crate::pending::refuse_if_pending(&config)?;
             // A restore killed midway first, as xivo-update-db does: its
@@ -202,7 +202,13 @@ pub fn init_db(program: &str, drop: bool, init: bool, verbose: bool, yes: bool) 
                 ));
             }
             Ok::<u8, Error>(0)
-        })?
+        };
+        block_on(crate::interrupt::or_interrupted(work, || {
+            "the step in progress was rolled back, what was committed before it is kept; \
+             run xivo-init-db again with the same options (if it then finds the database \
+             provisioned, xivo-update-db finishes it)"
+                .into()
+        }))?
     })();
     finish(program, result)
 }
@@ -442,8 +448,15 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 // A DATE that does not parse is refused before anything connects.
                 let cutoff = crate::queue_log_ops::date::parse(&before).map_err(Error::Usage)?;
                 let admin = Superuser::from_config(&config)?;
-                let text = block_on(crate::queue_log_ops::prune(
-                    &config, &admin, &cutoff, dry_run, json,
+                let text = block_on(crate::interrupt::or_interrupted(
+                    crate::queue_log_ops::prune(&config, &admin, &cutoff, dry_run, json),
+                    || {
+                        format!(
+                            "the batches already deleted stay deleted, the rest of the rows before \
+                             {before} are still there; run xivo-manage-db queue-log prune --before \
+                             {before} again"
+                        )
+                    },
                 ))??;
                 // A dry run's report or a JSON object is what was asked for.
                 if dry_run || json {
@@ -455,7 +468,14 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
             }
             ManageCommand::QueueLogPrepare => {
                 let admin = Superuser::from_config(&config)?;
-                success(&block_on(crate::queue_log_ops::prepare(&config, &admin))??);
+                success(&block_on(crate::interrupt::or_interrupted(
+                    crate::queue_log_ops::prepare(&config, &admin),
+                    || {
+                        "what was done is kept (numbered rows, a built index); \
+                         run xivo-manage-db queue-log prepare again to finish"
+                            .into()
+                    },
+                ))??);
                 Ok(0)
             }
             ManageCommand::RollbackStatus { json } => {
@@ -477,10 +497,29 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                         )?;
                     }
                 }
-                let done = if matches!(command, ManageCommand::RollbackFinish { .. }) {
-                    block_on(crate::pending::finish(&config, &admin))??
+                let finishing = matches!(command, ManageCommand::RollbackFinish { .. });
+                let left = || {
+                    let verb = if finishing { "finish" } else { "discard" };
+                    match crate::snapshot::load(&config) {
+                        Ok(None) => "the record was settled before the signal; run \
+                                     xivo-manage-db status to check"
+                            .to_string(),
+                        _ => format!(
+                            "the snapshot record is still pending (services it stopped may \
+                             still be stopped); run xivo-manage-db rollback {verb} again"
+                        ),
+                    }
+                };
+                let done = if finishing {
+                    block_on(crate::interrupt::or_interrupted(
+                        crate::pending::finish(&config, &admin),
+                        left,
+                    ))??
                 } else {
-                    block_on(crate::pending::discard(&config, &admin))??
+                    block_on(crate::interrupt::or_interrupted(
+                        crate::pending::discard(&config, &admin),
+                        left,
+                    ))??
                 };
                 success(&format!("{done}\n"));
                 Ok(0)
@@ -503,7 +542,11 @@ pub fn manage_db(program: &str, command: ManageCommand) -> ExitCode {
                 } else {
                     None
                 };
-                let done = block_on(crate::restore::restore(&config, &admin, &set, &options))??;
+                let done = block_on(crate::restore::restore(&config, &admin, &set, &options))?
+                    .map_err(|e| match &spooled {
+                        Some(s) => s.shown_error(e),
+                        None => e,
+                    })?;
                 let done = spooled.as_ref().map_or(done.clone(), |s| s.shown(&done));
                 success(&format!("{done}\n"));
                 Ok(0)

@@ -105,3 +105,26 @@ fn ignored(signal: nix::libc::c_int) -> bool {
             && old.sa_sigaction == nix::libc::SIG_IGN
     }
 }
+
+/// Run a command's `work`, SIGINT, SIGTERM and SIGHUP taken over (each
+/// unless ignored at start): on one, `work` is dropped at its await point
+/// (as a SIGKILL would stop it, which every command is made to survive:
+/// its transaction rolls back with the connection, the next run finds
+/// what was left) and the command ends with `Error::Interrupted`, exit
+/// 128 + the signal, whose line is "interrupted by SIG...: " and `left`:
+/// what was left and what to run next.
+pub async fn or_interrupted<T>(
+    work: impl Future<Output = Result<T, crate::error::Error>>,
+    left: impl FnOnce() -> String,
+) -> Result<T, crate::error::Error> {
+    let mut interrupt = Interrupt::install(Takeover::Command).map_err(|e| {
+        crate::error::Error::Other(format!("cannot take over SIGINT/SIGTERM/SIGHUP: {e}"))
+    })?;
+    match interrupt.race(work).await {
+        Ok(done) => done,
+        Err(signal) => Err(crate::error::Error::Interrupted {
+            signal,
+            what: format!("interrupted by {signal}: {}", left()),
+        }),
+    }
+}

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod confirm;
 pub mod dry_run;
+pub mod duration;
 pub mod error;
 pub mod fsutil;
 pub mod ha;

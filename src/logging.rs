@@ -163,10 +163,10 @@ pub async fn timed<T, E: Display>(
     let started = Instant::now();
     log::info!("{what}...");
     let r = f.await;
-    let secs = started.elapsed().as_secs_f64();
+    let secs = crate::duration::human(started.elapsed());
     match &r {
-        Ok(_) => log::info!("{what}: done in {secs:.2} s"),
-        Err(e) => log::error!("{what}: failed after {secs:.2} s: {e}"),
+        Ok(_) => log::info!("{what}: done in {secs}"),
+        Err(e) => log::error!("{what}: failed after {secs}: {e}"),
     }
     r
 }

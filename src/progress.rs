@@ -111,10 +111,11 @@ impl Progress {
         }
         let took = self.started.elapsed().as_secs_f64();
         let closing = format!(
-            "{}: {} {} done in {took:.1} s",
+            "{}: {} {} done in {}",
             self.what,
             self.amount(done),
-            self.unit_name()
+            self.unit_name(),
+            duration(took)
         );
         if self.screen.is_some() {
             let line = self.terminal_line(done, Instant::now(), Some(took));
@@ -211,7 +212,7 @@ impl Progress {
     fn terminal_line(&self, done: u64, now: Instant, took: Option<f64>) -> String {
         let width = self.screen.as_ref().map_or(80, |(_, fd)| width_of(*fd));
         let (percent, tail) = match took {
-            Some(secs) => (100.0, format!("done in {}", duration_tenths(secs))),
+            Some(secs) => (100.0, format!("done in {}", duration(secs))),
             None => (self.percent(done), self.eta_text(done, now)),
         };
         let counts = if self.total == 0 || took.is_some() {
@@ -321,28 +322,14 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// 75.2 -> "1 min 15 s".
+/// An estimate or a time taken, in the one format (`crate::duration`).
 pub fn duration(secs: f64) -> String {
-    let s = secs.round() as u64;
-    if s >= 60 {
-        format!("{} min {} s", s / 60, s % 60)
-    } else {
-        format!("{s} s")
-    }
+    crate::duration::seconds(secs)
 }
 
-/// An ETA, rounded up: never "0 s" while something is left.
+/// An ETA, rounded up to the second: never "0 s" while something is left.
 fn duration_up(secs: f64) -> String {
     duration(secs.ceil().max(1.0))
-}
-
-/// A time taken: tenths under a minute (`3.2 s`), else as `duration`.
-fn duration_tenths(secs: f64) -> String {
-    if secs < 59.95 {
-        format!("{secs:.1} s")
-    } else {
-        duration(secs)
-    }
 }
 
 #[cfg(test)]

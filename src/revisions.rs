@@ -342,13 +342,11 @@ pub fn migrations_view(
     out
 }
 
-/// A duration in milliseconds as people read it: `850 ms`, `12.4 s`, `3 min 05 s`.
+/// A duration in milliseconds, in the one format (`crate::duration`).
 fn duration(ms: i64) -> String {
-    match ms {
-        ..=999 => format!("{ms} ms"),
-        1000..=59_999 => format!("{:.1} s", ms as f64 / 1000.0),
-        _ => format!("{} min {:02} s", ms / 60_000, (ms % 60_000) / 1000),
-    }
+    crate::duration::human(std::time::Duration::from_millis(
+        u64::try_from(ms).unwrap_or(0),
+    ))
 }
 
 /// Rows as columns padded to their widest cell, two spaces apart; the last
@@ -392,8 +390,8 @@ mod tests {
             vec!["aaaa".to_string(), "b".to_string(), "cc".to_string()],
         ];
         assert_eq!(table(&rows), "A     bb  c\naaaa  b   cc\n");
-        assert_eq!(duration(850), "850 ms");
-        assert_eq!(duration(12_400), "12.4 s");
-        assert_eq!(duration(185_000), "3 min 05 s");
+        assert_eq!(duration(850), "0.85 s");
+        assert_eq!(duration(12_400), "12 s");
+        assert_eq!(duration(185_000), "3 min 5 s");
     }
 }

@@ -157,6 +157,11 @@ async fn migrate_locked(
                 .await
                 .map_err(|e| Error::from(e).during_change(Left::Unfinished))?;
             if plan.is_empty() {
+                // The history table of an earlier package still gets this
+                // one's columns, so that every host has the same schema.
+                migrations::ensure_version_tables_alone(&mut target, &config.db_owner)
+                    .await
+                    .map_err(|e| Error::from(e).during_change(Left::RolledBack))?;
                 // Said once, by `Outcome::log`.
                 return Ok(Outcome::AlreadyAtHead);
             }

@@ -107,14 +107,8 @@ pub async fn accept_checksum(
     }
     let tx = migrations::begin_as(&mut client, &config.db_owner).await?;
     let what = || format!("recording the new checksum of {revision} in {HISTORY_TABLE}");
-    tx.batch_execute(&format!(
-        "ALTER TABLE public.{HISTORY_TABLE} \
-           ADD COLUMN IF NOT EXISTS previous_checksum CHAR(64), \
-           ADD COLUMN IF NOT EXISTS repaired_at TIMESTAMP WITH TIME ZONE, \
-           ADD COLUMN IF NOT EXISTS repaired_by TEXT"
-    ))
-    .await
-    .map_err(|e| pg::query_error(what(), &e))?;
+    // A history table of an earlier package may lack the columns filled here.
+    migrations::ensure_version_tables(&tx).await?;
     let by = operator();
     tx.execute(
         &format!(

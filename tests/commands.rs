@@ -940,7 +940,7 @@ fn history_and_migrations_say_what_the_database_is_at_every_stage() {
         .find(|l| l.starts_with(&repo_head()))
         .expect("head listed");
     assert!(
-        head_line.contains("applied (current, head)") && head_line.contains(" ms"),
+        head_line.contains("applied (current, head)") && head_line.contains(" s  "),
         "{}",
         r.stdout
     );
@@ -1398,4 +1398,111 @@ fn update_dry_run_on_a_1407_host_lists_its_steps() {
         r.stdout
     );
     assert_eq!((c.fingerprint(DB), c.fingerprint("xivo")), before);
+}
+
+/// Another process holding the host lock, in a process group of its own
+/// (flock itself holds it, not the sleep it runs).
+fn hold_lock(c: &Cluster) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
+    let lock = c.state_dir().join("lock");
+    let child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("echo \"pid $$ (test holder)\" > \"$1\"; exec flock -o \"$1\" sleep 120")
+        .arg("sh")
+        .arg(&lock)
+        .process_group(0)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("holder");
+    while std::process::Command::new("flock")
+        .arg("-n")
+        .arg(&lock)
+        .arg("true")
+        .status()
+        .expect("flock -n")
+        .success()
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child
+}
+
+/// Every command that changes the database, stopped by a real signal while
+/// it waits for the lock: exit 128 + the signal, its last line names the
+/// signal, says what was left and what to run next; nothing changed.
+#[test]
+fn a_signal_ends_each_writing_command_with_128_plus_it_and_one_line() {
+    use nix::sys::signal::Signal;
+    use std::io::BufRead;
+    let c = Cluster::start();
+    c.run("xivo-init-db", &["--init"], None).assert_code(0);
+    let cases: [(&str, &[&str], Signal, i32, &str); 4] = [
+        (
+            "xivo-init-db",
+            &["--drop", "--init", "--yes"],
+            Signal::SIGINT,
+            130,
+            "run xivo-init-db again",
+        ),
+        (
+            "xivo-manage-db",
+            &["queue-log", "prune", "--before", "2020-01-01"],
+            Signal::SIGTERM,
+            143,
+            "run xivo-manage-db queue-log prune --before 2020-01-01 again",
+        ),
+        (
+            "xivo-manage-db",
+            &["queue-log", "prepare"],
+            Signal::SIGHUP,
+            129,
+            "run xivo-manage-db queue-log prepare again",
+        ),
+        (
+            "xivo-manage-db",
+            &["queue-log", "prepare"],
+            Signal::SIGINT,
+            130,
+            "what was done is kept",
+        ),
+    ];
+    for (bin, args, signal, code, next) in cases {
+        let before = c.fingerprint(DB);
+        let mut holder = hold_lock(&c);
+        let mut child = c
+            .cmd(bin)
+            .args(args)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+        let mut seen = String::new();
+        while !seen.contains("waiting for lock") {
+            let mut line = String::new();
+            assert!(
+                stderr.read_line(&mut line).expect("read") > 0,
+                "{bin} {args:?} ended before waiting for the lock: {seen}"
+            );
+            seen.push_str(&line);
+        }
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), signal)
+            .expect("signal");
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut rest).expect("read");
+        let status = child.wait().expect("reap");
+        let _ = nix::sys::signal::killpg(
+            nix::unistd::Pid::from_raw(holder.id() as i32),
+            Signal::SIGKILL,
+        );
+        let _ = holder.wait();
+        assert_eq!(status.code(), Some(code), "{bin} {args:?}: {seen}{rest}");
+        assert_eq!(rest.lines().count(), 1, "one line: {rest}");
+        assert!(
+            rest.contains(&format!("interrupted by {}", signal.as_str())) && rest.contains(next),
+            "{bin} {args:?}: {rest}"
+        );
+        assert_eq!(c.fingerprint(DB), before, "nothing changed");
+    }
 }

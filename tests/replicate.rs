@@ -1331,3 +1331,58 @@ fn replication_whose_connection_is_cut_at_commit_says_the_outcome_is_unknown() {
         rows_only(&master, "public.voicemail")
     );
 }
+
+/// `repair --accept-checksum` on the master records the old checksum, when
+/// and who in the history table; the slave, at the same revision and never
+/// repaired, has the same history table (its columns come with the table),
+/// so the replication goes through and carries the master's history. A
+/// slave whose history table predates those columns gets them from
+/// `xivo-update-db`, even with nothing to apply.
+#[test]
+fn replication_after_a_repair_on_the_master_works() {
+    let (master, slave) = pair();
+    let edited = MigrationsDir::copy_of_repo();
+    let file = std::fs::read_dir(edited.path.join("versions"))
+        .expect("versions")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.to_string_lossy().contains(&repo_head()))
+        .expect("head file");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, format!("{text}\n-- edited after release\n")).expect("write");
+    master
+        .run(
+            "xivo-manage-db",
+            &["repair", "--accept-checksum", &repo_head()],
+            Some(&edited.path),
+        )
+        .assert_code(0);
+    fill(&master, 3);
+    let r = run_replicate(&master, &slave_arg(&slave));
+    r.assert_code(0);
+    let history = "SELECT revision, checksum, previous_checksum, repaired_at, repaired_by \
+                     FROM xivo_manage_db_history ORDER BY revision";
+    assert_eq!(
+        slave.psql("asterisk", history),
+        master.psql("asterisk", history)
+    );
+    let copied = |c: &Cluster| {
+        let mut s = sums(c);
+        s.retain(|t, _| !is_excluded(t));
+        s
+    };
+    assert_eq!(copied(&slave), copied(&master));
+
+    // A history table made by an earlier package, without the columns.
+    slave.psql(
+        "asterisk",
+        "ALTER TABLE xivo_manage_db_history DROP COLUMN previous_checksum, \
+           DROP COLUMN repaired_at, DROP COLUMN repaired_by",
+    );
+    slave.run("xivo-update-db", &[], None).assert_code(0);
+    let r = run_replicate(&master, &slave_arg(&slave));
+    r.assert_code(0);
+    assert_eq!(
+        slave.psql("asterisk", history),
+        master.psql("asterisk", history)
+    );
+}

@@ -1141,9 +1141,14 @@ fn restore_hit_by_sighup_starts_the_services_again() {
     let caught = restore_caught_in_its_swap(&h);
     let (before, old) = (caught.before.clone(), caught.old.clone());
     let (code, stderr) = signalled(&h, caught, nix::sys::signal::Signal::SIGHUP);
-    assert_eq!(code, Some(1), "{stderr}");
-    assert!(stderr.contains("SIGHUP"), "names the signal: {stderr}");
-    assert!(stderr.contains("left as it was"), "{stderr}");
+    assert_eq!(code, Some(129), "128 + SIGHUP: {stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("interrupted by SIGHUP")
+            && last.contains("left as it was")
+            && last.contains("run xivo-manage-db restore again"),
+        "its last line names the signal, what was left and what to run: {stderr}"
+    );
     h.c.psql("postgres", &format!("DROP DATABASE \"{old}\""));
     assert_eq!(h.c.fingerprint(DB), before, "database exactly as it was");
     assert_converged(&h);
@@ -1193,7 +1198,7 @@ fn a_signal_during_a_swap_attempt_that_then_fails_still_lets_the_restore_undo_it
     let caught = restore_caught_in_its_swap(&h);
     let (before, old) = (caught.before.clone(), caught.old.clone());
     let (code, stderr) = signalled(&h, caught, nix::sys::signal::Signal::SIGTERM);
-    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(code, Some(143), "128 + SIGTERM: {stderr}");
     assert!(
         stderr.contains("left as it was") && !stderr.contains("failed too"),
         "the undo went through: {stderr}"
@@ -1549,5 +1554,19 @@ fn restore_dash_reads_the_backup_from_stdin() {
     let r = restore(&h, &["-"]);
     r.assert_code(2);
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert_eq!(h.c.fingerprint(DB), before);
+    // Not a backup: the error names what was given, '-', never the copy.
+    let garbage = h.c.state_dir().join("../garbage.dump");
+    std::fs::write(&garbage, "not a backup\n").expect("write");
+    let mut c = restore_cmd(&h, &["-"], None);
+    c.stdin(std::fs::File::open(&garbage).expect("garbage"));
+    let r = Run::from(c.output().expect("run restore -"));
+    r.assert_code(2);
+    let last = r.stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("cannot restore '-' (stdin)") && !r.stderr.contains("restore-stdin"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(h.c.fingerprint(DB), before);
 }

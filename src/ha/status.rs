@@ -249,7 +249,7 @@ fn text_of(role: &str, s: &Seen) -> String {
         "lag: {} bytes, {}\n",
         opt(s.lag_bytes),
         s.lag_seconds
-            .map_or("unknown seconds".to_string(), |x| format!("{x:.3} s"))
+            .map_or("unknown seconds".to_string(), crate::duration::seconds)
     ));
     t.push_str(&format!(
         "tables: {} ready{}\n",

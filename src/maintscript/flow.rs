@@ -67,8 +67,8 @@ pub async fn lock(ctx: &mut Ctx) -> Result<RunLock, HookError> {
         Err(signal) => return Err(HookError::Interrupted { signal }),
     };
     log::info!(
-        "taking the lock: done in {:.2} s",
-        started.elapsed().as_secs_f64()
+        "taking the lock: done in {}",
+        crate::duration::human(started.elapsed())
     );
     Ok(lock)
 }

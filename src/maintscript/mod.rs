@@ -82,14 +82,14 @@ pub fn main(hook: Hook) -> ExitCode {
             "cannot start the async runtime: {e}"
         )))),
     };
-    let secs = started.elapsed().as_secs_f64();
+    let secs = crate::duration::human(started.elapsed());
     match result {
         Ok(()) => {
-            log::info!("{inv}: done in {secs:.2} s");
+            log::info!("{inv}: done in {secs}");
             ExitCode::SUCCESS
         }
         Err(e) => {
-            log::error!("{inv}: failed after {secs:.2} s: {e}");
+            log::error!("{inv}: failed after {secs}: {e}");
             ExitCode::from(e.exit_code())
         }
     }

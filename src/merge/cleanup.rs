@@ -65,9 +65,9 @@ pub async fn finish_cleanup(
                     )
                 })?;
             log::info!(
-                "dropped database '{LEGACY_DB_NAME}' (merged into '{}') in {:.2} s",
+                "dropped database '{LEGACY_DB_NAME}' (merged into '{}') in {}",
                 config.db_name,
-                step.elapsed().as_secs_f64()
+                crate::duration::human(step.elapsed())
             );
         } else {
             log::warn!(

@@ -212,8 +212,8 @@ pub async fn prepare(
     fail_point!("merge.before_plan");
     let compared = plan::compare(&target, &source, scripts, levels).await?;
     log::info!(
-        "compared the objects of both databases in {:.2} s",
-        step.elapsed().as_secs_f64()
+        "compared the objects of both databases in {}",
+        crate::duration::human(step.elapsed())
     );
     log::info!(
         "upgrading the XiVO {} host: asterisk {:03} -> {:03}, xivo {:03} -> {:03}, merging {} tables of '{source_db}' into '{db}'",
@@ -258,8 +258,8 @@ impl Merge {
         let step = Instant::now();
         self.closed = Some(lockout::close(config, &self.postgres, &self.source).await?);
         log::info!(
-            "closed '{LEGACY_DB_NAME}' to new connections in {:.2} s",
-            step.elapsed().as_secs_f64()
+            "closed '{LEGACY_DB_NAME}' to new connections in {}",
+            crate::duration::human(step.elapsed())
         );
         Ok(())
     }
@@ -318,8 +318,8 @@ impl Merge {
                 }
                 fail_point!("merge.after_forget_limit");
                 log::info!(
-                    "merge committed in {:.1} s: '{}' is at {}",
-                    self.started.elapsed().as_secs_f64(),
+                    "merge committed in {}: '{}' is at {}",
+                    crate::duration::human(self.started.elapsed()),
                     self.target_db,
                     crate::migrations::current_revisions(&self.target)
                         .await

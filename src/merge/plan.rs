@@ -363,9 +363,9 @@ impl DumpJob {
         });
         let (pre_data, post_data) = (pre?, post?);
         log::info!(
-            "read the schema of '{LEGACY_DB_NAME}' ({} objects) in {:.2} s",
+            "read the schema of '{LEGACY_DB_NAME}' ({} objects) in {}",
             pre_data.entries.len() + post_data.entries.len(),
-            self.started.elapsed().as_secs_f64()
+            crate::duration::human(self.started.elapsed())
         );
         Ok(Schema {
             pre_data,

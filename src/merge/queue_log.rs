@@ -88,8 +88,8 @@ pub async fn flush_early(monitor: &Client) {
     let started = Instant::now();
     match monitor.batch_execute("CHECKPOINT").await {
         Ok(()) => log::info!(
-            "wrote out the rewritten queue_log (a checkpoint beside the merge) in {:.2} s",
-            started.elapsed().as_secs_f64()
+            "wrote out the rewritten queue_log (a checkpoint beside the merge) in {}",
+            crate::duration::human(started.elapsed())
         ),
         Err(e) => log::warn!(
             "{}: the checkpoint after the merge writes it instead",

@@ -165,9 +165,9 @@ async fn move_objects(
     create_all(tx, &schema.pre_data, owner).await?;
     fail_point!("merge.after_pre_data");
     log::info!(
-        "created {} tables, types, functions and views in {:.2} s",
+        "created {} tables, types, functions and views in {}",
         schema.pre_data.entries.len(),
-        started.elapsed().as_secs_f64()
+        crate::duration::human(started.elapsed())
     );
     let step = Instant::now();
     let total: u64 = plan.tables.iter().map(|t| t.estimated_rows).sum();
@@ -187,9 +187,9 @@ async fn move_objects(
     }
     progress.finish(rows);
     log::info!(
-        "copied {} rows in {:.2} s",
+        "copied {} rows in {}",
         progress::thousands(rows),
-        step.elapsed().as_secs_f64()
+        crate::duration::human(step.elapsed())
     );
     for s in &plan.sequences {
         fail_point!("merge.each_sequence");
@@ -199,9 +199,9 @@ async fn move_objects(
     create_all(tx, &schema.post_data, owner).await?;
     fail_point!("merge.after_post_data");
     log::info!(
-        "built {} indexes, constraints and triggers in {:.2} s",
+        "built {} indexes, constraints and triggers in {}",
         schema.post_data.entries.len(),
-        step.elapsed().as_secs_f64()
+        crate::duration::human(step.elapsed())
     );
     for m in &plan.matviews {
         tx.batch_execute(&format!("REFRESH MATERIALIZED VIEW {m}"))
@@ -224,12 +224,12 @@ async fn move_objects(
         })?;
     }
     log::info!(
-        "moved {} tables ({} rows), {} sequences and {} privileges of '{LEGACY_DB_NAME}' in {:.1} s",
+        "moved {} tables ({} rows), {} sequences and {} privileges of '{LEGACY_DB_NAME}' in {}",
         plan.tables.len(),
         progress::thousands(rows),
         plan.sequences.len(),
         plan.grants.len(),
-        started.elapsed().as_secs_f64()
+        crate::duration::human(started.elapsed())
     );
     Ok(())
 }
@@ -266,9 +266,9 @@ async fn run_script(tx: &Transaction<'_>, s: &Script) -> Result<(), MergeError> 
         })?;
     fail_point!("legacy.each_script_applied");
     log::info!(
-        "applied {} in {:.2} s",
+        "applied {} in {}",
         s.file,
-        started.elapsed().as_secs_f64()
+        crate::duration::human(started.elapsed())
     );
     Ok(())
 }

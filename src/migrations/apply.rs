@@ -56,7 +56,10 @@ pub struct Edited {
     pub file_checksum: String,
 }
 
-/// Create the version and history tables if absent. Runs inside the caller's
+/// Create the version and history tables if absent, and give a history
+/// table of an earlier package the columns `repair --accept-checksum` fills.
+/// Every host then has the same history table, whether or not it was ever
+/// repaired, which `replicate` requires. Runs inside the caller's
 /// transaction, after `SET LOCAL ROLE <owner>`, so the owner owns them.
 pub async fn ensure_version_tables(tx: &Transaction<'_>) -> Result<(), PgError> {
     tx.batch_execute(&format!(
@@ -68,10 +71,52 @@ pub async fn ensure_version_tables(tx: &Transaction<'_>) -> Result<(), PgError> 
              checksum CHAR(64) NOT NULL,\n\
              applied_at TIMESTAMP WITH TIME ZONE NOT NULL,\n\
              duration_ms BIGINT NOT NULL,\n\
-             stamped BOOLEAN NOT NULL DEFAULT false);"
+             stamped BOOLEAN NOT NULL DEFAULT false,\n\
+             previous_checksum CHAR(64),\n\
+             repaired_at TIMESTAMP WITH TIME ZONE,\n\
+             repaired_by TEXT);\n\
+         {REPAIR_COLUMNS}"
     ))
     .await
     .map_err(|e| pg::query_error(format!("creating {VERSION_TABLE} and {HISTORY_TABLE}"), &e))
+}
+
+/// Adds the repair columns to a history table that lacks them. Guarded, so
+/// that the usual case (they exist) takes no lock and prints no notice.
+const REPAIR_COLUMNS: &str = "DO $$ BEGIN \
+       IF NOT EXISTS (SELECT 1 FROM pg_attribute \
+                       WHERE attrelid = 'public.xivo_manage_db_history'::regclass \
+                         AND attname = 'repaired_by' AND NOT attisdropped) THEN \
+         ALTER TABLE public.xivo_manage_db_history \
+           ADD COLUMN IF NOT EXISTS previous_checksum CHAR(64), \
+           ADD COLUMN IF NOT EXISTS repaired_at TIMESTAMP WITH TIME ZONE, \
+           ADD COLUMN IF NOT EXISTS repaired_by TEXT; \
+       END IF; END $$;";
+
+/// On a run with nothing to apply, still give a history table of an earlier
+/// package the repair columns, in a transaction of its own as the owner.
+/// Nothing is written when they are there (or there is no history table):
+/// a run at head stays a read.
+pub async fn ensure_version_tables_alone(client: &mut Client, owner: &str) -> Result<(), PgError> {
+    let lacking: bool = client
+        .query_one(
+            "SELECT to_regclass('public.xivo_manage_db_history') IS NOT NULL AND NOT EXISTS \
+               (SELECT 1 FROM pg_attribute \
+                 WHERE attrelid = to_regclass('public.xivo_manage_db_history') \
+                   AND attname = 'repaired_by' AND NOT attisdropped)",
+            &[],
+        )
+        .await
+        .map_err(|e| pg::query_error(format!("reading the columns of {HISTORY_TABLE}"), &e))?
+        .get(0);
+    if !lacking {
+        return Ok(());
+    }
+    let tx = begin_as(client, owner).await?;
+    ensure_version_tables(&tx).await?;
+    tx.commit()
+        .await
+        .map_err(|e| pg::query_error(format!("creating {HISTORY_TABLE}"), &e))
 }
 
 /// The rows of `alembic_version`, or `None` when the table does not exist
@@ -266,9 +311,9 @@ async fn apply_transactional(
         record(tx, m, duration, false).await?;
         fail_point!("migrate.each_after");
         log::info!(
-            "applied {} in {:.3} s",
+            "applied {} in {}",
             m.revision(),
-            duration.as_secs_f64()
+            crate::duration::human(duration)
         );
         staged.push(Applied {
             revision: m.revision().into(),
@@ -405,6 +450,7 @@ pub async fn run_plan(
 ) -> Result<Report, MigrationError> {
     let mut report = committed;
     if plan.is_empty() {
+        ensure_version_tables_alone(client, owner).await?;
         return Ok(report);
     }
     // The caller says the plan, in its line on where the database stands.
@@ -477,9 +523,9 @@ async fn apply_alone(
     tx.commit().await.map_err(|e| failure(m, &e, report))?;
     fail_point!("migrate.alone_after_commit");
     log::info!(
-        "applied {} in {:.3} s",
+        "applied {} in {}",
         m.revision(),
-        duration.as_secs_f64()
+        crate::duration::human(duration)
     );
     Ok(Applied {
         revision: m.revision().into(),

@@ -17,8 +17,8 @@ use std::fmt;
 
 pub use apply::{
     applied_history, begin_as, current_revisions, edited_migrations, ensure_version_tables,
-    recorded_revisions, run, run_in_transaction, run_plan, stamp, Applied, Edited, Report,
-    HISTORY_TABLE, VERSION_TABLE,
+    ensure_version_tables_alone, recorded_revisions, run, run_in_transaction, run_plan, stamp,
+    Applied, Edited, Report, HISTORY_TABLE, VERSION_TABLE,
 };
 pub use migration::{checksum, normalise, Migration};
 pub use plan::{Plan, Segment};

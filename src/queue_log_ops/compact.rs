@@ -60,7 +60,10 @@ async fn rebuild_all(client: &Client, wait: Duration) -> Result<(), PgError> {
         waiting_at_most(client, wait, &sql)
             .await
             .map_err(|e| pg::query_error(&what, &e))?;
-        log::info!("{what}: done in {:.1} s", started.elapsed().as_secs_f64());
+        log::info!(
+            "{what}: done in {}",
+            crate::duration::human(started.elapsed())
+        );
     }
     Ok(())
 }

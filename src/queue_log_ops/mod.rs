@@ -215,8 +215,8 @@ pub async fn online_before_stop(
     };
     match interrupt.race(work).await? {
         Ok(Some(took)) => log::info!(
-            "adding queue_log's id online: done in {:.2} s, services still running",
-            took.as_secs_f64()
+            "adding queue_log's id online: done in {}, services still running",
+            crate::duration::human(took)
         ),
         Ok(None) => {}
         Err(e) => log::warn!(

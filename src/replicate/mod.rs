@@ -66,12 +66,12 @@ impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "replicated {} tables ({} rows) and {} sequences to {} in {:.1} s; {} tables excluded",
+            "replicated {} tables ({} rows) and {} sequences to {} in {}; {} tables excluded",
             self.tables,
             crate::progress::thousands(self.rows),
             self.sequences,
             self.slave,
-            self.took.as_secs_f64(),
+            crate::duration::human(self.took),
             self.excluded
         )
     }

@@ -30,7 +30,7 @@
 //!
 //! Any failure or signal (SIGINT, SIGTERM, SIGHUP) before the swap's commit
 //! drops the new database and starts the services: `DB_NAME` is exactly as
-//! it was (exit 1). A run killed anywhere leaves the record, and the next
+//! it was (exit 1; 128 + the signal for a signal). A run killed anywhere leaves the record, and the next
 //! restore, hook, `xivo-update-db` or `xivo-init-db` converges (`recover`):
 //! before the swap the new database is dropped; after it (`DB_NAME` has the
 //! recorded oid) the old one is; the services it stopped are started.
@@ -141,7 +141,7 @@ pub async fn restore(
         Ok(r) => r,
         Err(signal) => {
             log::error!("{signal} received: stopping the restore");
-            Err(Failure::Other(format!("interrupted by {signal}")))
+            Err(Failure::Interrupted(signal))
         }
     };
     match result {
@@ -161,7 +161,11 @@ pub async fn restore(
             return refuse(config, &postgres, &services, &refusal, (&dump, &rec)).await
         }
         Err(Failure::Other(cause)) => {
-            return undo(config, &postgres, &services, &cause, &dump).await
+            return undo(config, &postgres, &services, &cause, &dump, None).await
+        }
+        Err(Failure::Interrupted(signal)) => {
+            let cause = format!("interrupted by {signal}");
+            return undo(config, &postgres, &services, &cause, &dump, Some(signal)).await;
         }
     }
     // Committed: from here on the backup is the database. The services
@@ -275,7 +279,7 @@ async fn load_failed(
 ) -> Result<String, Error> {
     log::info!("the load failed: reading the backup to its last byte to tell whether it is whole");
     let Err(refusal) = dump::read_all(program, &dump.path) else {
-        return undo(config, postgres, services, cause, dump).await;
+        return undo(config, postgres, services, cause, dump, None).await;
     };
     refuse(config, postgres, services, &refusal, (dump, rec)).await
 }
@@ -303,6 +307,7 @@ async fn refuse(
                 services,
                 &format!("{refusal} ({e})"),
                 dump,
+                None,
             )
             .await
         }
@@ -311,13 +316,15 @@ async fn refuse(
 
 /// A failure or a signal before the swap was seen to commit: what the
 /// record names is dropped (or, if the swap did commit, the replaced
-/// database), the services start again.
+/// database), the services start again. A `signal` exits 128 + its number,
+/// the line saying what was left and to run the restore again.
 async fn undo(
     config: &Config,
     postgres: &Client,
     services: &Services,
     cause: &str,
     dump: &dump::Dump,
+    signal: Option<&'static str>,
 ) -> Result<String, Error> {
     let db = &config.db_name;
     log::error!("the restore failed: {cause}; undoing it");
@@ -335,10 +342,17 @@ async fn undo(
         Ok(_) => String::new(),
         Err(e) => format!("; {e}"),
     };
-    Err(Error::Refused(format!(
+    let line = format!(
         "restoring '{}' failed: {cause}; {left}{services_said}",
         dump.path.display()
-    )))
+    );
+    Err(match signal {
+        Some(signal) => Error::Interrupted {
+            signal,
+            what: format!("{line}; run xivo-manage-db restore again to restore the backup"),
+        },
+        None => Error::Refused(line),
+    })
 }
 
 /// The line of a restore whose swap committed, or what the services said.
@@ -375,6 +389,8 @@ enum Failure {
     /// The backup lacks what its revision has: refused as `check_first`
     /// refuses one (exit 2).
     Refused(String),
+    /// SIGINT, SIGTERM or SIGHUP: undone as `Other`, exit 128 + signal.
+    Interrupted(&'static str),
     Other(String),
 }
 
@@ -426,7 +442,10 @@ async fn restore_into_new(
     load::pg_restore(superuser, program, dump, &rec.new, reading)
         .await
         .map_err(Failure::Load)?;
-    log::info!("{what}: done in {:.2} s", started.elapsed().as_secs_f64());
+    log::info!(
+        "{what}: done in {}",
+        crate::duration::human(started.elapsed())
+    );
     fail_point!("restore.after_load", no_return);
     if let Some(pair) = pair {
         swap::make_database(postgres, config, rec, name::Slot::Xivo).await?;

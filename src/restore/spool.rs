@@ -27,6 +27,27 @@ impl Spooled {
     }
 }
 
+impl Spooled {
+    /// `e` with the copy's name said as what the administrator gave: the
+    /// refusals and failures of a restore name the file they read.
+    pub fn shown_error(&self, e: Error) -> Error {
+        match e {
+            Error::Refused(t) => Error::Refused(self.shown(&t)),
+            Error::Usage(t) => Error::Usage(self.shown(&t)),
+            Error::Other(t) => Error::Other(self.shown(&t)),
+            Error::Interrupted { signal, what } => Error::Interrupted {
+                signal,
+                what: self.shown(&what),
+            },
+            Error::Failed { cause, left } => Error::Failed {
+                cause: Box::new(self.shown_error(*cause)),
+                left,
+            },
+            other => other,
+        }
+    }
+}
+
 impl Drop for Spooled {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);

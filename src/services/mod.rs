@@ -231,8 +231,8 @@ impl Services {
                 }
                 _ => {
                     log::info!(
-                        "service {name}: stopped in {:.1} s",
-                        started.elapsed().as_secs_f64()
+                        "service {name}: stopped in {}",
+                        crate::duration::human(started.elapsed())
                     );
                     return Ok(());
                 }
@@ -368,11 +368,11 @@ impl Services {
                 "service {name}: its status cannot be read after the start ({state}): not verified"
             ),
         }
-        let secs = started.elapsed().as_secs_f64();
+        let secs = crate::duration::human(started.elapsed());
         if with_systemctl {
-            log::info!("service {name}: started with `{shown}` in {secs:.1} s");
+            log::info!("service {name}: started with `{shown}` in {secs}");
         } else {
-            log::info!("service {name}: started in {secs:.1} s");
+            log::info!("service {name}: started in {secs}");
         }
         Ok(())
     }

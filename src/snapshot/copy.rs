@@ -192,8 +192,8 @@ async fn copy_files(
         }
     }
     log::info!(
-        "copied database '{db}' to '{copy}' in {:.1} s",
-        started.elapsed().as_secs_f64()
+        "copied database '{db}' to '{copy}' in {}",
+        crate::duration::human(started.elapsed())
     );
     Ok(())
 }
