@@ -30,6 +30,7 @@ use tokio_postgres::Client;
 
 use crate::config::{Config, LEGACY_DB_NAME};
 use crate::error::Error;
+use crate::ha::across_snapshot::Replication;
 use crate::lock::RunLock;
 use crate::pg::{self, PgError, Superuser};
 use crate::restore::record as restore_record;
@@ -329,7 +330,7 @@ pub async fn finish(config: &Config, admin: &Superuser) -> Result<String, Error>
     let missing = only_in_snapshot(config, &postgres, &record).await?;
     let what = match record.phase {
         Phase::Done if missing.is_empty() => {
-            snapshot::discard(config, &postgres, &record).await?;
+            snapshot::discard(config, &postgres, &record, &Replication::new(config)).await?;
             crate::merge::finish_cleanup(config, admin, &postgres, None).await?;
             format!(
                 "the upgrade had committed: snapshot {} dropped",
@@ -337,7 +338,7 @@ pub async fn finish(config: &Config, admin: &Superuser) -> Result<String, Error>
             )
         }
         Phase::Creating if missing.is_empty() => {
-            snapshot::discard(config, &postgres, &record).await?;
+            snapshot::discard(config, &postgres, &record, &Replication::new(config)).await?;
             format!(
                 "snapshot {} was never completed: dropped, the database kept",
                 record.names()
@@ -353,7 +354,7 @@ pub async fn finish(config: &Config, admin: &Superuser) -> Result<String, Error>
                 }
             }
             sessions::end(&postgres, &live, snapshot::SESSION_GRACE).await?;
-            snapshot::rollback(config, &postgres, &mut record).await?;
+            snapshot::rollback(config, &postgres, &mut record, &Replication::new(config)).await?;
             format!("restored from snapshot {}", record.names())
         }
     };
@@ -378,7 +379,7 @@ pub async fn discard(config: &Config, admin: &Superuser) -> Result<String, Error
             record.names()
         )));
     }
-    snapshot::discard(config, &postgres, &record).await?;
+    snapshot::discard(config, &postgres, &record, &Replication::new(config)).await?;
     // Role xivo may have waited for the snapshot to go.
     crate::merge::finish_cleanup(config, admin, &postgres, None).await?;
     Ok(format!(

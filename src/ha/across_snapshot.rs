@@ -163,3 +163,44 @@ pub async fn reattach(config: &Config, db: &str, d: Detached) -> Result<(), Erro
     }
     Ok(())
 }
+
+/// HA as the snapshot's bystander (`snapshot::Bystander`): the functions
+/// above, at the moments the snapshot calls them. The orchestration that
+/// takes, rolls back or discards a snapshot passes it in.
+pub struct Replication<'a> {
+    config: &'a Config,
+}
+
+impl<'a> Replication<'a> {
+    pub fn new(config: &'a Config) -> Replication<'a> {
+        Replication { config }
+    }
+}
+
+impl crate::snapshot::Bystander for Replication<'_> {
+    type Detached = Detached;
+
+    async fn pause(&self, postgres: &Client, db: &str) -> Result<(), String> {
+        pause(self.config, postgres, db)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    async fn resume(&self, postgres: &Client, db: &str) -> Result<(), String> {
+        resume(self.config, postgres, db)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    async fn detach(&self, postgres: &Client, db: &str) -> Result<Option<Detached>, String> {
+        detach(self.config, postgres, db)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    async fn reattach(&self, db: &str, d: Detached) -> Result<(), String> {
+        reattach(self.config, db, d)
+            .await
+            .map_err(|e| e.to_string())
+    }
+}

@@ -21,6 +21,7 @@ use super::error::HookError;
 use crate::check;
 use crate::config::Config;
 use crate::error::Error;
+use crate::ha::across_snapshot::Replication;
 use crate::interrupt::Interrupt;
 use crate::lock::RunLock;
 use crate::migrations::{MigrationError, MigrationSet};
@@ -158,14 +159,24 @@ pub async fn recover(ctx: &Ctx, postgres: &Client, services: &Services) -> Resul
             );
             timed(
                 "finishing the rollback",
-                snapshot::rollback(&ctx.config, postgres, &mut record),
+                snapshot::rollback(
+                    &ctx.config,
+                    postgres,
+                    &mut record,
+                    &Replication::new(&ctx.config),
+                ),
             )
             .await?;
         }
         Phase::Done => {
             timed(
                 "dropping the snapshot of the finished upgrade",
-                snapshot::discard(&ctx.config, postgres, &record),
+                snapshot::discard(
+                    &ctx.config,
+                    postgres,
+                    &record,
+                    &Replication::new(&ctx.config),
+                ),
             )
             .await?;
             timed(
@@ -177,7 +188,12 @@ pub async fn recover(ctx: &Ctx, postgres: &Client, services: &Services) -> Resul
         Phase::Creating => {
             timed(
                 "dropping an unfinished snapshot",
-                snapshot::discard(&ctx.config, postgres, &record),
+                snapshot::discard(
+                    &ctx.config,
+                    postgres,
+                    &record,
+                    &Replication::new(&ctx.config),
+                ),
             )
             .await?;
         }
@@ -206,7 +222,12 @@ async fn restore_missing(
     }
     timed(
         "rolling back",
-        snapshot::rollback(&ctx.config, postgres, record),
+        snapshot::rollback(
+            &ctx.config,
+            postgres,
+            record,
+            &Replication::new(&ctx.config),
+        ),
     )
     .await?;
     Ok(true)
@@ -284,7 +305,12 @@ async fn rollback_to(
 ) -> Result<(), snapshot::SnapshotError> {
     let first = timed(
         "rolling back",
-        snapshot::rollback(&ctx.config, postgres, record),
+        snapshot::rollback(
+            &ctx.config,
+            postgres,
+            record,
+            &Replication::new(&ctx.config),
+        ),
     )
     .await;
     let Err(cut) = first else {
@@ -302,7 +328,7 @@ async fn rollback_to(
     };
     timed(
         "rolling back on a new connection",
-        snapshot::rollback(&ctx.config, &fresh, record),
+        snapshot::rollback(&ctx.config, &fresh, record, &Replication::new(&ctx.config)),
     )
     .await?;
     if let Err(e) = crate::merge::reopen_legacy(&ctx.config, &fresh).await {
@@ -392,7 +418,12 @@ pub async fn finish_success(
     let tail = async {
         timed(
             "dropping the snapshot",
-            snapshot::discard(&ctx.config, postgres, record),
+            snapshot::discard(
+                &ctx.config,
+                postgres,
+                record,
+                &Replication::new(&ctx.config),
+            ),
         )
         .await?;
         fail_point!("hook.after_discard");
@@ -430,7 +461,12 @@ pub async fn settle(ctx: &Ctx, postgres: &Client, services: &Services) -> Result
             );
             timed(
                 "rolling back",
-                snapshot::rollback(&ctx.config, postgres, &mut record),
+                snapshot::rollback(
+                    &ctx.config,
+                    postgres,
+                    &mut record,
+                    &Replication::new(&ctx.config),
+                ),
             )
             .await?;
         } else {
@@ -442,7 +478,12 @@ pub async fn settle(ctx: &Ctx, postgres: &Client, services: &Services) -> Result
             }
             timed(
                 "dropping the snapshot",
-                snapshot::discard(&ctx.config, postgres, &record),
+                snapshot::discard(
+                    &ctx.config,
+                    postgres,
+                    &record,
+                    &Replication::new(&ctx.config),
+                ),
             )
             .await?;
         }

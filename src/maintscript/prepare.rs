@@ -11,6 +11,7 @@ use tokio_postgres::Client;
 use super::error::HookError;
 use super::flow::{alive, reconnect, settle, start, timed, Ctx};
 use crate::config::LEGACY_DB_NAME;
+use crate::ha::across_snapshot::Replication;
 use crate::services::Services;
 use crate::snapshot::{self, sessions, Phase, Record};
 
@@ -54,7 +55,12 @@ pub async fn prepare(
         );
         timed(
             "dropping the stale snapshot",
-            snapshot::discard(&ctx.config, postgres, &record),
+            snapshot::discard(
+                &ctx.config,
+                postgres,
+                &record,
+                &Replication::new(&ctx.config),
+            ),
         )
         .await?;
     }
@@ -110,7 +116,13 @@ pub async fn prepare(
     fail_point!("hook.before_snapshot");
     let record = timed(
         "taking the snapshot",
-        snapshot::take(&ctx.config, postgres, &dbs, &ctx.version),
+        snapshot::take(
+            &ctx.config,
+            postgres,
+            &dbs,
+            &ctx.version,
+            &Replication::new(&ctx.config),
+        ),
     )
     .await?;
     log::info!("snapshot {} ready", record.names());

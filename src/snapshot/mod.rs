@@ -18,6 +18,7 @@
 //! dropped after `discard`. This module never decides whether to snapshot or
 //! roll back (the hooks do), and never touches a database it did not copy.
 
+pub mod bystander;
 mod copy;
 pub mod name;
 pub mod record;
@@ -33,6 +34,7 @@ use tokio_postgres::Client;
 
 use crate::config::{Config, LEGACY_DB_NAME};
 use crate::{fsutil, pg};
+pub use bystander::Bystander;
 pub use copy::carry_properties;
 pub use record::{Phase, Record};
 
@@ -165,6 +167,7 @@ pub async fn take(
     postgres: &Client,
     dbs: &[String],
     version: &str,
+    bystander: &impl Bystander,
 ) -> Result<Record, SnapshotError> {
     let stamp: String = postgres
         .query_one(
@@ -225,9 +228,10 @@ pub async fn take(
             c.database
         );
         fail_point!("snapshot.each_copy");
-        crate::ha::across_snapshot::pause(config, postgres, &c.database)
+        bystander
+            .pause(postgres, &c.database)
             .await
-            .map_err(|e| ha_error(&c.database, e))?;
+            .map_err(|e| bystander_error(&c.database, e))?;
         let oid = copy::create(postgres, &c.database, &c.snapshot, &comment).await?;
         fail_point!("snapshot.each_copy_made");
         record.copies[i].oid = Some(oid);
@@ -263,6 +267,7 @@ pub async fn rollback(
     config: &Config,
     postgres: &Client,
     record: &mut Record,
+    bystander: &impl Bystander,
 ) -> Result<(), SnapshotError> {
     // From here on, any run that finds the record finishes the rollback
     // (unless the database lived since: see the hooks).
@@ -272,14 +277,16 @@ pub async fn rollback(
     roles::restore(postgres, &record.roles).await?;
     for c in &record.copies {
         fail_point!("rollback.each_database");
-        let detached = crate::ha::across_snapshot::detach(config, postgres, &c.database)
+        let detached = bystander
+            .detach(postgres, &c.database)
             .await
-            .map_err(|e| ha_error(&c.database, e))?;
+            .map_err(|e| bystander_error(&c.database, e))?;
         copy::swap_back(postgres, c).await?;
         if let Some(d) = detached {
-            crate::ha::across_snapshot::reattach(config, &c.database, d)
+            bystander
+                .reattach(&c.database, d)
                 .await
-                .map_err(|e| ha_error(&c.database, e))?;
+                .map_err(|e| bystander_error(&c.database, e))?;
         }
         log::warn!(
             "database '{}' restored from snapshot '{}' (verified)",
@@ -297,11 +304,11 @@ pub async fn rollback(
     forget(config)
 }
 
-/// HA's part of a snapshot or rollback failed on `db`.
-fn ha_error(db: &str, e: crate::error::Error) -> SnapshotError {
+/// The bystander's part of a snapshot or rollback failed on `db`.
+fn bystander_error(db: &str, reason: String) -> SnapshotError {
     SnapshotError::Db {
         what: format!("replication (ha) of database '{db}'"),
-        reason: e.to_string(),
+        reason,
     }
 }
 
@@ -311,6 +318,7 @@ pub async fn discard(
     config: &Config,
     postgres: &Client,
     record: &Record,
+    bystander: &impl Bystander,
 ) -> Result<(), SnapshotError> {
     // A copy still being made for a run that died would land after the drop.
     copy::stop_unfinished(postgres).await?;
@@ -318,9 +326,10 @@ pub async fn discard(
         fail_point!("discard.each_copy");
         copy::drop_copy(postgres, c).await?;
         log::info!("dropped snapshot '{}'", c.snapshot);
-        crate::ha::across_snapshot::resume(config, postgres, &c.database)
+        bystander
+            .resume(postgres, &c.database)
             .await
-            .map_err(|e| ha_error(&c.database, e))?;
+            .map_err(|e| bystander_error(&c.database, e))?;
     }
     fail_point!("discard.before_forget");
     forget(config)
