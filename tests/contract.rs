@@ -1326,3 +1326,21 @@ fn architecture_names_every_doc() {
         "ARCHITECTURE.md does not name docs/{missing:?}"
     );
 }
+
+/// tests/README.md describes every test file (it once missed three).
+#[test]
+fn the_tests_readme_describes_every_test_file() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("tests/README.md")).expect("tests/README.md");
+    let mut missing = Vec::new();
+    for e in std::fs::read_dir(root.join("tests")).expect("tests/") {
+        let name = e.expect("entry").file_name().to_string_lossy().into_owned();
+        if name.ends_with(".rs") && !readme.contains(&format!("| `{name}` |")) {
+            missing.push(name);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "tests/README.md does not describe {missing:?}"
+    );
+}
