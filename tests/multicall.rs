@@ -208,13 +208,13 @@ fn a_mistyped_subcommand_or_option_gets_a_did_you_mean_on_its_one_line() {
             "xivo-manage-db",
             &["histroy"][..],
             "xivo-manage-db: error: unrecognized subcommand 'histroy'; a similar subcommand exists: 'history' \
-             (Usage: xivo-manage-db <COMMAND>; see xivo-manage-db --help)\n",
+             (Usage: xivo-manage-db [OPTIONS] <COMMAND>; see xivo-manage-db --help)\n",
         ),
         (
             "xivo-manage-db",
             &["rollback", "stauts"][..],
             "xivo-manage-db: error: unrecognized subcommand 'stauts'; a similar subcommand exists: 'status' \
-             (Usage: xivo-manage-db rollback <COMMAND>; see xivo-manage-db --help)\n",
+             (Usage: xivo-manage-db rollback [OPTIONS] <COMMAND>; see xivo-manage-db --help)\n",
         ),
         (
             "xivo-update-db",
@@ -232,7 +232,7 @@ fn a_mistyped_subcommand_or_option_gets_a_did_you_mean_on_its_one_line() {
             "xivo-manage-db",
             &["frobnicate"][..],
             "xivo-manage-db: error: unrecognized subcommand 'frobnicate' \
-             (Usage: xivo-manage-db <COMMAND>; see xivo-manage-db --help)\n",
+             (Usage: xivo-manage-db [OPTIONS] <COMMAND>; see xivo-manage-db --help)\n",
         ),
     ] {
         let r = run(&bin_path(bin), args);
