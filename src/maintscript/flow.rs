@@ -11,7 +11,8 @@
 //! `super::prepare`, re-exported here; upgrading with rollback, settling,
 //! and the reconnect after PostgreSQL cut the connection (`alive`,
 //! `reconnect`, `rollback_to`: part of how the protocol finishes a
-//! rollback) stay here, over the same snapshot record.
+//! rollback) stay here, over the same snapshot record: why it is above 500
+//! lines.
 
 use std::time::{Duration, Instant};
 
