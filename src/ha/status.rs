@@ -296,18 +296,7 @@ async fn unsubscribed(m: &Client, s: &Client) -> Result<Vec<String>, tokio_postg
         .iter()
         .map(|r| r.get(0))
         .collect();
-    let taken: std::collections::BTreeSet<String> = s
-        .query(
-            "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) \
-               FROM pg_subscription_rel r JOIN pg_subscription p ON p.oid = r.srsubid \
-               JOIN pg_class c ON c.oid = r.srrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-              WHERE p.subname = $1",
-            &[&NAME],
-        )
-        .await?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let taken = super::subscription::known_tables(s).await?;
     Ok(published
         .into_iter()
         .filter(|t| !taken.contains(t))

@@ -65,6 +65,25 @@ pub async fn enable(slave: &Client) -> Result<(), Error> {
     Ok(())
 }
 
+/// The tables our subscription knows (pg_subscription_rel), quoted as
+/// `schema.table`.
+pub async fn known_tables(
+    slave: &Client,
+) -> Result<std::collections::BTreeSet<String>, tokio_postgres::Error> {
+    Ok(slave
+        .query(
+            "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) \
+               FROM pg_subscription_rel r JOIN pg_subscription p ON p.oid = r.srsubid \
+               JOIN pg_class c ON c.oid = r.srrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+              WHERE p.subname = $1",
+            &[&NAME],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}
+
 /// Take in the tables the publication gained (after an upgrade) with the
 /// master's rows: until the slave's subscription knows a table, the apply
 /// skips its changes, so the slave's copy (its own migrations' rows) is
@@ -75,19 +94,9 @@ pub async fn refresh(master: &Client, slave: &Client) -> Result<(), Error> {
     let published = super::publication::listed(master)
         .await?
         .unwrap_or_default();
-    let known: std::collections::BTreeSet<String> = slave
-        .query(
-            "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) \
-               FROM pg_subscription_rel r JOIN pg_subscription p ON p.oid = r.srsubid \
-               JOIN pg_class c ON c.oid = r.srrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-              WHERE p.subname = $1",
-            &[&NAME],
-        )
+    let known = known_tables(slave)
         .await
-        .map_err(|e| HaError::step(what, &e))?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .map_err(|e| HaError::step(what, &e))?;
     let new: Vec<String> = published.difference(&known).cloned().collect();
     if !new.is_empty() {
         // Emptied as the subscription fills it: foreign keys not enforced
